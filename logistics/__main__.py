@@ -1,0 +1,3 @@
+from logistics.cli.main import main
+
+main()

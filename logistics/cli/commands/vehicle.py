@@ -1,0 +1,94 @@
+"""`hub vehicle ...`: the hub's vans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from logistics.cli.context import open_session
+from logistics.cli.output import Column, CsvOption, JsonOption, done, render_rows, yuan
+
+NAME = "vehicle"
+ORDER = 12
+app = typer.Typer(help="The hub's vans: list, add, import.", no_args_is_help=True)
+
+COLUMNS = [
+    Column("code", "Van"),
+    Column("plate", "Plate"),
+    Column("capacity_kg", "Capacity kg", "right"),
+    Column("capacity_parcels", "Capacity parcels", "right"),
+    Column("shift", "Shift"),
+    Column("cost_per_km_fen", "¥/km", "right", yuan),
+    Column("fixed_cost_fen", "¥/day", "right", yuan),
+    Column("active", "Active"),
+]
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
+    """List the vans with capacity, shift and costs."""
+    from logistics.services import network
+
+    with open_session(ctx, write=False) as session:
+        rows = network.list_vehicles(session)
+    render_rows(
+        rows,
+        COLUMNS,
+        title="Vans",
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No vans yet: `hub vehicle import FILE` or `hub init --sample`.",
+    )
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option(help="Van code, e.g. VAN6.")],
+    capacity_kg: Annotated[float, typer.Option(help="Load it carries, kg.")],
+    capacity_parcels: Annotated[int, typer.Option(help="Parcels it carries.")],
+    plate: Annotated[str | None, typer.Option(help="Number plate.")] = None,
+    shift_start: Annotated[str, typer.Option(help="HH:MM")] = "07:30",
+    shift_end: Annotated[str, typer.Option(help="HH:MM")] = "17:30",
+    cost_per_km: Annotated[str, typer.Option(help="Yuan per km.")] = "1.20",
+    fixed_cost: Annotated[str, typer.Option(help="Yuan per day used.")] = "150",
+) -> None:
+    """Add a van, or update the one with that code.
+
+    Example:
+      hub vehicle add --code VAN6 --plate 晋E·D6639 --capacity-kg 1500 --capacity-parcels 180
+    """
+    from logistics.services import network
+
+    values = {
+        "code": code,
+        "plate": plate or "",
+        "capacity_kg": str(capacity_kg),
+        "capacity_parcels": str(capacity_parcels),
+        "shift_start": shift_start,
+        "shift_end": shift_end,
+        "cost_per_km": cost_per_km,
+        "fixed_cost": fixed_cost,
+    }
+    with open_session(ctx) as session:
+        vehicle = network.add_vehicle(session, values)
+    done(f"Van {vehicle.code} saved.")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX.")],
+) -> None:
+    """Import vans; a second run updates them by code.
+
+    Columns: code, plate, capacity_kg, capacity_parcels, shift_start, shift_end,
+    cost_per_km, fixed_cost (yuan). Nothing is imported if any row is bad.
+    """
+    from logistics.services import network
+
+    with open_session(ctx) as session:
+        added, updated = network.import_vehicles(session, file)
+    done(f"Imported {file.name}: {added} vans added, {updated} updated.")

@@ -1,0 +1,132 @@
+"""The `hub` command: root options, command discovery and the one place errors are shown.
+
+Each module in logistics/cli/commands/ brings a command group (`app`, `NAME`) and/or
+top-level commands (`register(root)`); `ORDER` sorts them in --help. Command modules
+import heavy services inside their functions, so `hub scan` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from typing import Annotated
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from logistics import __version__
+from logistics.cli import commands
+from logistics.cli.context import HubContext
+from logistics.cli.output import err_console
+from logistics.errors import HubError
+
+
+class HubGroup(TyperGroup):
+    """Turns every error into one red sentence and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HubError as error:
+            err_console.print(f"[red]{error}[/red]")
+            raise typer.Exit(error.exit_code) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+            raise
+        except KeyboardInterrupt:
+            err_console.print(
+                "[yellow]Interrupted; nothing after the last answered line was saved.[/yellow]"
+            )
+            raise typer.Exit(130) from None
+        except Exception as error:  # noqa: BLE001  (the last line of defence)
+            sentence = _sentence_for(error)
+            if os.environ.get("HUB_DEBUG"):
+                raise
+            err_console.print(f"[red]{sentence}[/red]")
+            raise typer.Exit(1) from None
+
+
+def _sentence_for(error: Exception) -> str:
+    from logistics.db import BUSY_SENTENCE, is_busy
+
+    if is_busy(error):
+        return BUSY_SENTENCE
+    if isinstance(error, OSError) and error.filename:
+        reason = error.strerror or type(error).__name__
+        return f"Cannot use {error.filename}: {reason.lower()}."
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return (
+        f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}); "
+        "nothing was changed. Run again with HUB_DEBUG=1 to see the details."
+    )
+
+
+app = typer.Typer(
+    cls=HubGroup,
+    name="hub",
+    help="Run a township parcel hub: stations, parcels, rounds, couriers, manifests, reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="HUB_DATABASE_URL",
+            help="Database: a SQLite file path, sqlite:///FILE or postgresql+psycopg://...",
+            show_default="hub.db in this folder",
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            envvar="HUB_OPERATOR",
+            help="Who is working; recorded on every event.",
+            show_default="your login name",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = HubContext(db, operator)
+
+
+def _register_commands() -> None:
+    modules = [
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+        if not info.name.startswith("_")
+    ]
+    for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
+        if hasattr(module, "register"):
+            module.register(app)
+        if hasattr(module, "app") and hasattr(module, "NAME"):
+            app.add_typer(module.app, name=module.NAME)
+
+
+_register_commands()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,128 @@
+"""Output shared by every command: tables, --json, --csv, and coloured one-line verdicts.
+
+Colour carries meaning: green done, yellow warning or nothing changed, red refused.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV, for spreadsheets and scripts.")]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    justify: str = "left"
+    format: Callable[[Any], str] | None = None
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe version of a value: money and dates as text, exact."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(item) for item in value]
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def _cell(column: Column, value: Any) -> str:
+    if value is None:
+        return ""
+    if column.format is not None:
+        return column.format(value)
+    return str(plain(value))
+
+
+def render_rows(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    as_json: bool = False,
+    as_csv: bool = False,
+    empty: str = "Nothing to show.",
+) -> None:
+    """One listing in the format the operator asked for."""
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv")
+    if as_json:
+        print_json([{column.key: row.get(column.key) for column in columns} for row in rows])
+        return
+    if as_csv:
+        from logistics.io.csv_export import write_csv
+
+        write_csv(
+            sys.stdout,
+            [column.key for column in columns],
+            ([plain(row.get(column.key)) for column in columns] for row in rows),
+            bom=False,
+        )
+        return
+    if not rows:
+        console.print(f"[yellow]{empty}[/yellow]")
+        return
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*(_cell(column, row.get(column.key)) for column in columns))
+    console.print(table)
+
+
+def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) -> None:
+    """One thing, shown as label: value lines."""
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, label in labels:
+        value = record.get(key)
+        table.add_row(label, "" if value is None else str(plain(value)))
+    console.print(table)
+
+
+def done(message: str) -> None:
+    console.print(f"[green]{message}[/green]")
+
+
+def warn(message: str) -> None:
+    console.print(f"[yellow]{message}[/yellow]")
+
+
+def refused(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+
+
+def yuan(fen: int | None) -> str:
+    if fen is None:
+        return ""
+    return f"{Decimal(fen) / 100:.2f}"
+
+
+def kg(grams: int | None) -> str:
+    if grams is None:
+        return ""
+    return f"{grams / 1000:.1f}"

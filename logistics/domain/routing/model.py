@@ -1,0 +1,151 @@
+"""The OR-Tools routing model for one day: nodes, callbacks, dimensions, penalties.
+
+Node 0 is the hub; node k >= 1 is ``visits[k - 1]``. Every callback is registered once
+as a matrix or vector (evaluated in C++, no Python call per arc):
+
+- arc cost: metres x the van's fen per km (one matrix per distinct price), in
+  milli-fen; a van priced at 0 fen/km is charged 1 so its rounds stay short;
+- "Time": service at the node left + driving seconds; slack is waiting;
+- "Grams" and "Parcels": the load on board.
+
+Pickup and delivery on the same round (VRP with simultaneous pickup and delivery):
+the load dimension's transit at a node is pickup - delivery, and its cumul at a van's
+start is NOT fixed to zero. A second dimension ("DeliveredGrams", "DeliveredParcels")
+counts what the round drops, and the constraint
+``Grams.cumul(start) == DeliveredGrams.cumul(end)`` makes the van leave the hub with
+exactly the inbound parcels of its own stops. Then ``Grams.cumul`` is the true load on
+every leg, and its [0, capacity] range keeps the van within capacity at every point of
+the round. (Summing deliveries and pickups separately, the naive model, lets a van
+leave overloaded; ``tests/domain/test_routing.py`` has that case.) When a day has only
+pickups or only deliveries the plain one-dimension model is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from logistics.domain.routing.problem import RoutingProblem, Van
+from logistics.domain.routing.visits import VisitWork, latest_service_start, van_window
+
+MILLI = 1000
+"""Objective unit: 1/1000 fen, so metres x fen/km is an exact integer."""
+
+
+@dataclass
+class Model:
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    visits: list[VisitWork]
+    vans: list[Van]
+    distance: np.ndarray
+    travel: np.ndarray
+    service: np.ndarray
+    time: pywrapcp.RoutingDimension
+    load_dimensions: dict[str, pywrapcp.RoutingDimension | None]
+
+
+def _add_load(
+    routing: pywrapcp.RoutingModel,
+    name: str,
+    pickup: list[int],
+    delivery: list[int],
+    capacities: list[int],
+) -> pywrapcp.RoutingDimension | None:
+    """Add the load dimension ``name`` (see the module docstring for the mixed case).
+
+    Nothing is added when nothing is carried in this unit (a benchmark without parcels).
+    """
+    has_pickup, has_delivery = any(pickup), any(delivery)
+    if not (has_pickup or has_delivery):
+        return None
+    if not (has_pickup and has_delivery):
+        amounts = pickup if has_pickup else delivery
+        cb = routing.RegisterUnaryTransitVector(amounts)
+        routing.AddDimensionWithVehicleCapacity(cb, 0, capacities, True, name)
+        return routing.GetDimensionOrDie(name)
+    net = routing.RegisterUnaryTransitVector([p - d for p, d in zip(pickup, delivery, strict=True)])
+    routing.AddDimensionWithVehicleCapacity(net, 0, capacities, False, name)
+    load = routing.GetDimensionOrDie(name)
+    dropped_name = "Delivered" + name
+    dropped = routing.RegisterUnaryTransitVector(delivery)
+    routing.AddDimensionWithVehicleCapacity(dropped, 0, capacities, True, dropped_name)
+    delivered = routing.GetDimensionOrDie(dropped_name)
+    solver = routing.solver()
+    for v in range(len(capacities)):
+        solver.Add(load.CumulVar(routing.Start(v)) == delivered.CumulVar(routing.End(v)))
+    return load
+
+
+def build_model(problem: RoutingProblem, visits: list[VisitWork], vans: list[Van]) -> Model:
+    """Build the routing model for the visits that some van could make alone."""
+    idx = np.array([0] + [w.matrix_index for w in visits], dtype=np.int64)
+    distance = problem.distance_m[np.ix_(idx, idx)]
+    travel = problem.travel_s[np.ix_(idx, idx)]
+    service = np.array([0] + [w.service_s for w in visits], dtype=np.int64)
+    n_nodes, n_vans = len(idx), len(vans)
+
+    manager = pywrapcp.RoutingIndexManager(n_nodes, n_vans, 0)
+    routing = pywrapcp.RoutingModel(manager)
+
+    # Arc costs: one matrix per distinct price per km.
+    cost_callbacks: dict[int, int] = {}
+    for v, van in enumerate(vans):
+        price = van.cost_per_km_fen or 1
+        if price not in cost_callbacks:
+            cost_callbacks[price] = routing.RegisterTransitMatrix((distance * price).tolist())
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[price], v)
+        if van.fixed_cost_fen:
+            routing.SetFixedCostOfVehicle(van.fixed_cost_fen * MILLI, v)
+
+    # Time: service at the node left plus driving; waiting is slack.
+    windows = [van_window(problem, van) for van in vans]
+    horizon = int(
+        max(
+            [due for _, due in windows]
+            + [problem.stops[w.stop_index].closes_s for w in visits]
+            + [problem.depot.latest_return_s]
+        )
+        + 1
+    )
+    time_cb = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+    time = routing.GetDimensionOrDie("Time")
+    for k, w in enumerate(visits, start=1):
+        stop = problem.stops[w.stop_index]
+        time.CumulVar(manager.NodeToIndex(k)).SetRange(
+            stop.opens_s, latest_service_start(problem, stop, w)
+        )
+    for v, (start, due) in enumerate(windows):
+        time.CumulVar(routing.Start(v)).SetRange(start, due)
+        time.CumulVar(routing.End(v)).SetRange(start, due)
+    for v in range(n_vans):
+        # Be back as early as possible, then leave as late as that allows (no idle wait).
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+        routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
+
+    loads = {
+        "Grams": _add_load(
+            routing,
+            "Grams",
+            [0] + [w.pickup_g for w in visits],
+            [0] + [w.delivery_g for w in visits],
+            [van.capacity_g for van in vans],
+        ),
+        "Parcels": _add_load(
+            routing,
+            "Parcels",
+            [0] + [w.pickup_parcels for w in visits],
+            [0] + [w.delivery_parcels for w in visits],
+            [van.capacity_parcels for van in vans],
+        ),
+    }
+
+    # Every visit is optional; dropping it costs its stop's (age-weighted) penalty.
+    for k, w in enumerate(visits, start=1):
+        penalty = problem.stops[w.stop_index].penalty_fen * MILLI
+        routing.AddDisjunction([manager.NodeToIndex(k)], penalty)
+
+    return Model(manager, routing, visits, vans, distance, travel, service, time, loads)

@@ -1,0 +1,152 @@
+"""What the round planner is asked: the hub, the stations' work, the vans, the matrices.
+
+Units everywhere: integer grams, integer parcels, integer metres, integer seconds,
+money in integer fen. Times of day are seconds since local midnight of the service
+day (08:30 is 30600). Matrix index 0 is the hub; index i + 1 is ``stops[i]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from logistics.errors import InvalidInput
+
+DAY_S = 24 * 3600
+
+BASE_DROP_PENALTY_FEN = 1_000_000
+"""Penalty (fen) for leaving a fresh stop unserved: far above any round's driving cost,
+so the planner only drops work that cannot fit."""
+
+
+def clock(seconds: int) -> str:
+    """Seconds since midnight as HH:MM (past midnight shows as 24:10 and so on)."""
+    minutes = int(seconds) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Depot:
+    """The hub: vans leave no earlier than ``opens_s`` and are back by ``latest_return_s``.
+
+    ``latest_return_s`` is the earliest courier cut-off minus the sorting time; the
+    caller computes it. Each van must also be back before its own shift end.
+    """
+
+    key: str = "hub"
+    opens_s: int = 0
+    latest_return_s: int = DAY_S
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One station's work for the day.
+
+    ``key`` is the caller's name for it (the station code). Pickups are outbound
+    parcels carried to the hub; deliveries are inbound parcels the van brings from the
+    hub. Service starts and, when ``RoutingProblem.service_ends_by_close`` is true
+    (the default), also ends within ``[opens_s, closes_s]``. Service lasts
+    ``service_s + service_per_parcel_s * (parcels picked up + dropped)``.
+
+    Dropping the stop costs ``drop_penalty_fen`` when given, otherwise
+    ``BASE_DROP_PENALTY_FEN * (1 + waiting_days) ** 2``, so older work is served first
+    and nothing waits forever.
+    """
+
+    key: str
+    pickup_g: int = 0
+    pickup_parcels: int = 0
+    delivery_g: int = 0
+    delivery_parcels: int = 0
+    opens_s: int = 0
+    closes_s: int = DAY_S
+    service_s: int = 0
+    service_per_parcel_s: int = 0
+    waiting_days: int = 0
+    drop_penalty_fen: int | None = None
+
+    @property
+    def has_work(self) -> bool:
+        return (self.pickup_g + self.pickup_parcels + self.delivery_g + self.delivery_parcels) > 0
+
+    @property
+    def penalty_fen(self) -> int:
+        if self.drop_penalty_fen is not None:
+            return self.drop_penalty_fen
+        return BASE_DROP_PENALTY_FEN * (1 + max(0, self.waiting_days)) ** 2
+
+
+@dataclass(frozen=True)
+class Van:
+    """A van: capacities, shift (seconds since midnight), cost per km and per day used (fen)."""
+
+    key: str
+    capacity_g: int
+    capacity_parcels: int
+    shift_start_s: int = 0
+    shift_end_s: int = DAY_S
+    cost_per_km_fen: int = 0
+    fixed_cost_fen: int = 0
+
+
+@dataclass
+class RoutingProblem:
+    """A day to plan. ``distance_m`` and ``travel_s`` are (n+1) x (n+1) integer matrices.
+
+    Stops with no work are never visited. ``service_ends_by_close`` False means only the
+    start of service must fall inside the opening hours (the Solomon convention).
+    """
+
+    depot: Depot
+    stops: Sequence[Stop]
+    vans: Sequence[Van]
+    distance_m: np.ndarray
+    travel_s: np.ndarray
+    service_ends_by_close: bool = True
+    name: str = field(default="hub day")
+
+    def __post_init__(self) -> None:
+        self.stops = tuple(self.stops)
+        self.vans = tuple(self.vans)
+        self.distance_m = np.asarray(self.distance_m, dtype=np.int64)
+        self.travel_s = np.asarray(self.travel_s, dtype=np.int64)
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise `InvalidInput` with one sentence for the first thing that is wrong."""
+        n = len(self.stops) + 1
+        for label, matrix in (("distance", self.distance_m), ("travel-time", self.travel_s)):
+            if matrix.shape != (n, n):
+                raise InvalidInput(
+                    f"The {label} matrix is {matrix.shape[0]}x{matrix.shape[-1]} but must be "
+                    f"{n}x{n} (the hub plus {n - 1} stops)."
+                )
+            if (matrix < 0).any():
+                raise InvalidInput(f"The {label} matrix has a negative entry; expected >= 0.")
+        keys = [s.key for s in self.stops]
+        if len(set(keys)) != len(keys):
+            dup = next(k for k in keys if keys.count(k) > 1)
+            raise InvalidInput(f"Stop key {dup!r} appears twice; each stop needs its own key.")
+        for s in self.stops:
+            quantities = (s.pickup_g, s.pickup_parcels, s.delivery_g, s.delivery_parcels)
+            if min(quantities) < 0:
+                raise InvalidInput(f"Stop {s.key!r} has a negative pickup or delivery quantity.")
+            if s.closes_s < s.opens_s:
+                raise InvalidInput(
+                    f"Stop {s.key!r} closes ({clock(s.closes_s)}) before it opens "
+                    f"({clock(s.opens_s)})."
+                )
+            if s.service_s < 0 or s.service_per_parcel_s < 0:
+                raise InvalidInput(f"Stop {s.key!r} has a negative service time.")
+        for v in self.vans:
+            if v.capacity_g <= 0 or v.capacity_parcels <= 0:
+                raise InvalidInput(f"Van {v.key!r} needs a positive kg and parcel capacity.")
+            if v.shift_end_s < v.shift_start_s:
+                raise InvalidInput(f"Van {v.key!r} shift ends before it starts.")
+            if v.cost_per_km_fen < 0 or v.fixed_cost_fen < 0:
+                raise InvalidInput(f"Van {v.key!r} has a negative cost.")
+        vkeys = [v.key for v in self.vans]
+        if len(set(vkeys)) != len(vkeys):
+            raise InvalidInput("Two vans share a key; each van needs its own key.")

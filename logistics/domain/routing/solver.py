@@ -1,0 +1,263 @@
+"""Solve a `RoutingProblem` into a `RoutingPlan` with OR-Tools routing.
+
+Search settings live in `SearchSettings` and `search_parameters` only. Measured on
+this machine (2 cores), figures from ``benchmarks/vrp_quality.py`` (see the report at
+the bottom of this docstring, filled in from the last benchmark run):
+
+SETTINGS_REPORT
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time as _time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from logistics.domain.routing.model import MILLI, Model, build_model
+from logistics.domain.routing.plan import Round, RoutingPlan, Unserved, Visit
+from logistics.domain.routing.problem import RoutingProblem, clock
+from logistics.domain.routing.visits import VisitWork, split_stop, van_window, why_impossible
+
+FirstSolution = routing_enums_pb2.FirstSolutionStrategy.Value
+Metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How hard and how to search.
+
+    ``portfolio`` entries are ``"FIRST_SOLUTION_STRATEGY/METAHEURISTIC"`` (OR-Tools enum
+    names; ``ITERATED_LOCAL_SEARCH`` switches on OR-Tools' ruin-and-recreate ILS). With
+    ``workers`` > 1 each entry runs in its own process (one per core) and the best plan
+    wins; with one worker only the first entry runs. ``time_limit_s`` is the search time
+    of each worker. ``overrides`` sets any other RoutingSearchParameters field by dotted
+    name, for experiments.
+    """
+
+    time_limit_s: float = 2.0
+    portfolio: tuple[str, ...] = (
+        "PATH_CHEAPEST_ARC/GUIDED_LOCAL_SEARCH",
+        "SAVINGS/GUIDED_LOCAL_SEARCH",
+    )
+    workers: int = 2
+    guided_local_search_lambda: float = 0.1
+    overrides: tuple[tuple[str, object], ...] = ()
+    log_search: bool = False
+
+    def with_time_limit(self, seconds: float) -> SearchSettings:
+        return replace(self, time_limit_s=seconds)
+
+
+DEFAULT_SETTINGS = SearchSettings()
+
+
+def search_parameters(settings: SearchSettings, entry: str):
+    """The one place where OR-Tools search parameters are set."""
+    first, _, meta = entry.partition("/")
+    meta = meta or "GUIDED_LOCAL_SEARCH"
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = FirstSolution.Value(first)
+    if meta == "ITERATED_LOCAL_SEARCH":
+        params.use_iterated_local_search = True
+        params.local_search_metaheuristic = Metaheuristic.Value("GREEDY_DESCENT")
+    else:
+        params.local_search_metaheuristic = Metaheuristic.Value(meta)
+    params.guided_local_search_lambda_coefficient = settings.guided_local_search_lambda
+    seconds = max(settings.time_limit_s, 0.01)
+    params.time_limit.seconds = int(seconds)
+    params.time_limit.nanos = int((seconds - int(seconds)) * 1e9)
+    for dotted, value in settings.overrides:
+        *path, name = dotted.split(".")
+        target = params
+        for part in path:
+            target = getattr(target, part)
+        setattr(target, name, value)
+    params.log_search = settings.log_search
+    return params
+
+
+@dataclass
+class _Prepared:
+    visits: list[VisitWork]
+    impossible: list[tuple[VisitWork, str]]
+    vans: list
+    notes: list[str] = field(default_factory=list)
+
+
+def _prepare(problem: RoutingProblem) -> _Prepared:
+    vans = []
+    notes = []
+    for van in problem.vans:
+        start, due = van_window(problem, van)
+        if start > due:
+            notes.append(
+                f"van {van.key} not used: its shift starts at {clock(start)}, after the "
+                f"{clock(due)} return"
+            )
+        else:
+            vans.append(van)
+    visits, impossible = [], []
+    for i, stop in enumerate(problem.stops):
+        if not stop.has_work:
+            continue
+        for w in split_stop(i, stop, tuple(vans)):
+            reason = why_impossible(problem, w, tuple(vans))
+            if reason is None:
+                visits.append(w)
+            else:
+                impossible.append((w, reason))
+    return _Prepared(visits, impossible, vans, notes)
+
+
+def _status_name(routing: pywrapcp.RoutingModel) -> str:
+    try:
+        return routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
+    except (AttributeError, ValueError):
+        return str(routing.status())
+
+
+def _extract(problem: RoutingProblem, model: Model, solution) -> tuple[list[Round], list]:
+    routing, manager = model.routing, model.manager
+    time = model.time
+    rounds, dropped = [], []
+    for v, van in enumerate(model.vans):
+        if not routing.IsVehicleUsed(solution, v):
+            continue
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        nodes = []
+        while not routing.IsEnd(index):
+            nodes.append(manager.IndexToNode(index))
+            index = solution.Value(routing.NextVar(index))
+        works = [model.visits[k - 1] for k in nodes]
+        load_g = sum(w.delivery_g for w in works)
+        load_p = sum(w.delivery_parcels for w in works)
+        start_g, start_p = load_g, load_p
+        depart = solution.Min(time.CumulVar(routing.Start(v)))
+        prev_node, prev_leave = 0, depart
+        metres = 0
+        out = []
+        for k, w in zip(nodes, works, strict=True):
+            leg = int(model.distance[prev_node, k])
+            arrival = prev_leave + int(model.travel[prev_node, k])
+            start = max(arrival, solution.Min(time.CumulVar(manager.NodeToIndex(k))))
+            load_g += w.pickup_g - w.delivery_g
+            load_p += w.pickup_parcels - w.delivery_parcels
+            leave = start + w.service_s
+            out.append(
+                Visit(
+                    key=problem.stops[w.stop_index].key,
+                    arrival_s=arrival,
+                    service_start_s=start,
+                    departure_s=leave,
+                    pickup_g=w.pickup_g,
+                    pickup_parcels=w.pickup_parcels,
+                    delivery_g=w.delivery_g,
+                    delivery_parcels=w.delivery_parcels,
+                    load_g=load_g,
+                    load_parcels=load_p,
+                    metres_from_previous=leg,
+                    part=w.part,
+                    parts=w.parts,
+                )
+            )
+            metres += leg
+            prev_node, prev_leave = k, leave
+        metres += int(model.distance[prev_node, 0])
+        back = prev_leave + int(model.travel[prev_node, 0])
+        cost = round(metres * van.cost_per_km_fen / 1000) + van.fixed_cost_fen
+        rounds.append(Round(van.key, depart, back, tuple(out), metres, start_g, start_p, cost))
+    for k in range(1, len(model.visits) + 1):
+        index = manager.NodeToIndex(k)
+        if solution.Value(routing.NextVar(index)) == index:
+            dropped.append(model.visits[k - 1])
+    return rounds, dropped
+
+
+def _unserved(problem: RoutingProblem, left: list[tuple[VisitWork, str]]) -> tuple[Unserved, ...]:
+    """Merge the visits left over into one line per stop and reason."""
+    merged: dict[tuple[int, str], list[int]] = {}
+    for w, reason in left:
+        q = merged.setdefault((w.stop_index, reason), [0, 0, 0, 0])
+        q[0] += w.pickup_g
+        q[1] += w.pickup_parcels
+        q[2] += w.delivery_g
+        q[3] += w.delivery_parcels
+    out = []
+    for (i, reason), q in sorted(merged.items()):
+        stop = problem.stops[i]
+        out.append(Unserved(stop.key, q[0], q[1], q[2], q[3], stop.waiting_days, reason))
+    return tuple(out)
+
+
+def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str) -> RoutingPlan:
+    """Solve with one first-solution strategy in this process."""
+    began = _time.perf_counter()
+    prepared = _prepare(problem)
+    left = list(prepared.impossible)
+    if not prepared.visits or not prepared.vans:
+        return RoutingPlan(
+            rounds=(),
+            unserved=_unserved(problem, left),
+            status="NOTHING_TO_PLAN",
+            objective=sum(problem.stops[w.stop_index].penalty_fen * MILLI for w, _ in left),
+            cost_fen=0,
+            solve_seconds=_time.perf_counter() - began,
+            strategy=strategy,
+            notes=tuple(prepared.notes),
+        )
+    model = build_model(problem, prepared.visits, prepared.vans)
+    solution = model.routing.SolveWithParameters(search_parameters(settings, strategy))
+    status = _status_name(model.routing)
+    if solution is None:
+        reason = "the planner found no feasible plan in the time allowed"
+        left += [(w, reason) for w in prepared.visits]
+        rounds, objective = [], -1
+    else:
+        rounds, dropped = _extract(problem, model, solution)
+        latest = max(van_window(problem, v)[1] for v in prepared.vans)
+        reason = f"does not fit in the vans' capacity before the {clock(latest)} return"
+        left += [(w, reason) for w in dropped]
+        objective = solution.ObjectiveValue()
+    return RoutingPlan(
+        rounds=tuple(rounds),
+        unserved=_unserved(problem, left),
+        status=status,
+        objective=objective,
+        cost_fen=sum(r.cost_fen for r in rounds),
+        solve_seconds=_time.perf_counter() - began,
+        strategy=strategy,
+        notes=tuple(prepared.notes),
+    )
+
+
+def _worker(args):
+    problem, settings, strategy = args
+    return solve_with(problem, settings, strategy)
+
+
+def _better(a: RoutingPlan, b: RoutingPlan) -> bool:
+    if (a.objective < 0) != (b.objective < 0):
+        return b.objective < 0
+    return a.objective < b.objective
+
+
+def solve(problem: RoutingProblem, settings: SearchSettings | None = None) -> RoutingPlan:
+    """Plan the day. With two or more workers, strategies run in parallel processes."""
+    settings = settings or DEFAULT_SETTINGS
+    strategies: Sequence[str] = settings.portfolio or ("PATH_CHEAPEST_ARC",)
+    began = _time.perf_counter()
+    if settings.workers <= 1 or len(strategies) == 1:
+        plans = [solve_with(problem, settings, s) for s in strategies[: max(1, settings.workers)]]
+    else:
+        ctx = multiprocessing.get_context("fork")
+        jobs = [(problem, settings, s) for s in strategies]
+        with ctx.Pool(min(settings.workers, len(jobs))) as pool:
+            plans = pool.map(_worker, jobs)
+    best = plans[0]
+    for plan in plans[1:]:
+        if _better(plan, best):
+            best = plan
+    return replace(best, solve_seconds=_time.perf_counter() - began)

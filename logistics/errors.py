@@ -1,0 +1,54 @@
+"""Errors an operator may see.
+
+Every rule that can be broken raises a subclass of HubError whose message is one
+plain sentence naming what was wrong and what is expected. The CLI prints that
+sentence (never a traceback) and exits non-zero.
+"""
+
+
+class HubError(Exception):
+    """A problem the operator can act on; str(error) is the sentence shown."""
+
+    exit_code = 1
+
+
+class NotFound(HubError):
+    """A code or id that names nothing in the database."""
+
+
+class InvalidInput(HubError):
+    """A value (option, CSV cell, file) that does not have the expected form."""
+
+
+class RuleBroken(HubError):
+    """A business rule refuses the request (a scan out of order, a closed manifest...)."""
+
+
+class DatabaseNotReady(HubError):
+    """The database is missing, not initialised, or at an older schema."""
+
+
+class SchemaOutdated(DatabaseNotReady):
+    """The database was made by an older version of hub: `hub db upgrade` fixes it."""
+
+
+class DatabaseBusy(HubError):
+    """Another process holds the database for writing longer than the busy timeout."""
+
+
+class ImportRejected(InvalidInput):
+    """A file with bad rows; nothing of it was imported. Lists every problem found."""
+
+    shown = 20
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        lines = problems[: self.shown]
+        more = len(problems) - len(lines)
+        head = (
+            f"{source}: {len(problems)} bad row{'s' if len(problems) != 1 else ''}, "
+            "nothing was imported."
+        )
+        tail = [f"... and {more} more."] if more else []
+        super().__init__("\n".join([head, *lines, *tail]))

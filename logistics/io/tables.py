@@ -1,0 +1,504 @@
+"""Reading CSV and XLSX tables for imports, and writing rejected rows back out.
+
+``open_table(path, aliases, required)`` finds the columns an import needs by
+header name (any order, any letter case, full-width forms, Chinese aliases),
+checks that the required ones are there, and then streams the rows:
+
+    table = open_table("parcels.csv", PARCEL_ALIASES, required=["station", "weight_kg"])
+    for row in table:            # TableRow(number=2, values={"station": "S01", ...})
+        ...
+
+Row numbers are the ones the spreadsheet shows (the header is row 1 when it is the
+first row). Cell values are NFKC-normalised (full-width ``１２３`` -> ``123``) and
+stripped; blank and missing cells are ``''``; entirely blank rows are skipped.
+
+CSV files may be UTF-8, UTF-8 with BOM, GB18030 (what Chinese Excel saves) or
+UTF-16 with BOM (Excel's "Unicode text"); the delimiter is a comma, a tab or a
+semicolon, whichever the header line uses. XLSX files are read with openpyxl in
+read-only mode from the first sheet that has the required headers.
+
+Every problem with the file is raised as :class:`~logistics.errors.InvalidInput`
+with one sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from logistics.errors import InvalidInput
+
+CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
+ACCEPTED = "a .csv, .txt or .xlsx file"
+
+#: How many non-blank rows at the top of a sheet are searched for the header row
+#: (spreadsheets often carry a title such as "11月发货清单" above the headers).
+HEADER_SEARCH_ROWS = 10
+
+_CHUNK = 1 << 20
+_DELIMITERS = (",", "\t", ";")
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One data row: its number as the spreadsheet shows it and its values by field."""
+
+    number: int
+    values: dict[str, str]
+    cells: Sequence[str] = field(default=(), repr=False, compare=False)
+    """The row's raw cells in file order (as read, padded to the header width)."""
+
+
+def header_key(text: Any) -> str:
+    """Fold a header for matching: NFKC, case-folded, no spaces, ``_``, ``-`` or ``*``.
+
+    ``" Weight (KG) "``, ``"weight_(kg)"`` and ``"ＷＥＩＧＨＴ（ｋｇ）"`` fold alike;
+    a trailing ``*`` that templates use to mark required columns is ignored.
+    """
+    text = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "")
+    return "".join(ch for ch in text if not (ch.isspace() or ch in "_-*")).casefold()
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text as imports see it: NFKC-normalised and stripped."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+class Table:
+    """A CSV or XLSX table opened for import; iterate it to get :class:`TableRow` s.
+
+    Attributes: ``path``; ``format`` (``"csv"`` or ``"xlsx"``); ``encoding`` (CSV only);
+    ``delimiter`` (CSV only); ``sheet`` (XLSX only); ``headers`` (the header row as
+    written); ``header_row`` (its row number); ``columns`` (field -> 0-based column
+    index, for the fields found); ``ignored_headers`` (headers of columns no field
+    uses); ``total_rows_hint`` (roughly how many data rows, for a progress bar; may be
+    None).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        headers: list[str],
+        header_row: int,
+        columns: dict[str, int],
+        ignored_headers: list[str],
+        total_rows_hint: int | None,
+        *,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = path
+        self.format = fmt
+        self.headers = headers
+        self.header_row = header_row
+        self.columns = columns
+        self.ignored_headers = ignored_headers
+        self.total_rows_hint = total_rows_hint
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.sheet = sheet
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def original(self, row: TableRow) -> dict[str, str]:
+        """The row's raw cells keyed by the file's own headers (for :func:`write_rejects`)."""
+        return {h: c for h, c in zip(self.headers, row.cells, strict=False) if h}
+
+    def __iter__(self) -> Iterator[TableRow]:
+        raw = self._raw_rows()
+        try:
+            yield from self._rows(raw)
+        finally:
+            raw.close()
+
+    def _rows(self, raw: Iterator[tuple[int, list[str]]]) -> Iterator[TableRow]:
+        width = len(self.headers)
+        pairs = tuple(self.columns.items())
+        header_row = self.header_row
+        normalize = unicodedata.normalize
+        is_normalized = unicodedata.is_normalized
+        for number, cells in raw:
+            if number <= header_row:
+                continue
+            joined = "".join(cells)
+            if not joined.strip():
+                continue  # an entirely blank row
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            if joined.isascii() or is_normalized("NFKC", joined):
+                values = {f: cells[i].strip() for f, i in pairs}
+            else:
+                values = {f: normalize("NFKC", cells[i]).strip() for f, i in pairs}
+            yield TableRow(number, values, cells)
+
+    def _raw_rows(self) -> Iterator[tuple[int, list[str]]]:
+        if self.format == "csv":
+            return _csv_rows(self.path, self.encoding or "utf-8", self.delimiter or ",")
+        return _xlsx_rows(self.path, self.sheet)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _detect_encoding(path: Path) -> str:
+    """utf-16 (with BOM), utf-8-sig or gb18030, checked over the whole file by streaming."""
+    with _open_binary(path) as f:
+        head = f.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with _open_binary(path) as f:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise InvalidInput(
+        f"File '{path.name}' could not be read as text: save it as CSV in UTF-8 "
+        "(or as Excel's GB18030/ANSI CSV) and import it again."
+    )
+
+
+def _open_binary(path: Path):
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller's with
+    except OSError as error:
+        raise _os_error(path, error) from None
+
+
+def _os_error(path: Path, error: OSError) -> InvalidInput:
+    if isinstance(error, FileNotFoundError):
+        return InvalidInput(f"File '{path}' does not exist.")
+    if isinstance(error, IsADirectoryError):
+        return InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
+    if isinstance(error, PermissionError):
+        return InvalidInput(f"File '{path}' cannot be read: permission denied.")
+    reason = error.strerror or type(error).__name__
+    return InvalidInput(f"File '{path}' cannot be read: {reason}.")
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        f = open(path, encoding=encoding, newline="")  # noqa: SIM115 - generator closes it
+    except OSError as error:
+        raise _os_error(path, error) from None
+    reader = csv.reader(f, delimiter=delimiter, strict=False)
+    try:
+        yield from enumerate(reader, 1)
+    except csv.Error as error:
+        raise InvalidInput(
+            f"File '{path.name}' line {reader.line_num} is not valid CSV ({error})."
+        ) from None
+    except UnicodeDecodeError:  # the file changed since its encoding was checked
+        raise InvalidInput(
+            f"File '{path.name}' line {reader.line_num + 1} is not {encoding} text."
+        ) from None
+    finally:
+        f.close()
+
+
+def _pick_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _csv_size_hint(path: Path, encoding: str, header_row: int) -> int | None:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            sample = f.read(1 << 16)
+    except OSError:
+        return None
+    if len(sample) >= size:
+        lines = sample.count(b"\n") + (0 if sample.endswith(b"\n") else 1)
+        return max(lines - header_row, 0)
+    lines = max(sample.count(b"\n"), 1)
+    return max(int(size / (len(sample) / lines)) - header_row, 0)
+
+
+def _open_csv(path: Path) -> tuple[dict[str, Any], list[tuple[int, list[str]]]]:
+    encoding = _detect_encoding(path)
+    try:
+        with open(path, encoding=encoding, newline="") as f:
+            first = ""
+            for line in f:
+                if line.strip():
+                    first = line
+                    break
+    except OSError as error:
+        raise _os_error(path, error) from None
+    delimiter = _pick_delimiter(first)
+    top = _top_rows(_csv_rows(path, encoding, delimiter))
+    return {"encoding": encoding, "delimiter": delimiter}, top
+
+
+def _top_rows(raw: Iterator[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The first HEADER_SEARCH_ROWS non-blank rows."""
+    top: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in raw:
+            if any(clean_cell(c) for c in cells):
+                top.append((number, cells))
+                if len(top) >= HEADER_SEARCH_ROWS:
+                    break
+    finally:
+        raw.close()  # type: ignore[attr-defined]
+    return top
+
+
+# -------------------------------------------------------------------------- XLSX
+
+
+def xlsx_text(value: Any) -> str:
+    """An XLSX cell value as the text a person sees: 12 not 12.0, dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.timedelta):
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return str(value)
+
+
+def _load_workbook(path: Path):
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise _os_error(path, error) from None
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise InvalidInput(
+            f"File '{path.name}' could not be read as an XLSX workbook: "
+            "open it in Excel or WPS and save it again as .xlsx or CSV."
+        ) from None
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    wb = _load_workbook(path)
+    try:
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        ws.reset_dimensions()  # do not trust a wrong <dimension>: read every cell
+        rows = ws.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception:
+                raise InvalidInput(
+                    f"File '{path.name}' row {number + 1} could not be read: "
+                    "the workbook is damaged; save it again as .xlsx or CSV."
+                ) from None
+            number += 1
+            yield number, [xlsx_text(v) for v in values]
+    finally:
+        wb.close()
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, int | None]]:
+    wb = _load_workbook(path)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            try:
+                max_row = ws.max_row
+            except Exception:
+                max_row = None
+            sheets.append((ws.title, max_row))
+        return sheets
+    finally:
+        wb.close()
+
+
+# ------------------------------------------------------------------------ header
+
+
+def _match_header(
+    cells: list[str], aliases: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, int], list[str], list[tuple[str, str, str]]]:
+    """Map fields to columns. Returns (columns, ignored headers, duplicate clashes)."""
+    lookup: dict[str, str] = {}
+    for fld, names in aliases.items():
+        for name in (fld, *names):
+            lookup.setdefault(header_key(name), fld)
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    clashes: list[tuple[str, str, str]] = []
+    for index, cell in enumerate(cells):
+        key = header_key(cell)
+        if not key:
+            continue
+        fld = lookup.get(key)
+        if fld is None:
+            ignored.append(clean_cell(cell))
+        elif fld in columns:
+            clashes.append((fld, clean_cell(cells[columns[fld]]), clean_cell(cell)))
+        else:
+            columns[fld] = index
+    return columns, ignored, clashes
+
+
+def _accepted(fld: str, aliases: Mapping[str, Sequence[str]]) -> str:
+    names = list(dict.fromkeys([fld, *aliases.get(fld, ())]))
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _choose_header(
+    path: Path,
+    top: list[tuple[int, list[str]]],
+    aliases: Mapping[str, Sequence[str]],
+    required: list[str],
+) -> tuple[int, list[str], dict[str, int], list[str]]:
+    if not top:
+        raise InvalidInput(f"File '{path.name}' is empty: expected a header row and data rows.")
+    best = None
+    for number, cells in top:
+        columns, ignored, clashes = _match_header(cells, aliases)
+        if all(f in columns for f in required) and columns:
+            best = (number, cells, columns, ignored, clashes)
+            break
+    if best is None:
+        number, cells = top[0]
+        columns, ignored, clashes = _match_header(cells, aliases)
+        missing = next((f for f in required if f not in columns), None)
+        if missing is not None:
+            raise InvalidInput(
+                f"File '{path.name}' has no '{missing}' column in its header row "
+                f"(row {number}): expected a header such as {_accepted(missing, aliases)}."
+            )
+        best = (number, cells, columns, ignored, clashes)
+    number, cells, columns, ignored, clashes = best
+    if clashes:
+        fld, first, second = clashes[0]
+        raise InvalidInput(
+            f"File '{path.name}' has two columns for '{fld}' ('{first}' and '{second}') "
+            f"in row {number}: keep one of them."
+        )
+    return number, cells, columns, ignored
+
+
+# -------------------------------------------------------------------------- API
+
+
+def open_table(
+    path: str | os.PathLike[str],
+    aliases: Mapping[str, Sequence[str]],
+    required: Iterable[str] = (),
+) -> Table:
+    """Open a CSV or XLSX file and find its columns by header name.
+
+    ``aliases`` maps each field to the headers accepted for it (the field name itself
+    is always accepted), e.g. ``{"station": ["站点", "站点编码"], ...}``; matching
+    ignores letter case, spaces, ``_``/``-``, a trailing ``*`` and full-width forms.
+    Raises InvalidInput for a missing file, an unsupported extension, an undecodable
+    CSV, a damaged workbook, a missing required column or two columns for one field.
+    """
+    path = Path(path)
+    required = list(required)
+    for fld in required:
+        if fld not in aliases:
+            aliases = {**aliases, fld: ()}
+    suffix = path.suffix.lower()
+    if suffix not in CSV_EXTENSIONS and suffix not in XLSX_EXTENSIONS:
+        if suffix == ".xls":
+            raise InvalidInput(
+                f"File '{path.name}' is an old .xls workbook: save it as .xlsx or CSV "
+                "in Excel or WPS and import that."
+            )
+        raise InvalidInput(f"File '{path.name}' is not {ACCEPTED}.")
+    if not path.exists():
+        raise InvalidInput(f"File '{path}' does not exist.")
+    if path.is_dir():
+        raise InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
+
+    if suffix in CSV_EXTENSIONS:
+        options, top = _open_csv(path)
+        number, cells, columns, ignored = _choose_header(path, top, aliases, required)
+        hint = _csv_size_hint(path, options["encoding"], number)
+        return Table(path, "csv", cells, number, columns, ignored, hint, **options)
+
+    sheets = _xlsx_sheets(path)
+    if not sheets:
+        raise InvalidInput(f"File '{path.name}' has no worksheet.")
+    first_problem: InvalidInput | None = None
+    for title, max_row in sheets:
+        top = _top_rows(_xlsx_rows(path, title))
+        try:
+            number, cells, columns, ignored = _choose_header(path, top, aliases, required)
+        except InvalidInput as problem:
+            first_problem = first_problem or problem
+            continue
+        hint = None if max_row is None else max(max_row - number, 0)
+        return Table(path, "xlsx", cells, number, columns, ignored, hint, sheet=title)
+    assert first_problem is not None
+    raise first_problem
+
+
+def write_rejects(
+    path: str | os.PathLike[str],
+    headers: Sequence[str],
+    rejects: Iterable[tuple[Mapping[str, str], str]],
+) -> int:
+    """Write rejected rows with a ``reason`` column as UTF-8-with-BOM CSV; returns the count.
+
+    Each reject is ``(values by header, reason)``; the file has ``headers`` followed by
+    ``reason`` (``reject_reason`` if ``reason`` is already a header), so it can be
+    corrected in Excel and imported again (the extra column is ignored on import).
+    Values are written as they were read, so a re-import sees exactly the same data.
+    """
+    path = Path(path)
+    headers = list(headers)
+    reason_header = "reason" if "reason" not in headers else "reject_reason"
+    count = 0
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([*headers, reason_header])
+            for values, reason in rejects:
+                writer.writerow([*(values.get(h, "") for h in headers), reason])
+                count += 1
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InvalidInput(f"Rejects file '{path}' cannot be written: {reason}.") from None
+    return count

@@ -1,0 +1,36 @@
+"""Pickup manifests: one courier's handover list for one cut-off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlmodel import Field, SQLModel
+
+
+class Manifest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    manifest_no: str = Field(unique=True, max_length=40)  # M-ZTO-20261123-1
+    courier_id: int = Field(foreign_key="courier.id", index=True)
+    service_date: date = Field(index=True)
+    cutoff: time
+    status: str = Field(default="open", max_length=12)  # open | closed | handed_over
+    created_at: datetime
+    closed_at: datetime | None = None
+    handed_over_at: datetime | None = None
+    driver_name: str | None = None
+    plate: str | None = None
+    forced: bool = False
+    force_reason: str | None = None
+
+
+class ManifestLoadScan(SQLModel, table=True):
+    """One scan of the courier driver's load check."""
+
+    __tablename__ = "manifest_load_scan"
+    id: int | None = Field(default=None, primary_key=True)
+    manifest_id: int = Field(foreign_key="manifest.id", index=True)
+    parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
+    code: str = Field(max_length=40)
+    outcome: str = Field(max_length=12)  # loaded | repeat | refused
+    at: datetime
+    operator: str = Field(max_length=64)

@@ -1,0 +1,70 @@
+"""Parcels and their append-only scan log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Parcel(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_parcel_station_status", "station_id", "status"),
+        Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
+        Index("ix_parcel_courier_registered_on", "courier_id", "registered_on"),
+        Index("ix_parcel_status_status_at", "status", "status_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The hub's own id, printed on labels: P20261123-00042.
+    parcel_no: str = Field(unique=True, max_length=24)
+    tracking_no: str | None = Field(default=None, unique=True, max_length=40)
+    # The shop's or courier's order reference; importing a file twice must not duplicate it.
+    order_ref: str | None = Field(default=None, unique=True, max_length=64)
+    direction: str = Field(max_length=8)  # outbound | inbound
+    # Origin station for outbound parcels, destination station for inbound ones.
+    station_id: int = Field(foreign_key="station.id")
+    sender_name: str | None = None
+    sender_phone: str | None = None
+    recipient_name: str | None = None
+    recipient_phone: str | None = None
+    province_code: str | None = Field(default=None, max_length=2)
+    city: str | None = None
+    address: str | None = None
+    weight_g: int
+    length_cm: float | None = None
+    width_cm: float | None = None
+    height_cm: float | None = None
+    category: str | None = Field(default=None, max_length=32)
+    courier_id: int | None = Field(default=None, foreign_key="courier.id")
+    # True when the courier is fixed by its tracking number and assignment may not move it.
+    courier_fixed: bool = False
+    status: str = Field(max_length=20)
+    # The state a held parcel returns to when released.
+    held_from: str | None = Field(default=None, max_length=20)
+    registered_at: datetime
+    # The hub-local day of registration, kept so daily and monthly queries use an index.
+    registered_on: date
+    status_at: datetime
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    manifest_id: int | None = Field(default=None, foreign_key="manifest.id", index=True)
+    chargeable_g: int | None = None
+    fee_fen: int | None = None
+
+
+class ParcelEvent(SQLModel, table=True):
+    """One thing that happened to a parcel; never updated or deleted."""
+
+    __tablename__ = "parcel_event"
+    __table_args__ = (Index("ix_parcel_event_parcel_id_id", "parcel_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    parcel_id: int = Field(foreign_key="parcel.id")
+    at: datetime = Field(index=True)
+    action: str = Field(max_length=24)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    place: str | None = Field(default=None, max_length=64)
+    operator: str = Field(max_length=64)
+    note: str | None = None

@@ -1,0 +1,44 @@
+"""Collection rounds: a van's planned (and then driven) tour of stations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Round(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    round_no: str = Field(unique=True, max_length=32)  # R-20261123-1
+    service_date: date = Field(index=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    status: str = Field(default="planned", max_length=12)  # planned | started | finished
+    planned_start: datetime
+    planned_end: datetime
+    planned_m: int = 0
+    planned_s: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    # Expected-versus-collected per stop, kept as JSON text when the round is finished.
+    reconciliation: str | None = None
+
+
+class RoundStop(SQLModel, table=True):
+    __tablename__ = "round_stop"
+    __table_args__ = (UniqueConstraint("round_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    seq: int
+    station_id: int = Field(foreign_key="station.id")
+    arrive_at: datetime
+    depart_at: datetime
+    metres_from_previous: int = 0
+    pickup_parcels: int = 0
+    pickup_g: int = 0
+    drop_parcels: int = 0
+    drop_g: int = 0
+    collected_parcels: int | None = None
+    missing_parcels: int | None = None
+    extra_parcels: int | None = None

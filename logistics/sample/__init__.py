@@ -1,0 +1,1 @@
+"""Seeded sample data: a township's parcels, made up but shaped like the real thing."""

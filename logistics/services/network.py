@@ -1,0 +1,481 @@
+"""The hub's network: the hub, stations, couriers with tariffs, vans. Add, import, list, show.
+
+Imports are all-or-nothing: every row is checked first, and only a file without a bad
+row is written, in one transaction, updating by code so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, func, select
+
+from logistics.domain import network as rules
+from logistics.domain.clock import zone
+from logistics.domain.provinces import province_by_code
+from logistics.errors import ImportRejected, InvalidInput, NotFound, RuleBroken
+from logistics.io.tables import open_table
+from logistics.models import (
+    Courier,
+    CourierExcludedProvince,
+    CourierTariff,
+    Hub,
+    Parcel,
+    Station,
+    Vehicle,
+)
+
+Spec = TypeVar("Spec")
+
+HUB_HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("hub_code",),
+    "name": ("hub_name", "名称"),
+    "timezone": ("time_zone", "时区"),
+    "lat": ("latitude", "纬度"),
+    "lon": ("lng", "longitude", "经度"),
+    "address": ("地址",),
+    "sort_minutes": (),
+    "road_factor": (),
+    "van_speed_kmh": (),
+    "retention_days": (),
+}
+
+
+# ---------------------------------------------------------------- the hub
+
+
+def current_hub(session: Session) -> Hub:
+    """The hub this database runs (the first one set up)."""
+    hub = session.exec(select(Hub).order_by(Hub.id)).first()
+    if hub is None:
+        raise RuleBroken(
+            "No hub is set up in this database: run `hub init --sample` for the sample "
+            "township, or `hub init --hub-name NAME --lat LAT --lon LON`."
+        )
+    return hub
+
+
+def set_hub(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    lat: float,
+    lon: float,
+    timezone: str = "Asia/Shanghai",
+    address: str | None = None,
+    commit: bool = True,
+    **settings: Any,
+) -> Hub:
+    """Create the hub, or update it when the code exists."""
+    zone(timezone)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(f"The hub's location {lat}, {lon} is not a latitude and longitude.")
+    code = rules.code_of(code)
+    hub = session.exec(select(Hub).where(Hub.code == code)).first() or Hub(
+        code=code, name=name, lat=lat, lon=lon
+    )
+    hub.name, hub.lat, hub.lon, hub.timezone, hub.address = name, lat, lon, timezone, address
+    for key, value in settings.items():
+        if value is not None:
+            setattr(hub, key, value)
+    session.add(hub)
+    if commit:
+        session.commit()
+    return hub
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_specs(
+    path: Path,
+    headers: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+    parse: Callable[[Mapping[str, str]], Spec],
+    key: Callable[[Spec], Any] | None = None,
+) -> list[Spec]:
+    """Every row of the file as a spec, or ImportRejected listing every bad row."""
+    table = open_table(path, {field: tuple(names) for field, names in headers.items()}, required)
+    specs: list[Spec] = []
+    problems: list[str] = []
+    seen: dict[Any, int] = {}
+    for row in table:
+        try:
+            spec = parse(row.values)
+        except InvalidInput as error:
+            problems.append(f"{table.name} row {row.number}: {error}")
+            continue
+        if key is not None:
+            identity = key(spec)
+            if identity in seen:
+                problems.append(
+                    f"{table.name} row {row.number}: {identity} repeats row {seen[identity]}; "
+                    "expected each one once."
+                )
+                continue
+            seen[identity] = row.number
+        specs.append(spec)
+    if problems:
+        raise ImportRejected(table.name, problems)
+    return specs
+
+
+def _apply(target: Any, values: Mapping[str, Any]) -> None:
+    for field, value in values.items():
+        setattr(target, field, value)
+
+
+# ---------------------------------------------------------------- stations
+
+
+def upsert_stations(session: Session, specs: Iterable[rules.StationSpec]) -> tuple[int, int]:
+    hub = current_hub(session)
+    existing = {s.code: s for s in session.exec(select(Station))}
+    added = updated = 0
+    for spec in specs:
+        station = existing.get(spec.code)
+        if station is None:
+            station = Station(hub_id=hub.id, **asdict(spec))
+            added += 1
+        else:
+            _apply(station, asdict(spec))
+            updated += 1
+        session.add(station)
+    return added, updated
+
+
+def add_station(session: Session, values: Mapping[str, str]) -> Station:
+    spec = rules.parse_station(values)
+    upsert_stations(session, [spec])
+    session.commit()
+    return station_by_code(session, spec.code)
+
+
+def import_stations(session: Session, path: Path) -> tuple[int, int]:
+    specs = read_specs(
+        path,
+        rules.STATION_HEADERS,
+        ("code", "name", "lat", "lon"),
+        rules.parse_station,
+        key=lambda s: s.code,
+    )
+    counts = upsert_stations(session, specs)
+    session.commit()
+    return counts
+
+
+def station_by_code(session: Session, code: str) -> Station:
+    station = session.exec(select(Station).where(Station.code == code.strip().upper())).first()
+    if station is None:
+        raise NotFound(f"There is no station with code '{code}': `hub station list` shows them.")
+    return station
+
+
+def list_stations(session: Session) -> list[dict[str, Any]]:
+    waiting = dict(
+        session.exec(
+            select(Parcel.station_id, func.count())
+            .where(Parcel.direction == "outbound", Parcel.status == "registered")
+            .group_by(Parcel.station_id)
+        ).all()
+    )
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "village": s.village,
+            "keeper": s.keeper_name,
+            "phone": s.keeper_phone,
+            "lat": s.lat,
+            "lon": s.lon,
+            "hours": f"{s.opens:%H:%M}-{s.closes:%H:%M}",
+            "service_minutes": s.service_minutes,
+            "households": s.households,
+            "waiting": waiting.get(s.id, 0),
+            "active": s.active,
+        }
+        for s in session.exec(select(Station).order_by(Station.code))
+    ]
+
+
+def show_station(session: Session, code: str) -> dict[str, Any]:
+    station = station_by_code(session, code)
+    counts = dict(
+        session.exec(
+            select(Parcel.direction + ":" + Parcel.status, func.count())
+            .where(Parcel.station_id == station.id)
+            .group_by(Parcel.direction, Parcel.status)
+        ).all()
+    )
+    hub = session.get(Hub, station.hub_id)
+    retention = station.retention_days or (hub.retention_days if hub else 7)
+    return {
+        **station.model_dump(exclude={"id", "hub_id", "opens", "closes"}),
+        "hours": f"{station.opens:%H:%M}-{station.closes:%H:%M}",
+        "retention_days": retention,
+        "outbound_waiting": counts.get("outbound:registered", 0),
+        "inbound_waiting": counts.get("inbound:at_station", 0),
+    }
+
+
+# ---------------------------------------------------------------- couriers
+
+
+def _courier_values(spec: rules.CourierSpec) -> dict[str, Any]:
+    values = asdict(spec)
+    values.pop("excluded_provinces")
+    return values
+
+
+def upsert_couriers(session: Session, specs: Iterable[rules.CourierSpec]) -> tuple[int, int]:
+    existing = {c.code: c for c in session.exec(select(Courier))}
+    added = updated = 0
+    for spec in specs:
+        courier = existing.get(spec.code)
+        if courier is None:
+            courier = Courier(**_courier_values(spec))
+            added += 1
+        else:
+            _apply(courier, _courier_values(spec))
+            updated += 1
+        session.add(courier)
+        session.flush()
+        for old in session.exec(
+            select(CourierExcludedProvince).where(CourierExcludedProvince.courier_id == courier.id)
+        ):
+            session.delete(old)
+        session.flush()
+        for code in spec.excluded_provinces:
+            session.add(CourierExcludedProvince(courier_id=courier.id, province_code=code))
+    return added, updated
+
+
+def upsert_tariffs(session: Session, specs: Iterable[rules.TariffSpec]) -> int:
+    couriers = {c.code: c for c in session.exec(select(Courier))}
+    existing = {(t.courier_id, t.province_code): t for t in session.exec(select(CourierTariff))}
+    count = 0
+    for spec in specs:
+        courier = couriers.get(spec.courier_code)
+        if courier is None:
+            raise NotFound(
+                f"The tariff names courier '{spec.courier_code}', which is not set up: "
+                "import it with `hub courier import` first."
+            )
+        tariff = existing.get((courier.id, spec.province_code)) or CourierTariff(
+            courier_id=courier.id, province_code=spec.province_code, first_kg_fen=0, extra_kg_fen=0
+        )
+        tariff.first_kg_fen, tariff.extra_kg_fen = spec.first_kg_fen, spec.extra_kg_fen
+        session.add(tariff)
+        count += 1
+    return count
+
+
+def add_courier(session: Session, values: Mapping[str, str]) -> Courier:
+    spec = rules.parse_courier(values)
+    upsert_couriers(session, [spec])
+    session.commit()
+    return courier_by_code(session, spec.code)
+
+
+def import_couriers(
+    session: Session, path: Path | None, tariffs: Path | None = None
+) -> dict[str, int]:
+    """Couriers and/or their tariff rows, all in one transaction."""
+    result = {"added": 0, "updated": 0, "tariff_rows": 0}
+    if path is not None:
+        specs = read_specs(
+            path,
+            rules.COURIER_HEADERS,
+            ("code", "name", "daily_capacity"),
+            rules.parse_courier,
+            key=lambda s: s.code,
+        )
+        result["added"], result["updated"] = upsert_couriers(session, specs)
+        session.flush()
+    if tariffs is not None:
+        tariff_specs = read_specs(
+            tariffs,
+            rules.TARIFF_HEADERS,
+            ("courier", "province", "first_kg", "extra_kg"),
+            rules.parse_tariff,
+            key=lambda s: f"{s.courier_code} {s.province_code}",
+        )
+        result["tariff_rows"] = upsert_tariffs(session, tariff_specs)
+    session.commit()
+    return result
+
+
+def courier_by_code(session: Session, code: str) -> Courier:
+    courier = session.exec(select(Courier).where(Courier.code == code.strip().upper())).first()
+    if courier is None:
+        raise NotFound(f"There is no courier with code '{code}': `hub courier list` shows them.")
+    return courier
+
+
+def _excluded(session: Session) -> dict[int, list[str]]:
+    excluded: dict[int, list[str]] = {}
+    for row in session.exec(
+        select(CourierExcludedProvince).order_by(CourierExcludedProvince.province_code)
+    ):
+        excluded.setdefault(row.courier_id, []).append(row.province_code)
+    return excluded
+
+
+def list_couriers(session: Session) -> list[dict[str, Any]]:
+    excluded = _excluded(session)
+    tariff_rows = dict(
+        session.exec(
+            select(CourierTariff.courier_id, func.count()).group_by(CourierTariff.courier_id)
+        ).all()
+    )
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "cutoff": f"{c.cutoff:%H:%M}",
+            "daily_capacity": c.daily_capacity,
+            "min_share": round(c.min_share, 4),
+            "volumetric_divisor": c.volumetric_divisor,
+            "weight_step_kg": c.weight_step_g / 1000,
+            "max_weight_kg": None if c.max_weight_g is None else c.max_weight_g / 1000,
+            "not_served": [province_by_code(code).short_name for code in excluded.get(c.id, [])],
+            "tariff_rows": tariff_rows.get(c.id, 0),
+            "tracking_pattern": c.tracking_pattern,
+            "active": c.active,
+        }
+        for c in session.exec(select(Courier).order_by(Courier.code))
+    ]
+
+
+def show_courier(session: Session, code: str) -> dict[str, Any]:
+    courier = courier_by_code(session, code)
+    summary = next(row for row in list_couriers(session) if row["code"] == courier.code)
+    tariffs = session.exec(
+        select(CourierTariff)
+        .where(CourierTariff.courier_id == courier.id)
+        .order_by(col(CourierTariff.province_code))
+    ).all()
+    summary["tariffs"] = [
+        {
+            "province_code": t.province_code,
+            "province": "*"
+            if t.province_code == "*"
+            else province_by_code(t.province_code).short_name,
+            "first_kg_fen": t.first_kg_fen,
+            "extra_kg_fen": t.extra_kg_fen,
+        }
+        for t in tariffs
+    ]
+    return summary
+
+
+# ---------------------------------------------------------------- vans
+
+
+def upsert_vehicles(session: Session, specs: Iterable[rules.VehicleSpec]) -> tuple[int, int]:
+    hub = current_hub(session)
+    existing = {v.code: v for v in session.exec(select(Vehicle))}
+    added = updated = 0
+    for spec in specs:
+        vehicle = existing.get(spec.code)
+        if vehicle is None:
+            vehicle = Vehicle(hub_id=hub.id, **asdict(spec))
+            added += 1
+        else:
+            _apply(vehicle, asdict(spec))
+            updated += 1
+        session.add(vehicle)
+    return added, updated
+
+
+def add_vehicle(session: Session, values: Mapping[str, str]) -> Vehicle:
+    spec = rules.parse_vehicle(values)
+    upsert_vehicles(session, [spec])
+    session.commit()
+    return session.exec(select(Vehicle).where(Vehicle.code == spec.code)).one()
+
+
+def import_vehicles(session: Session, path: Path) -> tuple[int, int]:
+    specs = read_specs(
+        path,
+        rules.VEHICLE_HEADERS,
+        ("code", "capacity_kg", "capacity_parcels"),
+        rules.parse_vehicle,
+        key=lambda s: s.code,
+    )
+    counts = upsert_vehicles(session, specs)
+    session.commit()
+    return counts
+
+
+def list_vehicles(session: Session) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": v.code,
+            "plate": v.plate,
+            "capacity_kg": v.capacity_g / 1000,
+            "capacity_parcels": v.capacity_parcels,
+            "shift": f"{v.shift_start:%H:%M}-{v.shift_end:%H:%M}",
+            "cost_per_km_fen": v.cost_per_km_fen,
+            "fixed_cost_fen": v.fixed_cost_fen,
+            "active": v.active,
+        }
+        for v in session.exec(select(Vehicle).order_by(Vehicle.code))
+    ]
+
+
+# ---------------------------------------------------------------- the sample township
+
+
+def sample_file(name: str) -> Path:
+    return Path(str(resources.files("logistics.sample") / "data" / name))
+
+
+def _sample_specs(name: str, headers, parse) -> list:
+    return read_specs(sample_file(name), headers, (), parse)
+
+
+def load_sample_network(session: Session) -> dict[str, int]:
+    """The Gaodu sample township: hub, 30 stations, 8 couriers with tariffs, 5 vans."""
+    hub_rows = list(open_table(sample_file("hub.csv"), HUB_HEADERS, ("code", "name")))
+    values = hub_rows[0].values
+    set_hub(
+        session,
+        code=values["code"],
+        name=values["name"],
+        lat=float(values["lat"]),
+        lon=float(values["lon"]),
+        timezone=values.get("timezone") or "Asia/Shanghai",
+        address=values.get("address") or None,
+        commit=False,
+        sort_minutes=int(values["sort_minutes"]),
+        road_factor=float(values["road_factor"]),
+        van_speed_kmh=float(values["van_speed_kmh"]),
+        retention_days=int(values["retention_days"]),
+    )
+    session.flush()
+    stations = read_specs(
+        sample_file("stations.csv"), rules.STATION_HEADERS, (), rules.parse_station
+    )
+    couriers = read_specs(
+        sample_file("couriers.csv"), rules.COURIER_HEADERS, (), rules.parse_courier
+    )
+    tariffs = read_specs(sample_file("tariffs.csv"), rules.TARIFF_HEADERS, (), rules.parse_tariff)
+    vans = read_specs(sample_file("vehicles.csv"), rules.VEHICLE_HEADERS, (), rules.parse_vehicle)
+    upsert_stations(session, stations)
+    upsert_couriers(session, couriers)
+    session.flush()
+    upsert_tariffs(session, tariffs)
+    upsert_vehicles(session, vans)
+    session.commit()
+    return {
+        "stations": len(stations),
+        "couriers": len(couriers),
+        "tariff_rows": len(tariffs),
+        "vans": len(vans),
+    }

@@ -1,0 +1,318 @@
+"""Sample parcels in the database: the seeded generator's days, inserted in bulk.
+
+Each day is one transaction (a crash leaves whole days), inserted with SQLAlchemy Core
+executemany: the day's parcels first, then their ids read back by hub parcel id, then the
+events. A day that already holds this seed's parcels is skipped, so running the same
+command again after an interruption completes what is missing.
+"""
+
+from __future__ import annotations
+
+import time as timer
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from logistics.domain import clock
+from logistics.errors import InvalidInput, RuleBroken
+from logistics.models import (
+    Courier,
+    CourierExcludedProvince,
+    CourierTariff,
+    Hub,
+    Parcel,
+    ParcelEvent,
+    Station,
+)
+from logistics.sample.generator import (
+    HISTORY,
+    TODAY,
+    CourierSpec,
+    DayBatch,
+    SampleGenerator,
+    StationSpec,
+    parcel_no,
+)
+
+MAX_DAYS = 3660
+
+_PARCELS = Parcel.__table__
+_EVENTS = ParcelEvent.__table__
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    """What a sample run made."""
+
+    first_day: date
+    last_day: date
+    days: int  # days generated (skipped ones not counted)
+    skipped_days: int  # days that already held this seed's parcels
+    parcels: int
+    outbound: int
+    inbound: int
+    events: int
+    seconds: float
+    today: bool
+
+    @property
+    def parcels_per_second(self) -> float:
+        return self.parcels / self.seconds if self.seconds > 0 else 0.0
+
+
+def generate(
+    session: Session,
+    days: int,
+    seed: int,
+    start: date | None = None,
+    today: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    parcels_per_day: float | None = None,
+) -> GenerateSummary:
+    """Make ``days`` days of sample parcels (ending yesterday unless ``start`` is given).
+
+    ``today=True`` makes one day, the hub's today (or ``start``), in TODAY mode: outbound
+    parcels registered and waiting at the stations, inbound ones arrived at the hub;
+    ``days`` is then ignored. History days get whole lives, cut at the present moment.
+    ``progress(done, total)`` is called after each day is committed.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidInput(f"The seed must be a whole number of 0 or more, got {seed!r}.")
+    if not today and not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"The number of days must be between 1 and {MAX_DAYS}, got {days}.")
+    if parcels_per_day is not None and parcels_per_day < 0:
+        raise InvalidInput(f"Parcels per day must be 0 or more, got {parcels_per_day}.")
+    hub, generator, station_ids, courier_ids = _network(session, seed, parcels_per_day)
+    tz = clock.zone(hub.timezone)
+    now = clock.utcnow()
+    if today:
+        first, count, mode = start or clock.local_today(tz), 1, TODAY
+    else:
+        first, count, mode = start or clock.local_today(tz) - timedelta(days=days), days, HISTORY
+    session.commit()  # end the reading transaction; each day is its own
+
+    began = timer.perf_counter()
+    made = skipped = parcels = outbound = events = 0
+    for k in range(count):
+        batch = generator.day(first + timedelta(days=k), mode, now)
+        try:
+            if _already_loaded(session, batch):
+                skipped += 1
+            else:
+                _insert_day(session, batch, station_ids, courier_ids)
+                made += 1
+                parcels += batch.n_parcels
+                outbound += int((batch.parcels["direction"] == "outbound").sum())
+                events += batch.n_events
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        if progress is not None:
+            progress(k + 1, count)
+    return GenerateSummary(
+        first_day=first,
+        last_day=first + timedelta(days=count - 1),
+        days=made,
+        skipped_days=skipped,
+        parcels=parcels,
+        outbound=outbound,
+        inbound=parcels - outbound,
+        events=events,
+        seconds=timer.perf_counter() - began,
+        today=today,
+    )
+
+
+def _network(
+    session: Session, seed: int, parcels_per_day: float | None
+) -> tuple[Hub, SampleGenerator, np.ndarray, np.ndarray]:
+    hub = session.exec(select(Hub).order_by(Hub.id)).scalars().first()
+    if hub is None:
+        raise RuleBroken(
+            "There is no hub to make sample parcels for: load a network first "
+            "(hub init --sample, or hub station/courier import)."
+        )
+    stations = (
+        session.exec(
+            select(Station)
+            .where(Station.hub_id == hub.id, Station.active.is_(True))
+            .order_by(Station.id)
+        )
+        .scalars()
+        .all()
+    )
+    couriers = (
+        session.exec(select(Courier).where(Courier.active.is_(True)).order_by(Courier.id))
+        .scalars()
+        .all()
+    )
+    if not stations or not couriers:
+        missing = "stations" if not stations else "couriers"
+        raise RuleBroken(
+            f"Hub {hub.code} has no active {missing}: add stations and couriers before "
+            "making sample parcels (hub init --sample loads the sample township)."
+        )
+    tariffs: dict[int, dict[str, tuple[int, int]]] = {}
+    for row in session.exec(select(CourierTariff)).scalars():
+        tariffs.setdefault(row.courier_id, {})[row.province_code] = (
+            row.first_kg_fen,
+            row.extra_kg_fen,
+        )
+    excluded: dict[int, set[str]] = {}
+    for row in session.exec(select(CourierExcludedProvince)).scalars():
+        excluded.setdefault(row.courier_id, set()).add(row.province_code)
+
+    station_specs = [
+        StationSpec(
+            code=s.code,
+            households=s.households,
+            opens=s.opens,
+            closes=s.closes,
+            village=s.village,
+            retention_days=s.retention_days or hub.retention_days or 7,
+        )
+        for s in stations
+    ]
+    courier_specs = [
+        CourierSpec(
+            code=c.code,
+            daily_capacity=c.daily_capacity,
+            tracking_pattern=c.tracking_pattern,
+            cutoff=c.cutoff,
+            volumetric_divisor=c.volumetric_divisor,
+            weight_step_g=c.weight_step_g,
+            tariff=tariffs.get(c.id),
+            excluded=frozenset(excluded.get(c.id, ())),
+        )
+        for c in couriers
+    ]
+    generator = SampleGenerator(
+        station_specs,
+        courier_specs,
+        seed,
+        hub.timezone or clock.DEFAULT_TIMEZONE,
+        hub_code=hub.code,
+        parcels_per_day=parcels_per_day,
+    )
+    station_ids = np.array([s.id for s in stations], dtype=np.int64)
+    courier_ids = np.array([c.id for c in couriers], dtype=np.int64)
+    return hub, generator, station_ids, courier_ids
+
+
+def _already_loaded(session: Session, batch: DayBatch) -> bool:
+    ref = batch.first_order_ref()
+    if ref is None:
+        return False
+    found = session.connection().execute(
+        select(_PARCELS.c.id).where(_PARCELS.c.order_ref == ref).limit(1)
+    )
+    return found.first() is not None
+
+
+def _optional(values: np.ndarray) -> list[int | None]:
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+def _times(values: np.ndarray, column) -> list[datetime]:
+    """Naive-UTC datetime64 values as the column takes them (aware UTC when it keeps zones)."""
+    moments = values.astype("datetime64[us]").tolist()
+    if getattr(column.type, "timezone", False):
+        return [m.replace(tzinfo=UTC) for m in moments]
+    return moments
+
+
+def _rows(values: dict[str, list]) -> list[dict]:
+    keys = list(values)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+
+
+def _insert_day(
+    session: Session, batch: DayBatch, station_ids: np.ndarray, courier_ids: np.ndarray
+) -> None:
+    n = batch.n_parcels
+    if n == 0:
+        return
+    conn = session.connection()
+    cols = batch.parcels
+
+    # Hub parcel ids continue after the highest of each registration day.
+    registered_on = cols["registered_on"]
+    numbers = np.empty(n, dtype=object)
+    groups: list[tuple[str, str, np.ndarray]] = []
+    for value in np.unique(registered_on):
+        day: date = value.item()
+        idx = np.flatnonzero(registered_on == value)
+        low, high = f"P{day:%Y%m%d}-", f"P{day:%Y%m%d}."
+        top = conn.execute(
+            select(func.max(_PARCELS.c.parcel_no)).where(
+                _PARCELS.c.parcel_no >= low, _PARCELS.c.parcel_no < high
+            )
+        ).scalar()
+        first = int(top.rsplit("-", 1)[1]) + 1 if top else 1
+        numbers[idx] = [parcel_no(day, first + i) for i in range(len(idx))]
+        groups.append((numbers[idx[0]], numbers[idx[-1]], idx))
+
+    courier = cols["courier"]
+    courier_id = np.where(courier >= 0, courier_ids[np.maximum(courier, 0)], -1)
+    values = {
+        "parcel_no": numbers.tolist(),
+        "tracking_no": cols["tracking_no"].tolist(),
+        "order_ref": cols["order_ref"].tolist(),
+        "direction": cols["direction"].tolist(),
+        "station_id": station_ids[cols["station"]].tolist(),
+        "sender_name": cols["sender_name"].tolist(),
+        "sender_phone": cols["sender_phone"].tolist(),
+        "recipient_name": cols["recipient_name"].tolist(),
+        "recipient_phone": cols["recipient_phone"].tolist(),
+        "province_code": cols["province_code"].tolist(),
+        "city": cols["city"].tolist(),
+        "address": cols["address"].tolist(),
+        "weight_g": cols["weight_g"].tolist(),
+        "length_cm": cols["length_cm"].astype(float).tolist(),
+        "width_cm": cols["width_cm"].astype(float).tolist(),
+        "height_cm": cols["height_cm"].astype(float).tolist(),
+        "category": cols["category"].tolist(),
+        "courier_id": _optional(courier_id),
+        "courier_fixed": cols["courier_fixed"].tolist(),
+        "status": cols["status"].tolist(),
+        "held_from": cols["held_from"].tolist(),
+        "registered_at": _times(cols["registered_at"], _PARCELS.c.registered_at),
+        "registered_on": registered_on.tolist(),
+        "status_at": _times(cols["status_at"], _PARCELS.c.status_at),
+        "chargeable_g": _optional(cols["chargeable_g"]),
+        "fee_fen": _optional(cols["fee_fen"]),
+    }
+    conn.execute(insert(_PARCELS), _rows(values))
+
+    ids = np.empty(n, dtype=np.int64)
+    for first_no, last_no, idx in groups:
+        rows = conn.execute(
+            select(_PARCELS.c.id)
+            .where(_PARCELS.c.parcel_no >= first_no, _PARCELS.c.parcel_no <= last_no)
+            .order_by(_PARCELS.c.parcel_no)
+        ).all()
+        if len(rows) != len(idx):
+            raise RuleBroken(
+                f"Parcels {first_no} to {last_no} were changed by someone else while the "
+                "sample was being written: run the command again."
+            )
+        ids[idx] = [row[0] for row in rows]
+
+    ev = batch.events
+    values = {
+        "parcel_id": ids[ev["parcel"]].tolist(),
+        "at": _times(ev["at"], _EVENTS.c.at),
+        "action": ev["action"].tolist(),
+        "from_status": ev["from_status"].tolist(),
+        "to_status": ev["to_status"].tolist(),
+        "place": ev["place"].tolist(),
+        "operator": ev["operator"].tolist(),
+        "note": ev["note"].tolist(),
+    }
+    conn.execute(insert(_EVENTS), _rows(values))

@@ -1,0 +1,132 @@
+"""Fixtures: a fresh, migrated database per test on SQLite (default) or PostgreSQL.
+
+Set HUB_TEST_DATABASE_URL=postgresql+psycopg://user@host/db to run the suite on a
+PostgreSQL server: each test then gets its own database cloned from a migrated
+template, as SQLite tests get their own copy of a migrated file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("COLUMNS", "200")
+os.environ.setdefault("HUB_OPERATOR", "tester")
+os.environ.pop("HUB_DATABASE_URL", None)
+os.environ.pop("HUB_NOW", None)
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from logistics import db  # noqa: E402
+
+PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
+BACKEND = "postgresql" if PG_URL else "sqlite"
+
+
+def _admin_engine():
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url_for(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database to copy: a file path (SQLite) or a database name (PostgreSQL)."""
+    if PG_URL:
+        name = f"hub_tpl_{uuid.uuid4().hex[:10]}"
+        admin = _admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = _pg_url_for(name)
+        db.upgrade(url)
+        db.dispose_engine(url)
+        yield name
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "hub.db"
+        url = f"sqlite:///{path}"
+        db.upgrade(url)
+        db.dispose_engine(url)
+        # Fold the WAL back into the file so a plain copy is the whole database.
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA journal_mode=DELETE")
+        connection.close()
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(_template, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty hub database for this test."""
+    if PG_URL:
+        name = f"hub_t_{uuid.uuid4().hex[:12]}"
+        admin = _admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"'))
+        url = _pg_url_for(name)
+        yield url
+        db.dispose_engine(url)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path / "hub.db"
+        shutil.copyfile(_template, path)
+        url = f"sqlite:///{path}"
+        yield url
+        db.dispose_engine(url)
+
+
+@pytest.fixture
+def session(database_url) -> Iterator[Session]:
+    """A session on the test's fresh database (services commit through it)."""
+    with db.session_scope(database_url) as session:
+        yield session
+
+
+@pytest.fixture
+def sample_network(session) -> Session:
+    """The sample township (hub, 30 stations, 8 couriers with tariffs, vans) loaded."""
+    from logistics.services import network
+
+    network.load_sample_network(session)
+    return session
+
+
+@pytest.fixture
+def hub(database_url, monkeypatch):
+    """Run `hub ARGS...` against the test's database; returns the click Result."""
+    from typer.testing import CliRunner
+
+    from logistics.cli.main import app
+
+    monkeypatch.setenv("HUB_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(app, [str(arg) for arg in args], input=input, catch_exceptions=False)
+
+    return run
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite pass")
+    config.addinivalue_line("markers", "postgresql_only: runs only on the PostgreSQL pass")
+
+
+def pytest_runtest_setup(item):
+    if "sqlite_only" in item.keywords and BACKEND != "sqlite":
+        pytest.skip("SQLite only (this pass runs on PostgreSQL)")
+    if "postgresql_only" in item.keywords and BACKEND != "postgresql":
+        pytest.skip("PostgreSQL only (set HUB_TEST_DATABASE_URL)")

@@ -1,0 +1,101 @@
+"""The database layer: URLs, readiness, migrations, SQLite settings, backup and restore."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import SQLModel, select
+
+import logistics.models  # noqa: F401
+from logistics import db
+from logistics.errors import DatabaseNotReady, InvalidInput, RuleBroken
+from logistics.models import Station
+
+
+def test_schema_head_constant_is_the_migrations_head():
+    config = db.alembic_config(None)
+    assert ScriptDirectory.from_config(config).get_current_head() == db.SCHEMA_HEAD
+
+
+def test_migrations_create_exactly_the_models(database_url):
+    engine = db.make_engine(database_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == [], "models and migrations differ: run python -m logistics.migrations.regenerate"
+
+
+def test_bare_path_means_a_sqlite_file(tmp_path):
+    url = db.resolve_url(str(tmp_path / "x.db"))
+    assert url.startswith("sqlite:///") and url.endswith("x.db")
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "nonsense://", "postgresql+nodriver://h/db"])
+def test_a_url_we_cannot_use_is_one_sentence(url):
+    with pytest.raises(InvalidInput, match="is not a database this hub can use"):
+        db.make_engine(db.resolve_url(url))
+
+
+def test_missing_sqlite_file_says_run_init(tmp_path):
+    with pytest.raises(DatabaseNotReady, match="hub init"):
+        db.check_ready(f"sqlite:///{tmp_path / 'none.db'}")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_empty_database_is_not_initialised(tmp_path):
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(DatabaseNotReady, match="not initialised"):
+        db.check_ready(f"sqlite:///{path}")
+
+
+def test_init_twice_keeps_data(database_url, sample_network):
+    before = len(sample_network.exec(select(Station)).all())
+    sample_network.rollback()  # end the read, as every command does before the next one
+    assert db.upgrade(database_url) == (db.SCHEMA_HEAD, db.SCHEMA_HEAD)
+    with db.session_scope(database_url) as session:
+        assert len(session.exec(select(Station)).all()) == before == 30
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(database_url):
+    with db.make_engine(database_url).connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
+
+
+@pytest.mark.sqlite_only
+def test_backup_then_restore_gives_back_the_same_data(database_url, sample_network, tmp_path):
+    copy = tmp_path / "backup.db"
+    db.backup(database_url, copy)
+    station = sample_network.exec(select(Station).where(Station.code == "GD01")).one()
+    station.name = "changed after the backup"
+    sample_network.add(station)
+    sample_network.commit()
+    db.restore(database_url, copy)
+    with db.session_scope(database_url) as session:
+        assert (
+            session.exec(select(Station).where(Station.code == "GD01")).one().name == "高都村服务站"
+        )
+        assert len(session.exec(select(Station)).all()) == 30
+
+
+@pytest.mark.sqlite_only
+def test_backup_refuses_to_overwrite(database_url, tmp_path: Path):
+    target = tmp_path / "b.db"
+    target.write_text("precious")
+    with pytest.raises(RuleBroken, match="already exists"):
+        db.backup(database_url, target)
+    assert target.read_text() == "precious"
+
+
+@pytest.mark.postgresql_only
+def test_backup_of_postgresql_points_to_pg_dump(database_url, tmp_path):
+    with pytest.raises(RuleBroken, match="pg_dump"):
+        db.backup(database_url, tmp_path / "x.db")
