@@ -130,3 +130,121 @@ def pytest_runtest_setup(item):
         pytest.skip("SQLite only (this pass runs on PostgreSQL)")
     if "postgresql_only" in item.keywords and BACKEND != "postgresql":
         pytest.skip("PostgreSQL only (set HUB_TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def make_parcel(sample_network):
+    """Insert a parcel of the sample township in a given state, with a consistent event log.
+
+    make_parcel(status="at_hub", province="44", weight_g=2500, station="GD03", ...) -> Parcel
+    """
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from logistics.domain.clock import to_local, utcnow, zone
+    from logistics.models import Courier, Hub, Parcel, ParcelEvent, Station
+
+    session = sample_network
+    hub = session.exec(select(Hub)).first()
+    stations = {s.code: s for s in session.exec(select(Station))}
+    couriers = {c.code: c for c in session.exec(select(Courier))}
+    paths = {
+        "registered": [],
+        "collected": ["collected"],
+        "at_hub": ["collected", "at_hub"],
+        "manifested": ["collected", "at_hub", "manifested"],
+        "handed_over": ["collected", "at_hub", "manifested", "handed_over"],
+        "arrived_hub": [],
+        "out_for_delivery": ["out_for_delivery"],
+        "at_station": ["out_for_delivery", "at_station"],
+        "picked_up": ["out_for_delivery", "at_station", "picked_up"],
+    }
+    action_to = {
+        "collected": "collect",
+        "at_hub": "arrive",
+        "manifested": "manifest",
+        "handed_over": "handover",
+        "out_for_delivery": "dispatch",
+        "at_station": "at-station",
+        "picked_up": "picked-up",
+    }
+    counter = {"n": 0}
+
+    def make(
+        status: str = "at_hub",
+        *,
+        station: str = "GD01",
+        province: str | None = "44",
+        weight_g: int = 2500,
+        dims: tuple[float, float, float] | None = None,
+        courier: str | None = None,
+        tracking_no: str | None = None,
+        registered_at=None,
+        category: str = "kiwi",
+        recipient_name: str = "张三丰",
+        recipient_phone: str = "13812345678",
+        commit: bool = True,
+    ) -> Parcel:
+        counter["n"] += 1
+        inbound = status in ("arrived_hub", "out_for_delivery", "at_station", "picked_up")
+        start = registered_at or utcnow() - timedelta(hours=3)
+        local_day = to_local(start, zone(hub.timezone)).date()
+        parcel = Parcel(
+            parcel_no=f"P{local_day:%Y%m%d}-{90000 + counter['n']:05d}",
+            tracking_no=tracking_no,
+            direction="inbound" if inbound else "outbound",
+            station_id=stations[station].id,
+            sender_name="李四",
+            sender_phone="13900001111",
+            recipient_name=recipient_name,
+            recipient_phone=recipient_phone,
+            province_code=None if inbound else province,
+            city="广州" if province == "44" else None,
+            address="某某路1号",
+            weight_g=weight_g,
+            length_cm=dims[0] if dims else None,
+            width_cm=dims[1] if dims else None,
+            height_cm=dims[2] if dims else None,
+            category=category,
+            courier_id=couriers[courier].id if courier else None,
+            courier_fixed=bool(tracking_no),
+            status=status,
+            registered_at=start,
+            registered_on=local_day,
+            status_at=start,
+        )
+        session.add(parcel)
+        session.flush()
+        first = "arrived_hub" if inbound else "registered"
+        moment = start
+        session.add(
+            ParcelEvent(
+                parcel_id=parcel.id,
+                at=moment,
+                action="register",
+                from_status=None,
+                to_status=first,
+                operator="tester",
+            )
+        )
+        previous = first
+        for step in paths[status]:
+            moment = moment + timedelta(minutes=20)
+            session.add(
+                ParcelEvent(
+                    parcel_id=parcel.id,
+                    at=moment,
+                    action=step,
+                    from_status=previous,
+                    to_status=step,
+                    operator="tester",
+                )
+            )
+            previous = step
+        parcel.status_at = moment
+        if commit:
+            session.commit()
+        return parcel
+
+    return make

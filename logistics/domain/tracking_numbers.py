@@ -6,8 +6,9 @@ regular expression that must match the *whole* normalised number.
 
 A number that matches no courier, or another courier than the row names, is refused;
 when the row names no courier the courier is detected from the number, and a number
-that fits two couriers (a 13-digit number starting 1 fits both EMS and Yunda) must
-name its courier.
+that fits two couriers (possible with edited patterns) must name its courier. The
+default Yunda pattern leaves 13-digit numbers starting 1 or 9 to EMS so the two can
+be told apart.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "ZTO": r"7\d{13}",  # 中通: 14 digits starting 7
     "STO": r"77\d{13}",  # 申通: 15 digits starting 77
     "YTO": r"YT\d{13}",  # 圆通: YT + 13 digits
-    "YUNDA": r"[34]\d{14}|\d{13}",  # 韵达: 15 digits starting 3 or 4, or 13 digits
+    # 韵达: 15 digits starting 3 or 4, or 13 digits; a 13-digit number starting 1 or 9 is
+    # left to EMS, else no EMS number could ever be told from a Yunda one
+    "YUNDA": r"[34]\d{14}|[02-8]\d{12}",
     "JT": r"JT\d{13}",  # 极兔 J&T: JT + 13 digits
     "EMS": r"[19]\d{12}",  # 邮政 EMS: 13 digits starting 1 or 9
     "SF": r"SF\d{13}",  # 顺丰: SF + 13 digits
@@ -35,7 +38,7 @@ DEFAULT_DESCRIPTIONS: dict[str, str] = {
     "ZTO": "14 digits starting with 7",
     "STO": "15 digits starting with 77",
     "YTO": "YT and 13 digits",
-    "YUNDA": "15 digits starting with 3 or 4, or 13 digits",
+    "YUNDA": "15 digits starting with 3 or 4, or 13 digits not starting with 1 or 9",
     "JT": "JT and 13 digits",
     "EMS": "13 digits starting with 1 or 9",
     "SF": "SF and 13 digits",
