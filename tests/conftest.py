@@ -235,7 +235,7 @@ def make_parcel(sample_network):
                 ParcelEvent(
                     parcel_id=parcel.id,
                     at=moment,
-                    action=step,
+                    action=action_to[step],
                     from_status=previous,
                     to_status=step,
                     operator="tester",
