@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -218,8 +219,9 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
         f.close()
 
 
-def _pick_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in _DELIMITERS}
+def _pick_delimiter(lines: list[str]) -> str:
+    """Comma, tab or semicolon: whichever the first lines use most (comma when none)."""
+    counts = {d: sum(line.count(d) for line in lines) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
 
@@ -242,14 +244,10 @@ def _open_csv(path: Path) -> tuple[dict[str, Any], list[tuple[int, list[str]]]]:
     encoding = _detect_encoding(path)
     try:
         with open(path, encoding=encoding, newline="") as f:
-            first = ""
-            for line in f:
-                if line.strip():
-                    first = line
-                    break
+            first_lines = [line for line in itertools.islice(f, 50) if line.strip()][:10]
     except OSError as error:
         raise _os_error(path, error) from None
-    delimiter = _pick_delimiter(first)
+    delimiter = _pick_delimiter(first_lines)
     top = _top_rows(_csv_rows(path, encoding, delimiter))
     return {"encoding": encoding, "delimiter": delimiter}, top
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -43,10 +43,11 @@ class Parcel(SQLModel, table=True):
     status: str = Field(max_length=20)
     # The state a held parcel returns to when released.
     held_from: str | None = Field(default=None, max_length=20)
-    registered_at: datetime
+    # Naive UTC (docs/CONVENTIONS.md), not SQLModel's timezone-aware default for datetime.
+    registered_at: datetime = Field(sa_type=DateTime())
     # The hub-local day of registration, kept so daily and monthly queries use an index.
     registered_on: date
-    status_at: datetime
+    status_at: datetime = Field(sa_type=DateTime())
     round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
     manifest_id: int | None = Field(default=None, foreign_key="manifest.id", index=True)
     chargeable_g: int | None = None
@@ -61,7 +62,7 @@ class ParcelEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: int = Field(foreign_key="parcel.id")
-    at: datetime = Field(index=True)
+    at: datetime = Field(index=True, sa_type=DateTime())
     action: str = Field(max_length=24)
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)

@@ -31,6 +31,9 @@ Shape (reference township: 30 stations, 8 couriers):
   hub (60 % released and sent on, 30 % cancelled, 10 % still held); 1.5 % of inbound
   parcels are never picked up and go back after the station's retention days.
 
+Event actions are those of :mod:`logistics.domain.parcel_status` (``register`` for the
+first event of an outbound parcel, as the parcels service writes it).
+
 Modes: HISTORY gives each parcel its whole life (events cut at ``now`` when given, so the
 last days are still in progress); TODAY gives parcels just registered at the stations and
 inbound parcels just arrived at the hub, ready to plan and assign.
@@ -293,6 +296,7 @@ class CourierSpec:
     cutoff: time = time(17, 0)
     volumetric_divisor: int = 8000
     weight_step_g: int = 1000
+    max_weight_g: int | None = None
     tariff: Mapping[str, tuple[int, int]] | None = None
     excluded: frozenset[str] = frozenset()
 
@@ -550,6 +554,9 @@ class SampleGenerator:
         self.cutoff = np.array([_seconds(c.cutoff) for c in self.couriers], dtype=np.int64)
         self.divisor = np.array([max(1, c.volumetric_divisor) for c in self.couriers], np.int64)
         self.step = np.array([max(1, c.weight_step_g) for c in self.couriers], dtype=np.int64)
+        self.max_weight = np.array(
+            [c.max_weight_g or np.iinfo(np.int64).max for c in self.couriers], dtype=np.int64
+        )
         self.styles = [
             (c.tracking_prefix, c.tracking_digits)
             if c.tracking_prefix
@@ -578,6 +585,10 @@ class SampleGenerator:
                 if price is not None and code not in spec.excluded:
                     self.first[c, p], self.extra[c, p] = price
                     self.serves[c, p] = True
+        served = self.serves.any(axis=0)
+        if served.any():  # send parcels only where some courier goes
+            self.dest_p = np.where(served, self.dest_p, 0.0)
+            self.dest_p /= self.dest_p.sum()
         if self.home_index is not None:
             self.home_courier_ok = self.serves[:, self.home_index]
         else:
@@ -728,6 +739,7 @@ class SampleGenerator:
         probs = self.speciality * base[None, :]
         product = self._product(rng, station, probs)
         weight, dims = self._sizes(rng, product, _OUT_PRODUCTS)
+        weight = np.minimum(weight, self.max_weight.max())
         dest = np.minimum(
             (rng.random(n)[:, None] > np.cumsum(self.dest_p)[None, :]).sum(1),
             len(self.dest_p) - 1,
@@ -740,7 +752,7 @@ class SampleGenerator:
         reg = self._reg_times(rng, ctx, station)
 
         charge_all, fee_all = self._price_all(weight, dims, dest)
-        serve = self.serves[:, dest]
+        serve = self.serves[:, dest] & (weight[None, :] <= self.max_weight[:, None])
         base_w = self.capacity[:, None] * serve
         cheapest = np.where(serve, fee_all, np.iinfo(np.int64).max).min(axis=0)
         cheap_w = base_w * (np.maximum(cheapest, 1)[None, :] / np.maximum(fee_all, 1)) ** 3
@@ -937,7 +949,7 @@ class SampleGenerator:
         ev.add(
             g,
             handed,
-            "hand_over",
+            "handover",
             "manifested",
             "handed_over",
             self.hub_code,
@@ -953,7 +965,7 @@ class SampleGenerator:
         st = p["station"]
         arrive = p["reg"]
         hub_ops = _choice(rng, ("hub-op-1", "hub-op-2", "hub-op-3"), n)
-        ev.add(idx, arrive, "arrive_inbound", None, "arrived_hub", self.hub_code, hub_ops)
+        ev.add(idx, arrive, "arrive-inbound", None, "arrived_hub", self.hub_code, hub_ops)
         if ctx.mode == TODAY:
             return
         m = ctx.midnight
@@ -974,7 +986,7 @@ class SampleGenerator:
             self.drivers[st],
         )
         ev.add(
-            idx, at_station, "at_station", "out_for_delivery", "at_station", place, self.keepers[st]
+            idx, at_station, "at-station", "out_for_delivery", "at_station", place, self.keepers[st]
         )
         returned = rng.random(n) < NOT_PICKED_UP
         retention = self.retention[st] * DAY
@@ -991,7 +1003,7 @@ class SampleGenerator:
         ev.add(
             keep,
             picked[keep],
-            "pick_up",
+            "picked-up",
             "at_station",
             "picked_up",
             place[keep],
@@ -1184,8 +1196,3 @@ def _price(spec: CourierSpec, key: str, province: str) -> tuple[int, int] | None
     else:
         first, extra = 900, 400
     return round(first * factor), round(extra * factor)
-
-
-def parcel_no(day: date, seq: int) -> str:
-    """The hub parcel id of the ``seq``-th parcel registered on ``day``: P20261123-00042."""
-    return f"P{day:%Y%m%d}-{seq:05d}"

@@ -286,3 +286,10 @@ def test_fuzz_arbitrary_text_never_raises_anything_but_invalid_input(tmp_path, t
     path = tmp_path / "t.csv"
     path.write_bytes(("站点," + text).encode(encoding, errors="replace"))
     _read_all(path)
+
+
+def test_tab_delimited_with_a_title_line(tmp_path):
+    rows = [["发货清单"], ROWS[0], ROWS[1]]
+    table, data = read(write_csv(tmp_path / "a.txt", rows, encoding="utf-16", delimiter="\t"))
+    assert table.delimiter == "\t"
+    assert data[0].values["province"] == "贵州"

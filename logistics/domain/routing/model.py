@@ -5,7 +5,8 @@ as a matrix or vector (evaluated in C++, no Python call per arc):
 
 - arc cost: metres x the van's fen per km (one matrix per distinct price), in
   milli-fen; a van priced at 0 fen/km is charged 1 so its rounds stay short;
-- "Time": service at the node left + driving seconds; slack is waiting;
+- "Time": service at the node left + driving seconds; slack is waiting (left out when
+  nothing is timed: no driving or service seconds and no window that binds);
 - "Grams" and "Parcels": the load on board.
 
 Pickup and delivery on the same round (VRP with simultaneous pickup and delivery):
@@ -43,7 +44,7 @@ class Model:
     distance: np.ndarray
     travel: np.ndarray
     service: np.ndarray
-    time: pywrapcp.RoutingDimension
+    time: pywrapcp.RoutingDimension | None
     load_dimensions: dict[str, pywrapcp.RoutingDimension | None]
 
 
@@ -79,7 +80,50 @@ def _add_load(
     return load
 
 
-def build_model(problem: RoutingProblem, visits: list[VisitWork], vans: list[Van]) -> Model:
+def _needs_time(problem, visits, windows, travel, service) -> bool:
+    if travel.any() or service.any():
+        return True
+    earliest = min(start for start, _ in windows)
+    latest = max(due for _, due in windows)
+    return any(
+        problem.stops[w.stop_index].opens_s > earliest
+        or latest_service_start(problem, problem.stops[w.stop_index], w) < latest
+        for w in visits
+    )
+
+
+def _add_time(problem, routing, manager, visits, windows, travel, service):
+    horizon = int(
+        max(
+            [due for _, due in windows]
+            + [problem.stops[w.stop_index].closes_s for w in visits]
+            + [problem.depot.latest_return_s]
+        )
+        + 1
+    )
+    time_cb = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+    time = routing.GetDimensionOrDie("Time")
+    for k, w in enumerate(visits, start=1):
+        stop = problem.stops[w.stop_index]
+        time.CumulVar(manager.NodeToIndex(k)).SetRange(
+            stop.opens_s, latest_service_start(problem, stop, w)
+        )
+    for v, (start, due) in enumerate(windows):
+        time.CumulVar(routing.Start(v)).SetRange(start, due)
+        time.CumulVar(routing.End(v)).SetRange(start, due)
+        # Be back as early as possible, then leave as late as that allows (no idle wait).
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+        routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
+    return time
+
+
+def build_model(
+    problem: RoutingProblem,
+    visits: list[VisitWork],
+    vans: list[Van],
+    relax_required: bool = False,
+) -> Model:
     """Build the routing model for the visits that some van could make alone."""
     idx = np.array([0] + [w.matrix_index for w in visits], dtype=np.int64)
     distance = problem.distance_m[np.ix_(idx, idx)]
@@ -100,31 +144,12 @@ def build_model(problem: RoutingProblem, visits: list[VisitWork], vans: list[Van
         if van.fixed_cost_fen:
             routing.SetFixedCostOfVehicle(van.fixed_cost_fen * MILLI, v)
 
-    # Time: service at the node left plus driving; waiting is slack.
+    # Time: service at the node left plus driving; waiting is slack. Left out only when
+    # there is nothing to schedule (no driving or service time, no window that binds).
     windows = [van_window(problem, van) for van in vans]
-    horizon = int(
-        max(
-            [due for _, due in windows]
-            + [problem.stops[w.stop_index].closes_s for w in visits]
-            + [problem.depot.latest_return_s]
-        )
-        + 1
-    )
-    time_cb = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
-    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
-    time = routing.GetDimensionOrDie("Time")
-    for k, w in enumerate(visits, start=1):
-        stop = problem.stops[w.stop_index]
-        time.CumulVar(manager.NodeToIndex(k)).SetRange(
-            stop.opens_s, latest_service_start(problem, stop, w)
-        )
-    for v, (start, due) in enumerate(windows):
-        time.CumulVar(routing.Start(v)).SetRange(start, due)
-        time.CumulVar(routing.End(v)).SetRange(start, due)
-    for v in range(n_vans):
-        # Be back as early as possible, then leave as late as that allows (no idle wait).
-        routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
-        routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
+    time = None
+    if _needs_time(problem, visits, windows, travel, service):
+        time = _add_time(problem, routing, manager, visits, windows, travel, service)
 
     loads = {
         "Grams": _add_load(
@@ -143,9 +168,14 @@ def build_model(problem: RoutingProblem, visits: list[VisitWork], vans: list[Van
         ),
     }
 
-    # Every visit is optional; dropping it costs its stop's (age-weighted) penalty.
+    # A visit is optional unless its stop is required (and ``relax_required`` is off);
+    # dropping it costs its stop's (age-weighted) penalty.
+    top = max(problem.stops[w.stop_index].penalty_fen for w in visits) * MILLI
     for k, w in enumerate(visits, start=1):
-        penalty = problem.stops[w.stop_index].penalty_fen * MILLI
+        stop = problem.stops[w.stop_index]
+        if stop.required and not relax_required:
+            continue
+        penalty = top * 10 if stop.required else stop.penalty_fen * MILLI
         routing.AddDisjunction([manager.NodeToIndex(k)], penalty)
 
     return Model(manager, routing, visits, vans, distance, travel, service, time, loads)

@@ -52,7 +52,9 @@ class Stop:
 
     Dropping the stop costs ``drop_penalty_fen`` when given, otherwise
     ``BASE_DROP_PENALTY_FEN * (1 + waiting_days) ** 2``, so older work is served first
-    and nothing waits forever.
+    and nothing waits forever. A ``required`` stop is never dropped by choice; if no plan
+    can serve every required stop, they are planned as optional with the highest penalty
+    and what is left is reported unserved.
     """
 
     key: str
@@ -66,6 +68,7 @@ class Stop:
     service_per_parcel_s: int = 0
     waiting_days: int = 0
     drop_penalty_fen: int | None = None
+    required: bool = False
 
     @property
     def has_work(self) -> bool:

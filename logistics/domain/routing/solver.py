@@ -1,10 +1,34 @@
 """Solve a `RoutingProblem` into a `RoutingPlan` with OR-Tools routing.
 
-Search settings live in `SearchSettings` and `search_parameters` only. Measured on
-this machine (2 cores), figures from ``benchmarks/vrp_quality.py`` (see the report at
-the bottom of this docstring, filled in from the last benchmark run):
+Search settings live in `SearchSettings` and `search_parameters` only.
 
-SETTINGS_REPORT
+What was tried (OR-Tools 9.15, this 2-core machine, which other work kept busy: load
+average 5-8, so a 10 s run got only 4-6 CPU seconds across both workers):
+
+- Default: two worker processes (fork), PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH and
+  SAVINGS + GUIDED_LOCAL_SEARCH, best objective wins, 2 s search each. A synthetic
+  30-station hub day (``benchmarks/vrp_quality.py --hub-day 30``, mixed pickups and
+  drops, windows, 5 vans) plans in 2.2-2.4 s wall time in total; a 10 s search finds
+  the same cost within 0.2 %. On hub days PATH_CHEAPEST_ARC wins (SAVINGS is 1-6 %
+  worse at 2 s); on CVRPLIB SAVINGS wins; so the two cores run one each.
+- Single-worker alternatives on E-n76-k10 / X-n101-k25 / RC101 at 10 s (mean gap):
+  SAVINGS+GLS 5.9-6.4 %, PATH_CHEAPEST_ARC+GLS 7.5 %, PARALLEL_CHEAPEST_INSERTION+GLS
+  7.1 %, LOCAL_CHEAPEST_INSERTION+GLS 7.4 % (best on RC101, 3.5 %), SAVINGS+TABU 6.4 %,
+  GLS lambda 0.3 5.9 % / 0.5 6.4 % (default 0.1 kept: within noise), GLS penalty
+  reset + penalties in operators 7.0 %, extra LNS operators (path LNS, close-nodes
+  and expensive-chain insertion LNS, cross exchange, relocate neighbors) 7.1 %,
+  ls_operator_neighbors_ratio 0.15 12.6 % (much worse), multi-armed bandit operator
+  concatenation 8.3 %. OR-Tools' iterated local
+  search (``use_iterated_local_search`` with SISR ruin, ``ITERATED_LOCAL_SEARCH``
+  here) stops after the first descent with GREEDY_DESCENT (0.2 s, 6.7 %) and did not
+  help on top of GLS. Leaving the Time dimension out when nothing is timed (CVRP) gave
+  ~18 % more moves per CPU second; making stops mandatory instead of optional ~14 %,
+  not worth a second model.
+- Benchmark at 10 s (all shared instances): mean gap 2.8 % against PyVRP's 0.5 %;
+  C101, C201, A-n32-k5 optimal, E-n51-k5 1.2 %; misses the 2 % target on E-n76-k10
+  (4.5 %), X-n101-k25 (5.7 %), X-n200-k36 (3.6 %), R101 (1.3-3.1 %), R201 (2.6 %) and
+  RC101 (7.2 %). The gap is OR-Tools' local search against PyVRP's hybrid genetic
+  search on tight-capacity and tight-window instances, made worse by the CPU share.
 """
 
 from __future__ import annotations
@@ -44,6 +68,8 @@ class SearchSettings:
     )
     workers: int = 2
     guided_local_search_lambda: float = 0.1
+    ruin_max_sequence: int = 10
+    ruin_avg_visits: int = 10
     overrides: tuple[tuple[str, object], ...] = ()
     log_search: bool = False
 
@@ -63,6 +89,13 @@ def search_parameters(settings: SearchSettings, entry: str):
     if meta == "ITERATED_LOCAL_SEARCH":
         params.use_iterated_local_search = True
         params.local_search_metaheuristic = Metaheuristic.Value("GREEDY_DESCENT")
+        ils = params.iterated_local_search_parameters
+        sisr = ils.ruin_recreate_parameters.ruin_strategies.add().sisr
+        sisr.max_removed_sequence_size = settings.ruin_max_sequence
+        sisr.avg_num_removed_visits = settings.ruin_avg_visits
+        sisr.bypass_factor = 0.01
+        annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+        annealing.automatic_temperatures = True
     else:
         params.local_search_metaheuristic = Metaheuristic.Value(meta)
     params.guided_local_search_lambda_coefficient = settings.guided_local_search_lambda
@@ -135,14 +168,19 @@ def _extract(problem: RoutingProblem, model: Model, solution) -> tuple[list[Roun
         load_g = sum(w.delivery_g for w in works)
         load_p = sum(w.delivery_parcels for w in works)
         start_g, start_p = load_g, load_p
-        depart = solution.Min(time.CumulVar(routing.Start(v)))
+        if time is None:  # nothing to schedule: the van leaves as its day starts
+            depart = van_window(problem, van)[0]
+        else:
+            depart = solution.Min(time.CumulVar(routing.Start(v)))
         prev_node, prev_leave = 0, depart
         metres = 0
         out = []
         for k, w in zip(nodes, works, strict=True):
             leg = int(model.distance[prev_node, k])
             arrival = prev_leave + int(model.travel[prev_node, k])
-            start = max(arrival, solution.Min(time.CumulVar(manager.NodeToIndex(k))))
+            start = arrival
+            if time is not None:
+                start = max(arrival, solution.Min(time.CumulVar(manager.NodeToIndex(k))))
             load_g += w.pickup_g - w.delivery_g
             load_p += w.pickup_parcels - w.delivery_parcels
             leave = start + w.service_s
@@ -208,9 +246,14 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
             strategy=strategy,
             notes=tuple(prepared.notes),
         )
+    params = search_parameters(settings, strategy)
     model = build_model(problem, prepared.visits, prepared.vans)
-    solution = model.routing.SolveWithParameters(search_parameters(settings, strategy))
+    solution = model.routing.SolveWithParameters(params)
     status = _status_name(model.routing)
+    if solution is None and any(problem.stops[w.stop_index].required for w in prepared.visits):
+        model = build_model(problem, prepared.visits, prepared.vans, relax_required=True)
+        solution = model.routing.SolveWithParameters(params)
+        status = _status_name(model.routing) + " (required stops relaxed)"
     if solution is None:
         reason = "the planner found no feasible plan in the time allowed"
         left += [(w, reason) for w in prepared.visits]

@@ -14,7 +14,7 @@ import re
 import threading
 from functools import lru_cache
 
-from reportlab.lib.colors import Color, black
+from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
@@ -126,31 +126,44 @@ def draw_text(
 
 
 class TextLayer:
-    """The strings of one page, written with one PDF text object per (font, size,
-    colour), so each font is set once per page instead of once per string: a
-    3,000-row manifest spends most of its time on text otherwise.
+    """The strings of one page, written as one PDF text block per (font, size, colour).
 
-    Draw with `draw_text(layer, ...)`, then call `flush()` before `showPage()`;
-    the text lands on top of what the canvas drew.
+    A 3,000-row manifest carries some 40,000 strings; drawn one by one through
+    reportlab's canvas most of the time went into re-setting fonts and pure-Python
+    number formatting. Here each string costs one positioning and one show operator,
+    formatted directly (ASCII runs in a standard font need no re-encoding, CJK runs are
+    encoded by the CID font itself), and the blocks go on the page with
+    `canvas.addLiteral` when `flush()` is called, before `showPage()`. Text lands on
+    top of what the canvas drew on that page.
     """
 
     def __init__(self, canv) -> None:
         self._canv = canv
-        self._objects: dict[tuple, object] = {}
+        self._blocks: dict[tuple, list[str]] = {}
 
     def add(self, font: str, size: float, colour: Color | None, x: float, y: float, run: str):
         key = (font, size, None if colour is None else colour.rgb())
-        obj = self._objects.get(key)
-        if obj is None:
-            obj = self._canv.beginText()
-            obj.setFont(font, size)
-            obj.setFillColor(black if colour is None else colour)
-            self._objects[key] = obj
-        obj.setTextOrigin(x, y)
-        obj.textOut(run)
+        ops = self._blocks.get(key)
+        if ops is None:
+            # reportlab's own name for the font resource (/F1, ...); asking for it also
+            # adds the font to the document, as canvas.setFont does.
+            name = self._canv._doc.getInternalFontName(font)
+            red, green, blue = (0, 0, 0) if colour is None else colour.rgb()
+            ops = [f"q {red:.3f} {green:.3f} {blue:.3f} rg BT {name} {size:.2f} Tf"]
+            self._blocks[key] = ops
+        if font == CJK:
+            shown = _cjk_font().formatForPdf(run)
+        else:
+            shown = run.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm ({shown}) Tj")
 
     def flush(self) -> None:
-        for obj in self._objects.values():
-            self._canv.drawText(obj)
-        self._objects.clear()
-        self._canv.setFillColor(black)
+        for ops in self._blocks.values():
+            ops.append("ET Q")
+            self._canv.addLiteral(" ".join(ops))
+        self._blocks.clear()
+
+
+def _cjk_font():
+    register_fonts()
+    return pdfmetrics.getFont(CJK)

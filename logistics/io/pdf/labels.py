@@ -25,6 +25,7 @@ from logistics.io.pdf import (
     draw_code128,
     kg,
     open_canvas,
+    save_canvas,
 )
 from logistics.io.pdf.fonts import MONO, MONO_BOLD, SANS_BOLD, draw_text
 
@@ -90,7 +91,7 @@ def render_labels(labels: Sequence[ParcelLabel], out: Output, *, issued_at: date
     for label in labels:
         _label(canv, label, issued_at)
         canv.showPage()
-    canv.save()
+    save_canvas(canv)
     return len(labels)
 
 

@@ -27,6 +27,7 @@ from logistics.io.pdf import (
     draw_code128,
     kg,
     open_canvas,
+    save_canvas,
 )
 from logistics.io.pdf.fonts import MONO, SANS_BOLD, TextLayer, draw_text
 
@@ -220,7 +221,7 @@ def render_manifest(doc: ManifestDocument, out: Output) -> int:
             _signatures(canv, doc, y - 3 * mm)
         _footer(canv, doc, number, len(pages))
         canv.showPage()
-    canv.save()
+    save_canvas(canv)
     return len(pages)
 
 

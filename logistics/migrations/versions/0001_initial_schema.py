@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:25:49.248546
+Create Date: 2026-11-23 18:39:40.896805
 """
 
 from collections.abc import Sequence
@@ -214,9 +214,9 @@ def upgrade() -> None:
         sa.Column("courier_fixed", sa.Boolean(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("held_from", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-        sa.Column("registered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("registered_at", sa.DateTime(), nullable=False),
         sa.Column("registered_on", sa.Date(), nullable=False),
-        sa.Column("status_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("status_at", sa.DateTime(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=True),
         sa.Column("manifest_id", sa.Integer(), nullable=True),
         sa.Column("chargeable_g", sa.Integer(), nullable=True),
@@ -312,7 +312,7 @@ def upgrade() -> None:
         "parcel_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("parcel_id", sa.Integer(), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("from_status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
         sa.Column("to_status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),

@@ -1,0 +1,138 @@
+"""Build, close and print a 3,000-parcel manifest through the service on SQLite.
+
+Prints the seconds of each step: build (parcels onto the open manifest), close (every
+parcel manifested, one event each, one transaction), print (document from the
+database + PDF render; "document" is the database part alone) and CSV, as wall
+seconds with the process's CPU seconds in brackets. Target: the PDF print under 5 seconds.
+
+Usage: python benchmarks/manifest_service.py [PARCELS]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+TARGET_SECONDS = 5.0
+
+
+def seed(url: str, parcels: int) -> None:
+    """The sample township and `parcels` ZTO parcels at the hub, inserted in bulk."""
+    from sqlalchemy import insert, select
+
+    from logistics import db
+    from logistics.domain.clock import to_local, utcnow, zone
+    from logistics.models import Courier, Hub, Parcel, ParcelEvent, Station
+    from logistics.services import network
+
+    with db.session_scope(url) as session:
+        network.load_sample_network(session)
+        hub = session.exec(select(Hub)).scalars().first()
+        stations = list(session.exec(select(Station)).scalars())
+        courier = session.exec(select(Courier).where(Courier.code == "ZTO")).scalars().one()
+        start = utcnow() - timedelta(hours=3)
+        day = to_local(start, zone(hub.timezone)).date()
+        provinces = [
+            ("44", "广州"),
+            ("51", "成都"),
+            ("33", "杭州"),
+            ("11", "北京"),
+            ("65", "乌鲁木齐"),
+        ]
+        surnames = "张王李赵刘陈杨黄欧阳"
+        rows = []
+        for i in range(parcels):
+            code, city = provinces[i % len(provinces)]
+            rows.append(
+                {
+                    "parcel_no": f"P{day:%Y%m%d}-{i + 1:05d}",
+                    "tracking_no": None if i % 20 == 7 else f"7{73100000000000 + i * 7919:013d}",
+                    "direction": "outbound",
+                    "station_id": stations[i % len(stations)].id,
+                    "recipient_name": surnames[i % 8] + "小明",
+                    "recipient_phone": f"138{i:08d}",
+                    "province_code": code,
+                    "city": city,
+                    "weight_g": 500 + (i % 37) * 250,
+                    "chargeable_g": 1000 + (i % 9) * 1000,
+                    "courier_id": courier.id,
+                    "courier_fixed": False,
+                    "status": "at_hub",
+                    "registered_at": start,
+                    "registered_on": day,
+                    "status_at": start,
+                }
+            )
+        session.execute(insert(Parcel), rows)
+        ids = session.exec(select(Parcel.id)).scalars().all()
+        session.execute(
+            insert(ParcelEvent),
+            [
+                {
+                    "parcel_id": pid,
+                    "at": start,
+                    "action": "arrive",
+                    "from_status": "collected",
+                    "to_status": "at_hub",
+                    "operator": "bench",
+                }
+                for pid in ids
+            ],
+        )
+        session.commit()
+
+
+def main() -> None:
+    parcels = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    os.environ.pop("HUB_DATABASE_URL", None)
+    from logistics import db
+    from logistics.services import manifests
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'hub.db'}"
+        db.upgrade(url)
+        seed(url, parcels)
+        figures: dict[str, tuple[float, float]] = {}
+
+        def timed(name, work):
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = work()
+            figures[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+            return result
+
+        folder_path = Path(folder)
+        pdf, again = folder_path / "manifest.pdf", folder_path / "again.pdf"
+        with db.session_scope(url) as session:
+            built = timed(
+                "build", lambda: manifests.build_manifests(session, courier="ZTO", operator="bench")
+            )
+            number = built.manifests[0].manifest_no
+            closed = timed(
+                "close", lambda: manifests.close_manifest(session, number, operator="bench")
+            )
+            timed("document", lambda: manifests.manifest_document(session, number))
+            session.rollback()
+            printed = timed("print_pdf", lambda: manifests.print_manifest(session, number, pdf=pdf))
+            timed(
+                "print_csv",
+                lambda: manifests.print_manifest(session, number, csv=folder_path / "m.csv"),
+            )
+            timed("reprint_pdf", lambda: manifests.print_manifest(session, number, pdf=again))
+            identical = pdf.read_bytes() == again.read_bytes()
+            size = pdf.stat().st_size
+        db.dispose_engine(url)
+    verdict = "ok" if figures["print_pdf"][0] < TARGET_SECONDS else "SLOW"
+    steps = " ".join(f"{name}={wall:.2f}s(cpu {cpu:.2f})" for name, (wall, cpu) in figures.items())
+    print(
+        f"manifest_service parcels={closed.parcels} pages={printed.pages} {steps} "
+        f"size_kb={size // 1024} reprint_identical={identical} "
+        f"pdf_target<{TARGET_SECONDS:.0f}s {verdict}"
+    )
+
+
+if __name__ == "__main__":
+    main()

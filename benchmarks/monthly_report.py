@@ -1,0 +1,197 @@
+"""How fast is the monthly report? A year of sample parcels on SQLite (target < 2 s).
+
+    python benchmarks/monthly_report.py [--seed 1] [--month 2025-11] [--repeat 5]
+
+The first run generates a year (2025) of the sample township's parcels with their whole
+lives and event logs (about 1.2 million parcels and 5.5 million events) with the seeded
+generator into a SQLite file under /tmp keyed by the seed; later runs reuse it (delete
+the file, or pass --fresh, to make it again). Generation takes a few minutes.
+
+Then it times ``reports.monthly_report`` for the month (default November, the busiest:
+kiwi season and Double 11), cold (first run, new connection) and warm (the best and the
+median of the repeats), and, as the floor, one bare SQL GROUP BY of the same month's
+parcels by station: the report cannot be faster than reading the month once, so the
+ratio says how many "month reads" the whole report costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text  # noqa: E402
+
+from logistics import db  # noqa: E402
+
+# The covering index proposed for logistics/models/parcels.py: every monthly GROUP BY
+# (and the handover hours) is then read from the index alone, never from the table rows.
+PROPOSED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_parcel_month_report ON parcel (registered_on, direction, "
+    "status, station_id, courier_id, province_code, category, weight_g, fee_fen, "
+    "registered_at, status_at)"
+)
+YEAR_START = date(2025, 1, 1)
+DAYS = 365
+TARGET_S = 2.0
+
+
+def data_path(seed: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"hub-bench-monthly-seed{seed}.db"
+
+
+def ensure_data(seed: int, fresh: bool = False) -> str:
+    """The URL of the cached year of sample data for `seed`, generated when missing."""
+    from logistics.services.sample import generate
+    from logistics.services.setup import initialise
+
+    path = data_path(seed)
+    marker = path.with_suffix(".done")
+    if fresh:
+        for stale in (path, marker, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    if marker.exists() and path.exists():
+        return url
+    print(f"generating {DAYS} days of sample parcels (seed {seed}) into {path} ...", flush=True)
+    initialise(url, sample=not path.exists() or _no_hub(url))
+    began = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done % 30 == 0 or done == total:
+            print(f"  {done}/{total} days, {time.perf_counter() - began:.0f} s", flush=True)
+
+    with db.session_scope(url) as session:
+        summary = generate(session, DAYS, seed, start=YEAR_START, progress=progress)
+    print(
+        f"made {summary.parcels:,} parcels and {summary.events:,} events in "
+        f"{summary.seconds:.0f} s ({summary.skipped_days} days were already there)",
+        flush=True,
+    )
+    db.dispose_engine(url)
+    with sqlite3.connect(path) as connection:  # fold the WAL back into the file
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    marker.write_text("ok\n")
+    return url
+
+
+def indexed_copy(seed: int) -> str:
+    """A copy of the cached year with the proposed index added (made once)."""
+    source = data_path(seed)
+    path = source.with_name(source.stem + "-indexed.db")
+    marker = path.with_suffix(".done")
+    if not (marker.exists() and path.exists()):
+        print(f"copying the year to {path} and adding the proposed index ...", flush=True)
+        shutil.copyfile(source, path)
+        with sqlite3.connect(path) as connection:
+            connection.execute(PROPOSED_INDEX)
+        connection.close()
+        marker.write_text("ok\n")
+    return f"sqlite:///{path}"
+
+
+def _no_hub(url: str) -> bool:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM hub")).scalar() == 0
+    except Exception:  # noqa: BLE001  (a file without the schema yet)
+        return True
+    finally:
+        db.dispose_engine(url)
+
+
+def floor_query(url: str, month: str) -> float:
+    """Seconds for one bare GROUP BY of the month's parcels by station."""
+    from logistics.domain.clock import month_bounds
+
+    first, following = month_bounds(month)
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        began = time.perf_counter()
+        connection.execute(
+            text(
+                "SELECT station_id, direction, count(*), sum(weight_g), sum(fee_fen) "
+                "FROM parcel WHERE registered_on >= :first AND registered_on < :following "
+                "GROUP BY station_id, direction"
+            ),
+            {"first": first.isoformat(), "following": following.isoformat()},
+        ).all()
+        return time.perf_counter() - began
+
+
+def time_report(url: str, month: str) -> tuple[float, object]:
+    from logistics.services import reports
+
+    with db.session_scope(url, write=False) as session:
+        began = time.perf_counter()
+        report = reports.monthly_report(session, month)
+        return time.perf_counter() - began, report
+
+
+def measure(url: str, month: str, repeat: int, label: str) -> tuple[float, float]:
+    """Print and return the median report time and the floor for one database."""
+    print(f"-- {label}")
+    cold, report = time_report(url, month)
+    times = []
+    for _ in range(repeat):
+        seconds, report = time_report(url, month)
+        times.append(seconds)
+    floors = [floor_query(url, month) for _ in range(max(repeat, 3))]
+    best, median, floor = min(times), statistics.median(times), min(floors)
+    totals = report.totals
+    print(
+        f"   month {month}: {totals['outbound_parcels']:,} outbound and "
+        f"{totals['inbound_parcels']:,} inbound parcels"
+    )
+    print(
+        f"   monthly report: cold {cold:.3f} s, best {best:.3f} s, median {median:.3f} s "
+        f"({', '.join(f'{t:.2f}' for t in times)})"
+    )
+    print(
+        f"   floor (one GROUP BY of the month by station): {floor:.3f} s; "
+        f"report / floor = {best / floor:.1f}"
+    )
+    verdict = "met" if median < TARGET_S else "NOT met"
+    print(f"   target < {TARGET_S:.0f} s: {verdict}")
+    db.dispose_engine(url)
+    return median, floor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--month", default="2025-11")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--fresh", action="store_true", help="generate the year again")
+    parser.add_argument(
+        "--no-proposed-index",
+        action="store_true",
+        help="skip the run on a copy with the proposed covering index",
+    )
+    args = parser.parse_args()
+
+    url = ensure_data(args.seed, fresh=args.fresh)
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        parcels = connection.execute(text("SELECT count(*) FROM parcel")).scalar()
+        events = connection.execute(text("SELECT max(id) FROM parcel_event")).scalar()
+    db.dispose_engine(url)
+    print(f"database: {data_path(args.seed)} ({parcels:,} parcels, {events:,} events)")
+    measure(url, args.month, args.repeat, "schema as it is")
+    if not args.no_proposed_index:
+        measure(indexed_copy(args.seed), args.month, args.repeat, "with the proposed index")
+        print(f"proposed index: {PROPOSED_INDEX}")
+
+
+if __name__ == "__main__":
+    main()

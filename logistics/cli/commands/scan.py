@@ -1,0 +1,114 @@
+"""`hub scan ACTION CODES...|-`: scan parcels, one answer per code.
+
+Kept light on purpose: a scanner at a station or on the sorting floor starts this
+command many times a day, so it imports only the scanning service (no OR-Tools, PDF,
+spreadsheet or migration libraries).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from logistics.cli.context import hub_context
+from logistics.cli.output import console
+
+NAME = "scan"
+ORDER = 30
+
+_ACTIONS = (
+    "collect, arrive, hold, release, cancel, "
+    "arrive-inbound, dispatch, at-station, picked-up, return"
+)
+
+_STYLE = {
+    "done": ("green", "done"),
+    "already": ("yellow", "already"),
+    "refused": ("red", "refused"),
+}
+
+
+def register(root: typer.Typer) -> None:
+    root.command("scan", help=scan.__doc__, rich_help_panel=None)(scan)
+
+
+def scan(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help=f"What happens to the parcels: {_ACTIONS}.")],
+    codes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Hub parcel ids or tracking numbers; - reads them from standard input."
+        ),
+    ] = None,
+    station: Annotated[
+        str | None,
+        typer.Option(help="Station the scan happens at (required to collect; checks at-station)."),
+    ] = None,
+    round_ref: Annotated[
+        str | None, typer.Option("--round", help="Round being driven (noted on each event).")
+    ] = None,
+) -> None:
+    """Scan parcels: each code is answered at once (green done, yellow already done,
+    red refused and why) and each accepted scan is saved before it is answered.
+
+    With - the codes are read one per line from standard input until it ends, as a
+    barcode scanner in keyboard mode types them (blank lines are ignored). Exit status
+    0 when every scan was accepted or already done, 1 when any was refused.
+
+    Examples:
+      hub scan collect --station GD03 P20261123-00042 P20261123-00043
+      hub scan arrive -                  (then scan labels; Ctrl-D ends)
+      hub scan hold 73100000000001
+      hub scan at-station --station GD05 -
+      hub scan arrive-inbound --station GD05 YT1234567890123
+    """
+    from logistics.services.scanning import open_scan_session
+
+    hub = hub_context(ctx)
+    codes = list(codes or [])
+    if not codes:
+        raise typer.BadParameter("give the codes to scan, or - to read them from standard input")
+    session = open_scan_session(
+        hub.url, action, operator=hub.operator, station=station, round_ref=round_ref
+    )
+    out = console
+
+    def answer(code: str) -> None:
+        result = session.scan(code)
+        colour, word = _STYLE[result.verdict]
+        tally = session.tally
+        out.print(
+            f"[{colour}]{word:<8}[/{colour}] {_escape(result.message)} "
+            f"[dim]({tally['done']} done, {tally['already']} already, "
+            f"{tally['refused']} refused)[/dim]",
+            soft_wrap=True,
+        )
+        out.file.flush()
+
+    try:
+        for code in codes:
+            if code == "-":
+                for line in iter(sys.stdin.readline, ""):
+                    line = line.strip()
+                    if line:
+                        answer(line)
+            else:
+                answer(code)
+    except KeyboardInterrupt:
+        pass  # every answered scan is already saved; fall through to the summary
+    tally = session.tally
+    total = sum(tally.values())
+    colour = "red" if tally["refused"] else "green"
+    out.print(
+        f"[{colour}]{total} scanned: {tally['done']} done, {tally['already']} already done, "
+        f"{tally['refused']} refused.[/{colour}]"
+    )
+    if tally["refused"]:
+        raise typer.Exit(1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

@@ -1,0 +1,236 @@
+"""The scan session: one code at a time, each accepted scan committed before it is answered.
+
+A :class:`ScanSession` is opened for one action (collect, arrive, hold, ...), an
+operator and optionally a station (collection and at-station scans) and a round (noted
+on the events). :meth:`ScanSession.scan` takes one code (hub parcel id or tracking
+number) and returns a :class:`ScanResult`:
+
+* ``done``: the parcel moved; the event is committed when the result is returned;
+* ``already``: the parcel was already in that state; nothing changed, nothing logged;
+* ``refused``: the scan does not fit (the status machine's sentence naming the parcel,
+  its state and what is allowed next), or the code names no parcel.
+
+Each scan runs in its own short transaction with the parcel row locked (SQLite's
+BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE), on a fresh session so a parcel
+changed by another operator a moment ago is read as it is now: several operators
+scanning the same parcels at once never lose or double an event.
+
+An inbound arrival scan (``arrive-inbound``) of a tracking number the hub does not know
+creates the inbound parcel when the session has a station (the recipient's station):
+the courier is detected from the number, the weight left at 0 until it is weighed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from logistics.db import BUSY_SENTENCE, is_busy
+from logistics.domain import parcel_status
+from logistics.domain.parcel_ids import classify_code
+from logistics.domain.parcel_status import Action
+from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
+from logistics.models import Hub, Station
+from logistics.services.parcel_events import find_parcel, record_step
+
+DONE = "done"
+ALREADY = "already"
+REFUSED = "refused"
+
+#: Actions whose scans happen at a station (the place recorded is the station).
+STATION_ACTIONS = frozenset({Action.COLLECT, Action.AT_STATION, Action.PICKED_UP, Action.RETURN})
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    code: str
+    verdict: str  # done | already | refused
+    message: str
+    parcel_no: str | None = None
+    status: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict != REFUSED
+
+
+@dataclass
+class ScanSession:
+    """Scans of one action by one operator; see the module's description."""
+
+    engine: Engine
+    action: Action
+    operator: str
+    station: str | None = None
+    round_ref: str | None = None
+    tally: Counter = field(default_factory=Counter)
+    _station_id: int | None = field(default=None, init=False)
+    _hub_code: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.action, Action):
+            self.action = parcel_status.parse_action(self.action)
+        if self.action not in parcel_status.SCAN_ACTIONS:
+            names = ", ".join(a.value for a in parcel_status.SCAN_ACTIONS)
+            raise InvalidInput(
+                f"'{self.action.value}' is not a scan action: expected one of {names}."
+            )
+        with Session(self.engine) as session:
+            hub = session.exec(select(Hub).order_by(Hub.id)).first()
+            if hub is None:
+                raise RuleBroken(
+                    "No hub is set up in this database: run `hub init --sample` or `hub init`."
+                )
+            self._hub_code = hub.code
+            if self.station:
+                code = self.station.strip().upper()
+                found = session.exec(select(Station).where(Station.code == code)).first()
+                if found is None:
+                    raise NotFound(
+                        f"There is no station with code '{self.station}': "
+                        "`hub station list` shows them."
+                    )
+                self.station, self._station_id = found.code, found.id
+            elif self.action is Action.COLLECT:
+                raise InvalidInput(
+                    "A collection scan needs --station CODE: the station the van is at."
+                )
+            session.rollback()
+
+    @property
+    def note(self) -> str | None:
+        return f"round {self.round_ref}" if self.round_ref else None
+
+    @property
+    def place(self) -> str | None:
+        if self.action in STATION_ACTIONS and self.station:
+            return self.station
+        return self._hub_code
+
+    @property
+    def refused(self) -> int:
+        return self.tally[REFUSED]
+
+    def scan(self, code: str) -> ScanResult:
+        """Scan one code; an accepted scan is committed before this returns."""
+        code = (code or "").strip()
+        if not code:
+            result = ScanResult(code, REFUSED, "An empty code was scanned: expected a parcel id.")
+        else:
+            try:
+                result = self._scan(classify_code(code).value)
+            except HubError as error:
+                result = ScanResult(code, REFUSED, str(error))
+            except OperationalError as error:
+                if not is_busy(error):
+                    raise
+                result = ScanResult(code, REFUSED, f"{code}: {BUSY_SENTENCE}")
+        self.tally[result.verdict] += 1
+        return result
+
+    def _scan(self, code: str) -> ScanResult:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                parcel = find_parcel(session, code, for_update=True)
+            except NotFound:
+                if self.action is Action.ARRIVE_INBOUND:
+                    return self._create_inbound(session, code)
+                raise
+            label = parcel.parcel_no
+            if (
+                self._station_id is not None
+                and self.action in STATION_ACTIONS
+                and parcel.station_id != self._station_id
+            ):
+                other = session.get(Station, parcel.station_id)
+                raise RuleBroken(
+                    f"Parcel {label} belongs to station {other.code if other else '?'}, "
+                    f"not {self.station}: it cannot be {self.action.phrase} here."
+                )
+            outcome = record_step(
+                session,
+                parcel,
+                self.action,
+                operator=self.operator,
+                place=self.place,
+                note=self.note,
+            )
+            if not outcome.changed:
+                session.rollback()
+                return ScanResult(
+                    code, ALREADY, outcome.describe(label), label, outcome.status.value
+                )
+            session.commit()
+            return ScanResult(code, DONE, outcome.describe(label), label, outcome.status.value)
+
+    def _create_inbound(self, session: Session, code: str) -> ScanResult:
+        from logistics.domain.parcel_rows import INBOUND, ParcelSpec
+        from logistics.domain.tracking_numbers import check, normalize_tracking_no
+        from logistics.services.parcels import insert_parcels, load_network
+
+        if self.station is None:
+            raise NotFound(
+                f"No parcel has the tracking number '{code.upper()}': import the courier's "
+                "list first, or scan with --station CODE to register it for that station."
+            )
+        network = load_network(session)
+        number = normalize_tracking_no(code)
+        courier_code = check(number, None, network.rules._compiled)
+        spec = ParcelSpec(
+            direction=INBOUND,
+            station_code=self.station,
+            weight_g=0,
+            courier_code=courier_code,
+            tracking_no=number,
+        )
+        (parcel_no,) = insert_parcels(
+            session,
+            network,
+            [spec],
+            operator=self.operator,
+            note=self.note or "registered by an arrival scan",
+        )
+        session.commit()
+        return ScanResult(
+            code,
+            DONE,
+            f"Parcel {parcel_no} ({number}, {courier_code}) is now arrived at the hub, "
+            f"for station {self.station}.",
+            parcel_no,
+            parcel_status.Status.ARRIVED_HUB.value,
+        )
+
+
+def open_scan_session(
+    url: str,
+    action: str | Action,
+    *,
+    operator: str,
+    station: str | None = None,
+    round_ref: str | None = None,
+) -> ScanSession:
+    """A scan session on the database at ``url`` (checked ready and current)."""
+    from logistics.db import check_ready
+
+    engine = check_ready(url)
+    return ScanSession(engine, action, operator, station=station, round_ref=round_ref)
+
+
+def scan_codes(
+    session: Session,
+    action: str | Action,
+    codes: list[str],
+    *,
+    operator: str,
+    station: str | None = None,
+    round_ref: str | None = None,
+) -> list[ScanResult]:
+    """Scan several codes on the engine of ``session`` (each committed on its own)."""
+    scanner = ScanSession(
+        session.get_bind(), action, operator, station=station, round_ref=round_ref
+    )
+    return [scanner.scan(code) for code in codes]

@@ -1,0 +1,224 @@
+"""`hub manifest ...` and `hub parcel label`, run as an operator and a driver would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from logistics.domain.clock import local_today, zone
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext is not installed (Debian package poppler-utils)",
+)
+needs_zbar = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None,
+    reason="pdftoppm and zbarimg are needed (Debian packages poppler-utils and zbar-tools)",
+)
+
+
+def zto(n: int) -> str:
+    return f"7{73100000000000 + n:013d}"
+
+
+def number(courier: str = "ZTO", n: int = 1) -> str:
+    return f"M-{courier}-{local_today(zone('Asia/Shanghai')):%Y%m%d}-{n}"
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return out.stdout.decode("utf-8")
+
+
+def scanned_codes(path: Path, page: int, tmp_path: Path) -> list[str]:
+    prefix = tmp_path / f"page{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+        + [str(path), str(prefix)],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Scode128.enable", f"{prefix}.png"],
+        capture_output=True,
+    )
+    return out.stdout.decode("utf-8").split()
+
+
+@pytest.fixture
+def waiting(session, make_parcel):
+    """Three ZTO parcels and one STO parcel at the hub, with couriers assigned."""
+    parcels = [make_parcel(courier="ZTO", tracking_no=zto(i), commit=False) for i in range(3)]
+    parcels.append(make_parcel(courier="STO", commit=False))
+    make_parcel(courier="ZTO", commit=False, status="collected")  # not at the hub yet
+    session.commit()
+    return parcels
+
+
+def test_build_list_and_show(hub, make_parcel, waiting):
+    make_parcel(courier="ZTO", tracking_no=zto(9))
+
+    result = hub("manifest", "build")
+    assert result.exit_code == 0, result.output
+    assert number("ZTO") in result.output and number("STO") in result.output
+    assert "4 parcels" in result.output  # ZTO: three + the one just made
+
+    listed = json.loads(hub("manifest", "list", "--json").output)
+    counts = {row["manifest_no"]: (row["courier"], row["parcels"], row["status"]) for row in listed}
+    assert counts == {number("ZTO"): ("ZTO", 4, "open"), number("STO"): ("STO", 1, "open")}
+
+    later = make_parcel(courier="ZTO")
+    again = hub("manifest", "build", "--courier", "zto")
+    assert number("ZTO") in again.output and "1 added, 5 parcels" in again.output
+
+    shown = json.loads(hub("manifest", "show", number("ZTO"), "--json").output)
+    assert [line["parcel_no"] for line in shown["lines"]][-1] == later.parcel_no
+    assert {line["recipient"] for line in shown["lines"]} == {"张**"}
+    assert {line["recipient_phone"] for line in shown["lines"]} == {"1******5678"}
+    table = hub("manifest", "show", number("ZTO"))
+    assert "13812345678" not in table.output and later.parcel_no in table.output
+
+    csv_out = hub("manifest", "list", "--csv").output
+    assert csv_out.splitlines()[0].startswith("manifest_no,courier")
+
+
+def test_nothing_waiting_is_a_warning_not_an_error(hub, sample_network):
+    result = hub("manifest", "build")
+    assert result.exit_code == 0 and "No parcels at the hub" in result.output
+
+
+def test_unknown_manifest_is_one_sentence(hub, sample_network):
+    result = hub("manifest", "close", "M-ZTO-20990101-9")
+    assert result.exit_code == 1
+    assert "There is no manifest 'M-ZTO-20990101-9'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_close_load_check_and_handover(hub, make_parcel, waiting):
+    stranger = waiting[3]  # STO: on another manifest
+    make_parcel(courier="ZTO", tracking_no=zto(9))
+    hub("manifest", "build")
+    zto_parcels = waiting[:3]
+
+    closed = hub("manifest", "close", number("ZTO"))
+    assert closed.exit_code == 0 and "4 parcels manifested" in closed.output
+    again = hub("manifest", "close", number("ZTO"))
+    assert again.exit_code == 1 and "already closed" in again.output
+    late = make_parcel(courier="ZTO")
+    assert number("ZTO", 2) in hub("manifest", "build", "--courier", "ZTO").output
+
+    scans = "\n".join([zto_parcels[0].tracking_no, "", zto_parcels[0].parcel_no])
+    scans += "\n" + stranger.parcel_no + "\n" + late.parcel_no + "\n"
+    loaded = hub("manifest", "load", number("ZTO"), input=scans)
+    assert loaded.exit_code == 1  # something was refused
+    lines = loaded.output.splitlines()
+    answers = [line for line in lines if line.split(" ", 1)[0] in ("loaded", "repeat", "refused")]
+    assert [a.split()[0] for a in answers] == ["loaded", "repeat", "refused", "refused"]
+    assert number("STO") in answers[2] and number("ZTO", 2) in answers[3]
+    assert "1/4 loaded, 3 missing: " + zto_parcels[1].tracking_no in answers[0]
+    assert "1 of 4 loaded" in lines[-1] and "Missing 3" in lines[-1]
+
+    refused = hub("manifest", "handover", number("ZTO"), "--driver", "王大力", "--plate", "晋E1")
+    assert refused.exit_code == 1 and "3 of 4 parcels were not scanned" in refused.output
+    no_reason = hub(
+        "manifest", "handover", number("ZTO"), "--driver", "王大力", "--plate", "晋E1", "--force"
+    )
+    assert no_reason.exit_code == 1 and "--reason" in no_reason.output
+
+    rest = "\n".join([p.tracking_no for p in zto_parcels[1:]]) + "\n"
+    finished = hub("manifest", "load", number("ZTO"), input=rest)
+    assert finished.exit_code == 0 and "3/4 loaded, 1 missing" in finished.output
+    forced = hub(
+        "manifest",
+        "handover",
+        number("ZTO"),
+        "--driver",
+        "王大力",
+        "--plate",
+        "晋E12345",
+        "--force",
+        "--reason",
+        "标签破损 label torn",
+    )
+    assert forced.exit_code == 0, forced.output
+    assert "handed over to 王大力 (晋E12345)" in forced.output and "Forced" in forced.output
+
+    shown = json.loads(hub("manifest", "show", number("ZTO"), "--json").output)
+    assert shown["status"] == "handed_over" and shown["forced"] is True
+    assert shown["force_reason"] == "标签破损 label torn"
+    assert {line["status"] for line in shown["lines"]} == {"handed_over"}
+    assert shown["load_refused"] == 2 and shown["loaded"] == 3
+    parcel = json.loads(hub("parcel", "show", zto_parcels[0].parcel_no, "--json").output)
+    assert parcel["status"] == "handed_over"
+
+
+def test_complete_load_check_hands_over_without_force(hub, make_parcel):
+    parcels = [make_parcel(courier="YTO", tracking_no=f"YT{i:013d}") for i in range(2)]
+    hub("manifest", "build")
+    hub("manifest", "close", number("YTO"))
+    loaded = hub("manifest", "load", number("YTO"), *[p.parcel_no for p in parcels])
+    assert loaded.exit_code == 0 and "Complete" in loaded.output
+    result = hub("manifest", "handover", number("YTO"), "--driver", "赵师傅", "--plate", "晋E9")
+    assert result.exit_code == 0 and "Forced" not in result.output
+    listed = json.loads(hub("manifest", "list", "--json", "--status", "handed_over").output)
+    assert [(r["manifest_no"], r["driver"], r["plate"]) for r in listed] == [
+        (number("YTO"), "赵师傅", "晋E9")
+    ]
+
+
+@needs_pdftotext
+def test_print_pdf_and_csv_and_reprint_is_identical(hub, make_parcel, tmp_path):
+    make_parcel(courier="ZTO", tracking_no=zto(1), recipient_name="=cmd|' /C calc'!A0")
+    make_parcel(courier="ZTO", tracking_no=zto(2), station="GD02")
+    hub("manifest", "build")
+    hub("manifest", "close", number("ZTO"))
+    pdf, csv_file, again = tmp_path / "m.pdf", tmp_path / "m.csv", tmp_path / "again.pdf"
+
+    result = hub("manifest", "print", number("ZTO"), "--pdf", pdf, "--csv", csv_file)
+
+    assert result.exit_code == 0, result.output
+    assert "1 page" in result.output and "2 rows" in result.output
+    text = pdf_text(pdf)
+    assert "中通快递" in text and "高都村服务站" in text and "东沟村服务站" in text
+    assert "1******5678" in text and "13812345678" not in text
+    raw = csv_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "中通快递".encode() not in raw[:3]
+    body = raw.decode("utf-8-sig")
+    assert "'=" in body and ",=" not in body and "13812345678" not in body
+    assert "广东省" in body
+
+    hub("manifest", "print", number("ZTO"), "--pdf", again)
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_print_needs_an_output_file(hub, make_parcel):
+    make_parcel(courier="ZTO")
+    hub("manifest", "build")
+    result = hub("manifest", "print", number("ZTO"))
+    assert result.exit_code == 1 and "--pdf FILE" in result.output
+
+
+@needs_zbar
+def test_parcel_label_decodes_to_the_hub_id(hub, make_parcel, tmp_path):
+    first = make_parcel(courier="ZTO", tracking_no=zto(5))
+    second = make_parcel()
+    path = tmp_path / "labels.pdf"
+
+    result = hub("parcel", "label", first.parcel_no, second.parcel_no, "--pdf", path)
+
+    assert result.exit_code == 0, result.output
+    assert "2 labels written" in result.output
+    assert sorted(scanned_codes(path, 1, tmp_path)) == sorted([first.parcel_no, first.tracking_no])
+    assert scanned_codes(path, 2, tmp_path) == [second.parcel_no]
+
+
+def test_parcel_label_of_unknown_parcel_is_refused(hub, sample_network, tmp_path):
+    result = hub("parcel", "label", "P20990101-00001", "--pdf", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "P20990101-00001" in result.output
+    assert not (tmp_path / "x.pdf").exists()

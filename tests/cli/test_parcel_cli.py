@@ -1,0 +1,79 @@
+"""`hub parcel ...` as an operator types it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+
+@pytest.fixture
+def ready(hub):
+    assert hub("init", "--sample").exit_code == 0
+    return hub
+
+
+REGISTER = [
+    "parcel", "register", "--station", "GD03", "--weight", "2.5", "--recipient", "张三丰",
+    "--phone", "13812345678", "--province", "广东", "--address", "天河区体育西路1号",
+]  # fmt: skip
+
+
+def test_register_prints_the_hub_parcel_id_then_list_and_show_mask(ready):
+    result = ready(*REGISTER)
+    assert result.exit_code == 0, result.output
+    assert "Registered parcel P" in result.output and "-00001" in result.output
+    rows = json.loads(ready("parcel", "list", "--json").output)
+    assert rows[0]["recipient"] == "张**" and rows[0]["recipient_phone"] == "1******5678"
+    table = ready("parcel", "list", "--station", "GD03")
+    assert "13812345678" not in table.output and "张三丰" not in table.output
+    shown = ready("parcel", "show", rows[0]["parcel_no"])
+    assert shown.exit_code == 0 and "register" in shown.output and "张**" in shown.output
+    assert "13812345678" not in shown.output
+    parsed = list(csv.DictReader(io.StringIO(ready("parcel", "list", "--csv").output)))
+    assert parsed[0]["parcel_no"] == rows[0]["parcel_no"]
+
+
+def test_register_with_a_bad_value_is_one_sentence(ready):
+    result = ready(*REGISTER[:-2], "--address", "x", "--tracking-no", "12345")
+    assert result.exit_code == 1
+    assert "does not match any active courier" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_lists_every_bad_row_and_changes_nothing(ready, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "站点,订单号,收件人,电话,省份,地址,重量\n"
+        "GD01,A1,张三,13812345678,贵州,1号,2.5\n"
+        "GD01,A2,李四,13812345679,贵州,2号,abc\n"
+        "GD77,A3,王五,13812345670,贵州,3号,1\n",
+        encoding="utf-8",
+    )
+    result = ready("parcel", "import", str(path))
+    assert result.exit_code == 1
+    assert "2 bad rows, nothing was imported" in result.output
+    assert (
+        "p.csv row 3, column 重量" in result.output and "p.csv row 4, column 站点" in result.output
+    )
+    assert json.loads(ready("parcel", "list", "--json").output) == []
+    rejects = tmp_path / "rejects.csv"
+    ok = ready("parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert ok.exit_code == 0 and "1 parcels" in ok.output and "2 bad rows skipped" in ok.output
+    again = ready("parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert "0 parcels" in again.output and "1 already imported" in again.output
+
+
+def test_skip_invalid_needs_rejects(ready, tmp_path):
+    result = ready("parcel", "import", str(tmp_path / "x.csv"), "--skip-invalid")
+    assert result.exit_code == 1 and "--rejects" in result.output
+
+
+def test_template_then_overdue(ready, tmp_path):
+    target = tmp_path / "t.csv"
+    assert ready("parcel", "template", str(target), "--chinese").exit_code == 0
+    assert target.read_text(encoding="utf-8-sig").startswith("站点*,订单号")
+    result = ready("parcel", "overdue")
+    assert result.exit_code == 0 and "No parcel is waiting" in result.output

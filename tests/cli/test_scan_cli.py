@@ -1,0 +1,64 @@
+"""`hub scan ACTION CODES...|-` as an operator (or a barcode scanner) types it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def ready(hub):
+    assert hub("init", "--sample").exit_code == 0
+    for _ in range(3):
+        result = hub(
+            "parcel", "register", "--station", "GD03", "--weight", "1", "--recipient", "张三",
+            "--phone", "13812345678", "--province", "44", "--address", "1号", "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    return hub
+
+
+def ids(hub):
+    return sorted(row["parcel_no"] for row in json.loads(hub("parcel", "list", "--json").output))
+
+
+def test_scan_arguments_answers_each_code_and_exits_0(ready):
+    codes = ids(ready)
+    result = ready("scan", "collect", "--station", "GD03", *codes)
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("done") and "is now collected" in lines[0]
+    assert "(3 done, 0 already, 0 refused)" in lines[2]
+    assert "3 scanned: 3 done, 0 already done, 0 refused." in lines[3]
+
+
+def test_standard_input_session_with_repeats_blank_lines_and_refusals(ready):
+    codes = ids(ready)
+    stdin = f"{codes[0]}\n\n{codes[0]}\nNOPE\n{codes[1].lower()}\n"
+    result = ready("scan", "arrive", "-", input=stdin)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines[:4]] == ["done", "already", "refused", "done"]
+    assert "nothing changed" in lines[1]
+    assert "4 scanned: 2 done, 1 already done, 1 refused." in lines[-1]
+
+
+def test_refusal_names_the_parcel_its_state_and_what_is_allowed(ready):
+    code = ids(ready)[0]
+    result = ready("scan", "picked-up", code)
+    assert result.exit_code == 1
+    assert f"Parcel {code} is" in result.output and "allowed next" in result.output
+
+
+def test_unknown_action_is_one_sentence(ready):
+    result = ready("scan", "teleport", "X")
+    assert result.exit_code == 1 and "is not a scan action" in result.output
+
+
+def test_scans_record_the_operator(ready):
+    code = ids(ready)[0]
+    assert ready("--operator", "driver7", "scan", "arrive", code).exit_code == 0
+    timeline = json.loads(ready("parcel", "show", code, "--json").output)["timeline"]
+    assert timeline[-1]["operator"] == "driver7" and timeline[-1]["action"] == "arrive"

@@ -1,0 +1,89 @@
+"""The scan session: done / already / refused, each accepted scan committed at once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from logistics.errors import InvalidInput
+from logistics.models import Parcel, ParcelEvent
+from logistics.services.scanning import ALREADY, DONE, REFUSED, ScanSession
+
+
+def scanner(session, action, **kw):
+    session.commit()  # the test's own session must not hold SQLite's write lock
+    return ScanSession(session.get_bind(), action, "bob", **kw)
+
+
+def events_of(session, parcel):
+    with Session(session.get_bind()) as fresh:
+        return fresh.exec(
+            select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(ParcelEvent.id)
+        ).all()
+
+
+def test_collect_then_repeat_then_refuse(make_parcel, sample_network):
+    parcel = make_parcel("registered", station="GD03")
+    scan = scanner(sample_network, "collect", station="GD03", round_ref="R7")
+    first = scan.scan(parcel.parcel_no.lower())
+    assert (first.verdict, first.status) == (DONE, "collected")
+    last = events_of(sample_network, parcel)[-1]
+    assert (last.action, last.place, last.operator, last.note) == (
+        "collect",
+        "GD03",
+        "bob",
+        "round R7",
+    )
+    again = scan.scan(parcel.parcel_no)
+    assert again.verdict == ALREADY and "nothing changed" in again.message
+    assert len(events_of(sample_network, parcel)) == 2
+    picked = scanner(sample_network, "picked-up").scan(parcel.parcel_no)
+    assert picked.verdict == REFUSED
+    assert parcel.parcel_no in picked.message and "allowed next" in picked.message
+    assert dict(scan.tally) == {DONE: 1, ALREADY: 1}
+
+
+def test_tracking_number_and_unknown_code(make_parcel, sample_network):
+    make_parcel("collected", tracking_no="73100000000001")
+    scan = scanner(sample_network, "arrive")
+    assert scan.scan("7310 0000 0000 01").verdict == DONE
+    unknown = scan.scan("NOPE")
+    assert unknown.verdict == REFUSED and "No parcel has" in unknown.message
+
+
+def test_collect_needs_a_station_and_checks_it(make_parcel, sample_network):
+    with pytest.raises(InvalidInput, match="needs --station"):
+        scanner(sample_network, "collect")
+    parcel = make_parcel("registered", station="GD01")
+    result = scanner(sample_network, "collect", station="GD02").scan(parcel.parcel_no)
+    assert result.verdict == REFUSED and "belongs to station GD01" in result.message
+
+
+def test_hold_and_release(make_parcel, sample_network):
+    parcel = make_parcel("at_hub")
+    assert scanner(sample_network, "hold").scan(parcel.parcel_no).status == "held"
+    assert scanner(sample_network, "release").scan(parcel.parcel_no).status == "at_hub"
+
+
+def test_inbound_arrival_scan_registers_an_unknown_tracking_number(sample_network):
+    scan = scanner(sample_network, "arrive-inbound", station="GD05")
+    result = scan.scan("YT1234567890123")
+    assert result.verdict == DONE and result.status == "arrived_hub"
+    parcel = sample_network.exec(
+        select(Parcel).where(Parcel.tracking_no == "YT1234567890123")
+    ).one()
+    assert parcel.direction == "inbound" and parcel.courier_fixed
+    sample_network.commit()
+    again = scan.scan("YT1234567890123")
+    assert again.verdict == ALREADY, again.message
+    no_station = scanner(sample_network, "arrive-inbound").scan("YT1234567890124")
+    assert no_station.verdict == REFUSED
+
+
+def test_inbound_flow_to_pickup(make_parcel, sample_network):
+    parcel = make_parcel("arrived_hub", station="GD04")
+    for action, status in [("dispatch", "out_for_delivery"), ("at-station", "at_station")]:
+        assert (
+            scanner(sample_network, action, station="GD04").scan(parcel.parcel_no).status == status
+        )
+    assert scanner(sample_network, "picked-up").scan(parcel.parcel_no).status == "picked_up"
