@@ -678,7 +678,7 @@ def explain(result: AssignmentResult, parcel_id: str) -> Explanation:
         if not cheaper:
             summary = f"Parcel {parcel_id} goes to {chosen}, the cheapest at {_yuan(chosen_fee)}."
         else:
-            why = "; ".join(o.reason for o in cheaper)
+            why = " ".join(o.reason if o.reason.endswith(".") else o.reason + "." for o in cheaper)
             summary = f"Parcel {parcel_id} goes to {chosen} at {_yuan(chosen_fee)}: {why}"
     return Explanation(
         parcel_id=parcel_id,

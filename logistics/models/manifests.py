@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 
@@ -14,9 +15,9 @@ class Manifest(SQLModel, table=True):
     service_date: date = Field(index=True)
     cutoff: time
     status: str = Field(default="open", max_length=12)  # open | closed | handed_over
-    created_at: datetime
-    closed_at: datetime | None = None
-    handed_over_at: datetime | None = None
+    created_at: datetime = Field(sa_type=DateTime())
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime())
+    handed_over_at: datetime | None = Field(default=None, sa_type=DateTime())
     driver_name: str | None = None
     plate: str | None = None
     forced: bool = False
@@ -32,5 +33,5 @@ class ManifestLoadScan(SQLModel, table=True):
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     code: str = Field(max_length=40)
     outcome: str = Field(max_length=12)  # loaded | repeat | refused
-    at: datetime
+    at: datetime = Field(sa_type=DateTime())
     operator: str = Field(max_length=64)

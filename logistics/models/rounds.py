@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -14,12 +14,12 @@ class Round(SQLModel, table=True):
     service_date: date = Field(index=True)
     vehicle_id: int = Field(foreign_key="vehicle.id")
     status: str = Field(default="planned", max_length=12)  # planned | started | finished
-    planned_start: datetime
-    planned_end: datetime
+    planned_start: datetime = Field(sa_type=DateTime())
+    planned_end: datetime = Field(sa_type=DateTime())
     planned_m: int = 0
     planned_s: int = 0
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    started_at: datetime | None = Field(default=None, sa_type=DateTime())
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime())
     # Expected-versus-collected per stop, kept as JSON text when the round is finished.
     reconciliation: str | None = None
 
@@ -32,8 +32,8 @@ class RoundStop(SQLModel, table=True):
     round_id: int = Field(foreign_key="round.id", index=True)
     seq: int
     station_id: int = Field(foreign_key="station.id")
-    arrive_at: datetime
-    depart_at: datetime
+    arrive_at: datetime = Field(sa_type=DateTime())
+    depart_at: datetime = Field(sa_type=DateTime())
     metres_from_previous: int = 0
     pickup_parcels: int = 0
     pickup_g: int = 0

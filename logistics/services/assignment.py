@@ -12,13 +12,16 @@ the database, asks it to decide, and stores the answer in one commit:
 * **Remaining capacity.** A courier's ``daily_capacity`` minus the parcels already given
   to it for the hub-local day that this run does not decide again: parcels assigned that
   day (an ``assign`` event), parcels on that day's manifests, and parcels still waiting
-  with that courier outside the run.
+  with that courier outside the run (at the hub, or at a station after a run gave them
+  the courier).
 * **Minimum shares** are fractions of the parcels this run gives a courier (the day's
   volume when the day is assigned in one run, as usual). A run over a few named parcels
   (``parcels=``) leaves minimum shares out: a handful of parcels is not the day's mix.
 * **Stored.** ``courier_id``, ``chargeable_g`` and ``fee_fen`` on each parcel; an
   ``assign`` event (courier code, fee, reason) on each parcel whose courier changed, so a
-  repeated run that changes nothing logs nothing. A dry run stores nothing.
+  repeated run that changes nothing logs nothing. Both are written in bulk (see
+  :func:`_store`: the event rows are exactly what ``record_note`` writes). A dry run
+  stores nothing.
 * **Refused.** A named parcel that is on a manifest or handed over, with a sentence.
 """
 
@@ -27,11 +30,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from logistics.domain.assignment import (
@@ -62,7 +65,7 @@ from logistics.models import (
     ParcelEvent,
 )
 from logistics.services.network import current_hub
-from logistics.services.parcel_events import find_parcel
+from logistics.services.parcel_events import find_parcel, record_notes
 
 ASSIGN_EVENT = "assign"
 AT_HUB: tuple[str, ...] = (Status.AT_HUB.value,)
@@ -192,13 +195,6 @@ class ParcelExplanation:
 # ---------------------------------------------------------------------- loading
 
 
-def _event_time(moment: datetime) -> datetime:
-    """A naive-UTC moment as ``parcel_event.at`` takes it (aware UTC if the column keeps zones)."""
-    if getattr(ParcelEvent.__table__.c.at.type, "timezone", False):  # type: ignore[attr-defined]
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 _COLUMNS = (
     Parcel.id,
     Parcel.parcel_no,
@@ -268,15 +264,20 @@ def _couriers(session: Session) -> tuple[list[Courier], dict[str, CourierTerms],
 
 def _earlier(session: Session, day: date, tz_name: str, run_ids: set[int]) -> Counter:
     """Parcels per courier id already given to it for ``day`` and not decided by this run."""
-    start, end = (_event_time(m) for m in day_bounds_utc(day, zone(tz_name)))
+    start, end = day_bounds_utc(day, zone(tz_name))
     assigned_that_day = select(ParcelEvent.parcel_id).where(
         ParcelEvent.action == ASSIGN_EVENT, ParcelEvent.at >= start, ParcelEvent.at < end
     )
     manifests_that_day = select(Manifest.id).where(Manifest.service_date == day)
+    # Waiting with a courier: at the hub, or at a station with a courier given by a run
+    # (a tracking number's parcel counts once it reaches the hub).
     waiting = (
         (Parcel.direction == OUTBOUND)
-        & Parcel.status.in_(AT_HUB + AT_STATIONS)  # type: ignore[attr-defined]
         & (Parcel.registered_on <= day)
+        & (
+            Parcel.status.in_(AT_HUB)  # type: ignore[attr-defined]
+            | (Parcel.status.in_(AT_STATIONS) & ~Parcel.courier_fixed)  # type: ignore[attr-defined]
+        )
     )
     rows = session.exec(
         select(Parcel.id, Parcel.courier_id).where(
@@ -482,28 +483,12 @@ def _store(
 ) -> None:
     """Write the run's couriers and fees and its assign events, then commit once.
 
-    Both go in bulk (one executemany each). The events are the rows
-    :func:`~logistics.services.parcel_events.record_note` writes (same action, status on
-    both sides, operator, time, note), built here without one ORM object per parcel:
-    5,000 ``ParcelEvent`` objects alone take longer than the whole run's 2 s budget.
+    Both go in bulk (one executemany each): 5,000 ORM objects alone would take longer
+    than the whole run's 2 s budget.
     """
     if updates:
         session.exec(update(Parcel), params=updates)  # type: ignore[call-overload]
-    if notes:
-        rows = [
-            {
-                "parcel_id": parcel.id,
-                "at": at,
-                "action": ASSIGN_EVENT,
-                "from_status": parcel.status,
-                "to_status": parcel.status,
-                "place": None,
-                "operator": operator,
-                "note": note,
-            }
-            for parcel, note in notes
-        ]
-        session.exec(insert(ParcelEvent), params=rows)  # type: ignore[call-overload]
+    record_notes(session, notes, ASSIGN_EVENT, operator=operator, at=at)
     session.commit()
     # Bulk statements bypass the identity map: reload any of these parcels the caller holds.
     changed = {row["id"] for row in updates}
@@ -537,7 +522,7 @@ def assign_day(
     result = plan.result
     by_no = {p.parcel_no: p for p in plan.parcels}
     reasons = _Reasons(plan)
-    moment = _event_time(utcnow())
+    moment = utcnow()
     changed = 0
     updates: list[dict[str, Any]] = []
     notes: list[tuple[Any, str]] = []

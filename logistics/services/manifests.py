@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -147,6 +147,14 @@ def _drop_strays(session: Session, manifest: Manifest) -> int:
     return len(strays)
 
 
+def _stamp(column, moment: datetime) -> datetime:
+    """A naive UTC moment as the column stores it: naive UTC by convention, aware UTC
+    while the model still declares the column timezone-aware (SQLModel's default)."""
+    if getattr(column.type, "timezone", False):
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 def _tz(hub: Hub):
     return zone(hub.timezone)
 
@@ -245,7 +253,7 @@ def build_manifests(
                 service_date=service_date,
                 cutoff=item.cutoff,
                 status=OPEN,
-                created_at=now,
+                created_at=_stamp(Manifest.__table__.c.created_at, now),
             )
             session.add(manifest)
             session.flush()
@@ -489,7 +497,7 @@ def close_manifest(session: Session, ref: str | int, *, operator: str) -> CloseR
             at=now,
         )
     manifest.status = CLOSED
-    manifest.closed_at = now
+    manifest.closed_at = _stamp(Manifest.__table__.c.closed_at, now)
     session.add(manifest)
     session.commit()
     grams = sum(_grams(p) for p in parcels)
@@ -523,6 +531,17 @@ class LoadProgress:
         return self.loaded >= self.expected
 
 
+@dataclass(frozen=True)
+class _OnManifest:
+    id: int
+    parcel_no: str
+    tracking_no: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.parcel_no} ({self.tracking_no})" if self.tracking_no else self.parcel_no
+
+
 class LoadCheck:
     """The courier driver's load check of one closed manifest, one scan at a time.
 
@@ -546,10 +565,12 @@ class LoadCheck:
             )
         self.manifest_no = manifest.manifest_no
         self.manifest_id = manifest.id
-        parcels = members(session, manifest)
+        parcels = [
+            _OnManifest(p.id, p.parcel_no, p.tracking_no) for p in members(session, manifest)
+        ]
         self._order = [p.id for p in parcels]
         self._label = {p.id: p.tracking_no or p.parcel_no for p in parcels}
-        self._by_code: dict[str, Parcel] = {}
+        self._by_code: dict[str, _OnManifest] = {}
         for parcel in parcels:
             self._by_code[parcel.parcel_no.upper()] = parcel
             if parcel.tracking_no:
@@ -581,10 +602,10 @@ class LoadCheck:
         parcel_id = parcel.id if parcel else None
         if parcel is not None and parcel.id in self._loaded:
             outcome = REPEAT
-            message = f"Parcel {self._name(parcel)} was already loaded; counted once."
+            message = f"Parcel {parcel.name} was already loaded; counted once."
         elif parcel is not None:
             outcome = LOADED
-            message = f"Parcel {self._name(parcel)} loaded."
+            message = f"Parcel {parcel.name} loaded."
         else:
             outcome = REFUSED
             message, parcel_id = self._refusal(code)
@@ -594,7 +615,7 @@ class LoadCheck:
                 parcel_id=parcel_id,
                 code=code[:40],
                 outcome=outcome,
-                at=utcnow(),
+                at=_stamp(ManifestLoadScan.__table__.c.at, utcnow()),
                 operator=self.operator[:64],
             )
         )
@@ -604,19 +625,13 @@ class LoadCheck:
         self.tally[outcome] += 1
         return LoadResult(code, outcome, message, parcel.parcel_no if parcel else None)
 
-    @staticmethod
-    def _name(parcel: Parcel) -> str:
-        if parcel.tracking_no:
-            return f"{parcel.parcel_no} ({parcel.tracking_no})"
-        return parcel.parcel_no
-
     def _refusal(self, code: str) -> tuple[str, int | None]:
         head = f"Not on manifest {self.manifest_no}, do not load it"
         try:
             other = find_parcel(self.session, code)
         except NotFound:
             return f"{head}: no parcel has the hub id or tracking number '{code}'.", None
-        name = self._name(other)
+        name = _OnManifest(other.id, other.parcel_no, other.tracking_no).name
         if other.manifest_id is not None:
             elsewhere = self.session.get(Manifest, other.manifest_id)
             where = elsewhere.manifest_no if elsewhere else "another manifest"
@@ -711,7 +726,7 @@ def handover_manifest(
             session, parcel, Action.HANDOVER, operator=operator, place=place, note=note, at=now
         )
     manifest.status = HANDED_OVER
-    manifest.handed_over_at = now
+    manifest.handed_over_at = _stamp(Manifest.__table__.c.handed_over_at, now)
     manifest.driver_name = driver[:200]
     manifest.plate = plate
     manifest.forced = bool(missing)

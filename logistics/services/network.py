@@ -133,20 +133,26 @@ def _apply(target: Any, values: Mapping[str, Any]) -> None:
 # ---------------------------------------------------------------- stations
 
 
-def upsert_stations(session: Session, specs: Iterable[rules.StationSpec]) -> tuple[int, int]:
-    hub = current_hub(session)
-    existing = {s.code: s for s in session.exec(select(Station))}
+def _upsert_by_code(
+    session: Session, model: type, specs: Iterable, **fixed: Any
+) -> tuple[int, int]:
+    """Insert the specs' rows, or update the row with the same code; (added, updated)."""
+    existing = {row.code: row for row in session.exec(select(model))}
     added = updated = 0
     for spec in specs:
-        station = existing.get(spec.code)
-        if station is None:
-            station = Station(hub_id=hub.id, **asdict(spec))
+        row = existing.get(spec.code)
+        if row is None:
+            row = model(**fixed, **asdict(spec))
             added += 1
         else:
-            _apply(station, asdict(spec))
+            _apply(row, asdict(spec))
             updated += 1
-        session.add(station)
+        session.add(row)
     return added, updated
+
+
+def upsert_stations(session: Session, specs: Iterable[rules.StationSpec]) -> tuple[int, int]:
+    return _upsert_by_code(session, Station, specs, hub_id=current_hub(session).id)
 
 
 def add_station(session: Session, values: Mapping[str, str]) -> Station:
@@ -378,19 +384,7 @@ def show_courier(session: Session, code: str) -> dict[str, Any]:
 
 
 def upsert_vehicles(session: Session, specs: Iterable[rules.VehicleSpec]) -> tuple[int, int]:
-    hub = current_hub(session)
-    existing = {v.code: v for v in session.exec(select(Vehicle))}
-    added = updated = 0
-    for spec in specs:
-        vehicle = existing.get(spec.code)
-        if vehicle is None:
-            vehicle = Vehicle(hub_id=hub.id, **asdict(spec))
-            added += 1
-        else:
-            _apply(vehicle, asdict(spec))
-            updated += 1
-        session.add(vehicle)
-    return added, updated
+    return _upsert_by_code(session, Vehicle, specs, hub_id=current_hub(session).id)
 
 
 def add_vehicle(session: Session, values: Mapping[str, str]) -> Vehicle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from logistics.domain import parcel_status
@@ -84,6 +85,34 @@ def record_note(
     )
     session.add(event)
     return event
+
+
+def record_notes(
+    session: Session,
+    notes: Iterable[tuple[Parcel, str | None]],
+    action: str,
+    *,
+    operator: str,
+    at: datetime | None = None,
+) -> int:
+    """record_note for many parcels in one statement (an assignment run logs thousands)."""
+    moment = at or utcnow()
+    rows = [
+        {
+            "parcel_id": parcel.id,
+            "at": moment,
+            "action": action,
+            "from_status": parcel.status,
+            "to_status": parcel.status,
+            "place": None,
+            "operator": operator,
+            "note": note,
+        }
+        for parcel, note in notes
+    ]
+    if rows:
+        session.exec(insert(ParcelEvent), params=rows)  # type: ignore[call-overload]
+    return len(rows)
 
 
 def find_parcel(session: Session, code: str, *, for_update: bool = False) -> Parcel:

@@ -52,6 +52,7 @@ CANCELLED = "cancelled"
 HANDED_OVER = "handed_over"
 EXCEPTION_STATUSES = ("held", "cancelled", "returned")
 TOP_PROVINCES = 10
+CENT = Decimal("0.01")
 
 #: How the sample's and the import files' product categories read in Chinese.
 CATEGORY_LABELS = {
@@ -123,7 +124,7 @@ def _kg(grams: int | None) -> Decimal:
 
 
 def _yuan(fen: int | None) -> Decimal:
-    return Decimal(fen or 0) / 100
+    return (Decimal(fen or 0) / 100).quantize(CENT)
 
 
 def _fraction(part: int | float, whole: int | float) -> float | None:

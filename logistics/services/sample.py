@@ -347,7 +347,8 @@ def _insert(conn, table, columns: dict[str, np.ndarray], optional: tuple[str, ..
     On SQLite the values are formatted in bulk exactly as SQLAlchemy stores them (checked
     against the column type's own bind processor) and sent straight to the driver, which is
     several times faster than letting SQLAlchemy process every parameter of every row. On
-    other databases the rows go through a Core ``insert()`` executemany.
+    PostgreSQL with psycopg the rows are streamed with COPY in the same transaction;
+    elsewhere they go through a Core ``insert()`` executemany.
     """
     if conn.dialect.name == "sqlite" and _sqlite_formats_match(conn.dialect):
         lists = [_sqlite_values(name, values, name in optional) for name, values in columns.items()]
@@ -360,6 +361,15 @@ def _insert(conn, table, columns: dict[str, np.ndarray], optional: tuple[str, ..
     lists = [
         _python_values(table.c[name], values, name in optional) for name, values in columns.items()
     ]
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in zip(*lists, strict=True):
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
     keys = list(columns)
     rows = [dict(zip(keys, row, strict=True)) for row in zip(*lists, strict=True)]
     conn.execute(insert(table), rows)

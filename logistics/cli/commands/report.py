@@ -184,6 +184,8 @@ def show_monthly(report: MonthlyReport) -> None:
         f"{report.first_day} to {report.last_day}, time zone {report.timezone}; "
         f"cancelled parcels are left out of the volumes."
     )
+    if not report.service["registered"]:
+        console.print(f"[yellow]No parcels were registered in {report.month}.[/yellow]")
     grid = Table.grid(padding=(0, 4))
     grid.add_row(_rich_table(tables["totals"]), _rich_table(tables["service"]))
     console.print(grid)
@@ -206,12 +208,16 @@ def _legend() -> Text:
 
 
 def _simple(title: str, headers: list[str], rows: list[list[Any]], empty: str) -> None:
+    """A titled table; numbers right-aligned. The title is its own line so a narrow table
+    does not wrap it."""
     if not rows:
         console.print(f"[bold]{title}[/bold]: [dim]{empty}[/dim]")
         return
-    table = Table(title=title, title_justify="left")
+    console.print(f"[bold]{title}[/bold]")
+    table = Table()
     for k, header in enumerate(headers):
-        table.add_column(header, justify="left" if k == 0 or header[0].isalpha() else "right")
+        numeric = all(isinstance(row[k], int) for row in rows)
+        table.add_column(header, justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_format(value, "int") for value in row))
     console.print(table)
@@ -267,12 +273,13 @@ def show_daily(report: DailyReport) -> None:
         f"Manifests: {counts.get('open', 0)} open, {counts.get('closed', 0)} closed, "
         f"{counts.get('handed_over', 0)} handed over."
     )
-    _simple(
-        "Manifests",
-        ["Manifest", "Courier", "Status", "Parcels"],
-        [[r["manifest_no"], r["courier"], r["status"], r["parcels"]] for r in report.manifests],
-        "no manifests on this day.",
-    )
+    if report.manifests:
+        _simple(
+            "Manifests",
+            ["Manifest", "Courier", "Status", "Parcels"],
+            [[r["manifest_no"], r["courier"], r["status"], r["parcels"]] for r in report.manifests],
+            "",
+        )
     if report.exceptions:
         console.print(f"[yellow]{len(report.exceptions)} exceptions on this day.[/yellow]")
     _simple(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:39:40.896805
+Create Date: 2026-11-23 18:56:04.476428
 """
 
 from collections.abc import Sequence
@@ -96,9 +96,9 @@ def upgrade() -> None:
         sa.Column("service_date", sa.Date(), nullable=False),
         sa.Column("cutoff", sa.Time(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("handed_over_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("handed_over_at", sa.DateTime(), nullable=True),
         sa.Column("driver_name", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("plate", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("forced", sa.Boolean(), nullable=False),
@@ -173,12 +173,12 @@ def upgrade() -> None:
         sa.Column("service_date", sa.Date(), nullable=False),
         sa.Column("vehicle_id", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("planned_start", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("planned_end", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("planned_start", sa.DateTime(), nullable=False),
+        sa.Column("planned_end", sa.DateTime(), nullable=False),
         sa.Column("planned_m", sa.Integer(), nullable=False),
         sa.Column("planned_s", sa.Integer(), nullable=False),
-        sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("finished_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.Column("reconciliation", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.ForeignKeyConstraint(
             ["vehicle_id"],
@@ -260,8 +260,8 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("station_id", sa.Integer(), nullable=False),
-        sa.Column("arrive_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("depart_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("arrive_at", sa.DateTime(), nullable=False),
+        sa.Column("depart_at", sa.DateTime(), nullable=False),
         sa.Column("metres_from_previous", sa.Integer(), nullable=False),
         sa.Column("pickup_parcels", sa.Integer(), nullable=False),
         sa.Column("pickup_g", sa.Integer(), nullable=False),
@@ -291,7 +291,7 @@ def upgrade() -> None:
         sa.Column("parcel_id", sa.Integer(), nullable=True),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("operator", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["manifest_id"],
