@@ -299,8 +299,6 @@ def day_chart(days: Sequence[dict[str, Any]], width: float, height: float) -> Dr
     legend.dx = legend.dy = 6
     legend.colorNamePairs = [(OUTBOUND_COLOUR, "outbound"), (INBOUND_COLOUR, "inbound")]
     drawing.add(legend)
-    drawing.add(String(width - 8, height - 12, "parcels by day", fontName=SANS, fontSize=7,
-                       textAnchor="end"))  # fmt: skip
     return drawing
 
 

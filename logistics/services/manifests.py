@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -147,14 +147,6 @@ def _drop_strays(session: Session, manifest: Manifest) -> int:
     return len(strays)
 
 
-def _stamp(column, moment: datetime) -> datetime:
-    """A naive UTC moment as the column stores it: naive UTC by convention, aware UTC
-    while the model still declares the column timezone-aware (SQLModel's default)."""
-    if getattr(column.type, "timezone", False):
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def _tz(hub: Hub):
     return zone(hub.timezone)
 
@@ -253,7 +245,7 @@ def build_manifests(
                 service_date=service_date,
                 cutoff=item.cutoff,
                 status=OPEN,
-                created_at=_stamp(Manifest.__table__.c.created_at, now),
+                created_at=now,
             )
             session.add(manifest)
             session.flush()
@@ -497,7 +489,7 @@ def close_manifest(session: Session, ref: str | int, *, operator: str) -> CloseR
             at=now,
         )
     manifest.status = CLOSED
-    manifest.closed_at = _stamp(Manifest.__table__.c.closed_at, now)
+    manifest.closed_at = now
     session.add(manifest)
     session.commit()
     grams = sum(_grams(p) for p in parcels)
@@ -615,7 +607,7 @@ class LoadCheck:
                 parcel_id=parcel_id,
                 code=code[:40],
                 outcome=outcome,
-                at=_stamp(ManifestLoadScan.__table__.c.at, utcnow()),
+                at=utcnow(),
                 operator=self.operator[:64],
             )
         )
@@ -726,7 +718,7 @@ def handover_manifest(
             session, parcel, Action.HANDOVER, operator=operator, place=place, note=note, at=now
         )
     manifest.status = HANDED_OVER
-    manifest.handed_over_at = _stamp(Manifest.__table__.c.handed_over_at, now)
+    manifest.handed_over_at = now
     manifest.driver_name = driver[:200]
     manifest.plate = plate
     manifest.forced = bool(missing)

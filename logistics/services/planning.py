@@ -19,8 +19,8 @@
    one round. A township fleet carries more than one van-load a day, so a van that is
    back early is loaded again: after the first wave, what is left is planned again for
    the vans from their return plus ``RELOAD_MINUTES``, up to ``MAX_WAVES`` waves. The
-   search time (``SearchSettings.time_limit_s``) is the budget of the whole day, shared
-   out over the waves.
+   search time (``time_limit``, ``DAY_TIME_LIMIT_S`` by default) is the budget of the whole
+   day, shared out over the waves.
 5. **Parcels to visits.** Each visit gets whole parcels, oldest first; a station split
    over several visits fills them in order. If whole parcels make a split visit heavier
    than its planned share and the van would go over its kg capacity, the heaviest are
@@ -38,14 +38,14 @@ import csv
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, select
 
 from logistics.domain import geo
@@ -70,18 +70,25 @@ SERVICE_PER_PARCEL_S = 8
 RELOAD_MINUTES = 20
 """Minutes a van spends at the hub between two rounds (unload, load the next drops)."""
 
-MAX_WAVES = 3
+MAX_WAVES = 4
 """At most this many rounds per van a day."""
 
-WAVE_SHARES = (0.5, 0.3, 0.2)
-"""Share of the day's search time given to each wave."""
+DAY_TIME_LIMIT_S = 1.2
+"""Default search time of the whole day, shared over the waves (``--time-limit``)."""
 
-MIN_WAVE_S = 0.25
+WAVE_SHARES = (0.45, 0.25, 0.17, 0.13)
+"""Share of the day's search time given to each wave. The first wave is the big one and
+runs the full portfolio (one strategy per core); later waves plan what is left, a few
+stations, with the first strategy in this process (no worker start-up)."""
+
+MIN_WAVE_S = 0.2
 """No wave searches for less than this."""
 
 CAPACITY_TRIM_REASON = "whole parcels would put the van over its kg capacity on a split visit"
 
 ProgressCallback = Callable[[str], None]
+
+_PARCELS = Parcel.__table__
 
 
 # ---------------------------------------------------------------- results
@@ -520,8 +527,14 @@ def _trim(draft: _RoundDraft) -> list[_Item]:
         removed.append(parcel)
 
 
-def _budgets(total: float) -> list[float]:
-    return [max(MIN_WAVE_S, total * share) for share in WAVE_SHARES][:MAX_WAVES]
+def _wave_settings(settings: SearchSettings, total: float) -> list[SearchSettings]:
+    out = []
+    for wave, share in enumerate(WAVE_SHARES[:MAX_WAVES], start=1):
+        wave_settings = settings.with_time_limit(max(MIN_WAVE_S, total * share))
+        if wave > 1:
+            wave_settings = replace(wave_settings, workers=1)
+        out.append(wave_settings)
+    return out
 
 
 def _to_utc(day: date, seconds: int, tz) -> datetime:
@@ -541,7 +554,8 @@ def plan_day(
     """Plan the hub-local ``day``'s rounds, store them, and say what they do.
 
     ``time_limit`` is the search time of the whole day in seconds (shared over the
-    waves); ``vans`` limits the plan to these van codes (a list or ``"VAN1,VAN2"``);
+    waves; ``DAY_TIME_LIMIT_S`` by default); ``settings`` the planner's other search
+    settings; ``vans`` limits the plan to these van codes (a list or ``"VAN1,VAN2"``);
     ``matrix`` is a road table CSV. Refused (RuleBroken) when a round of the day started.
     """
     say = progress or (lambda _message: None)
@@ -549,6 +563,7 @@ def plan_day(
     tz = zone(hub.timezone)
     service_date = day if isinstance(day, date) else parse_day(day, tz)
     settings = settings or DEFAULT_SETTINGS
+    total = DAY_TIME_LIMIT_S
     if time_limit is not None:
         if (
             not (isinstance(time_limit, int | float) and math.isfinite(time_limit))
@@ -557,7 +572,7 @@ def plan_day(
             raise InvalidInput(
                 f"The time limit must be a positive number of seconds, got {time_limit}."
             )
-        settings = settings.with_time_limit(float(time_limit))
+        total = float(time_limit)
     if isinstance(vans, str):
         vans = [code for code in vans.split(",") if code.strip()]
 
@@ -583,8 +598,7 @@ def plan_day(
     notes: list[str] = []
     solve_seconds = 0.0
     waves = 0
-    budgets = _budgets(settings.time_limit_s)
-    for wave, budget in enumerate(budgets, start=1):
+    for wave, wave_settings in enumerate(_wave_settings(settings, total), start=1):
         todo = [w for w in work.values() if not w.empty]
         if not todo:
             break
@@ -625,7 +639,7 @@ def plan_day(
         parcels_todo = sum(len(w.outbound) + len(w.inbound) for w in todo)
         what = "Planning" if wave == 1 else f"Planning round {wave} of the vans back early for"
         say(f"{what} {len(todo)} stations, {parcels_todo} parcels, {len(usable)} vans")
-        plan = solve(problem, settings.with_time_limit(budget))
+        plan = solve(problem, wave_settings)
         waves = wave
         solve_seconds += plan.solve_seconds
         notes.extend(n for n in plan.notes if n not in notes)
@@ -718,14 +732,15 @@ def _store(
     """Replace the day's unstarted plan by the drafts; commit once."""
     old_ids = [r.id for r in old_rounds]
     if old_ids:
-        session.exec(
-            update(Parcel).where(Parcel.round_id.in_(old_ids)).values(round_id=None)  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(_PARCELS).where(_PARCELS.c.round_id.in_(old_ids)).values(round_id=None)
         )
         session.exec(delete(RoundStop).where(RoundStop.round_id.in_(old_ids)))  # type: ignore[attr-defined]
         session.exec(delete(Round).where(Round.id.in_(old_ids)))  # type: ignore[attr-defined]
         session.flush()
     drafts = sorted(drafts, key=lambda d: (d.wave, d.departure_s, d.van.code))
     planned = []
+    assignments: list[dict[str, int]] = []
     for n, draft in enumerate(drafts, start=1):
         number = f"R-{day:%Y%m%d}-{n}"
         row = Round(
@@ -776,12 +791,7 @@ def _store(
                     parts=visit.parts,
                 )
             )
-        for chunk in range(0, len(ids), 500):
-            session.exec(
-                update(Parcel)
-                .where(Parcel.id.in_(ids[chunk : chunk + 500]))  # type: ignore[attr-defined]
-                .values(round_id=row.id)
-            )
+        assignments.extend({"pid": pid, "rid": row.id} for pid in ids)
         back_m = draft.metres - sum(v.visit.metres_from_previous for v in draft.visits)
         planned.append(
             PlannedRound(
@@ -795,6 +805,14 @@ def _store(
                 stops=tuple(stops),
                 return_km=_km(back_m),
             )
+        )
+    if assignments:
+        session.flush()
+        session.connection().execute(
+            update(_PARCELS)
+            .where(_PARCELS.c.id == bindparam("pid"))
+            .values(round_id=bindparam("rid")),
+            assignments,
         )
     session.commit()
     return planned

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time as timer
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import func, insert, select
@@ -379,10 +379,7 @@ def _python_values(column, values: np.ndarray, optional: bool) -> list:
     if values.dtype.kind == "M":
         if np.datetime_data(values.dtype)[0] == "D":
             return values.tolist()
-        moments = values.astype("datetime64[us]").tolist()
-        if getattr(column.type, "timezone", False):  # the column keeps zones: aware UTC
-            return [m.replace(tzinfo=UTC) for m in moments]
-        return moments
+        return values.astype("datetime64[us]").tolist()
     if optional:
         return _optional(values)
     return values.tolist()

@@ -1,0 +1,75 @@
+"""`hub sample generate`: realistic seeded parcels for the sample township."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from logistics.cli.context import open_session
+from logistics.cli.output import done, warn
+
+NAME = "sample"
+ORDER = 80
+app = typer.Typer(help="Generate realistic sample parcels (seeded).", no_args_is_help=True)
+
+
+@app.command()
+def generate(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="Past days of whole parcel lives.")] = 30,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same parcels.")] = 42,
+    start: Annotated[
+        str | None, typer.Option(help="First day YYYY-MM-DD (default: DAYS days ago).")
+    ] = None,
+    today: Annotated[
+        bool,
+        typer.Option(
+            "--today", help="Make today's work instead: parcels waiting at stations and hub."
+        ),
+    ] = False,
+) -> None:
+    """Fill the database with seeded sample parcels and their events.
+
+    History days get whole lives (registered ... handed over, inbound picked up or
+    returned); --today makes one day of work waiting to be planned. About 3,300
+    parcels a day with Double 11 and Spring Festival peaks.
+
+    Examples:
+      hub sample generate --days 365 --seed 7
+      hub sample generate --today
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from logistics.domain.clock import parse_day, zone
+    from logistics.services import network, sample
+
+    with open_session(ctx) as session:
+        tz = zone(network.current_hub(session).timezone)
+        first = parse_day(start, tz) if start else None
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Generating days", total=1 if today else days)
+            summary = sample.generate(
+                session,
+                days,
+                seed,
+                start=first,
+                today=today,
+                progress=lambda finished, total: bar.update(task, completed=finished, total=total),
+            )
+    if summary.days == 0:
+        warn(f"Those {summary.skipped_days} days already hold seed {seed}'s parcels: none added.")
+        return
+    done(
+        f"Generated {summary.parcels:,} parcels ({summary.outbound:,} outbound, "
+        f"{summary.inbound:,} inbound) and {summary.events:,} events for "
+        f"{summary.first_day} to {summary.last_day} in {summary.seconds:.1f} s."
+    )
+    if summary.skipped_days:
+        warn(f"{summary.skipped_days} days already held seed {seed}'s parcels and were skipped.")

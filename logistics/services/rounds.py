@@ -1,0 +1,475 @@
+"""Collection rounds after planning: list, show, the driver's sheet, start and finish.
+
+* **start**: the round becomes ``started`` (its day can no longer be re-planned); the
+  inbound parcels it carries get a ``dispatch`` step (out for delivery). A van drives
+  one round at a time, so a round whose van is still on another one is refused.
+* On the way the driver scans what each station hands over: ``hub scan collect
+  --station CODE --round ROUND``.
+* **finish**: the round becomes ``finished`` and each stop is reconciled: *expected* are
+  the outbound parcels of this round at that station; *collected* are the parcels of
+  that station with a ``collect`` event since the round started (a scan noted for
+  another round is not counted); *missing* = expected and not collected, *extra* =
+  collected but not planned on this round. Counts go to the round's stops, the parcel ids
+  to the round's reconciliation (JSON). Missing parcels stay at their station and are
+  planned again; an extra parcel that was on no started round is put on this round,
+  which carried it.
+
+Rounds are named by their number (``R-20261123-1``) or their database id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from logistics.domain.clock import parse_day, to_local, utcnow, zone
+from logistics.domain.parcel_status import Action
+from logistics.errors import NotFound, RuleBroken
+from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, render_round_sheet
+from logistics.models import Hub, Parcel, ParcelEvent, Round, RoundStop, Station, Vehicle
+from logistics.services.parcel_events import record_step
+
+
+def _hub(session: Session) -> Hub:
+    hub = session.exec(select(Hub).order_by(Hub.id)).first()
+    if hub is None:
+        raise RuleBroken(
+            "No hub is set up in this database: run `hub init --sample` or `hub init`."
+        )
+    return hub
+
+
+def get_round(session: Session, ref: str | int, *, for_update: bool = False) -> Round:
+    """The round a number (R-20261123-1) or an id names."""
+    text = str(ref).strip()
+    query = select(Round)
+    if text.isdigit():
+        query = query.where(Round.id == int(text))
+    else:
+        query = query.where(Round.round_no == text.upper())
+    if for_update:
+        query = query.with_for_update()
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound(
+            f"There is no round '{text}': expected a round number such as R-20261123-1 "
+            "(`hub round list` shows them)."
+        )
+    return found
+
+
+def _kg(grams: int | None) -> Decimal:
+    return (Decimal(grams or 0) / 1000).quantize(Decimal("0.1"))
+
+
+def _km(metres: int | None) -> Decimal:
+    return (Decimal(metres or 0) / 1000).quantize(Decimal("0.1"))
+
+
+def _hm(moment: datetime | None, tz) -> str | None:
+    return None if moment is None else to_local(moment, tz).strftime("%H:%M")
+
+
+def _stamp(moment: datetime | None, tz) -> str | None:
+    return None if moment is None else to_local(moment, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _stops(session: Session, round_id: int) -> list[RoundStop]:
+    return list(
+        session.exec(
+            select(RoundStop).where(RoundStop.round_id == round_id).order_by(RoundStop.seq)
+        )
+    )
+
+
+# ---------------------------------------------------------------- list and show
+
+
+def list_rounds(session: Session, day: str | date | None = None) -> list[dict[str, Any]]:
+    """Rounds of a hub-local day (all days when ``day`` is None), in order."""
+    hub = _hub(session)
+    tz = zone(hub.timezone)
+    query = select(Round, Vehicle.code).join(Vehicle, Vehicle.id == Round.vehicle_id)
+    if day is not None:
+        service_date = day if isinstance(day, date) else parse_day(day, tz)
+        query = query.where(Round.service_date == service_date)
+    query = query.order_by(Round.service_date.desc(), Round.planned_start, Round.id)  # type: ignore[union-attr]
+    rows = list(session.exec(query))
+    totals: dict[int, tuple] = {}
+    if rows:
+        ids = [r.id for r, _ in rows]
+        for rid, stops, pp, pg, dp, dg in session.exec(
+            select(
+                RoundStop.round_id,
+                func.count(RoundStop.id),
+                func.sum(RoundStop.pickup_parcels),
+                func.sum(RoundStop.pickup_g),
+                func.sum(RoundStop.drop_parcels),
+                func.sum(RoundStop.drop_g),
+            )
+            .where(RoundStop.round_id.in_(ids))  # type: ignore[attr-defined]
+            .group_by(RoundStop.round_id)
+        ):
+            totals[rid] = (stops, pp or 0, pg or 0, dp or 0, dg or 0)
+    out = []
+    for r, van in rows:
+        stops, pp, pg, dp, dg = totals.get(r.id, (0, 0, 0, 0, 0))
+        out.append(
+            {
+                "round_no": r.round_no,
+                "service_date": r.service_date,
+                "van": van,
+                "status": r.status,
+                "start": _hm(r.planned_start, tz),
+                "end": _hm(r.planned_end, tz),
+                "stops": stops,
+                "pickup_parcels": pp,
+                "pickup_kg": _kg(pg),
+                "drop_parcels": dp,
+                "drop_kg": _kg(dg),
+                "km": _km(r.planned_m),
+                "started_at": _stamp(r.started_at, tz),
+                "finished_at": _stamp(r.finished_at, tz),
+            }
+        )
+    return out
+
+
+def show_round(session: Session, ref: str | int) -> dict[str, Any]:
+    """One round with its stops in order (and the reconciliation once finished)."""
+    hub = _hub(session)
+    tz = zone(hub.timezone)
+    rnd = get_round(session, ref)
+    van = session.get(Vehicle, rnd.vehicle_id)
+    stations = {s.id: s for s in session.exec(select(Station))}
+    stops = []
+    for stop in _stops(session, rnd.id):
+        station = stations[stop.station_id]
+        stops.append(
+            {
+                "seq": stop.seq,
+                "station": station.code,
+                "station_name": station.name,
+                "keeper_phone": station.keeper_phone,
+                "arrive": _hm(stop.arrive_at, tz),
+                "depart": _hm(stop.depart_at, tz),
+                "km_from_previous": _km(stop.metres_from_previous),
+                "pickup_parcels": stop.pickup_parcels,
+                "pickup_kg": _kg(stop.pickup_g),
+                "drop_parcels": stop.drop_parcels,
+                "drop_kg": _kg(stop.drop_g),
+                "collected_parcels": stop.collected_parcels,
+                "missing_parcels": stop.missing_parcels,
+                "extra_parcels": stop.extra_parcels,
+            }
+        )
+    return {
+        "round_no": rnd.round_no,
+        "service_date": rnd.service_date,
+        "van": van.code if van else None,
+        "plate": van.plate if van else None,
+        "status": rnd.status,
+        "start": _hm(rnd.planned_start, tz),
+        "end": _hm(rnd.planned_end, tz),
+        "km": _km(rnd.planned_m),
+        "hours": (Decimal(rnd.planned_s) / 3600).quantize(Decimal("0.01")),
+        "pickup_parcels": sum(s["pickup_parcels"] for s in stops),
+        "drop_parcels": sum(s["drop_parcels"] for s in stops),
+        "started_at": _stamp(rnd.started_at, tz),
+        "finished_at": _stamp(rnd.finished_at, tz),
+        "stops": stops,
+        "reconciliation": json.loads(rnd.reconciliation) if rnd.reconciliation else None,
+    }
+
+
+# ---------------------------------------------------------------- the driver's sheet
+
+
+def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
+    """The round sheet from stored data only: dated by the round's planned departure,
+    so the same round always prints the same document."""
+    hub = _hub(session)
+    tz = zone(hub.timezone)
+    rnd = get_round(session, ref)
+    van = session.get(Vehicle, rnd.vehicle_id)
+    stations = {s.id: s for s in session.exec(select(Station))}
+    stops = _stops(session, rnd.id)
+    lines = []
+    visits: dict[int, int] = {}
+    for stop in stops:
+        visits[stop.station_id] = visits.get(stop.station_id, 0) + 1
+    for stop in stops:
+        station = stations[stop.station_id]
+        note = f"营业 {station.opens:%H:%M}-{station.closes:%H:%M}"
+        lines.append(
+            RoundStopLine(
+                seq=stop.seq,
+                station_name=station.name,
+                station_code=station.code,
+                keeper_phone=station.keeper_phone or "",
+                keeper_name=station.keeper_name or "",
+                planned_arrival=to_local(stop.arrive_at, tz),
+                planned_departure=to_local(stop.depart_at, tz),
+                collect_parcels=stop.pickup_parcels,
+                collect_kg=Decimal(stop.pickup_g) / 1000,
+                drop_parcels=stop.drop_parcels,
+                drop_kg=Decimal(stop.drop_g) / 1000,
+                km_from_previous=Decimal(stop.metres_from_previous) / 1000,
+                note=note,
+            )
+        )
+    back_m = rnd.planned_m - sum(s.metres_from_previous for s in stops)
+    return RoundSheetDocument(
+        round_no=rnd.round_no,
+        hub_name=hub.name,
+        hub_code=hub.code,
+        service_date=rnd.service_date,
+        vehicle_code=van.code if van else "?",
+        vehicle_plate=(van.plate or "") if van else "",
+        planned_start=to_local(rnd.planned_start, tz),
+        planned_return=to_local(rnd.planned_end, tz),
+        return_km=Decimal(max(0, back_m)) / 1000,
+        issued_at=to_local(rnd.planned_start, tz),
+        stops=tuple(lines),
+    )
+
+
+def write_sheet_pdf(doc: RoundSheetDocument, path: str | os.PathLike[str]) -> int:
+    """Write the sheet as an A4 PDF; returns the page count."""
+    return render_round_sheet(doc, os.fspath(path))
+
+
+# ---------------------------------------------------------------- start and finish
+
+
+@dataclass(frozen=True)
+class StartResult:
+    round_no: str
+    van: str
+    stops: int
+    dispatched: int
+    pickup_parcels: int
+
+
+def start_round(session: Session, ref: str | int, *, operator: str) -> StartResult:
+    """The van leaves: the round is started and its inbound parcels are dispatched."""
+    hub = _hub(session)
+    rnd = get_round(session, ref, for_update=True)
+    van = session.get(Vehicle, rnd.vehicle_id)
+    van_code = van.code if van else "?"
+    if rnd.status != "planned":
+        raise RuleBroken(
+            f"Round {rnd.round_no} is already {rnd.status}: only a planned round can be started."
+        )
+    busy = session.exec(
+        select(Round).where(
+            Round.vehicle_id == rnd.vehicle_id, Round.status == "started", Round.id != rnd.id
+        )
+    ).first()
+    if busy is not None:
+        raise RuleBroken(
+            f"Van {van_code} is still on round {busy.round_no}: finish it "
+            f"(`hub round finish {busy.round_no}`) before starting {rnd.round_no}."
+        )
+    now = utcnow()
+    rnd.status = "started"
+    rnd.started_at = now
+    session.add(rnd)
+    inbound = list(
+        session.exec(
+            select(Parcel)
+            .where(
+                Parcel.round_id == rnd.id,
+                Parcel.direction == "inbound",
+                Parcel.status == "arrived_hub",
+            )
+            .order_by(Parcel.id)
+        )
+    )
+    for parcel in inbound:
+        record_step(
+            session,
+            parcel,
+            Action.DISPATCH,
+            operator=operator,
+            place=hub.code,
+            note=f"round {rnd.round_no}",
+            at=now,
+        )
+    stops = _stops(session, rnd.id)
+    session.commit()
+    return StartResult(
+        round_no=rnd.round_no,
+        van=van_code,
+        stops=len(stops),
+        dispatched=len(inbound),
+        pickup_parcels=sum(s.pickup_parcels for s in stops),
+    )
+
+
+@dataclass(frozen=True)
+class StopReconciliation:
+    seq: int
+    station: str
+    station_name: str
+    expected: int
+    collected: int
+    missing: tuple[str, ...]
+    extra: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FinishResult:
+    round_no: str
+    van: str
+    finished_at: datetime  # local
+    stops: tuple[StopReconciliation, ...]
+
+    @property
+    def expected(self) -> int:
+        return sum(s.expected for s in self.stops)
+
+    @property
+    def collected(self) -> int:
+        return sum(s.collected for s in self.stops)
+
+    @property
+    def missing(self) -> int:
+        return sum(len(s.missing) for s in self.stops)
+
+    @property
+    def extra(self) -> int:
+        return sum(len(s.extra) for s in self.stops)
+
+
+def _other_round_note(note: str | None, rnd: Round) -> bool:
+    """True when a scan's note names a round that is not this one."""
+    if not note or not note.lower().startswith("round "):
+        return False
+    named = note[6:].strip().upper()
+    return named not in (rnd.round_no.upper(), str(rnd.id))
+
+
+def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishResult:
+    """The van is back: finish the round and reconcile what each stop handed over."""
+    del operator  # nothing changes state at finish; kept for the service's uniform call
+    hub = _hub(session)
+    tz = zone(hub.timezone)
+    rnd = get_round(session, ref, for_update=True)
+    van = session.get(Vehicle, rnd.vehicle_id)
+    if rnd.status != "started":
+        hint = "start it first" if rnd.status == "planned" else "it is done"
+        raise RuleBroken(
+            f"Round {rnd.round_no} is {rnd.status}: only a started round can be finished ({hint})."
+        )
+    now = utcnow()
+    stations = {s.id: s for s in session.exec(select(Station))}
+    stops = _stops(session, rnd.id)
+    station_ids = sorted({s.station_id for s in stops})
+    expected: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
+    for pid, no, sid in session.exec(
+        select(Parcel.id, Parcel.parcel_no, Parcel.station_id).where(
+            Parcel.round_id == rnd.id, Parcel.direction == "outbound"
+        )
+    ):
+        expected.setdefault(sid, {})[pid] = no
+    collected: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
+    extra_rounds: dict[int, int | None] = {}
+    if station_ids:
+        query = (
+            select(
+                Parcel.id, Parcel.parcel_no, Parcel.station_id, Parcel.round_id, ParcelEvent.note
+            )
+            .join(ParcelEvent, ParcelEvent.parcel_id == Parcel.id)
+            .where(
+                ParcelEvent.action == Action.COLLECT.value,
+                ParcelEvent.at >= rnd.started_at,
+                ParcelEvent.at <= now,
+                Parcel.direction == "outbound",
+                Parcel.station_id.in_(station_ids),  # type: ignore[attr-defined]
+            )
+        )
+        for pid, no, sid, round_id, note in session.exec(query):
+            if pid not in expected.get(sid, {}) and _other_round_note(note, rnd):
+                continue
+            collected[sid][pid] = no
+            extra_rounds[pid] = round_id
+    seen: set[int] = set()
+    lines = []
+    for stop in stops:
+        sid = stop.station_id
+        if sid in seen:  # a station visited twice on one round is reconciled at its first stop
+            stop.collected_parcels = stop.missing_parcels = stop.extra_parcels = 0
+            session.add(stop)
+            continue
+        seen.add(sid)
+        want, got = expected.get(sid, {}), collected.get(sid, {})
+        missing = sorted(no for pid, no in want.items() if pid not in got)
+        extra = sorted(no for pid, no in got.items() if pid not in want)
+        stop.collected_parcels = len(got)
+        stop.missing_parcels = len(missing)
+        stop.extra_parcels = len(extra)
+        session.add(stop)
+        station = stations[sid]
+        lines.append(
+            StopReconciliation(
+                seq=stop.seq,
+                station=station.code,
+                station_name=station.name,
+                expected=len(want),
+                collected=len(got),
+                missing=tuple(missing),
+                extra=tuple(extra),
+            )
+        )
+        # An extra parcel on no round (or on a round not yet driven) came on this one.
+        movable = [pid for pid in got if pid not in want]
+        if movable:
+            started = {
+                r.id
+                for r in session.exec(
+                    select(Round).where(Round.status != "planned", Round.id != rnd.id)
+                )
+            }
+            for parcel in session.exec(select(Parcel).where(Parcel.id.in_(movable))):  # type: ignore[attr-defined]
+                if parcel.round_id is None or parcel.round_id not in started:
+                    parcel.round_id = rnd.id
+                    session.add(parcel)
+    rnd.status = "finished"
+    rnd.finished_at = now
+    rnd.reconciliation = json.dumps(
+        {
+            "finished_at": to_local(now, tz).isoformat(timespec="seconds"),
+            "expected": sum(s.expected for s in lines),
+            "collected": sum(s.collected for s in lines),
+            "missing": sum(len(s.missing) for s in lines),
+            "extra": sum(len(s.extra) for s in lines),
+            "stops": [
+                {
+                    "seq": s.seq,
+                    "station": s.station,
+                    "expected": s.expected,
+                    "collected": s.collected,
+                    "missing": list(s.missing),
+                    "extra": list(s.extra),
+                }
+                for s in lines
+            ],
+        },
+        ensure_ascii=False,
+    )
+    session.add(rnd)
+    session.commit()
+    return FinishResult(
+        round_no=rnd.round_no,
+        van=van.code if van else "?",
+        finished_at=to_local(now, tz),
+        stops=tuple(lines),
+    )
