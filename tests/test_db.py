@@ -30,6 +30,18 @@ def test_migrations_create_exactly_the_models(database_url):
     assert diff == [], "models and migrations differ: run python -m logistics.migrations.regenerate"
 
 
+def test_every_time_is_stored_as_naive_utc():
+    from sqlalchemy import DateTime
+
+    aware = [
+        f"{table.name}.{column.name}"
+        for table in SQLModel.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, DateTime) and column.type.timezone
+    ]
+    assert aware == []
+
+
 def test_bare_path_means_a_sqlite_file(tmp_path):
     url = db.resolve_url(str(tmp_path / "x.db"))
     assert url.startswith("sqlite:///") and url.endswith("x.db")

@@ -31,7 +31,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -148,14 +148,6 @@ def _province_name(code: str | None) -> str:
         return province_by_code(code).short_name
     except Exception:  # noqa: BLE001  (an unknown code still gets a row)
         return code
-
-
-def _bound(column, moment_utc: datetime) -> datetime:
-    """A naive UTC moment as the column binds it: aware UTC when the column keeps zones
-    (SQLModel's UTCDateTime), naive otherwise."""
-    if getattr(column.type, "timezone", False) and moment_utc.tzinfo is None:
-        return moment_utc.replace(tzinfo=UTC)
-    return moment_utc
 
 
 # ---------------------------------------------------------------- the monthly report
@@ -706,7 +698,7 @@ def _overdue_by_station(
             select(Parcel.station_id, func.count())
             .where(
                 Parcel.status == "at_station",
-                Parcel.status_at < _bound(Parcel.status_at, now - timedelta(days=days)),
+                Parcel.status_at < now - timedelta(days=days),
                 Parcel.station_id.in_(station_ids),
             )
             .group_by(Parcel.station_id)
@@ -779,8 +771,8 @@ def daily_report(session: Session, day: date | str | None = None) -> DailyReport
         .execute(
             select(ParcelEvent.to_status, func.count())
             .where(
-                ParcelEvent.at >= _bound(ParcelEvent.at, start),
-                ParcelEvent.at < _bound(ParcelEvent.at, end),
+                ParcelEvent.at >= start,
+                ParcelEvent.at < end,
             )
             .group_by(ParcelEvent.to_status)
         )
@@ -948,8 +940,8 @@ def _day_exceptions(session, start, end, stations, tz) -> list[dict[str, Any]]:
             )
             .join(Parcel, ParcelEvent.parcel_id == Parcel.id)
             .where(
-                ParcelEvent.at >= _bound(ParcelEvent.at, start),
-                ParcelEvent.at < _bound(ParcelEvent.at, end),
+                ParcelEvent.at >= start,
+                ParcelEvent.at < end,
                 ParcelEvent.to_status.in_(EXCEPTION_STATUSES),
             )
             .order_by(ParcelEvent.at, ParcelEvent.id)

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, time
+from datetime import time
 
 import pytest
 from sqlmodel import select
 
 from logistics.domain.clock import utcnow
 from logistics.models import Courier, Manifest, Parcel, ParcelEvent
-
-
-def created_now():
-    """Now for Manifest.created_at: naive UTC, or aware UTC while that column keeps zones."""
-    moment = utcnow()
-    if getattr(Manifest.__table__.c.created_at.type, "timezone", False):
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +130,7 @@ def test_reassigning_a_parcel_on_a_manifest_is_refused(hub, session, couriers, m
         courier_id=couriers["ZTO"].id,
         service_date=parcel.registered_on,
         cutoff=time(17, 0),
-        created_at=created_now(),
+        created_at=utcnow(),
     )
     session.add(manifest)
     session.flush()

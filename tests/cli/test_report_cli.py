@@ -13,15 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from logistics.models import Parcel
-
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 def stored(local: datetime) -> datetime:
-    moment = local.replace(tzinfo=TZ).astimezone(UTC)
-    aware = getattr(Parcel.__table__.c.registered_at.type, "timezone", False)
-    return moment if aware else moment.replace(tzinfo=None)
+    """A hub-local wall-clock time as the database stores it: naive UTC."""
+    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ JT 3.20 + 2 x 1.95 = 7.10 yuan, YTO 4.10 + 2 x 1.90 = 7.90 yuan, ZTO and YUNDA 8
 
 from __future__ import annotations
 
-from datetime import UTC, date, time
+from datetime import date, time
 
 import pytest
 from sqlmodel import func, select
@@ -17,14 +17,6 @@ from logistics.models import Courier, Manifest, Parcel, ParcelEvent
 from logistics.services import assignment
 
 TODAY = date(2026, 11, 23)
-
-
-def created_now():
-    """Now for Manifest.created_at: naive UTC, or aware UTC while that column keeps zones."""
-    moment = utcnow()
-    if getattr(Manifest.__table__.c.created_at.type, "timezone", False):
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +58,7 @@ def put_on_manifest(session, parcels, courier, status="manifested", n=1):
         courier_id=courier.id,
         service_date=TODAY,
         cutoff=time(17, 0),
-        created_at=created_now(),
+        created_at=utcnow(),
         status="open" if status == "manifested" else "handed_over",
     )
     session.add(manifest)

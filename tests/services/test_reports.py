@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import select
 
 from logistics.errors import InvalidInput
-from logistics.models import Courier, Manifest, Parcel, ParcelEvent, Round, Station, Vehicle
+from logistics.models import Courier, Manifest, ParcelEvent, Round, Station, Vehicle
 from logistics.services import reports
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -57,12 +57,9 @@ ROUNDS = {
 }
 
 
-def stored(local: datetime, column=Parcel.__table__.c.registered_at) -> datetime:
-    """A hub-local wall-clock time as `column` stores it (UTC, naive or aware as the
-    column's type wants)."""
-    moment = local.replace(tzinfo=TZ).astimezone(UTC)
-    aware = getattr(column.type, "timezone", False)
-    return moment if aware else moment.replace(tzinfo=None)
+def stored(local: datetime) -> datetime:
+    """A hub-local wall-clock time as the database stores it: naive UTC."""
+    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -159,7 +156,7 @@ def build(session, make_parcel, specs: list[Spec]) -> None:
     vehicle = session.exec(select(Vehicle).order_by(Vehicle.id)).first()
     round_ids = {}
     for key, (day, status, metres) in ROUNDS.items():
-        start = stored(datetime.combine(day, time(8, 0)), Round.__table__.c.planned_start)
+        start = stored(datetime.combine(day, time(8, 0)))
         item = Round(
             round_no=f"R-{day:%Y%m%d}-{key}",
             service_date=day,
@@ -476,8 +473,8 @@ def test_daily_report_counts_the_day_and_what_waits_where(session, make_parcel, 
     # Yesterday's parcel: not in today's registrations.
     make_parcel("registered", station="GD05", registered_at=stored(NOW_LOCAL - timedelta(days=1)))
 
-    start = stored(datetime.combine(today, time(8, 0)), Round.__table__.c.planned_start)
-    created = stored(datetime.combine(today, time(8, 0)), Manifest.__table__.c.created_at)
+    start = stored(datetime.combine(today, time(8, 0)))
+    created = stored(datetime.combine(today, time(8, 0)))
     driven = Round(
         round_no=f"R-{today:%Y%m%d}-1",
         service_date=today,
