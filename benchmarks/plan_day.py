@@ -6,7 +6,7 @@ the hub; about 2,000 + 1,300 on an ordinary weekday), then runs `hub plan --date
 operator would (a new process each time, default settings) and prints the wall time of
 each run and the plan's figures: km, vans, rounds, parcels served, stations carried over.
 
-    python benchmarks/plan_day.py [--runs 3] [--date 2026-03-10] [--seed 7] [--keep DIR]
+    python benchmarks/plan_day.py [--runs 3] [--date 2026-04-13] [--seed 7] [--keep DIR]
 
 Re-planning the same day replaces the unstarted plan, so every run does the whole job.
 The machine's load average is printed too: on a shared 2-core box the Python start-up
@@ -60,7 +60,7 @@ def run(env: dict[str, str], day: date, *extra: str) -> tuple[float, subprocess.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 3, 10))
+    parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 4, 13))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the database in this folder and keep it")
     args = parser.parse_args(argv)

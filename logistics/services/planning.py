@@ -73,7 +73,7 @@ RELOAD_MINUTES = 20
 MAX_WAVES = 4
 """At most this many rounds per van a day."""
 
-DAY_TIME_LIMIT_S = 1.0
+DAY_TIME_LIMIT_S = 0.6
 """Default search time of the whole day, shared over the waves (``--time-limit``)."""
 
 WAVE_SHARES = (0.45, 0.25, 0.17, 0.13)

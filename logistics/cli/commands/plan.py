@@ -30,7 +30,7 @@ def plan(
             "--time-limit",
             metavar="S",
             help="Search seconds for the whole day.",
-            show_default="1.0",
+            show_default="0.6",
         ),
     ] = None,
     vans: Annotated[

@@ -1,0 +1,297 @@
+"""Is the database consistent? One check an operator (or a test) can run at any time.
+
+:func:`check` reads the whole database and returns a list of problems, one sentence
+each (an empty list means all is well). It looks for what a crash, a half-applied
+change or a bug could leave behind:
+
+* SQLite only: the file itself (``PRAGMA quick_check``) and dangling references
+  (``PRAGMA foreign_key_check``);
+* a parcel with no event, or whose status is not the ``to_status`` of its last event
+  (the event log is the truth a parcel's status must agree with);
+* an event whose ``from_status`` is not the previous event's ``to_status`` (a step
+  lost or doubled between two others), or an event of no parcel;
+* a status the parcel's direction does not have; a held parcel that does not know what
+  it was held from, or a parcel that is not held but still says so;
+* manifests: a manifested parcel that is on no manifest or on one that is not closed,
+  a handed-over parcel on a manifest that was not handed over (history generated or
+  migrated without manifests is on none, which is fine), a closed manifest
+  with a parcel on it that is not manifested, a handed-over manifest with a parcel that
+  is not handed over, a closed manifest without its closing time.
+
+Each kind of problem is reported for at most :data:`SHOWN` parcels or manifests, then
+counted, so a badly damaged database still gives a short answer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select, text
+from sqlmodel import Session
+
+from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Status
+from logistics.models import Manifest, Parcel, ParcelEvent
+
+SHOWN = 10
+
+_OPEN, _CLOSED, _HANDED_OVER = "open", "closed", "handed_over"
+
+
+def check(session: Session) -> list[str]:
+    """Every consistency problem found, one sentence each; ``[]`` when there is none.
+
+    Reads only; leaves the session's transaction rolled back.
+    """
+    problems: list[str] = []
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            problems += _sqlite_file(session)
+        problems += _parcels_and_events(session)
+        problems += _event_chains(session)
+        problems += _states(session)
+        problems += _manifests(session)
+    finally:
+        session.rollback()
+    return problems
+
+
+def _listed(rows: list, total: int, describe, what: str) -> list[str]:
+    lines = [describe(row) for row in rows[:SHOWN]]
+    if total > SHOWN:
+        lines.append(f"... and {total - SHOWN} more {what}.")
+    return lines
+
+
+def _sqlite_file(session: Session) -> list[str]:
+    problems = []
+    verdict = [row[0] for row in session.execute(text("PRAGMA quick_check")).all()]
+    if verdict != ["ok"]:
+        problems.append(f"The SQLite file is damaged: {'; '.join(verdict[:SHOWN])}.")
+    dangling = session.execute(text("PRAGMA foreign_key_check")).all()
+    problems += _listed(
+        dangling,
+        len(dangling),
+        lambda row: f"Row {row[1]} of table {row[0]} refers to a missing row of {row[2]}.",
+        "dangling references",
+    )
+    return problems
+
+
+def _parcels_and_events(session: Session) -> list[str]:
+    problems = []
+    last = (
+        select(ParcelEvent.parcel_id, func.max(ParcelEvent.id).label("last_id"))
+        .group_by(ParcelEvent.parcel_id)
+        .subquery()
+    )
+    no_events = select(Parcel.parcel_no).outerjoin(last, last.c.parcel_id == Parcel.id)
+    no_events = no_events.where(last.c.last_id.is_(None)).order_by(Parcel.parcel_no)
+    rows = session.execute(no_events.limit(SHOWN + 1)).all()
+    total = _count(session, no_events) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: f"Parcel {row.parcel_no} has no event: every parcel starts with one.",
+        "parcels without events",
+    )
+
+    disagree = (
+        select(Parcel.parcel_no, Parcel.status, ParcelEvent.to_status, ParcelEvent.action)
+        .join(last, last.c.parcel_id == Parcel.id)
+        .join(ParcelEvent, ParcelEvent.id == last.c.last_id)
+        .where(Parcel.status != ParcelEvent.to_status)
+        .order_by(Parcel.parcel_no)
+    )
+    rows = session.execute(disagree.limit(SHOWN + 1)).all()
+    total = _count(session, disagree) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Parcel {row.parcel_no} is {row.status} but its last event "
+            f"({row.action}) left it {row.to_status}: the two must agree."
+        ),
+        "parcels whose status disagrees with their last event",
+    )
+
+    orphans = (
+        select(ParcelEvent.id, ParcelEvent.parcel_id)
+        .outerjoin(Parcel, Parcel.id == ParcelEvent.parcel_id)
+        .where(Parcel.id.is_(None))
+        .order_by(ParcelEvent.id)
+    )
+    rows = session.execute(orphans.limit(SHOWN + 1)).all()
+    total = _count(session, orphans) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: f"Event {row.id} belongs to parcel id {row.parcel_id}, which does not exist.",
+        "events without a parcel",
+    )
+    return problems
+
+
+def _event_chains(session: Session) -> list[str]:
+    """Each event starts where the previous one of the same parcel ended."""
+    previous = (
+        func.lag(ParcelEvent.to_status)
+        .over(partition_by=ParcelEvent.parcel_id, order_by=ParcelEvent.id)
+        .label("previous")
+    )
+    ordered = select(
+        ParcelEvent.id,
+        ParcelEvent.parcel_id,
+        ParcelEvent.action,
+        ParcelEvent.from_status,
+        previous,
+    ).subquery()
+    broken = (
+        select(Parcel.parcel_no, ordered.c.id, ordered.c.action)
+        .add_columns(ordered.c.from_status, ordered.c.previous)
+        .join(Parcel, Parcel.id == ordered.c.parcel_id)
+        .where(ordered.c.from_status.is_distinct_from(ordered.c.previous))
+        .order_by(ordered.c.id)
+    )
+    rows = session.execute(broken.limit(SHOWN + 1)).all()
+    total = _count(session, broken) if len(rows) > SHOWN else len(rows)
+    return _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Parcel {row.parcel_no}: event {row.id} ({row.action}) starts from "
+            f"{row.from_status or 'nothing'} but the event before it left the parcel "
+            f"{row.previous or 'nothing'}: a step is missing or doubled."
+        ),
+        "broken event chains",
+    )
+
+
+def _states(session: Session) -> list[str]:
+    problems = []
+    known = {
+        "outbound": [s.value for s in OUTBOUND_STATES],
+        "inbound": [s.value for s in INBOUND_STATES],
+    }
+    strange = (
+        select(Parcel.parcel_no, Parcel.direction, Parcel.status)
+        .where(
+            ~(
+                and_(Parcel.direction == "outbound", Parcel.status.in_(known["outbound"]))
+                | and_(Parcel.direction == "inbound", Parcel.status.in_(known["inbound"]))
+            )
+        )
+        .order_by(Parcel.parcel_no)
+    )
+    rows = session.execute(strange.limit(SHOWN + 1)).all()
+    total = _count(session, strange) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Parcel {row.parcel_no} ({row.direction}) is '{row.status}', "
+            "which is not a state of its direction."
+        ),
+        "parcels in unknown states",
+    )
+    held = Status.HELD.value
+    held_wrong = (
+        select(Parcel.parcel_no, Parcel.status, Parcel.held_from)
+        .where(
+            ((Parcel.status == held) & Parcel.held_from.is_(None))
+            | ((Parcel.status != held) & Parcel.held_from.is_not(None))
+        )
+        .order_by(Parcel.parcel_no)
+    )
+    rows = session.execute(held_wrong.limit(SHOWN + 1)).all()
+    total = _count(session, held_wrong) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Parcel {row.parcel_no} is held but does not record what it was held from."
+            if row.status == held
+            else f"Parcel {row.parcel_no} is {row.status} but still records being held "
+            f"from {row.held_from}."
+        ),
+        "parcels with a wrong held state",
+    )
+    return problems
+
+
+def _manifests(session: Session) -> list[str]:
+    problems = []
+    manifested = Status.MANIFESTED.value
+    handed_over = Status.HANDED_OVER.value
+
+    off = (
+        select(Parcel.parcel_no, Manifest.manifest_no, Manifest.status.label("manifest_status"))
+        .outerjoin(Manifest, Manifest.id == Parcel.manifest_id)
+        .where(
+            Parcel.direction == "outbound",
+            ((Parcel.status == manifested) & (func.coalesce(Manifest.status, "") != _CLOSED))
+            | ((Parcel.status == handed_over) & (Manifest.status != _HANDED_OVER)),
+        )
+        .order_by(Parcel.parcel_no)
+    )
+    rows = session.execute(off.limit(SHOWN + 1)).all()
+    total = _count(session, off) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Parcel {row.parcel_no} is on no manifest although it is manifested or handed over."
+            if row.manifest_no is None
+            else f"Parcel {row.parcel_no} is manifested or handed over but its manifest "
+            f"{row.manifest_no} is {row.manifest_status}."
+        ),
+        "parcels manifested outside a closed manifest",
+    )
+
+    wrong_members = (
+        select(Manifest.manifest_no, Manifest.status, Parcel.parcel_no)
+        .add_columns(Parcel.status.label("parcel_status"))
+        .join(Parcel, Parcel.manifest_id == Manifest.id)
+        .where(
+            ((Manifest.status == _CLOSED) & (Parcel.status != manifested))
+            | ((Manifest.status == _HANDED_OVER) & (Parcel.status != handed_over))
+            | ((Manifest.status == _OPEN) & Parcel.status.in_([manifested, handed_over]))
+        )
+        .order_by(Manifest.manifest_no, Parcel.parcel_no)
+    )
+    rows = session.execute(wrong_members.limit(SHOWN + 1)).all()
+    total = _count(session, wrong_members) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Manifest {row.manifest_no} is {row.status} but its parcel {row.parcel_no} "
+            f"is {row.parcel_status}."
+        ),
+        "parcels whose state does not fit their manifest",
+    )
+
+    unstamped = (
+        select(Manifest.manifest_no, Manifest.status)
+        .where(
+            ((Manifest.status != _OPEN) & Manifest.closed_at.is_(None))
+            | ((Manifest.status == _HANDED_OVER) & Manifest.handed_over_at.is_(None))
+            | Manifest.status.not_in([_OPEN, _CLOSED, _HANDED_OVER])
+        )
+        .order_by(Manifest.manifest_no)
+    )
+    rows = session.execute(unstamped.limit(SHOWN + 1)).all()
+    total = _count(session, unstamped) if len(rows) > SHOWN else len(rows)
+    problems += _listed(
+        rows,
+        total,
+        lambda row: (
+            f"Manifest {row.manifest_no} is '{row.status}' without the time it was "
+            "closed or handed over, or in a state manifests do not have."
+        ),
+        "manifests with a wrong state",
+    )
+    return problems
+
+
+def _count(session: Session, query) -> int:
+    return session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()

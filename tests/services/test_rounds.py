@@ -1,0 +1,155 @@
+"""Rounds after planning: list, show, the driver's sheet, start and finish (reconciliation)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from logistics.errors import NotFound, RuleBroken
+from logistics.models import Parcel, ParcelEvent, Round, RoundStop
+from logistics.services import planning, rounds
+from logistics.services.scanning import scan_codes
+
+OP = "tester"
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext is not installed (Debian package poppler-utils)",
+)
+
+
+@pytest.fixture
+def planned(sample_network, make_parcel):
+    """One round: 3 parcels to collect at GD05, 2 at GD06, 1 inbound to drop at GD06."""
+    session = sample_network
+    parcels = {
+        "GD05": [make_parcel("registered", station="GD05", weight_g=2000) for _ in range(3)],
+        "GD06": [make_parcel("registered", station="GD06", weight_g=1000) for _ in range(2)],
+        "in": [make_parcel("arrived_hub", station="GD06", weight_g=500)],
+    }
+    summary = planning.plan_day(session, time_limit=0.3, vans=["VAN1"])
+    assert len(summary.rounds) == 1
+    return session, summary.rounds[0].round_no, parcels
+
+
+def test_list_and_show_give_the_stored_round(planned):
+    session, round_no, _ = planned
+    rows = rounds.list_rounds(session, "today")
+    assert [r["round_no"] for r in rows] == [round_no]
+    assert rows[0]["pickup_parcels"] == 5 and rows[0]["drop_parcels"] == 1
+    assert rows[0]["status"] == "planned" and rows[0]["van"] == "VAN1"
+    record = rounds.show_round(session, round_no)
+    assert {s["station"] for s in record["stops"]} == {"GD05", "GD06"}
+    gd06 = next(s for s in record["stops"] if s["station"] == "GD06")
+    assert (gd06["pickup_parcels"], gd06["drop_parcels"]) == (2, 1)
+    assert gd06["keeper_phone"]
+    by_id = rounds.show_round(session, str(session.exec(select(Round)).first().id))
+    assert by_id["round_no"] == round_no
+
+
+def test_an_unknown_round_is_named(planned):
+    session, _, _ = planned
+    with pytest.raises(NotFound, match="R-20990101-9"):
+        rounds.show_round(session, "R-20990101-9")
+
+
+def test_start_dispatches_the_inbound_parcels(planned):
+    session, round_no, parcels = planned
+    result = rounds.start_round(session, round_no, operator=OP)
+    assert result.dispatched == 1 and result.pickup_parcels == 5
+    session.expire_all()
+    assert session.get(Parcel, parcels["in"][0].id).status == "out_for_delivery"
+    assert session.get(Parcel, parcels["GD05"][0].id).status == "registered"
+    assert session.exec(select(Round)).first().status == "started"
+    with pytest.raises(RuleBroken, match="already started"):
+        rounds.start_round(session, round_no, operator=OP)
+
+
+def test_finish_needs_a_started_round(planned):
+    session, round_no, _ = planned
+    with pytest.raises(RuleBroken, match="only a started round can be finished"):
+        rounds.finish_round(session, round_no, operator=OP)
+
+
+def test_finish_reconciles_missing_and_extra_per_stop(planned, make_parcel):
+    session, round_no, parcels = planned
+    rounds.start_round(session, round_no, operator=OP)
+    late = make_parcel("registered", station="GD05")  # registered after the plan was made
+    gd05 = parcels["GD05"]
+    codes = [gd05[0].parcel_no, gd05[1].parcel_no, late.parcel_no]
+    results = scan_codes(session, "collect", codes, operator=OP, station="GD05", round_ref=round_no)
+    assert all(r.accepted for r in results)
+    # A scan at GD06 noted for another round is not this round's business.
+    other = make_parcel("registered", station="GD06")
+    scan_codes(session, "collect", [other.parcel_no], operator=OP, station="GD06", round_ref="R-1")
+
+    result = rounds.finish_round(session, round_no, operator=OP)
+
+    lines = {s.station: s for s in result.stops}
+    assert (lines["GD05"].expected, lines["GD05"].collected) == (3, 3)
+    assert lines["GD05"].missing == (gd05[2].parcel_no,)
+    assert lines["GD05"].extra == (late.parcel_no,)
+    assert (lines["GD06"].expected, lines["GD06"].collected) == (2, 0)
+    assert set(lines["GD06"].missing) == {p.parcel_no for p in parcels["GD06"]}
+    assert lines["GD06"].extra == ()
+    assert (result.missing, result.extra) == (3, 1)
+
+    session.expire_all()
+    rnd = session.exec(select(Round).where(Round.round_no == round_no)).one()
+    assert rnd.status == "finished" and rnd.finished_at is not None
+    stops = {
+        s.station_id: s for s in session.exec(select(RoundStop).where(RoundStop.round_id == rnd.id))
+    }
+    stop05 = stops[gd05[0].station_id]
+    assert (stop05.collected_parcels, stop05.missing_parcels, stop05.extra_parcels) == (3, 1, 1)
+    kept = json.loads(rnd.reconciliation)
+    assert kept["missing"] == 3 and kept["extra"] == 1
+    kept05 = next(s for s in kept["stops"] if s["station"] == "GD05")
+    assert kept05["missing"] == [gd05[2].parcel_no] and kept05["extra"] == [late.parcel_no]
+    # The extra parcel came on this round; the missing one waits to be planned again.
+    assert session.get(Parcel, late.id).round_id == rnd.id
+    shown = rounds.show_round(session, round_no)
+    assert shown["reconciliation"]["stops"] == kept["stops"]
+
+
+def test_missing_parcels_are_planned_again_another_day(planned):
+    session, round_no, parcels = planned
+    rounds.start_round(session, round_no, operator=OP)
+    rounds.finish_round(session, round_no, operator=OP)
+    day = session.exec(select(Round)).first().service_date
+    summary = planning.plan_day(session, day + timedelta(days=1), time_limit=0.3)
+    assert summary.outbound_waiting == 5  # all five were missing: they wait again
+
+
+def test_collect_scans_before_the_start_do_not_count(planned):
+    session, round_no, parcels = planned
+    first = parcels["GD05"][0]
+    scan_codes(session, "collect", [first.parcel_no], operator=OP, station="GD05")
+    event = session.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == first.id)).all()
+    assert event[-1].action == "collect"
+    rounds.start_round(session, round_no, operator=OP)
+    result = rounds.finish_round(session, round_no, operator=OP)
+    gd05 = next(s for s in result.stops if s.station == "GD05")
+    assert (gd05.collected, len(gd05.missing), gd05.extra) == (0, 3, ())
+
+
+@needs_pdftotext
+def test_sheet_pdf_shows_the_stations_in_chinese(planned, tmp_path):
+    session, round_no, _ = planned
+    doc = rounds.sheet_document(session, round_no)
+    assert [s.station_code for s in doc.stops] and doc.issued_at == doc.planned_start
+    path = tmp_path / "sheet.pdf"
+    assert rounds.write_sheet_pdf(doc, path) == 1
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert round_no in text
+    assert "岭上村服务站" in text and "东坡村服务站" in text
+    again = tmp_path / "again.pdf"
+    rounds.write_sheet_pdf(rounds.sheet_document(session, round_no), again)
+    assert again.read_bytes() == path.read_bytes()
