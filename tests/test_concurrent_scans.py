@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import random
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 
 from sqlmodel import func, select
 
 from logistics.models import Parcel, ParcelEvent
+from logistics.services import integrity
 
 WORKER = textwrap.dedent(
     """
@@ -71,3 +75,90 @@ def test_hold_and_release_racing_keep_status_and_last_event_in_agreement(
             .order_by(ParcelEvent.id.desc())
         ).first()
         assert last.to_status == parcel.status == "held"
+
+
+# ------------------------------------------------------------------ real `hub scan -` sessions
+
+
+def run_sessions(url, plans, tmp_path):
+    """Start one `hub scan ACTION -` per (action, codes) at once, the codes on standard input
+    as a scanner types them; returns [(exit code, [(code, verdict), ...]), ...]."""
+    env = {**os.environ, "HUB_DATABASE_URL": url, "COLUMNS": "200"}
+    procs = []
+    for n, (action, codes) in enumerate(plans):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "logistics", "--operator", f"op{n}", "scan", action, "-"],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append((proc, codes))
+    results = []
+    for proc, codes in procs:
+        out, err = proc.communicate("".join(f"{c}\n" for c in codes), timeout=180)
+        assert "Traceback" not in err and "Unexpected error" not in err, err
+        lines = out.splitlines()
+        assert len(lines) == len(codes) + 1, out  # one answer per code, then the summary
+        verdicts = [line.split()[0] for line in lines[:-1]]
+        assert set(verdicts) <= {"done", "already", "refused"}, out
+        results.append((proc.returncode, list(zip(codes, verdicts, strict=True))))
+    return results
+
+
+def events_by_parcel(session, action):
+    rows = session.exec(
+        select(Parcel.parcel_no, func.count(ParcelEvent.id))
+        .join(ParcelEvent, ParcelEvent.parcel_id == Parcel.id)
+        .where(ParcelEvent.action == action)
+        .group_by(Parcel.parcel_no)
+    ).all()
+    return dict(rows)
+
+
+def test_four_scan_sessions_in_any_order_lose_nothing_and_double_nothing(
+    make_parcel, sample_network, database_url, tmp_path
+):
+    codes = [make_parcel("collected").parcel_no for _ in range(40)]
+    sample_network.close()
+    orders = [random.Random(seed).sample(codes, len(codes)) for seed in range(4)]
+    results = run_sessions(database_url, [("arrive", order) for order in orders], tmp_path)
+
+    assert [code for code, _ in results] == [0, 0, 0, 0]
+    done = Counter(code for _, answers in results for code, v in answers if v == "done")
+    already = Counter(code for _, answers in results for code, v in answers if v == "already")
+    assert done == Counter(codes), "each arrival answered 'done' exactly once"
+    assert already == Counter({code: 3 for code in codes})
+    assert events_by_parcel(sample_network, "arrive") == {code: 1 for code in codes}
+    assert set(sample_network.exec(select(Parcel.status)).all()) == {"at_hub"}
+    assert integrity.check(sample_network) == []
+
+
+def test_four_sessions_holding_and_releasing_the_same_parcels_agree_with_the_log(
+    make_parcel, sample_network, database_url, tmp_path
+):
+    codes = [make_parcel("at_hub").parcel_no for _ in range(30)]
+    sample_network.close()
+    plans = [
+        (action, random.Random(seed).sample(codes, len(codes)))
+        for seed, action in enumerate(["hold", "release", "hold", "release"])
+    ]
+    results = run_sessions(database_url, plans, tmp_path)
+
+    for (action, _), (exit_code, answers) in zip(plans, results, strict=True):
+        refused = any(v == "refused" for _, v in answers)
+        assert exit_code == (1 if refused else 0), action
+    answered = {"hold": Counter(), "release": Counter()}
+    for (action, _), (_, answers) in zip(plans, results, strict=True):
+        answered[action].update(c for c, v in answers if v == "done")
+    # Every 'done' is one event in the log, and every event was answered 'done'.
+    assert events_by_parcel(sample_network, "hold") == dict(answered["hold"])
+    assert events_by_parcel(sample_network, "release") == dict(answered["release"])
+    statuses = dict(sample_network.exec(select(Parcel.parcel_no, Parcel.status)).all())
+    for code in codes:
+        held = answered["hold"][code] - answered["release"][code]
+        assert held in (0, 1), code
+        assert statuses[code] == ("held" if held else "at_hub"), code
+    assert integrity.check(sample_network) == []

@@ -1,4 +1,4 @@
-"""`hub demo`: the sample township on a throw-away database, to see the hub at work."""
+"""`hub demo`: a whole day at the sample township on a throw-away database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from logistics.cli.context import hub_context
-from logistics.cli.output import console, done
+from logistics.cli.output import console, done, kg, yuan
 
 ORDER = 1
 
@@ -17,40 +17,91 @@ ORDER = 1
 def demo(
     ctx: typer.Context,
     folder: Annotated[
-        Path | None, typer.Option(help="Where to keep the database and printouts.")
+        Path | None,
+        typer.Option(
+            help="Where to keep the database and the printouts (default: a new temp dir)."
+        ),
     ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the day's parcels.")] = 2026,
+    month: Annotated[
+        bool, typer.Option("--month/--no-month", help="Also generate last month and report it.")
+    ] = True,
 ) -> None:
-    """Set up the sample township (Gaodu, Zezhou county) in a temporary database and show it.
+    """Run a day at the sample township (Gaodu, Zezhou county) from parcels to handover.
 
-    Example:
+    Generates today's parcels, plans the van rounds, drives them with collection scans
+    (a few parcels are left behind to show the reconciliation), scans arrivals,
+    assigns couriers, prints and hands over the manifests, then reports on last month.
+    Uses a new SQLite database in a temporary folder unless --db or --folder is given.
+
+    Examples:
       hub demo
-      hub demo --folder demo-output
+      hub demo --folder demo-output --no-month
     """
-    from logistics.cli.commands import courier, station, vehicle
-    from logistics.cli.output import render_rows
-    from logistics.db import session_scope
-    from logistics.services import network
-    from logistics.services.setup import initialise
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from logistics.cli.commands.plan import show_plan
+    from logistics.cli.commands.report import show_monthly
+    from logistics.services.demo import run_day
 
     context = hub_context(ctx)
-    if context.db_option:
-        url = context.url
-    else:
-        folder = folder or Path(tempfile.mkdtemp(prefix="hub-demo-"))
-        folder.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{(folder / 'hub.db').resolve()}"
-    initialise(url, sample=True)
-    with session_scope(url, write=False) as session:
-        hub = network.current_hub(session)
-        console.rule(f"[bold]{hub.name}[/bold]")
-        render_rows(network.list_stations(session), station.COLUMNS, title="Village stations")
-        render_rows(network.list_couriers(session), courier.COLUMNS, title="Couriers")
-        render_rows(network.list_vehicles(session), vehicle.COLUMNS, title="Vans")
-    done(f"The demo database is {url}.")
+    folder = (folder or Path(tempfile.mkdtemp(prefix="hub-demo-"))).resolve()
+    url = context.url if context.db_option else f"sqlite:///{folder / 'hub.db'}"
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, finished: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=finished, total=total)
+
+        day = run_day(
+            url, folder, operator=context.operator, seed=seed, progress=progress, with_month=month
+        )
+
+    console.rule(f"[bold]A day at the hub: {day.day}[/bold]")
+    console.print(
+        f"Today: {day.generated.outbound:,} outbound parcels waiting at the stations, "
+        f"{day.generated.inbound:,} inbound parcels at the hub."
+    )
+    show_plan(day.plan)
+    missing = sum(item.missing for item in day.finished)
+    console.print(
+        f"Rounds driven: {len(day.finished)}; collected {day.collected:,}, "
+        f"dropped {day.dropped_at_stations:,} at stations; "
+        f"[yellow]{missing} parcels not found at their station[/yellow] "
+        "(see `hub round finish` output: they wait for tomorrow)."
+    )
+    console.print(f"Arrival scans at the hub: {day.arrived:,}.")
+    if day.assignment is not None:
+        run = day.assignment
+        console.print(
+            f"Assigned {run.assigned:,} parcels to couriers for ¥{yuan(run.total_fee_fen)}; "
+            f"{run.saving_sentence}"
+        )
+    for handed in day.handed_over:
+        console.print(
+            f"  {handed.manifest_no}: {handed.parcels} parcels, {kg(int(handed.weight_kg * 1000))}"
+            f" kg handed to {handed.driver} ({handed.plate})"
+        )
+    if day.month is not None:
+        show_monthly(day.month)
+    done(f"Everything is in {folder}: the database and {len(day.files)} printouts.")
     console.print("Try next:")
-    db_flag = f"--db {url}"
-    for command in ("station show GD01", "courier show ZTO", "station list --json"):
-        console.print(f"  hub {db_flag} {command}")
+    for command in (
+        "round list",
+        f"round show {day.finished[0].round_no}" if day.finished else "plan",
+        "manifest list",
+        "report daily",
+        "parcel list --status registered --limit 20",
+    ):
+        console.print(f"  hub --db {url} {command}")
 
 
 def register(root: typer.Typer) -> None:

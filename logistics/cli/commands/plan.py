@@ -87,10 +87,10 @@ def plan(
     if as_json:
         print_json(summary.as_dict())
         return
-    _show(summary)
+    show_plan(summary)
 
 
-def _show(summary) -> None:
+def show_plan(summary) -> None:
     if summary.replaced_rounds:
         warn(
             f"Replaced the earlier unstarted plan of {summary.service_date} "

@@ -1,0 +1,205 @@
+"""A day at the sample township, end to end, through the same services the commands use.
+
+Sets up the township, generates the day's parcels, plans the rounds, drives them
+(collection scans with a few parcels left behind, so the reconciliation has something
+to show), scans the arrivals, assigns couriers, builds, closes, prints, load-checks and
+hands over the manifests, then generates last month and reports on it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from logistics import db
+from logistics.domain.clock import local_today, month_bounds, zone
+from logistics.models import Courier, Parcel, Round, Station
+from logistics.services import (
+    assignment,
+    manifests,
+    network,
+    planning,
+    reports,
+    rounds,
+    sample,
+    scanning,
+    setup,
+)
+
+Progress = Callable[[str, int, int], None]
+
+# One outbound parcel in this many is "not found" at its station when the van calls.
+LEFT_BEHIND_ONE_IN = 150
+DRIVERS = ("王师傅", "李师傅", "张师傅", "刘师傅", "陈师傅", "杨师傅", "赵师傅", "黄师傅")
+
+
+@dataclass
+class DemoDay:
+    folder: Path
+    url: str
+    day: date
+    generated: sample.GenerateSummary
+    plan: planning.PlanSummary
+    finished: list[rounds.FinishResult] = field(default_factory=list)
+    collected: int = 0
+    left_behind: int = 0
+    arrived: int = 0
+    dropped_at_stations: int = 0
+    assignment: assignment.AssignmentRun | None = None
+    handed_over: list[manifests.HandoverResult] = field(default_factory=list)
+    month: reports.MonthlyReport | None = None
+    month_generated: sample.GenerateSummary | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+def run_day(
+    url: str,
+    folder: Path,
+    *,
+    operator: str,
+    seed: int = 2026,
+    progress: Progress | None = None,
+    with_month: bool = True,
+) -> DemoDay:
+    """Run the sample township's day on the database at ``url``; files go to ``folder``."""
+    tick = progress or (lambda _step, _done, _total: None)
+    folder.mkdir(parents=True, exist_ok=True)
+    setup.initialise(url, sample=True)
+    with db.session_scope(url) as session:
+        tz = zone(network.current_hub(session).timezone)
+        day = local_today(tz)
+        tick("Generating today's parcels", 0, 1)
+        generated = sample.generate(session, 1, seed, start=day, today=True)
+        tick("Generating today's parcels", 1, 1)
+
+        tick("Planning the rounds", 0, 1)
+        plan = planning.plan_day(session, day)
+        tick("Planning the rounds", 1, 1)
+        result = DemoDay(folder, db.describe(url), day, generated, plan)
+
+        _drive_rounds(session, url, result, operator=operator, seed=seed, tick=tick)
+        _arrive_at_hub(session, url, result, operator=operator, tick=tick)
+
+        tick("Assigning couriers", 0, 1)
+        result.assignment = assignment.assign_day(session, day, operator=operator)
+        tick("Assigning couriers", 1, 1)
+
+        _manifests(session, result, operator=operator, tick=tick)
+        if with_month:
+            _month(session, result, seed=seed, tick=tick)
+    return result
+
+
+def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tick) -> None:
+    chance = random.Random(seed)
+    planned = session.exec(
+        select(Round.id, Round.round_no).where(Round.service_date == result.day).order_by(Round.id)
+    ).all()
+    stations = {s.id: s.code for s in session.exec(select(Station))}
+    sheets = result.folder / "round-sheets"
+    sheets.mkdir(exist_ok=True)
+    for number, (round_id, round_no) in enumerate(planned, start=1):
+        tick("Driving the rounds", number - 1, len(planned))
+        path = sheets / f"{round_no}.pdf"
+        rounds.write_sheet_pdf(rounds.sheet_document(session, round_no), path)
+        result.files.append(path)
+        rounds.start_round(session, round_no, operator=operator)
+        on_round = session.exec(
+            select(Parcel.parcel_no, Parcel.direction, Parcel.station_id)
+            .where(Parcel.round_id == round_id)
+            .order_by(Parcel.parcel_no)
+        ).all()
+        session.rollback()  # end the read: the scans below write on their own connection
+        by_station: dict[tuple[str, str], list[str]] = {}
+        for parcel_no, direction, station_id in on_round:
+            action = "collect" if direction == "outbound" else "at-station"
+            if action == "collect" and chance.randrange(LEFT_BEHIND_ONE_IN) == 0:
+                result.left_behind += 1
+                continue
+            by_station.setdefault((action, stations[station_id]), []).append(parcel_no)
+        for (action, station), codes in by_station.items():
+            scanner = scanning.open_scan_session(
+                url, action, operator=operator, station=station, round_ref=round_no
+            )
+            accepted = sum(scanner.scan(code).accepted for code in codes)
+            if action == "collect":
+                result.collected += accepted
+            else:
+                result.dropped_at_stations += accepted
+        result.finished.append(rounds.finish_round(session, round_no, operator=operator))
+    tick("Driving the rounds", len(planned), len(planned))
+
+
+def _arrive_at_hub(session: Session, url, result: DemoDay, *, operator, tick) -> None:
+    collected = session.exec(
+        select(Parcel.parcel_no).where(Parcel.status == "collected", Parcel.direction == "outbound")
+    ).all()
+    session.rollback()
+    scanner = scanning.open_scan_session(url, "arrive", operator=operator)
+    for number, code in enumerate(collected, start=1):
+        result.arrived += scanner.scan(code).accepted
+        if number % 200 == 0:
+            tick("Scanning arrivals at the hub", number, len(collected))
+    tick("Scanning arrivals at the hub", len(collected), len(collected))
+
+
+def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
+    built = manifests.build_manifests(session, day=result.day, operator=operator)
+    folder = result.folder / "manifests"
+    folder.mkdir(exist_ok=True)
+    plates = {c.code: f"晋E·{c.id:02d}{c.code[:1]}88" for c in session.exec(select(Courier))}
+    session.rollback()
+    chosen = [m for m in built.manifests if m.parcels]
+    for number, item in enumerate(chosen):
+        tick("Closing and handing over manifests", number, len(chosen))
+        manifests.close_manifest(session, item.manifest_no, operator=operator)
+        pdf, csv = folder / f"{item.manifest_no}.pdf", folder / f"{item.manifest_no}.csv"
+        manifests.print_manifest(session, item.manifest_no, pdf=pdf, csv=csv)
+        result.files += [pdf, csv]
+        check = manifests.open_load_check(session, item.manifest_no, operator=item.courier_code)
+        for code in manifests.members(session, manifests.get_manifest(session, item.manifest_no)):
+            check.scan(code.tracking_no or code.parcel_no)
+        session.rollback()
+        result.handed_over.append(
+            manifests.handover_manifest(
+                session,
+                item.manifest_no,
+                driver=DRIVERS[number % len(DRIVERS)],
+                plate=plates[item.courier_code],
+                operator=operator,
+            )
+        )
+    if chosen:
+        first = manifests.get_manifest(session, chosen[0].manifest_no)
+        codes = [p.parcel_no for p in manifests.members(session, first)[:6]]
+        session.rollback()
+        labels = result.folder / "labels.pdf"
+        manifests.print_labels(session, codes, labels, operator=operator)
+        result.files.append(labels)
+    tick("Closing and handing over manifests", len(chosen), len(chosen))
+
+
+def _month(session: Session, result: DemoDay, *, seed, tick) -> None:
+    first_of_this_month = result.day.replace(day=1)
+    month = f"{first_of_this_month - timedelta(days=1):%Y-%m}"
+    first, following = month_bounds(month)
+
+    def on_day(done: int, total: int) -> None:
+        tick("Generating last month", done, total)
+
+    result.month_generated = sample.generate(
+        session, (following - first).days, seed, start=first, progress=on_day
+    )
+    tick("Reporting on last month", 0, 1)
+    result.month = reports.monthly_report(session, month)
+    from logistics.io import report_export
+
+    pdf = report_export.write_pdf(result.month, result.folder / f"report-{month}.pdf")
+    xlsx = report_export.write_xlsx(result.month, result.folder / f"report-{month}.xlsx")
+    result.files += [Path(pdf), Path(xlsx)]
+    tick("Reporting on last month", 1, 1)

@@ -1,0 +1,39 @@
+"""`hub demo`: the README's first command runs a whole day and leaves its papers behind."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from logistics import db
+from logistics.models import Manifest, Parcel, Round
+
+
+def test_demo_runs_a_day_from_parcels_to_handover(hub, database_url, tmp_path):
+    result = hub("--db", database_url, "demo", "--folder", str(tmp_path), "--no-month")
+    assert result.exit_code == 0, result.output
+    assert "A day at the hub" in result.output
+    assert "not found at their station" in result.output
+    assert f"Everything is in {tmp_path}" in result.output
+
+    sheets = list((tmp_path / "round-sheets").glob("R-*.pdf"))
+    manifests = list((tmp_path / "manifests").glob("M-*.pdf"))
+    assert sheets and manifests and (tmp_path / "labels.pdf").exists()
+
+    with db.session_scope(database_url, write=False) as session:
+        rounds = session.exec(select(Round)).all()
+        assert len(rounds) == len(sheets)
+        assert {r.status for r in rounds} == {"finished"}
+        handed = session.exec(select(Manifest).where(Manifest.status == "handed_over")).all()
+        assert len(handed) == len(manifests)
+        on_handed = session.exec(
+            select(func.count()).where(Parcel.manifest_id.in_([m.id for m in handed]))
+        ).one()
+        handed_over = session.exec(select(func.count()).where(Parcel.status == "handed_over")).one()
+        assert on_handed == handed_over > 1000
+        # the parcels left behind at their stations wait for tomorrow, unplanned
+        left = session.exec(
+            select(func.count()).where(
+                Parcel.status == "registered", Parcel.direction == "outbound"
+            )
+        ).one()
+        assert left > 0
