@@ -81,11 +81,15 @@ def test_hold_and_release_racing_keep_status_and_last_event_in_agreement(
 
 
 def run_sessions(url, plans, tmp_path):
-    """Start one `hub scan ACTION -` per (action, codes) at once, the codes on standard input
-    as a scanner types them; returns [(exit code, [(code, verdict), ...]), ...]."""
+    """Run one `hub scan ACTION -` per (action, warm-up code, codes) at the same moment.
+
+    Each session first answers its warm-up code (a scan that changes nothing), so all of
+    them are started and reading; then every session gets all its codes at once, as a
+    scanner types them. Returns [(exit code, [(code, verdict), ...]), ...].
+    """
     env = {**os.environ, "HUB_DATABASE_URL": url, "COLUMNS": "200"}
     procs = []
-    for n, (action, codes) in enumerate(plans):
+    for n, (action, warm_up, codes) in enumerate(plans):
         proc = subprocess.Popen(
             [sys.executable, "-m", "logistics", "--operator", f"op{n}", "scan", action, "-"],
             cwd=tmp_path,
@@ -95,10 +99,17 @@ def run_sessions(url, plans, tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )
+        proc.stdin.write(f"{warm_up}\n")
+        proc.stdin.flush()
         procs.append((proc, codes))
+    for proc, _ in procs:
+        assert proc.stdout.readline().startswith("already"), proc.stderr.read()
+    for proc, codes in procs:
+        proc.stdin.write("".join(f"{c}\n" for c in codes))
+        proc.stdin.flush()
     results = []
     for proc, codes in procs:
-        out, err = proc.communicate("".join(f"{c}\n" for c in codes), timeout=180)
+        out, err = proc.communicate(timeout=180)
         assert "Traceback" not in err and "Unexpected error" not in err, err
         lines = out.splitlines()
         assert len(lines) == len(codes) + 1, out  # one answer per code, then the summary
@@ -122,9 +133,11 @@ def test_four_scan_sessions_in_any_order_lose_nothing_and_double_nothing(
     make_parcel, sample_network, database_url, tmp_path
 ):
     codes = [make_parcel("collected").parcel_no for _ in range(40)]
+    warm_up = make_parcel("at_hub").parcel_no
     sample_network.close()
     orders = [random.Random(seed).sample(codes, len(codes)) for seed in range(4)]
-    results = run_sessions(database_url, [("arrive", order) for order in orders], tmp_path)
+    plans = [("arrive", warm_up, order) for order in orders]
+    results = run_sessions(database_url, plans, tmp_path)
 
     assert [code for code, _ in results] == [0, 0, 0, 0]
     done = Counter(code for _, answers in results for code, v in answers if v == "done")
@@ -132,7 +145,8 @@ def test_four_scan_sessions_in_any_order_lose_nothing_and_double_nothing(
     assert done == Counter(codes), "each arrival answered 'done' exactly once"
     assert already == Counter({code: 3 for code in codes})
     assert events_by_parcel(sample_network, "arrive") == {code: 1 for code in codes}
-    assert set(sample_network.exec(select(Parcel.status)).all()) == {"at_hub"}
+    statuses = dict(sample_network.exec(select(Parcel.parcel_no, Parcel.status)).all())
+    assert {statuses[code] for code in codes} == {"at_hub"}
     assert integrity.check(sample_network) == []
 
 
@@ -140,18 +154,21 @@ def test_four_sessions_holding_and_releasing_the_same_parcels_agree_with_the_log
     make_parcel, sample_network, database_url, tmp_path
 ):
     codes = [make_parcel("at_hub").parcel_no for _ in range(30)]
+    warm_up = {"hold": make_parcel("collected"), "release": make_parcel("at_hub")}
+    hold_scan = run_workers(database_url, "hold", [warm_up["hold"].parcel_no], workers=1)
+    assert hold_scan == [["done"]]
     sample_network.close()
     plans = [
-        (action, random.Random(seed).sample(codes, len(codes)))
+        (action, warm_up[action].parcel_no, random.Random(seed).sample(codes, len(codes)))
         for seed, action in enumerate(["hold", "release", "hold", "release"])
     ]
     results = run_sessions(database_url, plans, tmp_path)
 
-    for (action, _), (exit_code, answers) in zip(plans, results, strict=True):
+    for (action, _, _), (exit_code, answers) in zip(plans, results, strict=True):
         refused = any(v == "refused" for _, v in answers)
         assert exit_code == (1 if refused else 0), action
     answered = {"hold": Counter(), "release": Counter()}
-    for (action, _), (_, answers) in zip(plans, results, strict=True):
+    for (action, _, _), (_, answers) in zip(plans, results, strict=True):
         answered[action].update(c for c, v in answers if v == "done")
     # Every 'done' is one event in the log, and every event was answered 'done'.
     assert events_by_parcel(sample_network, "hold") == dict(answered["hold"])

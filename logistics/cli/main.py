@@ -15,6 +15,7 @@ from typing import Annotated
 
 import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from logistics import __version__
@@ -31,7 +32,7 @@ class HubGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except HubError as error:
-            err_console.print(f"[red]{error}[/red]")
+            err_console.print(f"[red]{escape(str(error))}[/red]")
             raise typer.Exit(error.exit_code) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
             raise
@@ -44,7 +45,7 @@ class HubGroup(TyperGroup):
             sentence = _sentence_for(error)
             if os.environ.get("HUB_DEBUG"):
                 raise
-            err_console.print(f"[red]{sentence}[/red]")
+            err_console.print(f"[red]{escape(sentence)}[/red]")
             raise typer.Exit(1) from None
 
 

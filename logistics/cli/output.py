@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console(highlight=False)
@@ -105,15 +106,15 @@ def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) 
 
 
 def done(message: str) -> None:
-    console.print(f"[green]{message}[/green]")
+    console.print(f"[green]{escape(message)}[/green]")
 
 
 def warn(message: str) -> None:
-    console.print(f"[yellow]{message}[/yellow]")
+    console.print(f"[yellow]{escape(message)}[/yellow]")
 
 
 def refused(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
+    console.print(f"[red]{escape(message)}[/red]")
 
 
 def yuan(fen: int | None) -> str:

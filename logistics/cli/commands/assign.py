@@ -12,6 +12,7 @@ from logistics.cli.output import (
     JsonOption,
     console,
     done,
+    kg,
     print_json,
     refused,
     render_rows,
@@ -26,16 +27,12 @@ def _share(value) -> str:
     return f"{value:.1%}"
 
 
-def _kg(grams: int) -> str:
-    return f"{grams / 1000:.1f}"
-
-
 COURIER_COLUMNS = [
     Column("courier", "Courier"),
     Column("parcels", "Parcels", "right"),
     Column("fixed_parcels", "Own no.", "right"),
     Column("earlier", "Earlier", "right"),
-    Column("weight_g", "kg", "right", _kg),
+    Column("weight_g", "kg", "right", kg),
     Column("fee_fen", "Fee (yuan)", "right", yuan),
     Column("share", "Share", "right", _share),
     Column("min_share", "Min share", "right", _share),
@@ -50,7 +47,7 @@ UNASSIGNED_COLUMNS = [
 OPTION_COLUMNS = [
     Column("courier", "Courier"),
     Column("fee_fen", "Fee (yuan)", "right", yuan),
-    Column("chargeable_g", "Chargeable kg", "right", _kg),
+    Column("chargeable_g", "Chargeable kg", "right", kg),
     Column("chosen", "Chosen", format=lambda chosen: "[green]yes[/green]" if chosen else ""),
     Column("reason", "Why"),
 ]
@@ -167,7 +164,7 @@ def _show_explanation(ex) -> None:
         OPTION_COLUMNS,
         title=(
             f"Parcel {ex.parcel_no}{tracking}: province {ex.province}, "
-            f"{_kg(ex.weight_g)} kg, {ex.status}"
+            f"{kg(ex.weight_g)} kg, {ex.status}"
         ),
         empty="No courier has a tariff for this parcel.",
     )

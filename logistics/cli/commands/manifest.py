@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
@@ -69,10 +70,6 @@ SHOW_MISSING = 3
 
 def _parcels(count: int) -> str:
     return f"{count} parcel{'s' if count != 1 else ''}"
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("[", r"\[")
 
 
 @app.command()
@@ -284,7 +281,7 @@ def load(
             else:
                 tail = f"{state.loaded}/{state.expected} loaded, none missing"
             console.print(
-                f"[{colour}]{word:<8}[/{colour}] {_escape(result.message)} [dim]({tail})[/dim]",
+                f"[{colour}]{word:<8}[/{colour}] {escape(result.message)} [dim]({tail})[/dim]",
                 soft_wrap=True,
             )
             console.file.flush()

@@ -6,16 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from logistics.cli.context import open_session
 from logistics.cli.output import JsonOption, console, done, kg, print_json, warn
 
 ORDER = 30
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("[", r"\[")
 
 
 def plan(
@@ -74,7 +71,7 @@ def plan(
             with console.status("Planning the rounds…", spinner="dots") as status:
 
                 def progress(message: str) -> None:
-                    status.update(f"{_escape(message)}…")
+                    status.update(f"{escape(message)}…")
 
                 summary = planning.plan_day(
                     session,
@@ -122,7 +119,7 @@ def show_plan(summary) -> None:
                 name += f" (visit {stop.part}/{stop.parts})"
             table.add_row(
                 str(stop.seq),
-                _escape(name),
+                escape(name),
                 f"{stop.arrive:%H:%M}",
                 f"{stop.depart:%H:%M}",
                 str(stop.pickup_parcels),
@@ -146,17 +143,17 @@ def show_plan(summary) -> None:
         f"{summary.km} km, {summary.hours} h on the road, {served}; back by "
         f"{summary.latest_return}; distances: {summary.distances}."
     )
-    (done if not summary.carried_over else warn)(_escape(line))
+    (done if not summary.carried_over else warn)(line)
     for item in summary.carried_over:
         warn(
-            _escape(
+            escape(
                 f"Carried over: {item.station} {item.station_name}: {item.outbound_parcels} to "
                 f"pick up ({kg(item.outbound_g)} kg), {item.inbound_parcels} to drop "
                 f"({kg(item.inbound_g)} kg), waiting {item.waiting_days} d: {item.reason}."
             )
         )
     for note in summary.notes:
-        warn(_escape(f"Note: {note}."))
+        warn(f"Note: {note}.")
 
 
 def register(root: typer.Typer) -> None:

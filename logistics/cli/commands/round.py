@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from logistics.cli.context import hub_context, open_session
@@ -68,10 +69,6 @@ STOP_COLUMNS = [
     Column("missing_parcels", "Missing", "right"),
     Column("extra_parcels", "Extra", "right"),
 ]
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("[", r"\[")
 
 
 @app.command("list")
@@ -188,13 +185,13 @@ def sheet(
     ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     table.add_row(
-        "", _escape(doc.hub_name), "", f"- / {doc.planned_start:%H:%M}", "", "", "", "", ""
+        "", escape(doc.hub_name), "", f"- / {doc.planned_start:%H:%M}", "", "", "", "", ""
     )
     for stop in doc.stops:
         table.add_row(
             str(stop.seq),
-            _escape(f"{stop.station_name}\n{stop.station_code}  {stop.note}"),
-            _escape(f"{stop.keeper_name}\n{stop.keeper_phone}"),
+            escape(f"{stop.station_name}\n{stop.station_code}  {stop.note}"),
+            escape(f"{stop.keeper_name}\n{stop.keeper_phone}"),
             f"{stop.planned_arrival:%H:%M} / {stop.planned_departure:%H:%M}",
             f"{stop.km_from_previous:.1f}",
             f"{stop.collect_parcels} ({stop.collect_kg:.1f} kg)",
@@ -204,7 +201,7 @@ def sheet(
         )
     table.add_row(
         "",
-        _escape(doc.hub_name),
+        escape(doc.hub_name),
         "",
         f"{doc.planned_return:%H:%M} / -",
         f"{doc.return_km:.1f}",
@@ -271,12 +268,12 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
             detail.append("extra: " + ", ".join(stop.extra))
         table.add_row(
             str(stop.seq),
-            _escape(f"{stop.station} {stop.station_name}"),
+            escape(f"{stop.station} {stop.station_name}"),
             str(stop.expected),
             str(stop.collected),
             f"[red]{len(stop.missing)}[/red]" if stop.missing else "0",
             f"[yellow]{len(stop.extra)}[/yellow]" if stop.extra else "0",
-            _escape("; ".join(detail)),
+            escape("; ".join(detail)),
         )
     console.print(table)
     text = (
