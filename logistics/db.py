@@ -96,7 +96,12 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # Wait for a row another operator holds as long as SQLite would, then say busy.
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"},
+            )
     except (NoSuchModuleError, ArgumentError):
         raise InvalidInput(_bad_url(url)) from None
     _ENGINES[url] = engine
@@ -180,7 +185,11 @@ def _first_line(error: Exception) -> str:
 
 
 def is_busy(error: BaseException) -> bool:
-    text_ = str(getattr(error, "orig", error)).lower()
+    """SQLite's busy timeout or PostgreSQL's lock timeout (SQLSTATE 55P03) ran out."""
+    original = getattr(error, "orig", error)
+    if getattr(original, "sqlstate", None) == "55P03":
+        return True
+    text_ = str(original).lower()
     return "database is locked" in text_ or "database is busy" in text_
 
 

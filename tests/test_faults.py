@@ -471,12 +471,6 @@ def test_a_database_held_by_a_long_writer_says_busy_try_again(
 
 
 @pytest.mark.postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="logistics/db.py sets no lock_timeout on PostgreSQL and is_busy() only knows "
-    "SQLite's 'database is locked': a scan behind a long writer waits forever instead of "
-    "saying busy, try again",
-)
 def test_a_postgresql_row_held_by_a_long_writer_says_busy_try_again(
     make_parcel, sample_network, database_url, tmp_path
 ):

@@ -13,7 +13,6 @@ import pkgutil
 import sys
 from typing import Annotated
 
-import click
 import typer
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -28,13 +27,13 @@ from logistics.errors import HubError
 class HubGroup(TyperGroup):
     """Turns every error into one red sentence and an exit code, never a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except HubError as error:
             err_console.print(f"[red]{escape(str(error))}[/red]")
             raise typer.Exit(error.exit_code) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+        except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             err_console.print(
@@ -42,11 +41,18 @@ class HubGroup(TyperGroup):
             )
             raise typer.Exit(130) from None
         except Exception as error:  # noqa: BLE001  (the last line of defence)
+            if _is_cli_framework(error):  # usage errors and the like: Typer reports them
+                raise
             sentence = _sentence_for(error)
             if os.environ.get("HUB_DEBUG"):
                 raise
             err_console.print(f"[red]{escape(sentence)}[/red]")
             raise typer.Exit(1) from None
+
+
+def _is_cli_framework(error: Exception) -> bool:
+    # Typer vendors click from 0.29 on, so match by module rather than by class.
+    return type(error).__module__.split(".")[0] in ("typer", "click")
 
 
 def _sentence_for(error: Exception) -> str:
@@ -60,7 +66,7 @@ def _sentence_for(error: Exception) -> str:
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return (
         f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}); "
-        "nothing was changed. Run again with HUB_DEBUG=1 to see the details."
+        "the command stopped here. Run again with HUB_DEBUG=1 to see the details."
     )
 
 

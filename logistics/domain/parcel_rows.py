@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from logistics.domain import tracking_numbers
 from logistics.domain.provinces import find_province
@@ -105,9 +106,11 @@ MAX_CATEGORY = 32
 MAX_ORDER_REF = 64
 
 
-@dataclass(frozen=True, slots=True)
-class ParcelSpec:
-    """A checked parcel row: what the hub stores, before it has an id."""
+class ParcelSpec(NamedTuple):
+    """A checked parcel row: what the hub stores, before it has an id.
+
+    A named tuple (immutable, and cheap to make a hundred thousand times in an import).
+    """
 
     direction: str
     station_code: str
@@ -300,6 +303,9 @@ def order_ref(text: str, fld: str = "order_ref") -> str:
 
 # ------------------------------------------------------------------ a whole row
 
+#: Index of each field in the value tuples :func:`row_checker`'s checks take.
+FIELD_INDEX: dict[str, int] = {fld: index for index, fld in enumerate(FIELDS)}
+
 
 def parse_row(
     values: Mapping[str, str | None],
@@ -316,50 +322,10 @@ def parse_row(
     already NFKC-normalised and stripped (as the table reader gives them). Raises
     :class:`RowInvalid` listing every problem of the row.
     """
-    if direction not in (OUTBOUND, INBOUND):
-        raise InvalidInput(f"direction must be outbound or inbound, got '{direction}'.")
+    check = row_checker(rules, direction=direction, default_station=default_station)
     if cleaned:
-        v = {key: values.get(key) or "" for key in FIELDS}
-    else:
-        v = {key: clean(values.get(key)) for key in FIELDS}
-    problems: list[Problem] = []
-    out: dict[str, object] = {}
-    for fld in REQUIRED[direction]:
-        if fld == "station" or v[fld]:
-            continue
-        problems.append(Problem(fld, f"{fld} is empty: {_EXPECTED[fld]} is required."))
-    for fld, fn, args in _CHECKS:
-        raw = v[fld]
-        if raw:
-            try:
-                out[fld] = fn(raw, *args)
-            except InvalidInput as error:
-                problems.append(Problem(fld, str(error)))
-
-    station = _station(v, rules, direction, default_station, problems)
-    courier, tracking = _courier(v, rules, problems)
-
-    if problems:
-        raise RowInvalid(problems)
-    return ParcelSpec(
-        direction=direction,
-        station_code=station or "",
-        weight_g=out["weight_kg"],  # type: ignore[arg-type]
-        order_ref=out.get("order_ref"),  # type: ignore[arg-type]
-        sender_name=out.get("sender_name"),  # type: ignore[arg-type]
-        sender_phone=out.get("sender_phone"),  # type: ignore[arg-type]
-        recipient_name=out.get("recipient_name"),  # type: ignore[arg-type]
-        recipient_phone=out.get("recipient_phone"),  # type: ignore[arg-type]
-        province_code=out.get("province"),  # type: ignore[arg-type]
-        city=out.get("city"),  # type: ignore[arg-type]
-        address=out.get("address"),  # type: ignore[arg-type]
-        length_cm=out.get("length_cm"),  # type: ignore[arg-type]
-        width_cm=out.get("width_cm"),  # type: ignore[arg-type]
-        height_cm=out.get("height_cm"),  # type: ignore[arg-type]
-        category=out.get("category"),  # type: ignore[arg-type]
-        courier_code=courier,
-        tracking_no=tracking,
-    )
+        return check(tuple(values.get(key) or "" for key in FIELDS))
+    return check(tuple(clean(values.get(key)) for key in FIELDS))
 
 
 _CHECKS: tuple[tuple[str, object, tuple], ...] = (
@@ -387,6 +353,223 @@ _EXPECTED = {
     "weight_kg": "the weight in kg (such as 2.5)",
     "tracking_no": "the courier's tracking number",
 }
+
+_CACHE_LIMIT = 4096  # distinct provinces, weights and sides remembered per checker
+
+
+def row_checker(rules: RowRules, *, direction: str = OUTBOUND, default_station: str | None = None):
+    """The check of :func:`parse_row`, prepared once for many rows (an import's).
+
+    Returns ``check(values) -> ParcelSpec`` where ``values`` is a sequence of cleaned
+    texts in :data:`FIELDS` order (``''`` for an empty or missing cell); it raises
+    :class:`RowInvalid` listing every problem of the row, exactly as :func:`parse_row`.
+    Checkers are kept on ``rules``, one per direction and default station.
+    """
+    if direction not in (OUTBOUND, INBOUND):
+        raise InvalidInput(f"direction must be outbound or inbound, got '{direction}'.")
+    key = (direction, default_station)
+    checkers = rules.__dict__.setdefault("_checkers", {})
+    check = checkers.get(key)
+    if check is None:
+        check = checkers[key] = _make_checker(rules, direction, default_station)
+    return check
+
+
+def _cached(fn, *args):
+    """``fn(text, *args)`` remembering good answers (bad ones raise each time)."""
+    cache: dict[str, object] = {}
+    get = cache.get
+
+    def checked(text: str):
+        value = get(text)
+        if value is None:
+            value = fn(text, *args)
+            if len(cache) < _CACHE_LIMIT:
+                cache[text] = value
+        return value
+
+    return checked
+
+
+def _make_checker(rules: RowRules, direction: str, default_station: str | None):
+    required = tuple((FIELD_INDEX[fld], fld) for fld in REQUIRED[direction] if fld != "station")
+    texts = tuple((FIELD_INDEX[fld], args[1]) for fld, fn, args in _CHECKS if fn is text_field)
+    text_indexes = tuple(index for index, _ in texts)
+    at = FIELD_INDEX
+    i_station, i_order, i_courier, i_tracking = (
+        at["station"],
+        at["order_ref"],
+        at["courier"],
+        at["tracking_no"],
+    )
+    i_sname, i_sphone, i_rname, i_rphone = (
+        at["sender_name"],
+        at["sender_phone"],
+        at["recipient_name"],
+        at["recipient_phone"],
+    )
+    i_province, i_city, i_address, i_weight = (
+        at["province"],
+        at["city"],
+        at["address"],
+        at["weight_kg"],
+    )
+    i_length, i_width, i_height, i_category = (
+        at["length_cm"],
+        at["width_cm"],
+        at["height_cm"],
+        at["category"],
+    )
+    province = _cached(province_code)
+    weight = _cached(weight_grams)
+    length = _cached(side_cm, "length_cm")
+    width = _cached(side_cm, "width_cm")
+    height = _cached(side_cm, "height_cm")
+    mobile = _MOBILE.fullmatch
+    reference = _REF.fullmatch
+    control = _CONTROL.search
+    patterns = rules._compiled
+    matchers = tuple((code, p.fullmatch) for code, p in patterns.items() if p is not None)
+    drop = tracking_numbers._DROP.sub
+    stations: dict[str, str] = {}
+    default = default_station.upper() if default_station else None
+    station_of = rules.station_code
+    new_spec = ParcelSpec
+
+    def slow(v) -> ParcelSpec:
+        """Every check one by one, collecting every problem of the row."""
+        problems: list[Problem] = []
+        for index, fld in required:
+            if not v[index]:
+                problems.append(Problem(fld, f"{fld} is empty: {_EXPECTED[fld]} is required."))
+        out: dict[str, object] = {}
+        for fld, fn, args in _CHECKS:
+            raw = v[FIELD_INDEX[fld]]
+            if raw:
+                try:
+                    out[fld] = fn(raw, *args)  # type: ignore[operator]
+                except InvalidInput as error:
+                    problems.append(Problem(fld, str(error)))
+        named = dict(zip(FIELDS, v, strict=True))
+        station = _station(named, rules, direction, default_station, problems)
+        courier, tracking = _courier(named, rules, problems)
+        if problems:
+            raise RowInvalid(problems)
+        return new_spec(
+            direction,
+            station or "",
+            out["weight_kg"],  # type: ignore[arg-type]
+            out.get("order_ref"),  # type: ignore[arg-type]
+            out.get("sender_name"),  # type: ignore[arg-type]
+            out.get("sender_phone"),  # type: ignore[arg-type]
+            out.get("recipient_name"),  # type: ignore[arg-type]
+            out.get("recipient_phone"),  # type: ignore[arg-type]
+            out.get("province"),  # type: ignore[arg-type]
+            out.get("city"),  # type: ignore[arg-type]
+            out.get("address"),  # type: ignore[arg-type]
+            out.get("length_cm"),  # type: ignore[arg-type]
+            out.get("width_cm"),  # type: ignore[arg-type]
+            out.get("height_cm"),  # type: ignore[arg-type]
+            out.get("category"),  # type: ignore[arg-type]
+            courier,
+            tracking,
+        )
+
+    def check(v) -> ParcelSpec:
+        """The same checks in one pass for a good row; a doubt goes the slow way, which
+        finds every problem and words it."""
+        try:
+            for index, _ in required:
+                if not v[index]:
+                    raise _Doubt
+            for index, limit in texts:
+                if len(v[index]) > limit:
+                    raise _Doubt
+            if control("".join([v[i] for i in text_indexes])):
+                raise _Doubt
+            order = v[i_order]
+            if order and not reference(order):
+                raise _Doubt
+            sphone = v[i_sphone]
+            if sphone and not mobile(sphone):
+                phone(sphone, "sender_phone")
+            rphone = v[i_rphone]
+            if rphone and not mobile(rphone):
+                phone(rphone, "recipient_phone")
+            raw = v[i_province]
+            code = province(raw) if raw else None
+            grams = weight(v[i_weight]) if v[i_weight] else None
+            raw = v[i_length]
+            side_l = length(raw) if raw else None
+            raw = v[i_width]
+            side_w = width(raw) if raw else None
+            raw = v[i_height]
+            side_h = height(raw) if raw else None
+
+            raw = v[i_station]
+            if raw:
+                station = stations.get(raw)
+                if station is None:
+                    station = station_of(raw)
+                    if station is None:
+                        raise _Doubt
+                    if len(stations) < _CACHE_LIMIT:
+                        stations[raw] = station
+            elif default is not None:
+                station = default
+            elif direction == INBOUND:
+                station = rules.station_for_address(v[i_address], v[i_city])
+                if station is None:
+                    raise _Doubt
+            else:
+                raise _Doubt
+
+            courier = v[i_courier].upper() or None
+            if courier is not None and courier not in patterns:
+                raise _Doubt
+            raw = v[i_tracking]
+            number = None
+            if raw:
+                if raw.isascii():
+                    number = drop("", raw).upper()
+                else:
+                    number = tracking_numbers.normalize_tracking_no(raw)
+                if not number or len(number) > 40:
+                    raise _Doubt
+                found = [c for c, fits in matchers if fits(number)]
+                if courier is None:
+                    if len(found) != 1:
+                        raise _Doubt
+                    courier = found[0]
+                elif courier not in found and patterns[courier] is not None:
+                    raise _Doubt
+        except (_Doubt, InvalidInput):
+            return slow(v)
+        return new_spec(
+            direction,
+            station,
+            grams,  # type: ignore[arg-type]
+            order or None,
+            v[i_sname] or None,
+            sphone or None,
+            v[i_rname] or None,
+            rphone or None,
+            code,
+            v[i_city] or None,
+            v[i_address] or None,
+            side_l,
+            side_w,
+            side_h,
+            v[i_category] or None,
+            courier,
+            number,
+        )
+
+    return check
+
+
+class _Doubt(Exception):
+    """A row the one-pass check is not sure of: the slow check says what is wrong."""
 
 
 def _station(

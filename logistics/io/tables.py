@@ -27,6 +27,7 @@ import codecs
 import csv
 import datetime as dt
 import itertools
+import operator
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -122,18 +123,42 @@ class Table:
         return {h: c for h, c in zip(self.headers, row.cells, strict=False) if h}
 
     def __iter__(self) -> Iterator[TableRow]:
+        fields = tuple(self.columns)
+        for number, cells, values in self.records(fields):
+            yield TableRow(number, dict(zip(fields, values, strict=True)), cells)
+
+    def records(self, fields: Sequence[str]) -> Iterator[tuple[int, list[str], tuple[str, ...]]]:
+        """The data rows as ``(number, cells, values)``, the fast way for big files.
+
+        ``values`` are the cleaned cells of ``fields``, in that order, exactly as
+        :attr:`TableRow.values` has them (``''`` for a field without a column); ``cells``
+        are the raw cells in file order, padded to at least the header width.
+        """
         raw = self._raw_rows()
         try:
-            yield from self._rows(raw)
+            yield from self._records(raw, tuple(fields))
         finally:
             raw.close()
 
-    def _rows(self, raw: Iterator[tuple[int, list[str]]]) -> Iterator[TableRow]:
+    def _records(
+        self, raw: Iterator[tuple[int, list[str]]], fields: tuple[str, ...]
+    ) -> Iterator[tuple[int, list[str], tuple[str, ...]]]:
         width = len(self.headers)
-        pairs = tuple(self.columns.items())
+        missing = any(f not in self.columns for f in fields)
+        # a field without a column reads the '' appended to the row's cells
+        indexes = [self.columns.get(f, -1) for f in fields]
+        if not indexes:
+            pick = lambda cells: ()  # noqa: E731
+        elif len(indexes) == 1:
+            index = indexes[0]
+            pick = lambda cells: (cells[index],)  # noqa: E731
+        else:
+            pick = operator.itemgetter(*indexes)
         header_row = self.header_row
         normalize = unicodedata.normalize
         is_normalized = unicodedata.is_normalized
+        strip = str.strip
+        empty = [""]
         for number, cells in raw:
             if number <= header_row:
                 continue
@@ -141,12 +166,14 @@ class Table:
             if not joined.strip():
                 continue  # an entirely blank row
             if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
+                cells += empty * (width - len(cells))
+            if missing:
+                cells.append("")
             if joined.isascii() or is_normalized("NFKC", joined):
-                values = {f: cells[i].strip() for f, i in pairs}
+                values = tuple(map(strip, pick(cells)))
             else:
-                values = {f: normalize("NFKC", cells[i]).strip() for f, i in pairs}
-            yield TableRow(number, values, cells)
+                values = tuple(normalize("NFKC", c).strip() for c in pick(cells))
+            yield number, cells, values
 
     def _raw_rows(self) -> Iterator[tuple[int, list[str]]]:
         if self.format == "csv":

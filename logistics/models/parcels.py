@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -14,6 +14,21 @@ class Parcel(SQLModel, table=True):
         Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
         Index("ix_parcel_courier_registered_on", "courier_id", "registered_on"),
         Index("ix_parcel_status_status_at", "status", "status_at"),
+        # A parcel gets its round and its manifest long after it is registered: indexing
+        # only the parcels that have one keeps a bulk import from writing two index
+        # entries of NULL per parcel. Lookups by a round or manifest id use them as before.
+        Index(
+            "ix_parcel_round_id",
+            "round_id",
+            sqlite_where=text("round_id IS NOT NULL"),
+            postgresql_where=text("round_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_parcel_manifest_id",
+            "manifest_id",
+            sqlite_where=text("manifest_id IS NOT NULL"),
+            postgresql_where=text("manifest_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,8 +63,8 @@ class Parcel(SQLModel, table=True):
     # The hub-local day of registration, kept so daily and monthly queries use an index.
     registered_on: date
     status_at: datetime = Field(sa_type=DateTime())
-    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
-    manifest_id: int | None = Field(default=None, foreign_key="manifest.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id")
+    manifest_id: int | None = Field(default=None, foreign_key="manifest.id")
     chargeable_g: int | None = None
     fee_fen: int | None = None
 

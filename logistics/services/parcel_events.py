@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from logistics.domain import parcel_status
@@ -18,6 +19,27 @@ from logistics.domain.clock import utcnow
 from logistics.domain.parcel_status import Action, Outcome, Status
 from logistics.errors import NotFound
 from logistics.models import Parcel, ParcelEvent
+
+_PARCELS = Parcel.__table__
+_EVENTS = ParcelEvent.__table__
+
+# The two statements of a step, built once (SQLAlchemy caches their compiled form).
+_SET_STATUS = (
+    update(_PARCELS)
+    .where(_PARCELS.c.id == bindparam("parcel"))
+    .values(status=bindparam("status"), status_at=bindparam("at"), held_from=bindparam("held"))
+)
+_SET_STATUS_OFF_MANIFEST = _SET_STATUS.values(manifest_id=None)
+_ADD_EVENT = insert(_EVENTS).values(
+    parcel_id=bindparam("parcel"),
+    at=bindparam("at"),
+    action=bindparam("action"),
+    from_status=bindparam("previous"),
+    to_status=bindparam("status"),
+    place=bindparam("place"),
+    operator=bindparam("operator"),
+    note=bindparam("note"),
+)
 
 
 def record_step(
@@ -33,32 +55,47 @@ def record_step(
     """Apply a step to the parcel and log it; a repeat changes nothing and logs nothing.
 
     Raises RuleBroken (naming the parcel, its state and what is allowed) when the step
-    does not fit.
+    does not fit. The parcel's row is updated and its event inserted at once, with two
+    Core statements in the session's transaction (no unit-of-work flush); ``parcel``
+    shows the new state afterwards. The caller commits.
     """
     outcome = parcel_status.apply(
         parcel.direction, parcel.status, action, parcel.held_from, label=parcel.parcel_no
     )
     if not outcome.changed:
         return outcome
+    state = inspect(parcel)
+    if state.session is not session:
+        session.add(parcel)
+    if state.pending or state.modified:
+        session.flush()  # the parcel's own unsaved changes go first, as before
     moment = at or utcnow()
-    session.add(
-        ParcelEvent(
-            parcel_id=parcel.id,
-            at=moment,
-            action=outcome.action.value,
-            from_status=outcome.previous.value,
-            to_status=outcome.status.value,
-            place=place,
-            operator=operator,
-            note=note,
-        )
+    status = outcome.status.value
+    held_from = outcome.held_from.value if outcome.status is Status.HELD else None
+    connection = session.connection()
+    connection.execute(
+        _SET_STATUS_OFF_MANIFEST if outcome.leaves_manifest else _SET_STATUS,
+        {"parcel": parcel.id, "status": status, "at": moment, "held": held_from},
     )
-    parcel.status = outcome.status.value
-    parcel.status_at = moment
-    parcel.held_from = outcome.held_from.value if outcome.status is Status.HELD else None
+    connection.execute(
+        _ADD_EVENT,
+        {
+            "parcel": parcel.id,
+            "at": moment,
+            "action": outcome.action.value,
+            "previous": outcome.previous.value,
+            "status": status,
+            "place": place,
+            "operator": operator,
+            "note": note,
+        },
+    )
+    # the object agrees with its row without being marked changed (no second UPDATE)
+    set_committed_value(parcel, "status", status)
+    set_committed_value(parcel, "status_at", moment)
+    set_committed_value(parcel, "held_from", held_from)
     if outcome.leaves_manifest:
-        parcel.manifest_id = None
-    session.add(parcel)
+        set_committed_value(parcel, "manifest_id", None)
     return outcome
 
 
@@ -115,17 +152,23 @@ def record_notes(
     return len(rows)
 
 
+_FIND = select(Parcel).where(
+    (Parcel.parcel_no == bindparam("code")) | (Parcel.tracking_no == bindparam("code"))
+)
+# a locked read shows the row as it is now, even if the session had the parcel already
+_FIND_FOR_UPDATE = _FIND.with_for_update().execution_options(populate_existing=True)
+
+
 def find_parcel(session: Session, code: str, *, for_update: bool = False) -> Parcel:
     """The parcel a scanned or typed code names: its hub parcel id or its tracking number.
 
-    With for_update the row is locked until commit (PostgreSQL), so two operators
+    With for_update the row is locked until commit (PostgreSQL; a writing SQLite
+    session holds the database's write lock already) and read afresh, so two operators
     scanning the same parcel at once queue instead of both writing.
     """
     code = code.strip().upper()
-    query = select(Parcel).where((Parcel.parcel_no == code) | (Parcel.tracking_no == code))
-    if for_update:
-        query = query.with_for_update()
-    parcel = session.exec(query).first()
+    query = _FIND_FOR_UPDATE if for_update else _FIND
+    parcel = session.exec(query, params={"code": code}).first()
     if parcel is None:
         raise NotFound(
             f"No parcel has the hub id or tracking number '{code}': check the label, "

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from logistics.domain import parcel_rows
@@ -34,7 +33,7 @@ from logistics.domain.parcel_rows import (
     REQUIRED,
     ParcelSpec,
     RowInvalid,
-    parse_row,
+    row_checker,
 )
 from logistics.errors import ImportRejected, InvalidInput
 from logistics.io.tables import TableRow, open_table, write_rejects
@@ -43,7 +42,7 @@ from logistics.services.parcels import _lock_day, insert_parcels, load_network
 
 Progress = Callable[[int, int | None], None]
 
-_CHUNK = 500
+_CHUNK = 2000  # values per IN (...) when looking for parcels the hub already has
 _PROGRESS_EVERY = 2000
 
 
@@ -116,54 +115,52 @@ def import_parcels(
         return header if header and header.casefold() != fld else fld
 
     specs: list[ParcelSpec] = []
-    spec_rows: list[TableRow] = []
     problems: list[str] = []
     bad_rows: list[tuple[TableRow, str]] = []
     seen_refs: dict[str, int] = {}
     seen_tracking: dict[str, int] = {}
     total = table.total_rows_hint
-    rules = network.rules
+    check = row_checker(network.rules, direction=direction, default_station=default_station)
     name = table.name
     count = 0
-    for row in table:
+    next_tick = _PROGRESS_EVERY if progress is not None else -1
+    for number, cells, values in table.records(FIELDS):
         count += 1
-        if progress is not None and count % _PROGRESS_EVERY == 0:
-            progress(count, total)
+        if count == next_tick:
+            progress(count, total)  # type: ignore[misc]
+            next_tick += _PROGRESS_EVERY
         try:
-            spec = parse_row(
-                row.values,
-                rules,
-                direction=direction,
-                default_station=default_station,
-                cleaned=True,
-            )
+            spec = check(values)
         except RowInvalid as error:
             lines = [
-                f"{name} row {row.number}, column {column(p.field)}: {p.message}"
+                f"{name} row {number}, column {column(p.field)}: {p.message}"
                 for p in error.problems
             ]
             problems.extend(lines)
+            row = TableRow(number, dict(zip(FIELDS, values, strict=True)), cells)
             bad_rows.append((row, " ".join(p.message for p in error.problems)))
             continue
         repeat = None
-        if spec.order_ref is not None:
-            first = seen_refs.setdefault(spec.order_ref, row.number)
-            if first != row.number:
-                repeat = ("order_ref", spec.order_ref, first)
-        if repeat is None and spec.tracking_no is not None:
-            first = seen_tracking.setdefault(spec.tracking_no, row.number)
-            if first != row.number:
-                repeat = ("tracking_no", spec.tracking_no, first)
+        ref = spec.order_ref
+        if ref is not None:
+            first = seen_refs.setdefault(ref, number)
+            if first != number:
+                repeat = ("order_ref", ref, first)
+        tracking = spec.tracking_no
+        if repeat is None and tracking is not None:
+            first = seen_tracking.setdefault(tracking, number)
+            if first != number:
+                repeat = ("tracking_no", tracking, first)
         if repeat is not None:
             fld, value, first = repeat
             message = (
                 f"{fld} '{value}' repeats row {first} of this file: expected each parcel once."
             )
-            problems.append(f"{name} row {row.number}, column {column(fld)}: {message}")
+            problems.append(f"{name} row {number}, column {column(fld)}: {message}")
+            row = TableRow(number, dict(zip(FIELDS, values, strict=True)), cells)
             bad_rows.append((row, message))
             continue
         specs.append(spec)
-        spec_rows.append(row)
     summary.rows = count
     if progress is not None:
         progress(count, count)
@@ -220,21 +217,21 @@ def _original(table, row: TableRow) -> dict[str, str]:
 
 def _known(session: Session, specs: list[ParcelSpec]) -> set[tuple[str, str]]:
     """('o', order_ref) and ('t', tracking_no) pairs of the specs the hub already has."""
-    refs = [s.order_ref for s in specs if s.order_ref is not None]
-    numbers = [s.tracking_no for s in specs if s.tracking_no is not None]
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle in ("qmark", "numeric") else "%s"
     known: set[tuple[str, str]] = set()
-    for start in range(0, len(refs), _CHUNK):
-        chunk = refs[start : start + _CHUNK]
-        for (ref,) in session.execute(
-            select(Parcel.order_ref).where(Parcel.order_ref.in_(chunk))
-        ).all():
-            known.add(("o", ref))
-    for start in range(0, len(numbers), _CHUNK):
-        chunk = numbers[start : start + _CHUNK]
-        for (number,) in session.execute(
-            select(Parcel.tracking_no).where(Parcel.tracking_no.in_(chunk))
-        ).all():
-            known.add(("t", number))
+    for kind, column, values in (
+        ("o", "order_ref", [s.order_ref for s in specs if s.order_ref is not None]),
+        ("t", "tracking_no", [s.tracking_no for s in specs if s.tracking_no is not None]),
+    ):
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            marks = ", ".join([mark] * len(chunk))
+            found = connection.exec_driver_sql(
+                f"SELECT {column} FROM {Parcel.__tablename__} WHERE {column} IN ({marks})",
+                tuple(chunk),
+            )
+            known.update((kind, value) for (value,) in found)
     return known
 
 

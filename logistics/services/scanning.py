@@ -11,9 +11,11 @@ number) and returns a :class:`ScanResult`:
   its state and what is allowed next), or the code names no parcel.
 
 Each scan runs in its own short transaction with the parcel row locked (SQLite's
-BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE), on a fresh session so a parcel
+BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE) and read afresh, so a parcel
 changed by another operator a moment ago is read as it is now: several operators
-scanning the same parcels at once never lose or double an event.
+scanning the same parcels at once never lose or double an event. One database session
+serves the whole scan session (it holds no connection between scans); nothing of one
+scan is kept in it for the next.
 
 An inbound arrival scan (``arrive-inbound``) of a tracking number the hub does not know
 creates the inbound parcel when the session has a station (the recipient's station):
@@ -70,6 +72,7 @@ class ScanSession:
     tally: Counter = field(default_factory=Counter)
     _station_id: int | None = field(default=None, init=False)
     _hub_code: str | None = field(default=None, init=False)
+    _session: Session = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.action, Action):
@@ -79,7 +82,9 @@ class ScanSession:
             raise InvalidInput(
                 f"'{self.action.value}' is not a scan action: expected one of {names}."
             )
-        with Session(self.engine) as session:
+        self._session = Session(self.engine, expire_on_commit=False)
+        with self._session.begin():  # the set-up reads, then the connection goes back
+            session = self._session
             hub = session.exec(select(Hub).order_by(Hub.id)).first()
             if hub is None:
                 raise RuleBroken(
@@ -99,7 +104,17 @@ class ScanSession:
                 raise InvalidInput(
                     "A collection scan needs --station CODE: the station the van is at."
                 )
-            session.rollback()
+        self._session.expunge_all()
+
+    def close(self) -> None:
+        """Let go of the database session (it holds no connection between scans anyway)."""
+        self._session.close()
+
+    def __enter__(self) -> ScanSession:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def note(self) -> str | None:
@@ -133,39 +148,46 @@ class ScanSession:
         return result
 
     def _scan(self, code: str) -> ScanResult:
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                parcel = find_parcel(session, code, for_update=True)
-            except NotFound:
-                if self.action is Action.ARRIVE_INBOUND:
-                    return self._create_inbound(session, code)
-                raise
-            label = parcel.parcel_no
-            if (
-                self._station_id is not None
-                and self.action in STATION_ACTIONS
-                and parcel.station_id != self._station_id
-            ):
-                other = session.get(Station, parcel.station_id)
-                raise RuleBroken(
-                    f"Parcel {label} belongs to station {other.code if other else '?'}, "
-                    f"not {self.station}: it cannot be {self.action.phrase} here."
-                )
-            outcome = record_step(
-                session,
-                parcel,
-                self.action,
-                operator=self.operator,
-                place=self.place,
-                note=self.note,
-            )
-            if not outcome.changed:
+        session = self._session
+        try:
+            return self._step(session, code)
+        finally:
+            # committed or not, nothing of this scan is kept for the next one
+            if session.in_transaction():
                 session.rollback()
-                return ScanResult(
-                    code, ALREADY, outcome.describe(label), label, outcome.status.value
-                )
-            session.commit()
-            return ScanResult(code, DONE, outcome.describe(label), label, outcome.status.value)
+            session.expunge_all()
+
+    def _step(self, session: Session, code: str) -> ScanResult:
+        try:
+            parcel = find_parcel(session, code, for_update=True)
+        except NotFound:
+            if self.action is Action.ARRIVE_INBOUND:
+                return self._create_inbound(session, code)
+            raise
+        label = parcel.parcel_no
+        if (
+            self._station_id is not None
+            and self.action in STATION_ACTIONS
+            and parcel.station_id != self._station_id
+        ):
+            other = session.get(Station, parcel.station_id)
+            raise RuleBroken(
+                f"Parcel {label} belongs to station {other.code if other else '?'}, "
+                f"not {self.station}: it cannot be {self.action.phrase} here."
+            )
+        outcome = record_step(
+            session,
+            parcel,
+            self.action,
+            operator=self.operator,
+            place=self.place,
+            note=self.note,
+        )
+        if not outcome.changed:
+            session.rollback()
+            return ScanResult(code, ALREADY, outcome.describe(label), label, outcome.status.value)
+        session.commit()
+        return ScanResult(code, DONE, outcome.describe(label), label, outcome.status.value)
 
     def _create_inbound(self, session: Session, code: str) -> ScanResult:
         from logistics.domain.parcel_rows import INBOUND, ParcelSpec

@@ -15,6 +15,7 @@ from logistics.domain.routing import (
     clock,
     solve,
 )
+from logistics.domain.routing.lns import LnsSettings, Ruin
 from logistics.errors import InvalidInput
 
 FAST = SearchSettings(time_limit_s=0.3, workers=1)
@@ -126,8 +127,7 @@ def test_delivery_first_then_pickup_shares_one_van():
     assert [x.load_g for x in plan.rounds[0].visits] == [0, 60 * KG]
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_random_mixed_days_respect_capacity_windows_shifts_and_return(seed):
+def random_mixed_day(seed):
     rng = np.random.default_rng(seed)
     n = 14
     points = rng.uniform(-12, 12, size=(n + 1, 2))
@@ -154,10 +154,60 @@ def test_random_mixed_days_respect_capacity_windows_shifts_and_return(seed):
         van("V2", kg=100, parcels=40, start=8 * H, end=18 * H),
         van("V3", kg=200, parcels=80, start=9 * H, end=13 * H, fixed=5_000),
     ]
-    p = problem(points, stops, vans)
+    return problem(points, stops, vans)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_mixed_days_respect_capacity_windows_shifts_and_return(seed):
+    p = random_mixed_day(seed)
     plan = solve(p, FAST)
     assert plan.rounds
     check_plan(p, plan)
+
+
+# Ruin and recreate (lns.py) on a short clock: it switches on from ``lns_from_s``.
+LNS = SearchSettings(time_limit_s=1.0, workers=1, portfolio=("SAVINGS/LNS",), lns_from_s=0.5)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_ruin_and_recreate_days_respect_capacity_windows_shifts_and_return(seed):
+    p = random_mixed_day(seed)
+    plan = solve(p, LNS)
+    assert plan.rounds
+    assert "ruin-and-recreate steps" in plan.status
+    assert not plan.status.startswith("ROUTING_SUCCESS (+0 ")
+    check_plan(p, plan)
+    # The loop only ever keeps a better plan than the GLS run it starts from.
+    head = solve(p, SearchSettings(time_limit_s=0.2, workers=1, portfolio=("SAVINGS",)))
+    assert plan.objective <= head.objective * 1.001
+
+
+@pytest.mark.parametrize("kind", ["strings", "related", "random"])
+def test_ruin_takes_a_share_of_the_visits_and_never_the_hub(kind):
+    import random
+
+    rng = np.random.default_rng(5)
+    points = rng.uniform(-10, 10, size=(41, 2))
+    distance, _ = matrices(points)
+    routes = [list(range(1 + 10 * r, 11 + 10 * r)) for r in range(4)] + [[]]
+    ruin = Ruin(distance, LnsSettings(min_removed=0.1, max_removed=0.2), random.Random(1))
+    for _ in range(50):
+        removed = ruin.strings(routes) if kind == "strings" else getattr(ruin, kind)()
+        assert removed and removed <= set(range(1, 41))
+        if kind != "strings":
+            assert 4 <= len(removed) <= 8
+        else:  # whole strings of consecutive visits, at most one per round
+            for route in routes:
+                hit = [i for i, k in enumerate(route) if k in removed]
+                assert hit == list(range(hit[0], hit[-1] + 1)) if hit else True
+
+
+def test_short_time_limits_run_plain_guided_local_search():
+    # A hub day gets a fraction of a second: no ruin and recreate, GLS as before.
+    p = random_mixed_day(0)
+    plan = solve(p, SearchSettings(time_limit_s=0.3, workers=1))
+    assert plan.strategy == "PATH_CHEAPEST_ARC/GUIDED_LOCAL_SEARCH"
+    assert "ruin-and-recreate" not in plan.status
 
 
 def test_station_bigger_than_a_van_is_split_over_visits():
@@ -301,10 +351,12 @@ def test_small_mixed_instance_is_solved_to_the_brute_force_optimum(seed):
         for i in range(6)
     ]
     p = problem(points, stops, [van("V1"), van("V2")])
-    plan = solve(p, FAST)
-    check_plan(p, plan)
-    assert plan.unserved == ()
-    assert plan.metres == brute_force_best(p, 2)
+    best = brute_force_best(p, 2)
+    for settings in (FAST, LNS):
+        plan = solve(p, settings)
+        check_plan(p, plan)
+        assert plan.unserved == ()
+        assert plan.metres == best
 
 
 def test_wrong_matrix_size_is_refused_with_a_sentence():

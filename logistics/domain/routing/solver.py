@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from logistics.domain.routing import lns
 from logistics.domain.routing.model import MILLI, Model, build_model
 from logistics.domain.routing.plan import Round, RoutingPlan, Unserved, Visit
 from logistics.domain.routing.problem import RoutingProblem, clock
@@ -63,8 +64,8 @@ class SearchSettings:
 
     time_limit_s: float = 2.0
     portfolio: tuple[str, ...] = (
-        "PATH_CHEAPEST_ARC/GUIDED_LOCAL_SEARCH",
-        "SAVINGS/GUIDED_LOCAL_SEARCH",
+        "PATH_CHEAPEST_ARC/LNS",
+        "SAVINGS/LNS",
     )
     workers: int = 2
     guided_local_search_lambda: float = 0.1
@@ -72,6 +73,13 @@ class SearchSettings:
     ruin_avg_visits: int = 10
     overrides: tuple[tuple[str, object], ...] = ()
     log_search: bool = False
+    lns: lns.LnsSettings = field(default_factory=lns.LnsSettings)
+    lns_head: float = 0.2
+    """With ``.../LNS``: the share of the time limit for the first GLS run."""
+    lns_from_s: float = 4.0
+    """``.../LNS`` entries run as plain ``.../GUIDED_LOCAL_SEARCH`` below this time limit
+    (a hub day's fraction of a second is better spent on one GLS run)."""
+    seed: int = 0
 
     def with_time_limit(self, seconds: float) -> SearchSettings:
         return replace(self, time_limit_s=seconds)
@@ -246,10 +254,26 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
             strategy=strategy,
             notes=tuple(prepared.notes),
         )
-    params = search_parameters(settings, strategy)
+    first, _, meta = strategy.partition("/")
+    lns_search = meta == "LNS" and settings.time_limit_s >= settings.lns_from_s
+    if meta == "LNS" and not lns_search:
+        strategy = f"{first}/GUIDED_LOCAL_SEARCH"
+    if lns_search:  # a GLS start, then ruin and recreate (lns.py) until the deadline
+        deadline = began + settings.time_limit_s
+        head = settings.with_time_limit(settings.time_limit_s * settings.lns_head)
+        params = search_parameters(head, f"{first}/GUIDED_LOCAL_SEARCH")
+    else:
+        params = search_parameters(settings, strategy)
     model = build_model(problem, prepared.visits, prepared.vans)
     solution = model.routing.SolveWithParameters(params)
     status = _status_name(model.routing)
+    if lns_search and solution is not None:
+        found, rounds_tried = lns.search(
+            model, solution, params, deadline, replace(settings.lns, seed=settings.seed)
+        )
+        if found is not None:
+            solution = found
+        status += f" (+{rounds_tried} ruin-and-recreate steps)"
     if solution is None and any(problem.stops[w.stop_index].required for w in prepared.visits):
         model = build_model(problem, prepared.visits, prepared.vans, relax_required=True)
         solution = model.routing.SolveWithParameters(params)
@@ -296,7 +320,11 @@ def solve(problem: RoutingProblem, settings: SearchSettings | None = None) -> Ro
         plans = [solve_with(problem, settings, s) for s in strategies[: max(1, settings.workers)]]
     else:
         ctx = multiprocessing.get_context("fork")
-        jobs = [(problem, settings, s) for s in strategies]
+        # Each process gets its own seed, so two entries alike still search apart.
+        jobs = [
+            (problem, replace(settings, seed=settings.seed + i), s)
+            for i, s in enumerate(strategies)
+        ]
         with ctx.Pool(min(settings.workers, len(jobs))) as pool:
             plans = pool.map(_worker, jobs)
     best = plans[0]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:56:04.476428
+Create Date: 2026-11-23 19:15:43.618155
 """
 
 from collections.abc import Sequence
@@ -246,11 +246,23 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_parcel_courier_registered_on", ["courier_id", "registered_on"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_parcel_manifest_id"), ["manifest_id"], unique=False)
+        batch_op.create_index(
+            "ix_parcel_manifest_id",
+            ["manifest_id"],
+            unique=False,
+            sqlite_where=sa.text("manifest_id IS NOT NULL"),
+            postgresql_where=sa.text("manifest_id IS NOT NULL"),
+        )
         batch_op.create_index(
             "ix_parcel_registered_on_direction", ["registered_on", "direction"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_parcel_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(
+            "ix_parcel_round_id",
+            ["round_id"],
+            unique=False,
+            sqlite_where=sa.text("round_id IS NOT NULL"),
+            postgresql_where=sa.text("round_id IS NOT NULL"),
+        )
         batch_op.create_index("ix_parcel_station_status", ["station_id", "status"], unique=False)
         batch_op.create_index("ix_parcel_status_status_at", ["status", "status_at"], unique=False)
 
@@ -350,9 +362,17 @@ def downgrade() -> None:
     with op.batch_alter_table("parcel", schema=None) as batch_op:
         batch_op.drop_index("ix_parcel_status_status_at")
         batch_op.drop_index("ix_parcel_station_status")
-        batch_op.drop_index(batch_op.f("ix_parcel_round_id"))
+        batch_op.drop_index(
+            "ix_parcel_round_id",
+            sqlite_where=sa.text("round_id IS NOT NULL"),
+            postgresql_where=sa.text("round_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_parcel_registered_on_direction")
-        batch_op.drop_index(batch_op.f("ix_parcel_manifest_id"))
+        batch_op.drop_index(
+            "ix_parcel_manifest_id",
+            sqlite_where=sa.text("manifest_id IS NOT NULL"),
+            postgresql_where=sa.text("manifest_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_parcel_courier_registered_on")
 
     op.drop_table("parcel")
