@@ -15,14 +15,17 @@ Each instance is mapped into the same `RoutingProblem` the hub plans its days wi
 
 Best known values are distance-only (``../shared/bench/instances/SOURCES.md``): the
 `.sol` file's cost when present, else the table below. One line per instance:
-name, our cost, best known, gap %, vans used, seconds; then PyVRP's cost, gap and vans
-at the same time limit when `pyvrp` is installed. A mean gap line ends the table.
+name, our cost, best known, gap %, vans used, seconds, our CPU seconds (solver workers
+included); then PyVRP's cost, gap and vans at the same time limit when `pyvrp` is
+installed (one process). A mean gap line ends the table; the load average is printed
+before and after, since on a shared machine the CPU share decides the result.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import resource
 import sys
@@ -257,6 +260,10 @@ def run_pyvrp(inst: Instance, seconds: float) -> tuple[float, int] | None:
     return best.distance() / inst.scale, best.num_routes()
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def gap(cost: float, best: float | None) -> float | None:
     return None if not best else 100.0 * (cost - best) / best
 
@@ -279,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.paths:
         return 0
 
+    print(f"load average {_load()} on {os.cpu_count()} cores (cpu = our CPU seconds)")
     print(
         f"{'instance':<12} {'ours':>10} {'best':>10} {'gap':>7} {'vans':>4} {'sec':>5} {'cpu':>5}"
         f" | {'pyvrp':>10} {'gap':>7} {'vans':>4}"
@@ -310,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         if py_gaps:
             line += f" {'':>4} {'':>5} {'':>5} | {'':>10} {np.mean(py_gaps):6.2f}%"
         print(line)
+    print(f"load average {_load()} at the end")
     return 0
 
 

@@ -565,6 +565,7 @@ def _make_checker(rules: RowRules, direction: str, default_station: str | None):
             number,
         )
 
+    check.slow = slow  # type: ignore[attr-defined]  # the reference, for tests
     return check
 
 

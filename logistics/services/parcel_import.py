@@ -12,8 +12,10 @@ Rows whose order reference or tracking number the hub already has are skipped an
 counted as already imported, so importing a file twice creates no duplicates; the
 same order reference or tracking number twice inside one file is a bad row.
 
-The good rows are written in one transaction with SQLAlchemy Core executemany (the
-parcels, their ids read back by hub parcel id, then their first events): a crash
+The file is read with the table reader's fast path (one tuple of cleaned cells a row)
+and checked with one prepared row check. The good rows are written in one transaction
+(the parcels with one DBAPI executemany of tuples, then their first events with one
+INSERT ... SELECT; see :func:`~logistics.services.parcels.insert_parcels`): a crash
 leaves either the whole file or nothing.
 """
 

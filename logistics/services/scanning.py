@@ -14,8 +14,8 @@ Each scan runs in its own short transaction with the parcel row locked (SQLite's
 BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE) and read afresh, so a parcel
 changed by another operator a moment ago is read as it is now: several operators
 scanning the same parcels at once never lose or double an event. One database session
-serves the whole scan session (it holds no connection between scans); nothing of one
-scan is kept in it for the next.
+and one connection serve the whole scan session (no transaction is open between
+scans); nothing of one scan is kept in the session for the next.
 
 An inbound arrival scan (``arrive-inbound``) of a tracking number the hub does not know
 creates the inbound parcel when the session has a station (the recipient's station):
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -72,6 +72,7 @@ class ScanSession:
     tally: Counter = field(default_factory=Counter)
     _station_id: int | None = field(default=None, init=False)
     _hub_code: str | None = field(default=None, init=False)
+    _connection: Connection = field(init=False, repr=False)
     _session: Session = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,8 +83,11 @@ class ScanSession:
             raise InvalidInput(
                 f"'{self.action.value}' is not a scan action: expected one of {names}."
             )
-        self._session = Session(self.engine, expire_on_commit=False)
-        with self._session.begin():  # the set-up reads, then the connection goes back
+        # One connection and one database session for every scan: each scan is still its
+        # own transaction (begun by its first statement, committed before the answer).
+        self._connection = self.engine.connect()
+        self._session = Session(self._connection, expire_on_commit=False)
+        with self._session.begin():
             session = self._session
             hub = session.exec(select(Hub).order_by(Hub.id)).first()
             if hub is None:
@@ -107,8 +111,10 @@ class ScanSession:
         self._session.expunge_all()
 
     def close(self) -> None:
-        """Let go of the database session (it holds no connection between scans anyway)."""
+        """Give the connection back (a scan session dropped without closing gives it back
+        when it is garbage-collected)."""
         self._session.close()
+        self._connection.close()
 
     def __enter__(self) -> ScanSession:
         return self

@@ -293,3 +293,26 @@ def test_tab_delimited_with_a_title_line(tmp_path):
     table, data = read(write_csv(tmp_path / "a.txt", rows, encoding="utf-16", delimiter="\t"))
     assert table.delimiter == "\t"
     assert data[0].values["province"] == "贵州"
+
+
+def test_records_give_the_cleaned_values_of_the_fields_asked_for(tmp_path):
+    rows = [
+        ["站点", "省份", "重量", "备注"],
+        [" S01 ", "贵州", "１２"],
+        [],
+        ["S03", "湖南", "1", "ok", "extra"],
+    ]
+    table = open_table(write_csv(tmp_path / "a.csv", rows), ALIASES, REQUIRED)
+    as_rows = list(table)
+    records = list(table.records(["weight_kg", "recipient_name", "station", "note"]))
+    assert [(n, v) for n, _, v in records] == [
+        (2, ("12", "", "S01", "")),
+        (4, ("1", "", "S03", "ok")),
+    ]
+    assert [r.number for r in as_rows] == [n for n, _, _ in records]
+    assert table.original(TableRow(4, {}, records[1][1])) == {
+        "站点": "S03",
+        "省份": "湖南",
+        "重量": "1",
+        "备注": "ok",
+    }

@@ -87,3 +87,53 @@ def test_inbound_flow_to_pickup(make_parcel, sample_network):
             scanner(sample_network, action, station="GD04").scan(parcel.parcel_no).status == status
         )
     assert scanner(sample_network, "picked-up").scan(parcel.parcel_no).status == "picked_up"
+
+
+def test_a_scan_session_reads_each_parcel_afresh(make_parcel, sample_network):
+    """One database session serves every scan, yet a change made by another operator
+    between two scans is seen: nothing of one scan is kept for the next."""
+    from logistics.services.parcel_events import record_step
+
+    parcel = make_parcel("collected")
+    scan = scanner(sample_network, "arrive")
+    assert scan.scan(parcel.parcel_no).verdict == DONE
+    with Session(sample_network.get_bind()) as other:
+        mine = other.get(Parcel, parcel.id)
+        record_step(other, mine, "hold", operator="eve")
+        other.commit()
+    again = scan.scan(parcel.parcel_no)
+    assert again.verdict == REFUSED and "held" in again.message
+    release = scanner(sample_network, "release")
+    assert release.scan(parcel.parcel_no).status == "at_hub"
+    assert scan.scan(parcel.parcel_no).verdict == ALREADY
+    assert [e.action for e in events_of(sample_network, parcel)][-3:] == [
+        "arrive",
+        "hold",
+        "release",
+    ]
+    scan.close()
+    release.close()
+
+
+def test_record_step_keeps_the_object_and_its_other_changes(make_parcel, sample_network):
+    from logistics.services.parcel_events import record_step
+
+    session = sample_network
+    parcel = make_parcel("at_hub")
+    parcel.fee_fen = 1234  # a change of the caller's, not yet flushed
+    outcome = record_step(session, parcel, "hold", operator="eve", note="wet box")
+    assert outcome.changed
+    assert (parcel.status, parcel.held_from) == ("held", "at_hub")
+    session.commit()
+    with Session(session.get_bind()) as fresh:
+        stored = fresh.get(Parcel, parcel.id)
+        assert (stored.status, stored.held_from, stored.fee_fen) == ("held", "at_hub", 1234)
+        assert stored.status_at == parcel.status_at
+    last = events_of(session, parcel)[-1]
+    assert (last.action, last.from_status, last.to_status, last.note) == (
+        "hold",
+        "at_hub",
+        "held",
+        "wet box",
+    )
+    assert last.at == parcel.status_at

@@ -1,39 +1,88 @@
 """Solve a `RoutingProblem` into a `RoutingPlan` with OR-Tools routing.
 
-Search settings live in `SearchSettings` and `search_parameters` only.
+Search settings live in `SearchSettings` and `search_parameters` only (ruin and recreate
+settings in `lns.LnsSettings`).
 
-What was tried (OR-Tools 9.15, this 2-core machine, which other work kept busy: load
-average 5-8, so a 10 s run got only 4-6 CPU seconds across both workers):
+How it searches (OR-Tools 9.15):
 
-- Default: two worker processes (fork), PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH and
-  SAVINGS + GUIDED_LOCAL_SEARCH, best objective wins, 2 s search each. A synthetic
-  30-station hub day (``benchmarks/vrp_quality.py --hub-day 30``, mixed pickups and
-  drops, windows, 5 vans) plans in 2.2-2.4 s wall time in total; a 10 s search finds
-  the same cost within 0.2 %. On hub days PATH_CHEAPEST_ARC wins (SAVINGS is 1-6 %
-  worse at 2 s); on CVRPLIB SAVINGS wins; so the two cores run one each.
-- Single-worker alternatives on E-n76-k10 / X-n101-k25 / RC101 at 10 s (mean gap):
-  SAVINGS+GLS 5.9-6.4 %, PATH_CHEAPEST_ARC+GLS 7.5 %, PARALLEL_CHEAPEST_INSERTION+GLS
-  7.1 %, LOCAL_CHEAPEST_INSERTION+GLS 7.4 % (best on RC101, 3.5 %), SAVINGS+TABU 6.4 %,
-  GLS lambda 0.3 5.9 % / 0.5 6.4 % (default 0.1 kept: within noise), GLS penalty
-  reset + penalties in operators 7.0 %, extra LNS operators (path LNS, close-nodes
-  and expensive-chain insertion LNS, cross exchange, relocate neighbors) 7.1 %,
-  ls_operator_neighbors_ratio 0.15 12.6 % (much worse), multi-armed bandit operator
-  concatenation 8.3 %. OR-Tools' iterated local
-  search (``use_iterated_local_search`` with SISR ruin, ``ITERATED_LOCAL_SEARCH``
-  here) stops after the first descent with GREEDY_DESCENT (0.2 s, 6.7 %) and did not
-  help on top of GLS. Leaving the Time dimension out when nothing is timed (CVRP) gave
-  ~18 % more moves per CPU second; making stops mandatory instead of optional ~14 %,
-  not worth a second model.
-- Benchmark at 10 s (all shared instances): mean gap 2.8 % against PyVRP's 0.5 %;
-  C101, C201, A-n32-k5 optimal, E-n51-k5 1.2 %; misses the 2 % target on E-n76-k10
-  (4.5 %), X-n101-k25 (5.7 %), X-n200-k36 (3.6 %), R101 (1.3-3.1 %), R201 (2.6 %) and
-  RC101 (7.2 %). The gap is OR-Tools' local search against PyVRP's hybrid genetic
-  search on tight-capacity and tight-window instances, made worse by the CPU share.
+- Time limit under ``lns_from_s`` (4 s; every hub day, whose planning service shares
+  0.6 s over its waves, and the 2 s default): two worker processes (fork),
+  PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH and SAVINGS + GUIDED_LOCAL_SEARCH, best
+  objective wins. Unchanged from before the ruin and recreate work: the 30-station hub
+  day (``benchmarks/vrp_quality.py --hub-day 30``) gives the same rounds and costs
+  (715.16 / 639.71 / 689.94 yuan for seeds 0-2) in 2.1 s, ``benchmarks/plan_day.py``
+  2.4-2.7 s end to end (load 3.4).
+- From ``lns_from_s`` on, each ``.../LNS`` entry runs GLS for ``lns_head`` (20 %) of
+  the time, then ruin and recreate around OR-Tools until the deadline (``lns.py``):
+  remove 5-15 % of the visits (SISR-like strings, related or random removal), load the
+  partial rounds with ``RoutesToAssignment``, let a greedy descent
+  (``SolveFromAssignmentWithParameters``, at most 0.25 s) put them back and improve,
+  accept by record-to-record travel (1 % of the best, falling to 0). A second worker
+  starts only when a core is idle (``idle_cores_only``).
+
+Measured at 10 s on all shared cvrp/ and vrptw/ instances (``vrp_quality.py``, load
+average 1.6-2.4 on the 2 cores, our solver got 9.7-10.2 CPU seconds per run):
+
+  instance     before (GLS x2)   after (LNS)   PyVRP
+  A-n32-k5      0.00 %            0.00 %        0.00 %
+  E-n51-k5      0.96 %            0.00 %        0.00 %
+  E-n76-k10     4.46 %            2.17 %        0.60 %
+  X-n101-k25    5.42 %            2.74 %        0.23 %
+  X-n200-k36    3.64 %            3.75 %        1.98 %
+  C101 / C201   0.00 %            0.00 %        0.00 %
+  R101          1.43 %            0.59 %        0.00 %   (distance-only BKS 1642.88)
+  R201          2.52 %            1.19 %        0.00 %
+  RC101         4.34 %            3.43 %        1.08 %
+  mean          2.28 %            1.39 %        0.39 %
+
+("before": load 3.6-4.0, 6.8-19.6 CPU s per run over two workers.) Single runs vary by
+about +-1 point on E-n76-k10, X-n101-k25 and RC101 with the CPU share.
+
+What worked:
+- Ruin and recreate around OR-Tools: roughly halves the gap of GLS alone on every
+  instance but X-n200-k36 (single worker, 10 s: X-n101-k25 5.7 -> 1.8-2.7 %, R101 1.4
+  -> 0.2-0.6 %, R201 2.6 -> 0.6-1.2 %, E-n76-k10 6.6 -> 2.2-2.8 %).
+  PATH_CHEAPEST_ARC starts beat SAVINGS starts under LNS on the Solomon instances.
+- Greedy-descent recreate at least as good as 0.1-0.5 s GLS bursts (X-n101-k25 2.1
+  vs 2.6-3.1 %, R201 4.1 vs 5.1 % from SAVINGS); removing 5-15 % at least as good as
+  10-20 %; a 20 % GLS head better than 50 % (X-n101-k25 1.8 vs 3.1 %) and the same
+  as 10 %.
+- One worker instead of two on this shared machine: with other work running, a second
+  process did not add CPU, it halved each worker's share. Same 10 s, 5 instances, one
+  PATH_CHEAPEST_ARC/LNS worker vs two (different seeds): better on all five (R201 0.6
+  vs 2.6 %, E-n76-k10 2.2 vs 3.3 %). Hence ``idle_cores_only``.
+
+What did not (besides the earlier list below):
+- OR-Tools' own ILS (``use_iterated_local_search``, SISR or spatially-close-routes
+  ruin, simulated-annealing acceptance) never perturbs in 9.15 from Python: with
+  GREEDY_DESCENT or AUTOMATIC it stops after the first descent (0.1 s, 7.6 % on
+  E-n76-k10); with GLS or SA it gives exactly what GLS or SA give alone.
+- ``ReadAssignmentFromRoutes`` runs under the last search's time limit and returns None
+  once it has passed, so the loop uses ``RoutesToAssignment`` instead.
+- Arc costs x1000 on CVRPLIB (GLS penalties are truncated to integers, so unit-scale
+  arcs might be under-penalised): within noise (E-n76-k10 2.2-3.3 %, X-n101-k25
+  3.1-3.4 % vs 1.8-3.6 % unscaled), so the model keeps metres x fen/km.
+- X-n200-k36 stays at 3.6-3.9 %: a descent from a ruined 200-visit plan takes longer
+  than the 0.25 s burst (fewer LS neighbours, 0.1 ratio, or 0.5 s bursts: 3.6-3.9 %);
+  RC101 stays at 3-4 %. The remaining gap is OR-Tools' local search, rebuilt for each
+  step (0.05-0.07 s per call on 100 visits even with nothing to improve), against
+  PyVRP's hybrid genetic search that runs thousands of steps in the same time.
+
+Earlier single-worker trials of GLS alone on E-n76-k10 / X-n101-k25 / RC101 at 10 s
+(mean gap, load 5-8): SAVINGS+GLS 5.9-6.4 %, PATH_CHEAPEST_ARC+GLS 7.5 %,
+PARALLEL_CHEAPEST_INSERTION+GLS 7.1 %, LOCAL_CHEAPEST_INSERTION+GLS 7.4 % (best on
+RC101, 3.5 %), SAVINGS+TABU 6.4 %, GLS lambda 0.3 5.9 % / 0.5 6.4 % (default 0.1
+kept), GLS penalty reset + penalties in operators 7.0 %, extra LNS operators (path
+LNS, close-nodes and expensive-chain insertion LNS, cross exchange, relocate
+neighbors) 7.1 %, ls_operator_neighbors_ratio 0.15 12.6 %, multi-armed bandit
+operator concatenation 8.3 %. Leaving the Time dimension out when nothing is timed
+(CVRP) gave ~18 % more moves per CPU second.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time as _time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -55,9 +104,10 @@ class SearchSettings:
     """How hard and how to search.
 
     ``portfolio`` entries are ``"FIRST_SOLUTION_STRATEGY/METAHEURISTIC"`` (OR-Tools enum
-    names; ``ITERATED_LOCAL_SEARCH`` switches on OR-Tools' ruin-and-recreate ILS). With
-    ``workers`` > 1 each entry runs in its own process (one per core) and the best plan
-    wins; with one worker only the first entry runs. ``time_limit_s`` is the search time
+    names; ``ITERATED_LOCAL_SEARCH`` switches on OR-Tools' ruin-and-recreate ILS; ``LNS``
+    is GLS then our ruin and recreate loop, or plain GLS below ``lns_from_s``). With
+    ``workers`` > 1 each entry runs in its own process (one per core, each with its own
+    seed) and the best plan wins; with one worker only the first entry runs. ``time_limit_s`` is the search time
     of each worker. ``overrides`` sets any other RoutingSearchParameters field by dotted
     name, for experiments.
     """
@@ -80,6 +130,9 @@ class SearchSettings:
     """``.../LNS`` entries run as plain ``.../GUIDED_LOCAL_SEARCH`` below this time limit
     (a hub day's fraction of a second is better spent on one GLS run)."""
     seed: int = 0
+    idle_cores_only: bool = True
+    """With ruin and recreate on (time limit >= ``lns_from_s``), start a second worker
+    only when a core is idle: on a busy machine it halves the first one's CPU."""
 
     def with_time_limit(self, seconds: float) -> SearchSettings:
         return replace(self, time_limit_s=seconds)
@@ -311,13 +364,25 @@ def _better(a: RoutingPlan, b: RoutingPlan) -> bool:
     return a.objective < b.objective
 
 
+def idle_cores() -> int:
+    """Cores nobody else is using (cores minus the 1-minute load average), at least 1."""
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        return 1
+    return max(1, round((os.cpu_count() or 1) - busy))
+
+
 def solve(problem: RoutingProblem, settings: SearchSettings | None = None) -> RoutingPlan:
     """Plan the day. With two or more workers, strategies run in parallel processes."""
     settings = settings or DEFAULT_SETTINGS
     strategies: Sequence[str] = settings.portfolio or ("PATH_CHEAPEST_ARC",)
     began = _time.perf_counter()
-    if settings.workers <= 1 or len(strategies) == 1:
-        plans = [solve_with(problem, settings, s) for s in strategies[: max(1, settings.workers)]]
+    workers = settings.workers
+    if settings.time_limit_s >= settings.lns_from_s and settings.idle_cores_only:
+        workers = min(workers, idle_cores())
+    if workers <= 1 or len(strategies) == 1:
+        plans = [solve_with(problem, settings, s) for s in strategies[: max(1, workers)]]
     else:
         ctx = multiprocessing.get_context("fork")
         # Each process gets its own seed, so two entries alike still search apart.
@@ -325,7 +390,7 @@ def solve(problem: RoutingProblem, settings: SearchSettings | None = None) -> Ro
             (problem, replace(settings, seed=settings.seed + i), s)
             for i, s in enumerate(strategies)
         ]
-        with ctx.Pool(min(settings.workers, len(jobs))) as pool:
+        with ctx.Pool(min(workers, len(jobs))) as pool:
             plans = pool.map(_worker, jobs)
     best = plans[0]
     for plan in plans[1:]:
