@@ -334,14 +334,6 @@ def _scan_process(database_url, tmp_path, stdin: bytes):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="logistics/cli/commands/scan.py reads standard input as UTF-8 with "
-    "surrogateescape and logistics/services/scanning.py passes the undecodable code to the "
-    "database: a line of non-UTF-8 bytes (a scanner in the wrong keyboard mode) ends the "
-    "session with 'Unexpected error (UnicodeEncodeError...)' and the codes after it are "
-    "never scanned",
-)
 def test_a_line_of_bytes_that_are_not_text_is_refused_and_the_session_goes_on(
     scanner, database_url, tmp_path
 ):
@@ -355,13 +347,6 @@ def test_a_line_of_bytes_that_are_not_text_is_refused_and_the_session_goes_on(
     assert "3 scanned: 2 done, 0 already done, 1 refused" in " ".join(output.split())
 
 
-@pytest.mark.xfail(
-    POSTGRESQL,
-    strict=True,
-    reason="logistics/services/scanning.py (ScanSession.scan) catches HubError and busy "
-    "errors only: a code with a NUL character reaches PostgreSQL, which refuses NUL in "
-    "text (psycopg.DataError), and the session ends with 'Unexpected error'",
-)
 def test_a_code_with_a_nul_character_is_refused_and_the_session_goes_on(
     scanner, database_url, tmp_path
 ):
@@ -457,12 +442,6 @@ def _to_the_hub(session, parcel_nos: list[str]) -> None:
     session.commit()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="logistics/io/tables.py write_rejects writes rejected cells as read, so a "
-    "rejects file (made to be corrected in Excel) carries =cmd|' /C calc'!A0 as a live "
-    "formula; safe_cell is not applied there",
-)
 def test_the_rejects_file_neutralises_formulas_too(sample_network, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text(

@@ -128,8 +128,15 @@ def classify_code(text: str) -> ScannedCode:
     if parsed is not None:
         return ScannedCode("parcel_no", str(parsed))
     number = normalize_tracking_no(code)
-    if not number:
+    if not _PRINTABLE_CODE.fullmatch(number):
+        # A barcode carries printable ASCII; anything else is a misread or a scanner
+        # typing in the wrong keyboard layout.
+        shown = number[:40].encode("ascii", "backslashreplace").decode("ascii")
         raise InvalidInput(
-            f"'{code[:40]}' is not a code: expected a hub parcel id or a tracking number."
+            f"'{shown}' is not a code: expected a hub parcel id or a tracking number "
+            "(letters, digits and dashes)."
         )
     return ScannedCode("tracking_no", number)
+
+
+_PRINTABLE_CODE = re.compile(r"[A-Z0-9][A-Z0-9\-_/.]{0,39}")

@@ -38,6 +38,7 @@ from typing import Any
 import openpyxl
 
 from logistics.errors import InvalidInput
+from logistics.io.csv_export import safe_cell
 
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -510,7 +511,9 @@ def write_rejects(
     Each reject is ``(values by header, reason)``; the file has ``headers`` followed by
     ``reason`` (``reject_reason`` if ``reason`` is already a header), so it can be
     corrected in Excel and imported again (the extra column is ignored on import).
-    Values are written as they were read, so a re-import sees exactly the same data.
+    Values are written as they were read, so a re-import sees the same data, except that
+    a cell that would start a spreadsheet formula gets a leading apostrophe (the file is
+    meant to be opened in Excel; such a cell is the reason for a reject anyway).
     """
     path = Path(path)
     headers = list(headers)
@@ -521,7 +524,7 @@ def write_rejects(
             writer = csv.writer(f)
             writer.writerow([*headers, reason_header])
             for values, reason in rejects:
-                writer.writerow([*(values.get(h, "") for h in headers), reason])
+                writer.writerow([*(safe_cell(values.get(h, "")) for h in headers), reason])
                 count += 1
     except OSError as error:
         reason = error.strerror or type(error).__name__

@@ -12,11 +12,31 @@ class Parcel(SQLModel, table=True):
     __table_args__ = (
         Index("ix_parcel_station_status", "station_id", "status"),
         Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
-        Index("ix_parcel_courier_registered_on", "courier_id", "registered_on"),
         Index("ix_parcel_status_status_at", "status", "status_at"),
-        # A parcel gets its round and its manifest long after it is registered: indexing
-        # only the parcels that have one keeps a bulk import from writing two index
-        # entries of NULL per parcel. Lookups by a round or manifest id use them as before.
+        # Most parcels are registered without a courier, tracking number or order ref, and
+        # get their round and manifest later: indexing only the rows that have one keeps a
+        # bulk import from writing index entries of NULL. Lookups by value use them as before.
+        Index(
+            "ix_parcel_courier_registered_on",
+            "courier_id",
+            "registered_on",
+            sqlite_where=text("courier_id IS NOT NULL"),
+            postgresql_where=text("courier_id IS NOT NULL"),
+        ),
+        Index(
+            "ux_parcel_tracking_no",
+            "tracking_no",
+            unique=True,
+            sqlite_where=text("tracking_no IS NOT NULL"),
+            postgresql_where=text("tracking_no IS NOT NULL"),
+        ),
+        Index(
+            "ux_parcel_order_ref",
+            "order_ref",
+            unique=True,
+            sqlite_where=text("order_ref IS NOT NULL"),
+            postgresql_where=text("order_ref IS NOT NULL"),
+        ),
         Index(
             "ix_parcel_round_id",
             "round_id",
@@ -34,9 +54,9 @@ class Parcel(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The hub's own id, printed on labels: P20261123-00042.
     parcel_no: str = Field(unique=True, max_length=24)
-    tracking_no: str | None = Field(default=None, unique=True, max_length=40)
+    tracking_no: str | None = Field(default=None, max_length=40)
     # The shop's or courier's order reference; importing a file twice must not duplicate it.
-    order_ref: str | None = Field(default=None, unique=True, max_length=64)
+    order_ref: str | None = Field(default=None, max_length=64)
     direction: str = Field(max_length=8)  # outbound | inbound
     # Origin station for outbound parcels, destination station for inbound ones.
     station_id: int = Field(foreign_key="station.id")

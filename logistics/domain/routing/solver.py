@@ -21,27 +21,31 @@ How it searches (OR-Tools 9.15):
   starts only when a core is idle (``idle_cores_only``).
 
 Measured at 10 s on all shared cvrp/ and vrptw/ instances (``vrp_quality.py``, load
-average 1.6-2.4 on the 2 cores, our solver got 9.7-10.2 CPU seconds per run):
+average 1.6-2.9 on the 2 cores, so one worker ran and got 9.7-10.2 CPU seconds per
+10 s run; "after" is two full runs):
 
-  instance     before (GLS x2)   after (LNS)   PyVRP
-  A-n32-k5      0.00 %            0.00 %        0.00 %
-  E-n51-k5      0.96 %            0.00 %        0.00 %
-  E-n76-k10     4.46 %            2.17 %        0.60 %
-  X-n101-k25    5.42 %            2.74 %        0.23 %
-  X-n200-k36    3.64 %            3.75 %        1.98 %
-  C101 / C201   0.00 %            0.00 %        0.00 %
-  R101          1.43 %            0.59 %        0.00 %   (distance-only BKS 1642.88)
-  R201          2.52 %            1.19 %        0.00 %
-  RC101         4.34 %            3.43 %        1.08 %
-  mean          2.28 %            1.39 %        0.39 %
+  instance     before (GLS x2)   after (LNS), 2 runs  PyVRP
+  A-n32-k5      0.00 %            0.00 / 0.00 %        0.00 %
+  E-n51-k5      0.96 %            0.00 / 0.00 %        0.00 %
+  E-n76-k10     4.46 %            2.17 / 1.93 %        0.60 %
+  X-n101-k25    5.42 %            2.74 / 1.83 %        0.23 %
+  X-n200-k36    3.64 %            3.75 / 3.90 %        1.88-1.98 %
+  C101 / C201   0.00 %            0.00 / 0.00 %        0.00 %
+  R101          1.43 %            0.59 / 1.40 %        0.00 %   (distance-only BKS)
+  R201          2.52 %            1.19 / 0.53 %        0.00 %
+  RC101         4.34 %            3.43 / 5.01 %        1.08 %
+  mean          2.28 %            1.39 / 1.46 %        0.38-0.39 %
+
+So the mean gap is at the target's edge (1.00 and 1.08 points above PyVRP's); within
+2 % on 8 of 10 instances in the better run, 7 in the other. X-n200-k36 and RC101 miss.
 
 ("before": load 3.6-4.0, 6.8-19.6 CPU s per run over two workers.) Single runs vary by
-about +-1 point on E-n76-k10, X-n101-k25 and RC101 with the CPU share.
+about +-1 point on E-n76-k10, X-n101-k25, R101 and RC101 with the CPU share.
 
 What worked:
 - Ruin and recreate around OR-Tools: roughly halves the gap of GLS alone on every
   instance but X-n200-k36 (single worker, 10 s: X-n101-k25 5.7 -> 1.8-2.7 %, R101 1.4
-  -> 0.2-0.6 %, R201 2.6 -> 0.6-1.2 %, E-n76-k10 6.6 -> 2.2-2.8 %).
+  -> 0.2-1.4 %, R201 2.6 -> 0.6-1.2 %, E-n76-k10 6.6 -> 2.2-2.8 %).
   PATH_CHEAPEST_ARC starts beat SAVINGS starts under LNS on the Solomon instances.
 - Greedy-descent recreate at least as good as 0.1-0.5 s GLS bursts (X-n101-k25 2.1
   vs 2.6-3.1 %, R201 4.1 vs 5.1 % from SAVINGS); removing 5-15 % at least as good as
@@ -64,7 +68,7 @@ What did not (besides the earlier list below):
   3.1-3.4 % vs 1.8-3.6 % unscaled), so the model keeps metres x fen/km.
 - X-n200-k36 stays at 3.6-3.9 %: a descent from a ruined 200-visit plan takes longer
   than the 0.25 s burst (fewer LS neighbours, 0.1 ratio, or 0.5 s bursts: 3.6-3.9 %);
-  RC101 stays at 3-4 %. The remaining gap is OR-Tools' local search, rebuilt for each
+  RC101 stays at 3-5 %. The remaining gap is OR-Tools' local search, rebuilt for each
   step (0.05-0.07 s per call on 100 visits even with nothing to improve), against
   PyVRP's hybrid genetic search that runs thousands of steps in the same time.
 
@@ -107,9 +111,9 @@ class SearchSettings:
     names; ``ITERATED_LOCAL_SEARCH`` switches on OR-Tools' ruin-and-recreate ILS; ``LNS``
     is GLS then our ruin and recreate loop, or plain GLS below ``lns_from_s``). With
     ``workers`` > 1 each entry runs in its own process (one per core, each with its own
-    seed) and the best plan wins; with one worker only the first entry runs. ``time_limit_s`` is the search time
-    of each worker. ``overrides`` sets any other RoutingSearchParameters field by dotted
-    name, for experiments.
+    seed) and the best plan wins; with one worker only the first entry runs.
+    ``time_limit_s`` is the search time of each worker. ``overrides`` sets any other
+    RoutingSearchParameters field by dotted name, for experiments.
     """
 
     time_limit_s: float = 2.0

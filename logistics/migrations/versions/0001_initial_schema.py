@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:15:43.618155
+Create Date: 2026-11-23 19:41:11.931940
 """
 
 from collections.abc import Sequence
@@ -238,13 +238,15 @@ def upgrade() -> None:
             ["station.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("order_ref"),
         sa.UniqueConstraint("parcel_no"),
-        sa.UniqueConstraint("tracking_no"),
     )
     with op.batch_alter_table("parcel", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_parcel_courier_registered_on", ["courier_id", "registered_on"], unique=False
+            "ix_parcel_courier_registered_on",
+            ["courier_id", "registered_on"],
+            unique=False,
+            sqlite_where=sa.text("courier_id IS NOT NULL"),
+            postgresql_where=sa.text("courier_id IS NOT NULL"),
         )
         batch_op.create_index(
             "ix_parcel_manifest_id",
@@ -265,6 +267,20 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_parcel_station_status", ["station_id", "status"], unique=False)
         batch_op.create_index("ix_parcel_status_status_at", ["status", "status_at"], unique=False)
+        batch_op.create_index(
+            "ux_parcel_order_ref",
+            ["order_ref"],
+            unique=True,
+            sqlite_where=sa.text("order_ref IS NOT NULL"),
+            postgresql_where=sa.text("order_ref IS NOT NULL"),
+        )
+        batch_op.create_index(
+            "ux_parcel_tracking_no",
+            ["tracking_no"],
+            unique=True,
+            sqlite_where=sa.text("tracking_no IS NOT NULL"),
+            postgresql_where=sa.text("tracking_no IS NOT NULL"),
+        )
 
     op.create_table(
         "round_stop",
@@ -360,6 +376,16 @@ def downgrade() -> None:
 
     op.drop_table("round_stop")
     with op.batch_alter_table("parcel", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ux_parcel_tracking_no",
+            sqlite_where=sa.text("tracking_no IS NOT NULL"),
+            postgresql_where=sa.text("tracking_no IS NOT NULL"),
+        )
+        batch_op.drop_index(
+            "ux_parcel_order_ref",
+            sqlite_where=sa.text("order_ref IS NOT NULL"),
+            postgresql_where=sa.text("order_ref IS NOT NULL"),
+        )
         batch_op.drop_index("ix_parcel_status_status_at")
         batch_op.drop_index("ix_parcel_station_status")
         batch_op.drop_index(
@@ -373,7 +399,11 @@ def downgrade() -> None:
             sqlite_where=sa.text("manifest_id IS NOT NULL"),
             postgresql_where=sa.text("manifest_id IS NOT NULL"),
         )
-        batch_op.drop_index("ix_parcel_courier_registered_on")
+        batch_op.drop_index(
+            "ix_parcel_courier_registered_on",
+            sqlite_where=sa.text("courier_id IS NOT NULL"),
+            postgresql_where=sa.text("courier_id IS NOT NULL"),
+        )
 
     op.drop_table("parcel")
     with op.batch_alter_table("round", schema=None) as batch_op:
