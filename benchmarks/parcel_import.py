@@ -82,8 +82,11 @@ def raw_floor(url: str, database: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
-def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 99_000
+def measure(rows: int = 99_000) -> dict:
+    """Import ``rows`` generated rows into a fresh SQLite hub, then the raw floor.
+
+    Returns rows, csv_mb, seconds/cpu (the import), floor/floor_cpu (raw sqlite3
+    executemany of the same parcels and events), reimport_seconds and already."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "parcels.csv"
         database = Path(folder) / "hub.db"
@@ -92,7 +95,7 @@ def main() -> None:
         db.upgrade(url)
         with db.session_scope(url) as session:
             network.load_sample_network(session)
-        print(f"{rows:,} rows, {path.stat().st_size / 1e6:.1f} MB CSV (Chinese headers)")
+        csv_mb = path.stat().st_size / 1e6
         with db.session_scope(url) as session:
             started, cpu = time.perf_counter(), time.process_time()
             summary = import_parcels(session, path, operator="bench")
@@ -102,17 +105,34 @@ def main() -> None:
             again = import_parcels(session, path, operator="bench")
         assert again.imported == 0 and again.already == rows
         floor, floor_cpu = raw_floor(url, database)
-        print(
-            f"hub parcel import: {seconds:6.2f} s  {rows / seconds:10,.0f} rows/s wall; "
-            f"{cpu:6.2f} s  {rows / cpu:10,.0f} rows/s CPU  (target >= 50,000)"
-        )
-        print(
-            f"raw sqlite3 executemany (parcels + events, no parsing): {floor:6.2f} s  "
-            f"{rows / floor:10,.0f} rows/s wall; {floor_cpu:6.2f} s  "
-            f"{rows / floor_cpu:10,.0f} rows/s CPU"
-        )
-        print(f"ratio to the floor: {seconds / floor:.2f}x wall, {cpu / floor_cpu:.2f}x CPU")
-        print(f"re-import of the same file: {again.seconds:.2f} s, {again.already:,} already")
+    return {
+        "rows": rows,
+        "csv_mb": csv_mb,
+        "seconds": seconds,
+        "cpu": cpu,
+        "floor": floor,
+        "floor_cpu": floor_cpu,
+        "reimport_seconds": again.seconds,
+        "already": again.already,
+    }
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 99_000
+    m = measure(rows)
+    seconds, cpu, floor, floor_cpu = m["seconds"], m["cpu"], m["floor"], m["floor_cpu"]
+    print(f"{rows:,} rows, {m['csv_mb']:.1f} MB CSV (Chinese headers)")
+    print(
+        f"hub parcel import: {seconds:6.2f} s  {rows / seconds:10,.0f} rows/s wall; "
+        f"{cpu:6.2f} s  {rows / cpu:10,.0f} rows/s CPU  (target >= 50,000)"
+    )
+    print(
+        f"raw sqlite3 executemany (parcels + events, no parsing): {floor:6.2f} s  "
+        f"{rows / floor:10,.0f} rows/s wall; {floor_cpu:6.2f} s  "
+        f"{rows / floor_cpu:10,.0f} rows/s CPU"
+    )
+    print(f"ratio to the floor: {seconds / floor:.2f}x wall, {cpu / floor_cpu:.2f}x CPU")
+    print(f"re-import of the same file: {m['reimport_seconds']:.2f} s, {m['already']:,} already")
 
 
 if __name__ == "__main__":

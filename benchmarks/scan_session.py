@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -28,12 +29,22 @@ from logistics.services.scanning import DONE, ScanSession
 
 def wall(args: list[str], env: dict[str, str], runs: int = 5) -> float:
     """Best of ``runs`` wall times of a process, in seconds."""
-    best = float("inf")
+    return wall_cpu(args, env, runs)[0]
+
+
+def wall_cpu(args: list[str], env: dict[str, str], runs: int = 5) -> tuple[float, float]:
+    """Best of ``runs`` wall times of a process and the least CPU seconds (user + system)
+    one run took, in seconds."""
+    best = best_cpu = float("inf")
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(args, env=env, capture_output=True, check=False)
         best = min(best, time.perf_counter() - started)
-    return best
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        best_cpu = min(best_cpu, cpu)
+    return best, best_cpu
 
 
 def raw_floor(database: Path, codes: list[str]) -> tuple[float, float]:
@@ -64,8 +75,12 @@ def raw_floor(database: Path, codes: list[str]) -> tuple[float, float]:
     return seconds, cpu
 
 
-def main() -> None:
-    scans = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+def measure(scans: int = 5000, runs: int = 5) -> dict:
+    """Scan session and single `hub scan` figures, with their floors (seconds).
+
+    Keys: scans, seconds/cpu (the session), floor/floor_cpu (raw sqlite3, scaled to
+    ``scans``), single/single_cpu (one `hub scan hold` process, best of ``runs``),
+    start/start_cpu (``python -c "import typer, rich, sqlmodel"``, best of ``runs``)."""
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "hub.db"
         url = f"sqlite:///{database}"
@@ -86,31 +101,49 @@ def main() -> None:
             assert session.scan(code).verdict == DONE
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         session.close()
-        print(
-            f"scan session (arrive, each committed): {scans:,} scans in {seconds:.2f} s = "
-            f"{scans / seconds:,.0f} scans/s wall; {cpu:.2f} s = {scans / cpu:,.0f} scans/s "
-            "CPU (target >= 1,000)"
-        )
         held = codes[1:]  # codes[0] is left for the `hub scan hold` below
         floor, floor_cpu = raw_floor(database, held)
         floor, floor_cpu = floor * scans / len(held), floor_cpu * scans / len(held)
-        print(
-            f"raw sqlite3, the same steps (hold): {scans / floor:,.0f} scans/s wall, "
-            f"{scans / floor_cpu:,.0f} scans/s CPU; ratio {seconds / floor:.1f}x wall, "
-            f"{cpu / floor_cpu:.1f}x CPU"
-        )
         db.dispose_engine(url)
 
         hub = shutil.which("hub")
         env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_OPERATOR": "bench"}
         command = [hub] if hub else [sys.executable, "-m", "logistics"]
-        single = wall([*command, "scan", "hold", codes[0]], env)
-        floor = wall([sys.executable, "-c", "import typer, rich, sqlmodel"], env)
-        print(
-            f"one `hub scan` process: {single * 1000:.0f} ms; "
-            f'python -c "import typer, rich, sqlmodel": {floor * 1000:.0f} ms; '
-            f"ratio {single / floor:.1f}x"
-        )
+        single, single_cpu = wall_cpu([*command, "scan", "hold", codes[0]], env, runs)
+        start, start_cpu = wall_cpu([sys.executable, "-c", "import typer, rich, sqlmodel"], env, runs)
+    return {
+        "scans": scans,
+        "seconds": seconds,
+        "cpu": cpu,
+        "floor": floor,
+        "floor_cpu": floor_cpu,
+        "single": single,
+        "single_cpu": single_cpu,
+        "start": start,
+        "start_cpu": start_cpu,
+    }
+
+
+def main() -> None:
+    scans = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    m = measure(scans)
+    seconds, cpu, floor, floor_cpu = m["seconds"], m["cpu"], m["floor"], m["floor_cpu"]
+    print(
+        f"scan session (arrive, each committed): {scans:,} scans in {seconds:.2f} s = "
+        f"{scans / seconds:,.0f} scans/s wall; {cpu:.2f} s = {scans / cpu:,.0f} scans/s "
+        "CPU (target >= 1,000)"
+    )
+    print(
+        f"raw sqlite3, the same steps (hold): {scans / floor:,.0f} scans/s wall, "
+        f"{scans / floor_cpu:,.0f} scans/s CPU; ratio {seconds / floor:.1f}x wall, "
+        f"{cpu / floor_cpu:.1f}x CPU"
+    )
+    single, floor = m["single"], m["start"]
+    print(
+        f"one `hub scan` process: {single * 1000:.0f} ms; "
+        f'python -c "import typer, rich, sqlmodel": {floor * 1000:.0f} ms; '
+        f"ratio {single / floor:.1f}x"
+    )
 
 
 if __name__ == "__main__":

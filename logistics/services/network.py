@@ -18,7 +18,6 @@ from logistics.domain import network as rules
 from logistics.domain.clock import zone
 from logistics.domain.provinces import province_by_code
 from logistics.errors import ImportRejected, InvalidInput, NotFound, RuleBroken
-from logistics.io.tables import open_table
 from logistics.models import (
     Courier,
     CourierExcludedProvince,
@@ -100,6 +99,8 @@ def read_specs(
     key: Callable[[Spec], Any] | None = None,
 ) -> list[Spec]:
     """Every row of the file as a spec, or ImportRejected listing every bad row."""
+    from logistics.io.tables import open_table  # openpyxl: only when a file is read
+
     table = open_table(path, {field: tuple(names) for field, names in headers.items()}, required)
     specs: list[Spec] = []
     problems: list[str] = []
@@ -436,6 +437,8 @@ def _sample_specs(name: str, headers, parse) -> list:
 
 def load_sample_network(session: Session) -> dict[str, int]:
     """The Gaodu sample township: hub, 30 stations, 8 couriers with tariffs, 5 vans."""
+    from logistics.io.tables import open_table
+
     hub_rows = list(open_table(sample_file("hub.csv"), HUB_HEADERS, ("code", "name")))
     values = hub_rows[0].values
     set_hub(

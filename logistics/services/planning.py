@@ -63,6 +63,7 @@ from logistics.domain.routing import (
 )
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.models import Courier, Hub, Parcel, Round, RoundStop, Station, Vehicle
+from logistics.services.network import current_hub
 
 SERVICE_PER_PARCEL_S = 8
 """Seconds at a station for each parcel picked up or dropped (scan and hand over)."""
@@ -234,16 +235,6 @@ class _Work:
 
 def _seconds(moment: time) -> int:
     return moment.hour * 3600 + moment.minute * 60 + moment.second
-
-
-def _hub(session: Session) -> Hub:
-    hub = session.exec(select(Hub).order_by(Hub.id)).first()
-    if hub is None:
-        raise RuleBroken(
-            "No hub is set up in this database: run `hub init --sample` for the sample "
-            "township, or `hub init --hub-name NAME --lat LAT --lon LON`."
-        )
-    return hub
 
 
 def _vans(session: Session, hub: Hub, codes: Sequence[str] | None) -> list[Vehicle]:
@@ -559,7 +550,7 @@ def plan_day(
     ``matrix`` is a road table CSV. Refused (RuleBroken) when a round of the day started.
     """
     say = progress or (lambda _message: None)
-    hub = _hub(session)
+    hub = current_hub(session)
     tz = zone(hub.timezone)
     service_date = day if isinstance(day, date) else parse_day(day, tz)
     settings = settings or DEFAULT_SETTINGS

@@ -33,17 +33,9 @@ from logistics.domain.clock import parse_day, to_local, utcnow, zone
 from logistics.domain.parcel_status import Action
 from logistics.errors import NotFound, RuleBroken
 from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, render_round_sheet
-from logistics.models import Hub, Parcel, ParcelEvent, Round, RoundStop, Station, Vehicle
+from logistics.models import Parcel, ParcelEvent, Round, RoundStop, Station, Vehicle
+from logistics.services.network import current_hub
 from logistics.services.parcel_events import record_step
-
-
-def _hub(session: Session) -> Hub:
-    hub = session.exec(select(Hub).order_by(Hub.id)).first()
-    if hub is None:
-        raise RuleBroken(
-            "No hub is set up in this database: run `hub init --sample` or `hub init`."
-        )
-    return hub
 
 
 def get_round(session: Session, ref: str | int, *, for_update: bool = False) -> Round:
@@ -94,7 +86,7 @@ def _stops(session: Session, round_id: int) -> list[RoundStop]:
 
 def list_rounds(session: Session, day: str | date | None = None) -> list[dict[str, Any]]:
     """Rounds of a hub-local day (all days when ``day`` is None), in order."""
-    hub = _hub(session)
+    hub = current_hub(session)
     tz = zone(hub.timezone)
     query = select(Round, Vehicle.code).join(Vehicle, Vehicle.id == Round.vehicle_id)
     if day is not None:
@@ -144,7 +136,7 @@ def list_rounds(session: Session, day: str | date | None = None) -> list[dict[st
 
 def show_round(session: Session, ref: str | int) -> dict[str, Any]:
     """One round with its stops in order (and the reconciliation once finished)."""
-    hub = _hub(session)
+    hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref)
     van = session.get(Vehicle, rnd.vehicle_id)
@@ -195,7 +187,7 @@ def show_round(session: Session, ref: str | int) -> dict[str, Any]:
 def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
     """The round sheet from stored data only: dated by the round's planned departure,
     so the same round always prints the same document."""
-    hub = _hub(session)
+    hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref)
     van = session.get(Vehicle, rnd.vehicle_id)
@@ -260,7 +252,7 @@ class StartResult:
 
 def start_round(session: Session, ref: str | int, *, operator: str) -> StartResult:
     """The van leaves: the round is started and its inbound parcels are dispatched."""
-    hub = _hub(session)
+    hub = current_hub(session)
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)
     van_code = van.code if van else "?"
@@ -360,7 +352,7 @@ def _other_round_note(note: str | None, rnd: Round) -> bool:
 def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishResult:
     """The van is back: finish the round and reconcile what each stop handed over."""
     del operator  # nothing changes state at finish; kept for the service's uniform call
-    hub = _hub(session)
+    hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)

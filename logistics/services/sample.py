@@ -36,6 +36,7 @@ from logistics.sample.generator import (
     SampleGenerator,
     StationSpec,
 )
+from logistics.services.network import current_hub
 
 MAX_DAYS = 3660
 
@@ -137,12 +138,7 @@ def generate(
 def _network(
     session: Session, seed: int, parcels_per_day: float | None
 ) -> tuple[Hub, SampleGenerator, np.ndarray, np.ndarray]:
-    hub = session.exec(select(Hub).order_by(Hub.id)).scalars().first()
-    if hub is None:
-        raise RuleBroken(
-            "There is no hub to make sample parcels for: load a network first "
-            "(hub init --sample, or hub station/courier import)."
-        )
+    hub = current_hub(session)
     stations = (
         session.exec(
             select(Station)

@@ -36,7 +36,8 @@ from logistics.domain import parcel_status
 from logistics.domain.parcel_ids import classify_code
 from logistics.domain.parcel_status import Action
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
-from logistics.models import Hub, Station
+from logistics.models import Station
+from logistics.services.network import current_hub
 from logistics.services.parcel_events import find_parcel, record_step
 
 DONE = "done"
@@ -89,12 +90,7 @@ class ScanSession:
         self._session = Session(self._connection, expire_on_commit=False)
         with self._session.begin():
             session = self._session
-            hub = session.exec(select(Hub).order_by(Hub.id)).first()
-            if hub is None:
-                raise RuleBroken(
-                    "No hub is set up in this database: run `hub init --sample` or `hub init`."
-                )
-            self._hub_code = hub.code
+            self._hub_code = current_hub(session).code
             if self.station:
                 code = self.station.strip().upper()
                 found = session.exec(select(Station).where(Station.code == code)).first()

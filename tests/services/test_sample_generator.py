@@ -217,7 +217,7 @@ def test_today_mode_leaves_parcels_to_plan(session, monkeypatch):
 
 
 def test_refuses_an_empty_network(session):
-    with pytest.raises(RuleBroken, match="no hub"):
+    with pytest.raises(RuleBroken, match="No hub is set up"):
         sample.generate(session, 1, seed=1, start=START)
     _hub(session)
     session.commit()
