@@ -93,10 +93,83 @@ def build(url: str, n_parcels: int, seed: int) -> None:
 
 
 def timed(url: str, **options) -> tuple[float, assignment.AssignmentRun]:
-    start = time.perf_counter()
+    seconds, _cpu, run = timed_cpu(url, **options)
+    return seconds, run
+
+
+def timed_cpu(url: str, **options) -> tuple[float, float, assignment.AssignmentRun]:
+    """Wall and CPU seconds of one ``assign_day`` from a fresh session (SQLite runs in
+    this process, so the CPU seconds count the queries too)."""
+    start, cpu = time.perf_counter(), time.process_time()
     with db.session_scope(url, write=not options.get("dry_run")) as session:
         run = assignment.assign_day(session, operator="bench", **options)
-    return time.perf_counter() - start, run
+    return time.perf_counter() - start, time.process_time() - cpu, run
+
+
+def measure(n_parcels: int = 5000, repeat: int = 3, seed: int = 1, keep: Path | None = None):
+    """Time the service (first run on ``repeat`` fresh databases, a re-run, a dry run) and,
+    as its floor, the pure solver ``assign_couriers`` on exactly the parcels and courier
+    days the service handed it in its last first run (best of ``repeat`` calls).
+
+    Keys: firsts/first_cpus (per fresh database), rerun, dry, run, again (the service's
+    results), solver/solver_cpu (best standalone call), solver_in_service (the call inside
+    the service's last first run), url (when kept)."""
+    folder = keep or Path(tempfile.mkdtemp(prefix="hub-assign-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "hub.db"
+    url = f"sqlite:///{path}"
+    solver = assignment.assign_couriers
+    calls: list[tuple[tuple, dict, float]] = []
+
+    def watched(*args, **kwargs):
+        began = time.perf_counter()
+        result = solver(*args, **kwargs)
+        calls.append((args, kwargs, time.perf_counter() - began))
+        return result
+
+    firsts, first_cpus = [], []
+    for _ in range(max(1, repeat)):
+        db.dispose_engine(url)
+        for leftover in folder.glob("hub.db*"):
+            leftover.unlink()
+        build(url, n_parcels, seed)
+        calls.clear()
+        assignment.assign_couriers = watched
+        try:
+            seconds, cpu, run = timed_cpu(url)
+        finally:
+            assignment.assign_couriers = solver
+        firsts.append(seconds)
+        first_cpus.append(cpu)
+    rerun, again = timed(url)
+    dry, _ = timed(url, dry_run=True)
+    db.dispose_engine(url)
+
+    args, kwargs, in_service = calls[-1]
+    solver_times = []
+    for _ in range(max(1, repeat)):
+        began, cpu = time.perf_counter(), time.process_time()
+        solver(*args, **kwargs)
+        solver_times.append((time.perf_counter() - began, time.process_time() - cpu))
+    if not keep:
+        for leftover in folder.iterdir():
+            leftover.unlink()
+        folder.rmdir()
+    best = min(solver_times)
+    return {
+        "parcels": n_parcels,
+        "firsts": firsts,
+        "first_cpus": first_cpus,
+        "rerun": rerun,
+        "dry": dry,
+        "run": run,
+        "again": again,
+        "solver": best[0],
+        "solver_cpu": best[1],
+        "solver_parcels": len(args[0]),
+        "solver_in_service": in_service,
+        "url": url if keep else None,
+    }
 
 
 def main() -> None:
@@ -107,22 +180,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Keep the database in this folder.")
     args = parser.parse_args()
 
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="hub-assign-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "hub.db"
-    url = f"sqlite:///{path}"
-    firsts = []
-    for _ in range(max(1, args.repeat)):
-        db.dispose_engine(url)
-        for leftover in folder.glob("hub.db*"):
-            leftover.unlink()
-        build(url, args.parcels, args.seed)
-        seconds, run = timed(url)
-        firsts.append(seconds)
+    m = measure(args.parcels, args.repeat, args.seed, args.keep)
+    firsts, run, again, rerun, dry = m["firsts"], m["run"], m["again"], m["rerun"], m["dry"]
     first = min(firsts)
-    rerun, again = timed(url)
-    dry, _ = timed(url, dry_run=True)
-    db.dispose_engine(url)
+    url = m["url"]
 
     print(f"parcels at the hub {run.parcels}, couriers {len(run.couriers)}, groups {run.groups}")
     print(

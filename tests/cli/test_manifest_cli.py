@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from logistics.domain.clock import local_today, zone
-
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None,
-    reason="pdftotext is not installed (Debian package poppler-utils)",
-)
-needs_zbar = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None,
-    reason="pdftoppm and zbarimg are needed (Debian packages poppler-utils and zbar-tools)",
-)
+from tests.support import needs_pdftotext, needs_zbar, pdf_text, scanned_codes
 
 
 def zto(n: int) -> str:
@@ -27,28 +16,6 @@ def zto(n: int) -> str:
 
 def number(courier: str = "ZTO", n: int = 1) -> str:
     return f"M-{courier}-{local_today(zone('Asia/Shanghai')):%Y%m%d}-{n}"
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    return out.stdout.decode("utf-8")
-
-
-def scanned_codes(path: Path, page: int, tmp_path: Path) -> list[str]:
-    prefix = tmp_path / f"page{page}"
-    subprocess.run(
-        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
-        + [str(path), str(prefix)],
-        check=True,
-        capture_output=True,
-    )
-    out = subprocess.run(
-        ["zbarimg", "--raw", "-q", "-Sdisable", "-Scode128.enable", f"{prefix}.png"],
-        capture_output=True,
-    )
-    return out.stdout.decode("utf-8").split()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
@@ -28,15 +27,7 @@ from logistics.io.pdf.manifest import (
     render_manifest,
 )
 from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, render_round_sheet
-
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None,
-    reason="pdftotext is not installed (Debian package poppler-utils)",
-)
-needs_zbar = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None,
-    reason="pdftoppm and zbarimg are needed (Debian packages poppler-utils and zbar-tools)",
-)
+from tests.support import needs_pdftotext, needs_zbar, pdf_text, scanned_codes
 
 STATIONS = [("青山村服务站", "ST01"), ("桃花坪村服务站", "ST02"), ("石门坎村代办点", "ST03")]
 PLACES = [("四川省", "成都市"), ("广东省", "广州市"), ("新疆维吾尔自治区", "乌鲁木齐市")]
@@ -150,29 +141,6 @@ def render_bytes(render, *args, **kwargs) -> bytes:
     buffer = io.BytesIO()
     render(*args, buffer, **kwargs)
     return buffer.getvalue()
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    return out.stdout.decode("utf-8")
-
-
-def scanned_codes(path: Path, page: int, tmp_path: Path) -> list[str]:
-    prefix = tmp_path / f"page{page}"
-    subprocess.run(
-        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
-        + [str(path), str(prefix)],
-        check=True,
-        capture_output=True,
-    )
-    # zbarimg exits 4 when it finds nothing; the assertions then say what is missing.
-    out = subprocess.run(
-        ["zbarimg", "--raw", "-q", "-Sdisable", "-Scode128.enable", f"{prefix}.png"],
-        capture_output=True,
-    )
-    return out.stdout.decode("utf-8").split()
 
 
 # ------------------------------------------------------------------ manifest

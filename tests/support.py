@@ -1,0 +1,43 @@
+"""Helpers several test modules share: reading printed PDFs back as a person would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext is not installed (Debian package poppler-utils)",
+)
+needs_zbar = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None,
+    reason="pdftoppm and zbarimg are needed (Debian packages poppler-utils and zbar-tools)",
+)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as pdftotext reads it."""
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return out.stdout.decode("utf-8")
+
+
+def scanned_codes(path: Path, page: int, tmp_path: Path) -> list[str]:
+    """The Code128 barcodes a scanner reads off one page printed at 200 dpi."""
+    prefix = tmp_path / f"page{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+        + [str(path), str(prefix)],
+        check=True,
+        capture_output=True,
+    )
+    # zbarimg exits 4 when it finds nothing; the assertions then say what is missing.
+    out = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Scode128.enable", f"{prefix}.png"],
+        capture_output=True,
+    )
+    return out.stdout.decode("utf-8").split()
