@@ -44,16 +44,20 @@ DAYS = 365
 TARGET_S = 2.0
 
 
-def data_path(seed: int) -> Path:
-    return Path(tempfile.gettempdir()) / f"hub-bench-monthly-seed{seed}.db"
+def data_path(seed: int, days: int = DAYS, start: date = YEAR_START) -> Path:
+    name = f"hub-bench-monthly-seed{seed}.db"
+    if (days, start) != (DAYS, YEAR_START):  # a smaller sample (run.py --quick)
+        name = f"hub-bench-monthly-seed{seed}-{start}-{days}d.db"
+    return Path(tempfile.gettempdir()) / name
 
 
-def ensure_data(seed: int, fresh: bool = False) -> str:
-    """The URL of the cached year of sample data for `seed`, generated when missing."""
+def ensure_data(seed: int, fresh: bool = False, days: int = DAYS, start: date = YEAR_START) -> str:
+    """The URL of the cached sample data for `seed` (a year by default; ``days`` from
+    ``start`` otherwise), generated when missing."""
     from logistics.services.sample import generate
     from logistics.services.setup import initialise
 
-    path = data_path(seed)
+    path = data_path(seed, days, start)
     marker = path.with_suffix(".done")
     if fresh:
         for stale in (path, marker, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -61,7 +65,7 @@ def ensure_data(seed: int, fresh: bool = False) -> str:
     url = f"sqlite:///{path}"
     if marker.exists() and path.exists():
         return url
-    print(f"generating {DAYS} days of sample parcels (seed {seed}) into {path} ...", flush=True)
+    print(f"generating {days} days of sample parcels (seed {seed}) into {path} ...", flush=True)
     initialise(url, sample=not path.exists() or _no_hub(url))
     began = time.perf_counter()
 
@@ -70,7 +74,7 @@ def ensure_data(seed: int, fresh: bool = False) -> str:
             print(f"  {done}/{total} days, {time.perf_counter() - began:.0f} s", flush=True)
 
     with db.session_scope(url) as session:
-        summary = generate(session, DAYS, seed, start=YEAR_START, progress=progress)
+        summary = generate(session, days, seed, start=start, progress=progress)
     print(
         f"made {summary.parcels:,} parcels and {summary.events:,} events in "
         f"{summary.seconds:.0f} s ({summary.skipped_days} days were already there)",
@@ -112,12 +116,17 @@ def _no_hub(url: str) -> bool:
 
 def floor_query(url: str, month: str) -> float:
     """Seconds for one bare GROUP BY of the month's parcels by station."""
+    return floor_query_cpu(url, month)[0]
+
+
+def floor_query_cpu(url: str, month: str) -> tuple[float, float]:
+    """Wall and CPU seconds for one bare GROUP BY of the month's parcels by station."""
     from logistics.domain.clock import month_bounds
 
     first, following = month_bounds(month)
     engine = db.make_engine(url)
     with engine.connect() as connection:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         connection.execute(
             text(
                 "SELECT station_id, direction, count(*), sum(weight_g), sum(fee_fen) "
@@ -126,7 +135,7 @@ def floor_query(url: str, month: str) -> float:
             ),
             {"first": first.isoformat(), "following": following.isoformat()},
         ).all()
-        return time.perf_counter() - began
+        return time.perf_counter() - began, time.process_time() - began_cpu
 
 
 def time_report(url: str, month: str) -> tuple[float, float, object]:
@@ -140,25 +149,50 @@ def time_report(url: str, month: str) -> tuple[float, float, object]:
         return time.perf_counter() - began, time.process_time() - began_cpu, report
 
 
-def measure(url: str, month: str, repeat: int, label: str) -> tuple[float, float]:
-    """Print and return the median report time and the floor for one database."""
-    print(f"-- {label}")
+def measure(url: str, month: str, repeat: int) -> dict:
+    """Time the monthly report and its floor on one database, without printing.
+
+    Keys: cold (first report, new connection), times/cpus (the repeats), floors/floor_cpus
+    (at least 3 bare GROUP BYs), outbound/inbound (the month's parcels)."""
     cold, _cpu, report = time_report(url, month)
     times, cpus = [], []
     for _ in range(repeat):
         seconds, cpu, report = time_report(url, month)
         times.append(seconds)
         cpus.append(cpu)
-    floors = [floor_query(url, month) for _ in range(max(repeat, 3))]
-    best, median, floor = min(times), statistics.median(times), min(floors)
-    totals = report.totals
-    print(
-        f"   month {month}: {totals['outbound_parcels']:,} outbound and "
-        f"{totals['inbound_parcels']:,} inbound parcels"
-    )
+    floors = [floor_query_cpu(url, month) for _ in range(max(repeat, 3))]
+    db.dispose_engine(url)
+    return {
+        "cold": cold,
+        "times": times,
+        "cpus": cpus,
+        "floors": [wall for wall, _ in floors],
+        "floor_cpus": [cpu for _, cpu in floors],
+        "outbound": report.totals["outbound_parcels"],
+        "inbound": report.totals["inbound_parcels"],
+    }
+
+
+def counts(url: str) -> tuple[int, int]:
+    """Parcels and events (the highest event id) in a database."""
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        parcels = connection.execute(text("SELECT count(*) FROM parcel")).scalar()
+        events = connection.execute(text("SELECT max(id) FROM parcel_event")).scalar()
+    db.dispose_engine(url)
+    return parcels, events
+
+
+def report(url: str, month: str, repeat: int, label: str) -> tuple[float, float]:
+    """Print and return the median report time and the floor for one database."""
+    print(f"-- {label}")
+    m = measure(url, month, repeat)
+    times, cold = m["times"], m["cold"]
+    best, median, floor = min(times), statistics.median(times), min(m["floors"])
+    print(f"   month {month}: {m['outbound']:,} outbound and {m['inbound']:,} inbound parcels")
     print(
         f"   monthly report: cold {cold:.3f} s, best {best:.3f} s, median {median:.3f} s "
-        f"({', '.join(f'{t:.2f}' for t in times)}); CPU median {statistics.median(cpus):.3f} s"
+        f"({', '.join(f'{t:.2f}' for t in times)}); CPU median {statistics.median(m['cpus']):.3f} s"
     )
     print(
         f"   floor (one GROUP BY of the month by station): {floor:.3f} s; "
@@ -184,15 +218,11 @@ def main() -> None:
     args = parser.parse_args()
 
     url = ensure_data(args.seed, fresh=args.fresh)
-    engine = db.make_engine(url)
-    with engine.connect() as connection:
-        parcels = connection.execute(text("SELECT count(*) FROM parcel")).scalar()
-        events = connection.execute(text("SELECT max(id) FROM parcel_event")).scalar()
-    db.dispose_engine(url)
+    parcels, events = counts(url)
     print(f"database: {data_path(args.seed)} ({parcels:,} parcels, {events:,} events)")
-    measure(url, args.month, args.repeat, "schema as it is")
+    report(url, args.month, args.repeat, "schema as it is")
     if not args.no_proposed_index:
-        measure(indexed_copy(args.seed), args.month, args.repeat, "with the proposed index")
+        report(indexed_copy(args.seed), args.month, args.repeat, "with the proposed index")
         print(f"proposed index: {PROPOSED_INDEX}")
 
 

@@ -110,7 +110,9 @@ def measure(scans: int = 5000, runs: int = 5) -> dict:
         env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_OPERATOR": "bench"}
         command = [hub] if hub else [sys.executable, "-m", "logistics"]
         single, single_cpu = wall_cpu([*command, "scan", "hold", codes[0]], env, runs)
-        start, start_cpu = wall_cpu([sys.executable, "-c", "import typer, rich, sqlmodel"], env, runs)
+        start, start_cpu = wall_cpu(
+            [sys.executable, "-c", "import typer, rich, sqlmodel"], env, runs
+        )
     return {
         "scans": scans,
         "seconds": seconds,

@@ -25,7 +25,7 @@ from logistics.cli.output import (
 NAME = "parcel"
 ORDER = 20
 app = typer.Typer(
-    help="Parcels: register, import, template, list, show, overdue.", no_args_is_help=True
+    help="Parcels: register, import, template, list, show, overdue, label.", no_args_is_help=True
 )
 
 DirectionOption = Annotated[

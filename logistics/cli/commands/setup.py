@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from logistics.cli.context import hub_context
-from logistics.cli.output import console, done
+from logistics.cli.context import hub_context, open_session
+from logistics.cli.output import console, done, refused
 
 NAME = "db"
 ORDER = 90
-app = typer.Typer(help="Upgrade, back up and restore the database.", no_args_is_help=True)
+app = typer.Typer(help="Upgrade, check, back up and restore the database.", no_args_is_help=True)
 
 
 def init(
@@ -106,3 +106,22 @@ def restore(
         typer.confirm(f"Overwrite {db.describe(url)} with {source}?", abort=True)
     db.restore(url, source)
     done(f"Restored {db.describe(url)} from {source}.")
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Check that nothing is half written: every parcel agrees with its last event,
+    event chains are unbroken, manifests hold the parcels their state says.
+
+    Exit 0 when the database is consistent, 1 with one line per problem otherwise.
+    """
+    from logistics.services import integrity
+
+    with open_session(ctx, write=False) as session:
+        problems = integrity.check(session)
+    if not problems:
+        done("The database is consistent.")
+        return
+    for problem in problems:
+        refused(problem)
+    raise typer.Exit(1)
