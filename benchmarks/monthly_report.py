@@ -183,6 +183,33 @@ def counts(url: str) -> tuple[int, int]:
     return parcels, events
 
 
+def schema_drift(url: str) -> list[str]:
+    """Names of the parcel and event indexes that differ between the cached database and a
+    fresh database at the current migrations (the cache is never rebuilt on its own)."""
+
+    def indexes(path: str) -> dict[str, str | None]:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(
+                connection.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name IN ('parcel', 'parcel_event')"
+                )
+            )
+        finally:
+            connection.close()
+
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = f"sqlite:///{folder}/fresh.db"
+        db.upgrade(fresh)
+        db.dispose_engine(fresh)
+        current = indexes(f"{folder}/fresh.db")
+    cached = indexes(url.removeprefix("sqlite:///"))
+    return sorted(
+        name for name in current.keys() | cached.keys() if current.get(name) != cached.get(name)
+    )
+
+
 def report(url: str, month: str, repeat: int, label: str) -> tuple[float, float]:
     """Print and return the median report time and the floor for one database."""
     print(f"-- {label}")

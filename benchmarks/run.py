@@ -1,0 +1,497 @@
+"""Every speed figure of the issues in one table, each beside a floor measured in the same run.
+
+    python benchmarks/run.py [--quick] [--with-vrp] [--json] [--vrp-time-limit S]
+
+One row per figure: what was measured (wall and CPU seconds), the floor measured in this
+same run (what a bare implementation of the same work costs on this machine right now),
+the ratio of the figure's seconds to the floor's (wall and CPU), the issue's target and
+ok / SLOW. On a shared 2-core machine the wall figures move with the load; the CPU
+figures and the ratios are the ones to compare between runs.
+
+Rows (the benchmark each one reuses, by importing it):
+
+- parcel import, rows/s (parcel_import.py): floor raw sqlite3 executemany of the same
+  parcels and events; target >= 50,000 rows/s.
+- scan session, committed scans/s (scan_session.py): floor the raw sqlite3 loop doing one
+  scan's statements per code; target >= 1,000/s.
+- one `hub scan` process, wall (scan_session.py): floor
+  ``python -c "import typer, rich, sqlmodel"``; the issues set no number.
+- `hub plan` on the 30-station sample day (plan_day.py): floor the solver's own seconds
+  inside the same `hub plan` (its ``--json`` run); target < 3 s.
+- plan quality (vrp_quality.py, run as a subprocess, only with ``--with-vrp``: minutes):
+  our mean gap to best known beside PyVRP's at the same time limit; target within 1
+  percentage point of PyVRP's mean and within 2 % on every instance. Its per-instance
+  lines and its mean gap line are printed under the table as it printed them.
+- assignment of 5,000 parcels through the service (assignment_service.py): floor the pure
+  solver ``assign_couriers`` on exactly the parcels the service handed it; target < 2 s.
+- 3,000-parcel manifest PDF through the service (manifest_service.py, `print_pdf`:
+  document from the database + render, first print): floor the pure renderer
+  ``render_manifest`` on the same document; target < 5 s.
+- monthly report on a year of generated data (monthly_report.py, the year cached under
+  /tmp exactly as it does): floor one bare SQL GROUP BY of the same month; target < 2 s.
+  ``--quick`` uses the cached year when it is there and otherwise a one-month sample
+  (November 2025 only, cached beside it), and the table says which.
+
+``--quick`` also uses fewer rows, scans, runs and repeats (the table says how many).
+``--json`` prints the figures as JSON instead of the table (progress goes to stderr).
+Exit status 1 when a figure misses its target or a measurement failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
+
+INSTANCES = HERE.parent.parent / "shared" / "bench" / "instances"
+MONTH = "2025-11"
+QUICK_MONTH_START = date(2025, 11, 1)
+
+
+def _say(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def _rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:,.0f}"
+
+
+def _row(name: str, **fields) -> dict:
+    row = {
+        "figure": name,
+        "unit": "s",
+        "wall": None,
+        "cpu": None,
+        "shown": "",
+        "floor_name": "",
+        "floor_wall": None,
+        "floor_cpu": None,
+        "floor_shown": "",
+        "target": "",
+        "verdict": "",
+        "note": "",
+    }
+    row.update(fields)
+    for key in ("wall", "cpu"):
+        floor = row[f"floor_{key}"]
+        row[f"ratio_{key}"] = row[key] / floor if row[key] and floor else None
+    return row
+
+
+# ----------------------------------------------------------------------------- the figures
+
+
+def import_row(quick: bool) -> dict:
+    import parcel_import
+
+    rows = 20_000 if quick else 99_000
+    m = parcel_import.measure(rows)
+    rate, cpu_rate = rows / m["seconds"], rows / m["cpu"]
+    return _row(
+        f"parcel import ({rows:,} CSV rows)",
+        wall=m["seconds"],
+        cpu=m["cpu"],
+        shown=f"{rate:,.0f} rows/s wall\n{cpu_rate:,.0f} rows/s CPU",
+        rate_wall=rate,
+        rate_cpu=cpu_rate,
+        floor_name="raw sqlite3 executemany of the same parcels + events",
+        floor_wall=m["floor"],
+        floor_cpu=m["floor_cpu"],
+        floor_shown=f"{_rate(rows, m['floor'])} rows/s wall\n"
+        f"{_rate(rows, m['floor_cpu'])} rows/s CPU",
+        target=">= 50,000 rows/s",
+        verdict="ok" if rate >= 50_000 else "SLOW",
+        note=f"re-import of the same file {m['reimport_seconds']:.2f} s",
+    )
+
+
+def scan_rows(quick: bool) -> list[dict]:
+    import scan_session
+
+    scans, runs = (2000, 3) if quick else (5000, 5)
+    m = scan_session.measure(scans, runs)
+    rate, cpu_rate = scans / m["seconds"], scans / m["cpu"]
+    session = _row(
+        f"scan session ({scans:,} arrive scans, each committed)",
+        wall=m["seconds"],
+        cpu=m["cpu"],
+        shown=f"{rate:,.0f} scans/s wall\n{cpu_rate:,.0f} scans/s CPU",
+        rate_wall=rate,
+        rate_cpu=cpu_rate,
+        floor_name="raw sqlite3 loop: one scan's statements per code, committed",
+        floor_wall=m["floor"],
+        floor_cpu=m["floor_cpu"],
+        floor_shown=f"{_rate(scans, m['floor'])} scans/s wall\n"
+        f"{_rate(scans, m['floor_cpu'])} scans/s CPU",
+        target=">= 1,000 scans/s",
+        verdict="ok" if rate >= 1000 else "SLOW",
+    )
+    single = _row(
+        f"one `hub scan hold CODE` process (best of {runs})",
+        wall=m["single"],
+        cpu=m["single_cpu"],
+        shown=f"{m['single'] * 1000:,.0f} ms wall\n{m['single_cpu'] * 1000:,.0f} ms CPU",
+        floor_name='python -c "import typer, rich, sqlmodel"',
+        floor_wall=m["start"],
+        floor_cpu=m["start_cpu"],
+        floor_shown=f"{m['start'] * 1000:,.0f} ms wall\n{m['start_cpu'] * 1000:,.0f} ms CPU",
+        target="none set (issue 3: start fast)",
+        verdict="-",
+    )
+    return [session, single]
+
+
+def plan_row(quick: bool) -> dict:
+    import plan_day
+
+    runs = 2 if quick else 3
+    m = plan_day.measure(runs, say=_say)
+    times, cpus, plan = m["times"], m["cpus"], m["plan"]
+    k = times.index(min(times))
+    solver = float(plan["solve_seconds"])
+    served = plan["parcels_served"]
+    waiting = plan["outbound_waiting"] + plan["inbound_waiting"]
+    return _row(
+        f"`hub plan`, 30-station sample day ({m['outbound']:,} out + {m['inbound']:,} in "
+        f"parcels; best of {runs} processes)",
+        wall=times[k],
+        cpu=cpus[k],
+        shown=f"{times[k]:.2f} s wall\n{cpus[k]:.2f} s CPU\n"
+        f"(median {statistics.median(times):.2f} s)",
+        floor_name="the solver's own seconds inside `hub plan` (its --json run)",
+        floor_wall=solver,
+        floor_shown=f"{solver:.2f} s wall\nCPU not reported",
+        target="< 3 s",
+        verdict="ok" if min(times) < plan_day.TARGET_S else "SLOW",
+        note=f"`hub --help` alone {m['startup']:.2f} s; {len(plan['rounds'])} rounds, "
+        f"{plan['vans_used']} vans, {plan['km']} km, served {served} of {waiting} parcels, "
+        f"{len(plan['carried_over'])} stations carried over",
+    )
+
+
+def assignment_row(quick: bool) -> dict:
+    import assignment_service
+
+    repeat = 1 if quick else 3
+    m = assignment_service.measure(5000, repeat)
+    firsts = m["firsts"]
+    k = firsts.index(min(firsts))
+    run = m["run"]
+    return _row(
+        f"assignment, 5,000 parcels through the service (first run, best of {repeat} fresh "
+        "databases)",
+        wall=firsts[k],
+        cpu=m["first_cpus"][k],
+        shown=f"{firsts[k]:.2f} s wall\n{m['first_cpus'][k]:.2f} s CPU",
+        floor_name=f"pure solver assign_couriers on the same {m['solver_parcels']:,} parcels "
+        f"(best of {repeat})",
+        floor_wall=m["solver"],
+        floor_cpu=m["solver_cpu"],
+        floor_shown=f"{m['solver']:.2f} s wall\n{m['solver_cpu']:.2f} s CPU",
+        target="< 2 s",
+        verdict="ok" if firsts[k] < 2 else "SLOW",
+        note=f"{run.assigned} assigned, {len(run.unassigned)} unassigned; re-run "
+        f"{m['rerun']:.2f} s, dry run {m['dry']:.2f} s; solver inside the service "
+        f"{m['solver_in_service']:.2f} s",
+    )
+
+
+def manifest_row(quick: bool) -> dict:
+    import manifest_service
+
+    m = manifest_service.measure(3000)
+    wall, cpu = m["figures"]["print_pdf"]
+    reprint = m["figures"]["reprint_pdf"][0]
+    return _row(
+        f"manifest PDF, {m['parcels']:,} parcels, {m['pages']} pages (service print: "
+        "document + render)",
+        wall=wall,
+        cpu=cpu,
+        shown=f"{wall:.2f} s wall\n{cpu:.2f} s CPU\n(reprint {reprint:.2f} s)",
+        floor_name="pure renderer render_manifest on the same document (warm)",
+        floor_wall=m["render"],
+        floor_cpu=m["render_cpu"],
+        floor_shown=f"{m['render']:.2f} s wall\n{m['render_cpu']:.2f} s CPU",
+        target="< 5 s",
+        verdict="ok" if wall < manifest_service.TARGET_SECONDS else "SLOW",
+        note=f"build {m['figures']['build'][0]:.2f} s, close {m['figures']['close'][0]:.2f} s, "
+        f"reprint byte-identical: {m['identical']}",
+    )
+
+
+def monthly_row(quick: bool) -> dict:
+    import monthly_report
+
+    year = monthly_report.data_path(1)
+    repeat = 3 if quick else 5
+    if quick and not (year.exists() and year.with_suffix(".done").exists()):
+        url = monthly_report.ensure_data(1, days=30, start=QUICK_MONTH_START)
+        sample = "QUICK: one-month sample (Nov 2025 only), NOT a year"
+        path = monthly_report.data_path(1, 30, QUICK_MONTH_START)
+    else:
+        url = monthly_report.ensure_data(1)
+        sample = "a year (2025)"
+        path = year
+    parcels, events = monthly_report.counts(url)
+    drift = monthly_report.schema_drift(url)
+    m = monthly_report.measure(url, MONTH, repeat)
+    times, cpus = m["times"], m["cpus"]
+    median, cpu = statistics.median(times), statistics.median(cpus)
+    j = m["floors"].index(min(m["floors"]))
+    return _row(
+        f"monthly report {MONTH} on {sample}: {parcels:,} parcels, {events:,} events "
+        f"(median of {repeat} warm)",
+        wall=median,
+        cpu=cpu,
+        shown=f"{median:.3f} s wall\n{cpu:.3f} s CPU\n(cold {m['cold']:.3f} s)",
+        floor_name="one bare SQL GROUP BY of the same month by station (best)",
+        floor_wall=m["floors"][j],
+        floor_cpu=m["floor_cpus"][j],
+        floor_shown=f"{m['floors'][j]:.3f} s wall\n{m['floor_cpus'][j]:.3f} s CPU",
+        target="< 2 s",
+        verdict="ok" if median < monthly_report.TARGET_S else "SLOW",
+        note=f"{m['outbound']:,} outbound and {m['inbound']:,} inbound parcels in the month; "
+        f"data {path}"
+        + (
+            f"; CACHED DATA PREDATES THE CURRENT SCHEMA, indexes differ: {', '.join(drift)} "
+            "(delete the file to regenerate)"
+            if drift
+            else "; indexes match the current migrations"
+        ),
+        schema_drift=drift,
+    )
+
+
+_PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)%")
+
+
+def vrp_row(time_limit: float) -> tuple[dict, list[str]]:
+    """Run vrp_quality.py as a subprocess on the shared CVRP and Solomon instances; return
+    the row and its per-instance lines and mean gap line as printed."""
+    paths = sorted((INSTANCES / "cvrp").glob("*.vrp")) + sorted((INSTANCES / "vrptw").glob("*.txt"))
+    if not paths:
+        raise RuntimeError(f"no instances under {INSTANCES}")
+    command = [
+        sys.executable,
+        str(HERE / "vrp_quality.py"),
+        *map(str, paths),
+        "--time-limit",
+        f"{time_limit:g}",
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    lines: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            line = line.rstrip("\n")
+            _say(f"  vrp_quality | {line}")
+            lines.append(line)
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    if child.returncode != 0:
+        raise RuntimeError(f"vrp_quality.py exited with status {child.returncode}")
+    names = {p.stem for p in paths}
+    instance_lines = [line for line in lines if line.split(" ", 1)[0] in names]
+    mean_lines = [line for line in lines if line.startswith("mean gap")]
+    relayed = instance_lines + mean_lines
+    if not mean_lines:
+        raise RuntimeError("vrp_quality.py printed no 'mean gap' line")
+    means = [float(x) for x in _PERCENT.findall(mean_lines[-1])]
+    ours = means[0]
+    pyvrp = means[1] if len(means) > 1 else None
+    worst = max(
+        (float(found[0]) for line in instance_lines if (found := _PERCENT.findall(line))),
+        default=None,
+    )
+    within = worst is not None and worst <= 2.0
+    if pyvrp is None:
+        verdict, floor_shown = ("ok" if within else "MISSED"), "PyVRP not installed"
+    else:
+        verdict = "ok" if within and ours <= pyvrp + 1.0 else "MISSED"
+        floor_shown = f"PyVRP mean gap {pyvrp:.2f} %"
+    row = _row(
+        f"plan quality: mean gap to best known, {len(instance_lines)} shared instances at "
+        f"{time_limit:g} s (vrp_quality.py)",
+        unit="%",
+        shown=f"ours {ours:.2f} %\nworst {worst:.2f} %" if worst is not None else f"{ours:.2f} %",
+        gap=ours,
+        worst_gap=worst,
+        pyvrp_gap=pyvrp,
+        floor_name="PyVRP at the same time limit, same instances",
+        floor_shown=floor_shown,
+        target="<= PyVRP + 1 pp; each instance <= 2 %",
+        verdict=verdict,
+        note=f"vrp_quality.py took {wall:.0f} s wall, {cpu:.0f} s CPU",
+        vrp_wall=wall,
+        vrp_cpu=cpu,
+    )
+    if pyvrp is not None:
+        row["difference_pp"] = ours - pyvrp
+    return row, relayed
+
+
+# ------------------------------------------------------------------------------- the table
+
+
+def _failed(name: str, error: BaseException) -> dict:
+    return _row(name, shown="FAILED", verdict="FAILED", note=f"{type(error).__name__}: {error}")
+
+
+def _ratio(row: dict) -> str:
+    if row.get("difference_pp") is not None:
+        return f"{row['difference_pp']:+.2f} pp"
+    parts = []
+    if row["ratio_wall"]:
+        parts.append(f"{row['ratio_wall']:.1f}x wall")
+    if row["ratio_cpu"]:
+        parts.append(f"{row['ratio_cpu']:.1f}x CPU")
+    return "\n".join(parts) or "-"
+
+
+def render(rows: list[dict], relayed: list[str] | None, header: str, footer: str) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    table = Table(
+        title=f"hub speed figures: {header}",
+        caption=footer,
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    table.add_column("figure", width=40, overflow="fold")
+    table.add_column("measured", no_wrap=True)
+    table.add_column("floor, measured in this run", width=34)
+    table.add_column("ratio to floor", no_wrap=True)
+    table.add_column("target", width=16)
+    table.add_column("", no_wrap=True, min_width=6)
+    styles = {"ok": "green", "SLOW": "bold red", "MISSED": "bold red", "FAILED": "bold red"}
+    for row in rows:
+        figure = row["figure"] + (f"\n[dim]{row['note']}[/dim]" if row["note"] else "")
+        floor = row["floor_name"] + (
+            f"\n[bold]{row['floor_shown']}[/bold]" * bool(row["floor_shown"])
+        )
+        verdict = row["verdict"]
+        measured = row["shown"]
+        table.add_row(
+            figure,
+            f"[bold]{measured}[/bold]",
+            floor,
+            _ratio(row) if row["ratio_wall"] or row.get("difference_pp") is not None else "-",
+            row["target"],
+            f"[{styles[verdict]}]{verdict}[/]" if verdict in styles else verdict,
+        )
+    console.print(table)
+    if relayed:
+        console.print("vrp_quality.py, per instance and mean gap, as it printed them:")
+        for line in relayed:
+            console.print(line, markup=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller samples, fewer repeats")
+    parser.add_argument(
+        "--with-vrp", action="store_true", help="run vrp_quality.py (takes minutes)"
+    )
+    parser.add_argument("--vrp-time-limit", type=float, default=10.0, metavar="S")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+
+    load_before = os.getloadavg()
+    began, began_cpu = time.perf_counter(), time.process_time()
+    rows: list[dict] = []
+    relayed: list[str] | None = None
+
+    def step(name: str, work: Callable[[], dict | list[dict]]) -> None:
+        _say(f"-- {name} ...")
+        t0 = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                made = work()
+        except (Exception, SystemExit) as error:  # noqa: BLE001  (one row fails, not the table)
+            traceback.print_exc(file=sys.stderr)
+            made = _failed(name, error)
+        rows.extend(made if isinstance(made, list) else [made])
+        _say(f"   done in {time.perf_counter() - t0:.0f} s")
+
+    step("parcel import", lambda: import_row(args.quick))
+    step("scan session and one `hub scan`", lambda: scan_rows(args.quick))
+    step("`hub plan` on the sample day", lambda: plan_row(args.quick))
+    if args.with_vrp:
+
+        def vrp() -> dict:
+            nonlocal relayed
+            row, relayed = vrp_row(args.vrp_time_limit)
+            return row
+
+        step("plan quality (vrp_quality.py)", vrp)
+    else:
+        rows.append(
+            _row(
+                "plan quality: mean gap to best known vs PyVRP (vrp_quality.py)",
+                unit="%",
+                shown="skipped (use --with-vrp)",
+                floor_name="PyVRP at the same time limit",
+                floor_shown="skipped",
+                target="<= PyVRP + 1 pp; each instance <= 2 %",
+                verdict="-",
+            )
+        )
+    step("assignment of 5,000 parcels", lambda: assignment_row(args.quick))
+    step("3,000-parcel manifest PDF", lambda: manifest_row(args.quick))
+    step("monthly report", lambda: monthly_row(args.quick))
+
+    load_after = os.getloadavg()
+    total = time.perf_counter() - began
+    mode = "QUICK (smaller samples, fewer repeats)" if args.quick else "full"
+    header = (
+        f"{mode}, {date.today()}, {os.cpu_count()} cores, load average "
+        f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} at the start"
+    )
+    footer = (
+        f"load average at the end {' '.join(f'{x:.2f}' for x in load_after)}; this run took "
+        f"{total:.0f} s wall ({time.process_time() - began_cpu:.0f} s CPU in this process). "
+        "Ratio = the figure's seconds / the floor's seconds (x slower than the floor). "
+        "On a shared machine compare CPU seconds and ratios between runs."
+    )
+    failed = any(r["verdict"] in ("SLOW", "MISSED", "FAILED") for r in rows)
+    if args.json:
+        out = {
+            "mode": "quick" if args.quick else "full",
+            "cpu_count": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": load_after,
+            "seconds": total,
+            "rows": rows,
+            "vrp_quality_lines": relayed,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    else:
+        render(rows, relayed, header, footer)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
