@@ -16,6 +16,7 @@ from logistics.domain.routing import (
     solve,
 )
 from logistics.domain.routing.lns import LnsSettings, Ruin
+from logistics.domain.routing.solver import idle_cores
 from logistics.errors import InvalidInput
 
 FAST = SearchSettings(time_limit_s=0.3, workers=1)
@@ -386,3 +387,12 @@ def test_required_stop_is_served_even_when_dearer_and_younger():
     check_plan(p, plan)
     assert plan.served_keys == {"NEW"}
     assert [u.key for u in plan.unserved] == ["OLD"]
+
+
+def test_the_planner_does_not_count_itself_as_the_load_that_keeps_a_core_busy():
+    # The planning process is itself one of the runnable tasks it reads: alone on two
+    # cores it must still see both cores free and start its second search.
+    assert idle_cores(running=1, cpus=2) == 2
+    assert idle_cores(running=2, cpus=2) == 1
+    assert idle_cores(running=6, cpus=2) == 1
+    assert idle_cores(running=1, cpus=1) == 1

@@ -368,13 +368,30 @@ def _better(a: RoutingPlan, b: RoutingPlan) -> bool:
     return a.objective < b.objective
 
 
-def idle_cores() -> int:
-    """Cores nobody else is using (cores minus the 1-minute load average), at least 1."""
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:
+def idle_cores(running: int | None = None, cpus: int | None = None) -> int:
+    """Cores nobody else is using right now, at least 1.
+
+    ``running`` is the number of runnable tasks, this process included (the fourth field
+    of /proc/loadavg; the 1-minute load average where that is missing). The planner is
+    one of them, so alone on two cores it sees two idle cores, not one.
+    """
+    cpus = cpus or os.cpu_count() or 1
+    if running is None:
+        running = _running_tasks()
+    if running is None:
         return 1
-    return max(1, round((os.cpu_count() or 1) - busy))
+    return max(1, min(cpus, cpus - (running - 1)))
+
+
+def _running_tasks() -> int | None:
+    try:
+        with open("/proc/loadavg") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        try:
+            return round(os.getloadavg()[0])
+        except OSError:
+            return None
 
 
 def solve(problem: RoutingProblem, settings: SearchSettings | None = None) -> RoutingPlan:

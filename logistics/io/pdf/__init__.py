@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import BinaryIO
@@ -36,6 +37,23 @@ Output = str | os.PathLike[str] | BinaryIO
 # Narrowest module (bar) we print; below this cheap scanners and 200 dpi renders fail.
 MIN_MODULE = 0.19 * mm
 QUIET_MODULES = 10
+
+
+def column_positions(
+    columns: Sequence[tuple[str, str, str, float]], left: float, width: float
+) -> dict[str, tuple[float, float]]:
+    """``key -> (x, width)`` of a table's columns ``(key, Chinese, English, width)`` laid
+    side by side from ``left``; they must fill ``width`` exactly, so a column added
+    without taking room from another fails at import, not on paper."""
+    total = sum(c[3] for c in columns)
+    if abs(total - width) > 0.01:
+        raise ValueError(f"columns are {total:.2f} pt wide, the table {width:.2f} pt")
+    out: dict[str, tuple[float, float]] = {}
+    x = left
+    for key, _zh, _en, w in columns:
+        out[key] = (x, w)
+        x += w
+    return out
 
 
 def pdf_date(moment: datetime) -> str:

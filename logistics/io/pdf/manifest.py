@@ -23,6 +23,7 @@ from logistics.errors import InvalidInput
 from logistics.io.pdf import (
     Output,
     check_barcode_value,
+    column_positions,
     draw_barcode_with_text,
     draw_code128,
     kg,
@@ -131,12 +132,7 @@ COLUMNS = (
     ("recipient", "收件人", "Recipient", 29 * mm),
     ("check", "核对", "Check", 8 * mm),
 )
-assert abs(sum(c[3] for c in COLUMNS) - CONTENT_W) < 0.01
-COL_X: dict[str, tuple[float, float]] = {}
-_x = MARGIN
-for _key, _zh, _en, _w in COLUMNS:
-    COL_X[_key] = (_x, _w)
-    _x += _w
+COL_X = column_positions(COLUMNS, MARGIN, CONTENT_W)
 
 TABLE_TOP = PAGE_H - MARGIN - HEADER_H
 ROWS_TOP = TABLE_TOP - COLHEAD_H

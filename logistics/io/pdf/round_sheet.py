@@ -20,7 +20,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from logistics.errors import InvalidInput
-from logistics.io.pdf import Output, check_barcode_value, draw_code128, kg, open_canvas, save_canvas
+from logistics.io.pdf import (
+    Output,
+    check_barcode_value,
+    column_positions,
+    draw_code128,
+    kg,
+    open_canvas,
+    save_canvas,
+)
 from logistics.io.pdf.fonts import MONO, SANS_BOLD, TextLayer, draw_text
 
 
@@ -102,12 +110,7 @@ COLUMNS = (
     ("count", "实收件数", "Count", 18 * mm),
     ("sign", "站长签名", "Keeper's signature", 34 * mm),
 )
-assert abs(sum(c[3] for c in COLUMNS) - CONTENT_W) < 0.01
-COL_X: dict[str, tuple[float, float]] = {}
-_x = MARGIN
-for _key, _zh, _en, _w in COLUMNS:
-    COL_X[_key] = (_x, _w)
-    _x += _w
+COL_X = column_positions(COLUMNS, MARGIN, CONTENT_W)
 
 TABLE_TOP = PAGE_H - MARGIN - HEADER_H
 ROWS_TOP = TABLE_TOP - COLHEAD_H
