@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy import Connection, bindparam, insert, inspect, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -69,18 +70,51 @@ def record_step(
         session.add(parcel)
     if state.pending or state.modified:
         session.flush()  # the parcel's own unsaved changes go first, as before
+    moment = write_step(
+        session.connection(),
+        parcel.id,
+        outcome,
+        operator=operator,
+        place=place,
+        note=note,
+        at=at,
+    )
+    status = outcome.status.value
+    held_from = outcome.held_from.value if outcome.status is Status.HELD else None
+    # the object agrees with its row without being marked changed (no second UPDATE)
+    set_committed_value(parcel, "status", status)
+    set_committed_value(parcel, "status_at", moment)
+    set_committed_value(parcel, "held_from", held_from)
+    if outcome.leaves_manifest:
+        set_committed_value(parcel, "manifest_id", None)
+    return outcome
+
+
+def write_step(
+    connection: Connection,
+    parcel_id: int,
+    outcome: Outcome,
+    *,
+    operator: str,
+    place: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> datetime:
+    """Write a changed outcome of the status machine: the parcel's row and its event, two
+    Core statements in the connection's transaction; returns the moment written. The
+    caller checked the step (``parcel_status.apply``) on the row as it is now and commits.
+    """
     moment = at or utcnow()
     status = outcome.status.value
     held_from = outcome.held_from.value if outcome.status is Status.HELD else None
-    connection = session.connection()
     connection.execute(
         _SET_STATUS_OFF_MANIFEST if outcome.leaves_manifest else _SET_STATUS,
-        {"parcel": parcel.id, "status": status, "at": moment, "held": held_from},
+        {"parcel": parcel_id, "status": status, "at": moment, "held": held_from},
     )
     connection.execute(
         _ADD_EVENT,
         {
-            "parcel": parcel.id,
+            "parcel": parcel_id,
             "at": moment,
             "action": outcome.action.value,
             "previous": outcome.previous.value,
@@ -90,13 +124,7 @@ def record_step(
             "note": note,
         },
     )
-    # the object agrees with its row without being marked changed (no second UPDATE)
-    set_committed_value(parcel, "status", status)
-    set_committed_value(parcel, "status_at", moment)
-    set_committed_value(parcel, "held_from", held_from)
-    if outcome.leaves_manifest:
-        set_committed_value(parcel, "manifest_id", None)
-    return outcome
+    return moment
 
 
 def record_note(
@@ -170,11 +198,45 @@ def find_parcel(session: Session, code: str, *, for_update: bool = False) -> Par
     query = _FIND_FOR_UPDATE if for_update else _FIND
     parcel = session.exec(query, params={"code": code}).first()
     if parcel is None:
-        raise NotFound(
-            f"No parcel has the hub id or tracking number '{code}': check the label, "
-            "or register the parcel first."
-        )
+        raise _no_parcel(code)
     return parcel
+
+
+class ParcelState(NamedTuple):
+    """What a scan needs of a parcel's row, read without the ORM."""
+
+    id: int
+    parcel_no: str
+    direction: str
+    status: str
+    held_from: str | None
+    station_id: int
+
+
+_LOCK_STATE = (
+    select(*(_PARCELS.c[name] for name in ParcelState._fields))
+    .where(
+        or_(_PARCELS.c.parcel_no == bindparam("code"), _PARCELS.c.tracking_no == bindparam("code"))
+    )
+    .with_for_update()
+)
+
+
+def lock_parcel_state(connection: Connection, code: str) -> ParcelState:
+    """``find_parcel(..., for_update=True)`` on a bare connection, for the scan session's
+    thousand scans a second (the ORM's per-row bookkeeping is most of a scan's time)."""
+    code = code.strip().upper()
+    row = connection.execute(_LOCK_STATE, {"code": code}).first()
+    if row is None:
+        raise _no_parcel(code)
+    return ParcelState(*row)
+
+
+def _no_parcel(code: str) -> NotFound:
+    return NotFound(
+        f"No parcel has the hub id or tracking number '{code}': check the label, "
+        "or register the parcel first."
+    )
 
 
 def timeline(session: Session, parcel_ids: Iterable[int]) -> list[ParcelEvent]:

@@ -13,9 +13,9 @@ number) and returns a :class:`ScanResult`:
 Each scan runs in its own short transaction with the parcel row locked (SQLite's
 BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE) and read afresh, so a parcel
 changed by another operator a moment ago is read as it is now: several operators
-scanning the same parcels at once never lose or double an event. One database session
-and one connection serve the whole scan session (no transaction is open between
-scans); nothing of one scan is kept in the session for the next.
+scanning the same parcels at once never lose or double an event. One connection serves
+the whole scan session (no transaction is open between scans); a scan reads and writes
+with Core statements on it, so nothing of one scan is kept for the next.
 
 An inbound arrival scan (``arrive-inbound``) of a tracking number the hub does not know
 creates the inbound parcel when the session has a station (the recipient's station):
@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import RootTransaction
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -38,7 +39,12 @@ from logistics.domain.parcel_status import Action
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
 from logistics.models import Station
 from logistics.services.network import current_hub
-from logistics.services.parcel_events import find_parcel, record_step
+from logistics.services.parcel_events import (
+    ParcelState,
+    find_parcel,
+    lock_parcel_state,
+    write_step,
+)
 
 DONE = "done"
 ALREADY = "already"
@@ -150,46 +156,74 @@ class ScanSession:
         return result
 
     def _scan(self, code: str) -> ScanResult:
-        session = self._session
-        try:
-            return self._step(session, code)
-        finally:
-            # committed or not, nothing of this scan is kept for the next one
-            if session.in_transaction():
-                session.rollback()
-            session.expunge_all()
+        # The common scan runs on the bare connection (Core statements, no ORM objects):
+        # the ORM's bookkeeping was most of a scan's time.
+        connection = self._connection
+        with connection.begin() as transaction:  # rolled back on any exception
+            try:
+                parcel = lock_parcel_state(connection, code)
+            except NotFound:
+                if self.action is not Action.ARRIVE_INBOUND:
+                    raise
+                parcel = None
+            if parcel is None:
+                transaction.rollback()
+            else:
+                return self._step(connection, transaction, parcel, code)
+        return self._arrive_unknown(code)
 
-    def _step(self, session: Session, code: str) -> ScanResult:
-        try:
-            parcel = find_parcel(session, code, for_update=True)
-        except NotFound:
-            if self.action is Action.ARRIVE_INBOUND:
-                return self._create_inbound(session, code)
-            raise
+    def _step(
+        self,
+        connection: Connection,
+        transaction: RootTransaction,
+        parcel: ParcelState,
+        code: str,
+    ) -> ScanResult:
         label = parcel.parcel_no
         if (
             self._station_id is not None
             and self.action in STATION_ACTIONS
             and parcel.station_id != self._station_id
         ):
-            other = session.get(Station, parcel.station_id)
+            other = connection.execute(
+                select(Station.code).where(Station.id == parcel.station_id)
+            ).scalar()
             raise RuleBroken(
-                f"Parcel {label} belongs to station {other.code if other else '?'}, "
+                f"Parcel {label} belongs to station {other or '?'}, "
                 f"not {self.station}: it cannot be {self.action.phrase} here."
             )
-        outcome = record_step(
-            session,
-            parcel,
-            self.action,
+        outcome = parcel_status.apply(
+            parcel.direction, parcel.status, self.action, parcel.held_from, label=label
+        )
+        if not outcome.changed:
+            transaction.rollback()
+            return ScanResult(code, ALREADY, outcome.describe(label), label, outcome.status.value)
+        write_step(
+            connection,
+            parcel.id,
+            outcome,
             operator=self.operator,
             place=self.place,
             note=self.note,
         )
-        if not outcome.changed:
-            session.rollback()
-            return ScanResult(code, ALREADY, outcome.describe(label), label, outcome.status.value)
-        session.commit()
+        transaction.commit()
         return ScanResult(code, DONE, outcome.describe(label), label, outcome.status.value)
+
+    def _arrive_unknown(self, code: str) -> ScanResult:
+        """An inbound arrival of a code the hub did not know a moment ago: register it, or
+        scan it as usual if another operator registered it meanwhile."""
+        session = self._session
+        try:
+            try:
+                find_parcel(session, code, for_update=True)
+            except NotFound:
+                return self._create_inbound(session, code)
+        finally:
+            # committed or not, nothing of this scan is kept for the next one
+            if session.in_transaction():
+                session.rollback()
+            session.expunge_all()
+        return self._scan(code)
 
     def _create_inbound(self, session: Session, code: str) -> ScanResult:
         from logistics.domain.parcel_rows import INBOUND, ParcelSpec

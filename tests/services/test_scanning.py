@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlmodel import Session, select
 
+from logistics import db
 from logistics.errors import InvalidInput
 from logistics.models import Parcel, ParcelEvent
 from logistics.services.scanning import ALREADY, DONE, REFUSED, ScanSession
@@ -137,3 +140,27 @@ def test_record_step_keeps_the_object_and_its_other_changes(make_parcel, sample_
         "wet box",
     )
     assert last.at == parcel.status_at
+
+
+@pytest.mark.sqlite_only
+def test_a_scan_refused_as_busy_leaves_the_session_able_to_scan_on(
+    make_parcel, sample_network, database_url
+):
+    first, second = make_parcel("collected"), make_parcel("collected")
+    scan = scanner(sample_network, "arrive")
+    scan._connection.exec_driver_sql("PRAGMA busy_timeout=100")  # do not wait 5 s here
+    scan._connection.commit()
+    writer = sqlite3.connect(db.sqlite_path(database_url), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another terminal's long write
+    try:
+        busy = scan.scan(first.parcel_no)
+    finally:
+        writer.rollback()
+        writer.close()
+    assert busy.verdict == REFUSED and db.BUSY_SENTENCE in busy.message
+    assert [e.action for e in events_of(sample_network, first)] == ["register", "collect"]
+    # The writer is gone: the same session scans the same parcel, and the next one.
+    assert scan.scan(first.parcel_no).verdict == DONE
+    assert scan.scan(second.parcel_no).verdict == DONE
+    assert [e.to_status for e in events_of(sample_network, first)][-1] == "at_hub"
+    assert dict(scan.tally) == {REFUSED: 1, DONE: 2}
