@@ -39,6 +39,14 @@ average 1.6-2.9 on the 2 cores, so one worker ran and got 9.7-10.2 CPU seconds p
 So the mean gap is at the target's edge (1.00 and 1.08 points above PyVRP's); within
 2 % on 8 of 10 instances in the better run, 7 in the other. X-n200-k36 and RC101 miss.
 
+Until 2026-11-30 ``idle_cores`` counted the planner itself as the load keeping a core
+busy, so even alone on the machine it ran one worker. Counting it out (two workers,
+PATH_CHEAPEST_ARC/LNS and SAVINGS/LNS, 20 CPU s per 10 s run, load ~1): A-n32-k5,
+E-n51-k5, C101, C201 0.00 %, E-n76-k10 1.81 %, X-n101-k25 2.56 %, X-n200-k36 3.16 %,
+R101 0.50 %, R201 0.53 %, RC101 3.77 %; mean 1.23 % against PyVRP's 0.39 % (PyVRP:
+X-n200-k36 1.98 %, RC101 1.08 %). Within noise of one worker on the mean; the three
+instances over 2 % still miss.
+
 ("before": load 3.6-4.0, 6.8-19.6 CPU s per run over two workers.) Single runs vary by
 about +-1 point on E-n76-k10, X-n101-k25, R101 and RC101 with the CPU share.
 
