@@ -248,3 +248,25 @@ def make_parcel(sample_network):
         return parcel
 
     return make
+
+
+@pytest.fixture
+def couriers(sample_network):
+    """The sample couriers by code, with minimum shares off unless a test sets them."""
+    from sqlmodel import select
+
+    from logistics.models import Courier
+
+    session = sample_network
+    found = {c.code: c for c in session.exec(select(Courier))}
+    for courier in found.values():
+        courier.min_share = 0.0
+        session.add(courier)
+    session.commit()
+    return found
+
+
+@pytest.fixture
+def assignment_morning(monkeypatch):
+    """The clock pinned to 10:00 on Monday 23 November 2026, the assignment tests' day."""
+    monkeypatch.setenv("HUB_NOW", "2026-11-23T10:00:00")

@@ -13,27 +13,13 @@ from sqlmodel import func, select
 
 from logistics.domain.clock import utcnow
 from logistics.errors import RuleBroken
-from logistics.models import Courier, Manifest, Parcel, ParcelEvent
+from logistics.models import Manifest, Parcel, ParcelEvent
 from logistics.services import assignment
 
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch):
-    monkeypatch.setenv("HUB_NOW", "2026-11-23T10:00:00")
-
-
-@pytest.fixture
-def couriers(sample_network):
-    """The sample couriers by code, with minimum shares off unless a test sets them."""
-    session = sample_network
-    found = {c.code: c for c in session.exec(select(Courier))}
-    for courier in found.values():
-        courier.min_share = 0.0
-        session.add(courier)
-    session.commit()
-    return found
+pytestmark = pytest.mark.usefixtures("assignment_morning")
 
 
 def set_capacity(session, courier, parcels):
