@@ -96,26 +96,39 @@ def _row(name: str, **fields) -> dict:
 # ----------------------------------------------------------------------------- the figures
 
 
+def _throughput_row(name: str, n: int, unit: str, m: dict, floor_name: str, target: int, **extra):
+    """A row for ``n`` things done in ``m["seconds"]`` beside the floor ``m["floor"]``."""
+    rate, cpu_rate = n / m["seconds"], n / m["cpu"]
+    return _row(
+        name,
+        wall=m["seconds"],
+        cpu=m["cpu"],
+        shown=f"{rate:,.0f} {unit}/s wall\n{cpu_rate:,.0f} {unit}/s CPU",
+        rate_wall=rate,
+        rate_cpu=cpu_rate,
+        floor_name=floor_name,
+        floor_wall=m["floor"],
+        floor_cpu=m["floor_cpu"],
+        floor_shown=f"{_rate(n, m['floor'])} {unit}/s wall\n"
+        f"{_rate(n, m['floor_cpu'])} {unit}/s CPU",
+        target=f">= {target:,} {unit}/s",
+        verdict="ok" if rate >= target else "SLOW",
+        **extra,
+    )
+
+
 def import_row(quick: bool) -> dict:
     import parcel_import
 
     rows = 20_000 if quick else 99_000
     m = parcel_import.measure(rows)
-    rate, cpu_rate = rows / m["seconds"], rows / m["cpu"]
-    return _row(
+    return _throughput_row(
         f"parcel import ({rows:,} CSV rows)",
-        wall=m["seconds"],
-        cpu=m["cpu"],
-        shown=f"{rate:,.0f} rows/s wall\n{cpu_rate:,.0f} rows/s CPU",
-        rate_wall=rate,
-        rate_cpu=cpu_rate,
-        floor_name="raw sqlite3 executemany of the same parcels + events",
-        floor_wall=m["floor"],
-        floor_cpu=m["floor_cpu"],
-        floor_shown=f"{_rate(rows, m['floor'])} rows/s wall\n"
-        f"{_rate(rows, m['floor_cpu'])} rows/s CPU",
-        target=">= 50,000 rows/s",
-        verdict="ok" if rate >= 50_000 else "SLOW",
+        rows,
+        "rows",
+        m,
+        "raw sqlite3 executemany of the same parcels + events",
+        50_000,
         note=f"re-import of the same file {m['reimport_seconds']:.2f} s",
     )
 
@@ -125,21 +138,13 @@ def scan_rows(quick: bool) -> list[dict]:
 
     scans, runs = (2000, 3) if quick else (5000, 5)
     m = scan_session.measure(scans, runs)
-    rate, cpu_rate = scans / m["seconds"], scans / m["cpu"]
-    session = _row(
+    session = _throughput_row(
         f"scan session ({scans:,} arrive scans, each committed)",
-        wall=m["seconds"],
-        cpu=m["cpu"],
-        shown=f"{rate:,.0f} scans/s wall\n{cpu_rate:,.0f} scans/s CPU",
-        rate_wall=rate,
-        rate_cpu=cpu_rate,
-        floor_name="raw sqlite3 loop: one scan's statements per code, committed",
-        floor_wall=m["floor"],
-        floor_cpu=m["floor_cpu"],
-        floor_shown=f"{_rate(scans, m['floor'])} scans/s wall\n"
-        f"{_rate(scans, m['floor_cpu'])} scans/s CPU",
-        target=">= 1,000 scans/s",
-        verdict="ok" if rate >= 1000 else "SLOW",
+        scans,
+        "scans",
+        m,
+        "raw sqlite3 loop: one scan's statements per code, committed",
+        1000,
     )
     single = _row(
         f"one `hub scan hold CODE` process (best of {runs})",
