@@ -47,6 +47,15 @@ R101 0.50 %, R201 0.53 %, RC101 3.77 %; mean 1.23 % against PyVRP's 0.39 % (PyVR
 X-n200-k36 1.98 %, RC101 1.08 %). Within noise of one worker on the mean; the three
 instances over 2 % still miss.
 
+Why X-n200-k36 does not move (measured 2026-11-30, one worker): every 0.25 s recreate
+burst runs out of time mid-descent, 32 steps in 8 s, and none beat the GLS head, so the
+ruin and recreate adds nothing there. The cost is OR-Tools' local search itself, not
+its set-up (a call that fails at once takes 1 ms): putting 10-30 removed visits back one
+MakeActive move at a time, each after a scan of every neighbourhood. Loading partial
+rounds with ``close_routes=False`` does not help: the solver does not complete a partial
+assignment (6,300 calls, all without a solution). The next step would be a recreate of
+our own (cheapest insertion with blinks, in numpy) so OR-Tools only polishes.
+
 ("before": load 3.6-4.0, 6.8-19.6 CPU s per run over two workers.) Single runs vary by
 about +-1 point on E-n76-k10, X-n101-k25, R101 and RC101 with the CPU share.
 
