@@ -1,6 +1,6 @@
 """Every speed figure of the issues in one table, each beside a floor measured in the same run.
 
-    python benchmarks/run.py [--quick] [--with-vrp] [--json] [--vrp-time-limit S]
+    python benchmarks/run.py [--quick] [--with-vrp | --no-vrp] [--json] [--vrp-time-limit S]
 
 One row per figure: what was measured (wall and CPU seconds), the floor measured in this
 same run (what a bare implementation of the same work costs on this machine right now),
@@ -18,7 +18,8 @@ Rows (the benchmark each one reuses, by importing it):
   ``python -c "import typer, rich, sqlmodel"``; the issues set no number.
 - `hub plan` on the 30-station sample day (plan_day.py): floor the solver's own seconds
   inside the same `hub plan` (its ``--json`` run); target < 3 s.
-- plan quality (vrp_quality.py, run as a subprocess, only with ``--with-vrp``: minutes):
+- plan quality (vrp_quality.py, run as a subprocess; minutes, so ``--quick`` leaves it
+  out unless ``--with-vrp`` and ``--no-vrp`` leaves it out of a full run):
   our mean gap to best known beside PyVRP's at the same time limit; target within 1
   percentage point of PyVRP's mean and within 2 % on every instance. Its per-instance
   lines and its mean gap line are printed under the table as it printed them.
@@ -418,11 +419,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller samples, fewer repeats")
     parser.add_argument(
-        "--with-vrp", action="store_true", help="run vrp_quality.py (takes minutes)"
+        "--with-vrp",
+        action="store_true",
+        default=None,
+        help="run vrp_quality.py (minutes; the default of a full run, not of --quick)",
+    )
+    parser.add_argument(
+        "--no-vrp", dest="with_vrp", action="store_false", help="leave plan quality out"
     )
     parser.add_argument("--vrp-time-limit", type=float, default=10.0, metavar="S")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
+    if args.with_vrp is None:
+        args.with_vrp = not args.quick
 
     load_before = os.getloadavg()
     began, began_cpu = time.perf_counter(), time.process_time()
@@ -457,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
             _row(
                 "plan quality: mean gap to best known vs PyVRP (vrp_quality.py)",
                 unit="%",
-                shown="skipped (use --with-vrp)",
+                shown="skipped (--quick or --no-vrp)",
                 floor_name="PyVRP at the same time limit",
                 floor_shown="skipped",
                 target="<= PyVRP + 1 pp; each instance <= 2 %",
