@@ -165,12 +165,9 @@ class ScanSession:
             except NotFound:
                 if self.action is not Action.ARRIVE_INBOUND:
                     raise
-                parcel = None
-            if parcel is None:
-                transaction.rollback()
             else:
                 return self._step(connection, transaction, parcel, code)
-        return self._arrive_unknown(code)
+        return self._arrive_unknown(code)  # the empty transaction above has ended
 
     def _step(
         self,
