@@ -171,16 +171,27 @@ LNS = SearchSettings(time_limit_s=1.0, workers=1, portfolio=("SAVINGS/LNS",), ln
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_ruin_and_recreate_days_respect_capacity_windows_shifts_and_return(seed):
+def test_ruin_and_recreate_days_respect_capacity_windows_shifts_and_return(seed, monkeypatch):
+    from logistics.domain.routing import lns
+
+    starts = []
+    search = lns.search
+
+    def watched(model, first_solution, *args, **kwargs):
+        starts.append(first_solution.ObjectiveValue())
+        return search(model, first_solution, *args, **kwargs)
+
+    monkeypatch.setattr(lns, "search", watched)
     p = random_mixed_day(seed)
     plan = solve(p, LNS)
     assert plan.rounds
     assert "ruin-and-recreate steps" in plan.status
     assert not plan.status.startswith("ROUTING_SUCCESS (+0 ")
     check_plan(p, plan)
-    # The loop only ever keeps a better plan than the GLS run it starts from.
-    head = solve(p, SearchSettings(time_limit_s=0.2, workers=1, portfolio=("SAVINGS",)))
-    assert plan.objective <= head.objective * 1.001
+    # The loop only ever keeps a plan at least as good as the GLS plan it starts from
+    # (compared with that very start: a second GLS run on a busy machine gets further
+    # or less far in the same time).
+    assert len(starts) == 1 and plan.objective <= starts[0]
 
 
 @pytest.mark.parametrize("kind", ["strings", "related", "random"])
