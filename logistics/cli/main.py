@@ -8,6 +8,7 @@ import heavy services inside their functions, so `hub scan` starts fast.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import pkgutil
 import sys
@@ -35,6 +36,12 @@ class HubGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`hub parcel list --csv | head`): stop as other
+            # tools do, without a word, and keep Python's exit flush from raising again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err_console.print(
                 "[yellow]Interrupted; nothing after the last answered line was saved.[/yellow]"
@@ -129,7 +136,34 @@ def _register_commands() -> None:
             app.add_typer(module.app, name=module.NAME)
 
 
+def _flowing(text: str | None) -> str | None:
+    """Help text as the terminal should wrap it: Typer's rich mode keeps every line break
+    of a docstring, so in an 80-column terminal each source line ended in a stray word.
+    Paragraphs of prose become one line each; indented blocks (examples) stay as written.
+    """
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(
+        p if any(line[:1].isspace() for line in p.splitlines()) else " ".join(p.split("\n"))
+        for p in paragraphs
+    )
+
+
+def _flow_help(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        command.help = _flowing(command.help or inspect.getdoc(command.callback))
+    if typer_app.registered_callback is not None:
+        callback = typer_app.registered_callback
+        callback.help = _flowing(callback.help or inspect.getdoc(callback.callback))
+    typer_app.info.help = _flowing(typer_app.info.help)
+    for group in typer_app.registered_groups:
+        group.help = _flowing(group.help)
+        _flow_help(group.typer_instance)
+
+
 _register_commands()
+_flow_help(app)
 
 
 def main() -> None:

@@ -95,10 +95,10 @@ def assign(
 
     Examples:
 
-        hub assign --dry-run                  # see today's assignment, store nothing
-        hub assign                            # assign the parcels at the hub
-        hub assign --include-stations --json  # also parcels still at the stations
-        hub assign --explain P20261123-00042  # why this parcel went where it went
+        hub assign --dry-run                  # show it, store nothing
+        hub assign                            # the parcels at the hub
+        hub assign --include-stations --json  # and those at stations
+        hub assign --explain P20261123-00042  # why this courier
     """
     from logistics.services import assignment
 

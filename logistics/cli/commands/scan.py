@@ -51,12 +51,13 @@ def scan(
         str | None, typer.Option("--round", help="Round being driven (noted on each event).")
     ] = None,
 ) -> None:
-    """Scan parcels: each code is answered at once (green done, yellow already done,
-    red refused and why) and each accepted scan is saved before it is answered.
+    """Scan parcels: one answer per code, each accepted scan saved before it is answered.
+
+    Each code is answered at once: green done, yellow already done, red refused and why.
 
     With - the codes are read one per line from standard input until it ends, as a
-    barcode scanner in keyboard mode types them (blank lines are ignored). Exit status
-    0 when every scan was accepted or already done, 1 when any was refused.
+    barcode scanner in keyboard mode types them (blank lines are ignored). The exit
+    status is 0 when every scan was accepted or already done, 1 when any was refused.
 
     Examples:
       hub scan collect --station GD03 P20261123-00042 P20261123-00043
