@@ -465,6 +465,8 @@ def open_table(
     for fld in required:
         if fld not in aliases:
             aliases = {**aliases, fld: ()}
+    if path.is_dir():
+        raise InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
     suffix = path.suffix.lower()
     if suffix not in CSV_EXTENSIONS and suffix not in XLSX_EXTENSIONS:
         if suffix == ".xls":
@@ -475,8 +477,6 @@ def open_table(
         raise InvalidInput(f"File '{path.name}' is not {ACCEPTED}.")
     if not path.exists():
         raise InvalidInput(f"File '{path}' does not exist.")
-    if path.is_dir():
-        raise InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
 
     if suffix in CSV_EXTENSIONS:
         options, top = _open_csv(path)

@@ -155,6 +155,14 @@ def test_missing_file_and_empty_file(tmp_path):
         open_table(tmp_path / "empty.csv", ALIASES, REQUIRED)
 
 
+def test_a_folder_is_named_as_a_folder_whatever_its_name(tmp_path):
+    # `hub parcel import ~/Downloads` (a folder, no suffix) and a folder named like a file
+    for folder in (tmp_path / "Downloads", tmp_path / "today.csv"):
+        folder.mkdir()
+        with pytest.raises(InvalidInput, match=f"'{folder}' is a folder"):
+            open_table(folder, ALIASES, REQUIRED)
+
+
 def test_undecodable_csv_is_one_sentence(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"station,province,weight_kg\n\xff\xfe\x80\x81,\x80,\xff\n")
