@@ -88,7 +88,9 @@ def render_rows(
         return
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+        # fold, not "…": in a narrow terminal a cell wraps onto another line instead of
+        # hiding the id or number an operator is looking for
+        table.add_column(column.header, justify=column.justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_cell(column, row.get(column.key)) for column in columns))
     console.print(table)

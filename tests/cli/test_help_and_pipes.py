@@ -92,3 +92,20 @@ def test_output_into_a_pipe_that_stops_reading_ends_quietly(args, busy_day_url, 
     proc.wait(timeout=60)
     assert "Unexpected error" not in err and "Traceback" not in err, err
     assert "Exception ignored" not in err and "BrokenPipe" not in err, err
+
+
+def test_a_listing_in_an_80_column_terminal_folds_cells_and_hides_nothing(
+    make_parcel, sample_network, hub, monkeypatch
+):
+    from logistics.cli import output
+
+    monkeypatch.setattr(output.console, "width", 80)
+    parcel = make_parcel("registered", station="GD03", tracking_no="73100000000001")
+    sample_network.close()
+    for args in (["parcel", "list"], ["courier", "list"], ["station", "list"]):
+        shown = hub(*args).output
+        assert "…" not in shown, shown
+        assert max(len(line) for line in shown.splitlines()) <= 80, shown
+    # the whole hub id is there, folded over the lines of its column
+    rows = [line for line in hub("parcel", "list").output.splitlines() if line.startswith("│")]
+    assert parcel.parcel_no in "".join(line.split("│")[1].strip() for line in rows)

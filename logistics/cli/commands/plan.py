@@ -112,7 +112,7 @@ def show_plan(summary) -> None:
             ("kg ", "right"),
             ("km", "right"),
         ):
-            table.add_column(header, justify=justify)  # type: ignore[arg-type]
+            table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for stop in rnd.stops:
             name = f"{stop.station} {stop.station_name}"
             if stop.parts > 1:

@@ -145,7 +145,9 @@ def _rich_table(table: ReportTable, *, hide: tuple[str, ...] = ()) -> Table:
         columns = [c for c in columns if c.key in ("label", "value")]
     out = Table(title=table.title, title_justify="left", show_header=not figures)
     for column in columns:
-        out.add_column(column.header, justify="right" if column.kind in NUMERIC else "left")
+        out.add_column(
+            column.header, justify="right" if column.kind in NUMERIC else "left", overflow="fold"
+        )
     for row in table.rows:
         cells = []
         for column in columns:
@@ -217,7 +219,7 @@ def _simple(title: str, headers: list[str], rows: list[list[Any]], empty: str) -
     table = Table()
     for k, header in enumerate(headers):
         numeric = all(isinstance(row[k], int) for row in rows)
-        table.add_column(header, justify="right" if numeric else "left")
+        table.add_column(header, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(_format(value, "int") for value in row))
     console.print(table)

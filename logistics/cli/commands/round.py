@@ -183,7 +183,7 @@ def sheet(
         ("Count", "left"),
         ("Keeper's signature", "left"),
     ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     table.add_row(
         "", escape(doc.hub_name), "", f"- / {doc.planned_start:%H:%M}", "", "", "", "", ""
     )
@@ -259,7 +259,7 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
         ("Extra", "right"),
         ("Parcels", "left"),
     ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for stop in result.stops:
         detail = []
         if stop.missing:
