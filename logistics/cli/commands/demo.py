@@ -92,7 +92,10 @@ def demo(
         )
     if day.month is not None:
         show_monthly(day.month)
-    done(f"Everything is in {folder}: the database and {len(day.files)} printouts.")
+    if context.db_option:
+        done(f"The printouts are in {folder} ({len(day.files)} files); the day is in --db.")
+    else:
+        done(f"Everything is in {folder}: the database and {len(day.files)} printouts.")
     console.print("Try next:")
     for command in (
         "round list",
