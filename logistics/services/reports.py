@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -51,6 +51,8 @@ INBOUND = "inbound"
 CANCELLED = "cancelled"
 HANDED_OVER = "handed_over"
 EXCEPTION_STATUSES = ("held", "cancelled", "returned")
+# An event that changed the parcel's state; notes (assigned, label printed) did not.
+_IS_STEP = or_(ParcelEvent.from_status.is_(None), ParcelEvent.from_status != ParcelEvent.to_status)
 TOP_PROVINCES = 10
 CENT = Decimal("0.01")
 
@@ -773,6 +775,7 @@ def daily_report(session: Session, day: date | str | None = None) -> DailyReport
             .where(
                 ParcelEvent.at >= start,
                 ParcelEvent.at < end,
+                _IS_STEP,
             )
             .group_by(ParcelEvent.to_status)
         )
@@ -943,6 +946,7 @@ def _day_exceptions(session, start, end, stations, tz) -> list[dict[str, Any]]:
                 ParcelEvent.at >= start,
                 ParcelEvent.at < end,
                 ParcelEvent.to_status.in_(EXCEPTION_STATUSES),
+                _IS_STEP,
             )
             .order_by(ParcelEvent.at, ParcelEvent.id)
         )
