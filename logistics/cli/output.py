@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -31,6 +32,9 @@ class Column:
     header: str
     justify: str = "left"
     format: Callable[[Any], str] | None = None
+    leave_out: int = 0
+    """In a terminal too narrow for the table, columns are left out by this rank, highest
+    first (ties: the rightmost first); 0 never. --csv and --json always have them all."""
 
 
 def plain(value: Any) -> Any:
@@ -86,14 +90,39 @@ def render_rows(
     if not rows:
         console.print(f"[yellow]{empty}[/yellow]")
         return
+    cells = [[_cell(column, row.get(column.key)) for column in columns] for row in rows]
+    keep = _columns_that_fit(columns, cells, console.width)
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        # fold, not "…": in a narrow terminal a cell wraps onto another line instead of
+    for k in keep:
+        # fold, not "…": what still does not fit wraps onto another line instead of
         # hiding the id or number an operator is looking for
-        table.add_column(column.header, justify=column.justify, overflow="fold")  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(*(_cell(column, row.get(column.key)) for column in columns))
+        table.add_column(columns[k].header, justify=columns[k].justify, overflow="fold")  # type: ignore[arg-type]
+    for row in cells:
+        table.add_row(*(row[k] for k in keep))
     console.print(table)
+    if len(keep) < len(columns):
+        left_out = ", ".join(c.header.strip() for k, c in enumerate(columns) if k not in keep)
+        console.print(
+            f"[dim]Left out to fit the terminal: {escape(left_out)} "
+            "(a wider window, --csv or --json show every column).[/dim]"
+        )
+
+
+def _columns_that_fit(columns: Sequence[Column], cells: list[list[str]], width: int) -> list[int]:
+    """Indexes of the columns to show: all of them when the table fits ``width``, else
+    without the columns ranked to go first until it fits (or none is left to go)."""
+    widths = [
+        max([cell_len(column.header)] + [cell_len(row[k]) for row in cells]) + 3  # padding and rule
+        for k, column in enumerate(columns)
+    ]
+    keep = list(range(len(columns)))
+    candidates = sorted(
+        (k for k, c in enumerate(columns) if c.leave_out > 0),
+        key=lambda k: (columns[k].leave_out, k),
+    )
+    while sum(widths[k] for k in keep) + 1 > width and candidates:
+        keep.remove(candidates.pop())
+    return keep
 
 
 def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) -> None:

@@ -39,16 +39,16 @@ DirectionOption = Annotated[
 COLUMNS = [
     Column("parcel_no", "Parcel"),
     Column("tracking_no", "Tracking no."),
-    Column("direction", "Dir"),
+    Column("direction", "Dir", leave_out=3),
     Column("station", "Station"),
     Column("status", "Status"),
     Column("courier", "Courier"),
-    Column("recipient", "Recipient"),
-    Column("recipient_phone", "Phone"),
-    Column("province", "Prov"),
+    Column("recipient", "Recipient", leave_out=1),
+    Column("recipient_phone", "Phone", leave_out=4),
+    Column("province", "Prov", leave_out=2),
     Column("weight_g", "kg", "right", kg),
-    Column("category", "Category"),
-    Column("registered", "Registered"),
+    Column("category", "Category", leave_out=6),
+    Column("registered", "Registered", leave_out=5),
 ]
 
 OVERDUE_COLUMNS = [

@@ -25,12 +25,12 @@ app = typer.Typer(help="Village service stations: list, show, add, import.", no_
 COLUMNS = [
     Column("code", "Code"),
     Column("name", "Station"),
-    Column("keeper", "Keeper"),
+    Column("keeper", "Keeper", leave_out=2),
     Column("phone", "Phone"),
-    Column("hours", "Hours"),
-    Column("lat", "Lat", "right"),
-    Column("lon", "Lon", "right"),
-    Column("households", "Households", "right"),
+    Column("hours", "Hours", leave_out=1),
+    Column("lat", "Lat", "right", leave_out=3),
+    Column("lon", "Lon", "right", leave_out=3),
+    Column("households", "Households", "right", leave_out=4),
     Column("waiting", "Waiting", "right"),
 ]
 
