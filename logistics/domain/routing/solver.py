@@ -50,8 +50,11 @@ instances over 2 % still miss.
 Why X-n200-k36 does not move (measured 2026-11-30, one worker): every 0.25 s recreate
 burst runs out of time mid-descent, 32 steps in 8 s, and none beat the GLS head, so the
 ruin and recreate adds nothing there. The cost is OR-Tools' local search itself, not
-its set-up (a call that fails at once takes 1 ms): putting 10-30 removed visits back one
-MakeActive move at a time, each after a scan of every neighbourhood. Loading partial
+its set-up (a call that fails at once takes 1 ms): a greedy descent that starts at a
+local optimum and changes nothing takes 0.14 s on X-n200-k36 (0.03 s on E-n76-k10), so
+one step costs that much before it puts any visit back. Smaller ruins (1-3 %),
+neighbour ratio 0.05, 1 s bursts, and switching off the insertion LNS operators in the
+bursts each left it at 32 steps (16 with 1 s bursts) and 3.2-3.9 %. Loading partial
 rounds with ``close_routes=False`` does not help: the solver does not complete a partial
 assignment (6,300 calls, all without a solution). The next step would be a recreate of
 our own (cheapest insertion with blinks, in numpy) so OR-Tools only polishes.
