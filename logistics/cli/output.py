@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -97,8 +98,8 @@ def render_rows(
         # fold, not "…": what still does not fit wraps onto another line instead of
         # hiding the id or number an operator is looking for
         table.add_column(columns[k].header, justify=columns[k].justify, overflow="fold")  # type: ignore[arg-type]
-    for row in cells:
-        table.add_row(*(row[k] for k in keep))
+    for row in cells:  # Text: a name such as "西沟[/]村" is data, not markup
+        table.add_row(*(Text(row[k]) for k in keep))
     console.print(table)
     if len(keep) < len(columns):
         left_out = ", ".join(c.header.strip() for k, c in enumerate(columns) if k not in keep)
@@ -132,7 +133,7 @@ def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) 
     table.add_column()
     for key, label in labels:
         value = record.get(key)
-        table.add_row(label, "" if value is None else str(plain(value)))
+        table.add_row(label, Text("" if value is None else str(plain(value))))
     console.print(table)
 
 

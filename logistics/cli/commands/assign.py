@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
@@ -139,7 +140,7 @@ def _show_run(run) -> None:
         f"Total fee: {yuan(run.total_fee_fen)} yuan for {run.assigned} parcels "
         f"(baseline {yuan(run.baseline_fee_fen)} yuan)."
     )
-    console.print(run.baseline_sentence)
+    console.print(escape(run.baseline_sentence))
     (done if run.saving_fen >= 0 else warn)(run.saving_sentence)
     if run.min_shares_not_met:
         warn(f"Minimum share not met today: {', '.join(run.min_shares_not_met)}.")
@@ -168,7 +169,10 @@ def _show_explanation(ex) -> None:
         ),
         empty="No courier has a tariff for this parcel.",
     )
-    (refused if ex.courier is None else console.print)(ex.summary)
+    if ex.courier is None:
+        refused(ex.summary)
+    else:
+        console.print(escape(ex.summary))
     if ex.note:
         warn(ex.note)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
@@ -199,7 +200,7 @@ def import_(
                 "nothing was imported.[/red]"
             )
             for line in rejected.problems:
-                err_console.print(f"[red]  {line}[/red]", soft_wrap=True)
+                err_console.print(f"[red]  {escape(line)}[/red]", soft_wrap=True)
             err_console.print(
                 "Fix these rows and import again, or import the good rows with "
                 "--skip-invalid --rejects FILE."

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -157,7 +158,7 @@ def _rich_table(table: ReportTable, *, hide: tuple[str, ...] = ()) -> Table:
             text = _format(row.get(column.key), kind)
             if figures and column.key == "value" and row.get("unit") in ("kg", "km", "yuan"):
                 text = f"{text} {row['unit']}"
-            cells.append(text)
+            cells.append(Text(text))  # station and courier names are data, not markup
         out.add_row(*cells)
     return out
 
@@ -181,7 +182,7 @@ def day_bars(days: list[dict[str, Any]], width: int = BAR_WIDTH) -> list[Text]:
 
 def show_monthly(report: MonthlyReport) -> None:
     tables = {table.name: table for table in report.tables()}
-    console.rule(f"[bold]{report.title}[/bold]")
+    console.rule(f"[bold]{escape(report.title)}[/bold]")
     console.print(
         f"{report.first_day} to {report.last_day}, time zone {report.timezone}; "
         f"cancelled parcels are left out of the volumes."
@@ -221,12 +222,12 @@ def _simple(title: str, headers: list[str], rows: list[list[Any]], empty: str) -
         numeric = all(isinstance(row[k], int) for row in rows)
         table.add_column(header, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(_format(value, "int") for value in row))
+        table.add_row(*(Text(_format(value, "int")) for value in row))
     console.print(table)
 
 
 def show_daily(report: DailyReport) -> None:
-    console.rule(f"[bold]{report.title}[/bold]")
+    console.rule(f"[bold]{escape(report.title)}[/bold]")
     t = report.totals
     console.print(
         f"Registered outbound {t['registered_outbound']:,}, inbound arrived "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import console, done, refused
@@ -48,7 +49,7 @@ def init(
             f"Upgraded {result.url} from schema {result.version_before} to {result.version_after}."
         )
     else:
-        console.print(f"{result.url} is already at schema {result.version_after}.")
+        console.print(escape(f"{result.url} is already at schema {result.version_after}."))
     if result.loaded:
         done(
             "Loaded the sample township: {stations} stations, {couriers} couriers "
@@ -71,7 +72,7 @@ def upgrade(ctx: typer.Context) -> None:
     db.check_ready_or_old(url)
     before, after = db.upgrade(url)
     if before == after:
-        console.print(f"{db.describe(url)} is already at schema {after}.")
+        console.print(escape(f"{db.describe(url)} is already at schema {after}."))
     else:
         done(f"Upgraded {db.describe(url)} from schema {before} to {after}.")
 
