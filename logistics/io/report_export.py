@@ -43,7 +43,7 @@ from reportlab.platypus import (
 
 from logistics.errors import InvalidInput
 from logistics.io.csv_export import safe_cell, write_csv
-from logistics.io.pdf.fonts import CJK, SANS, SANS_BOLD, register_fonts
+from logistics.io.pdf.fonts import CJK, SANS, SANS_BOLD, printable, register_fonts
 
 if TYPE_CHECKING:
     from logistics.services.reports import MonthlyReport, ReportTable, TableColumn
@@ -176,7 +176,7 @@ _RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 def _markup(text: str) -> str:
     """Paragraph markup with Chinese runs in STSong-Light and the rest in Helvetica."""
     parts = []
-    for match in _RUNS.finditer(text):
+    for match in _RUNS.finditer(printable(text)):
         run = escape(match.group())
         parts.append(run if match.group()[0] < "\x80" else f'<font name="{CJK}">{run}</font>')
     return "".join(parts)

@@ -237,6 +237,21 @@ def test_labels_show_destination_courier_and_masked_recipient(tmp_path):
     assert "No tracking number yet" in second and "韵达快递" in second
 
 
+@needs_pdftotext
+def test_characters_the_printer_font_lacks_print_as_a_box_not_as_garbage(tmp_path):
+    # An emoji or a rare character beyond the font's plane in a station's name: the
+    # label shows a box where it was, never other characters in its place.
+    from dataclasses import replace
+
+    odd = replace(labels()[0], origin_station="🍊猕猴桃村𠀀站", dest_city="杭州\x07市")
+    path = tmp_path / "labels.pdf"
+    render_labels([odd], path, issued_at=datetime(2026, 11, 23, 9, 30))
+    text = pdf_text(path)
+    assert "□猕猴桃村□站" in text and "杭州市" in text.replace(" ", "")
+    shown = set(text) - set("□猕猴桃村站杭州市")
+    assert not {c for c in shown if "\u3400" <= c <= "\u4dbf"}, text  # no stray rare Han
+
+
 @needs_zbar
 def test_label_barcodes_scan_back_exactly(tmp_path):
     path = tmp_path / "labels.pdf"

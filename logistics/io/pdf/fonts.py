@@ -49,11 +49,24 @@ def _measure(
     """Split text into (font name, run, width) pieces, ASCII in `latin` and everything else
     in CJK, and the total width. Cached: station and place names repeat on every page."""
     runs = []
-    for match in _RUNS.finditer(text):
+    for match in _RUNS.finditer(printable(text)):
         run = match.group()
         font = latin if run[0] < "\x80" else CJK
         runs.append((font, run, pdfmetrics.stringWidth(run, font, size)))
     return tuple(runs), sum(r[2] for r in runs)
+
+
+_BOX = "\u25a1"  # □, in GB2312: what a Chinese reader expects for a missing character
+_UNPRINTABLE = re.compile("[\U00010000-\U0010ffff]|[\x00-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` as the fonts can print it. The CID font is 2-byte: an emoji or a rare
+    character beyond the first Unicode plane would come out as two wrong characters,
+    so it becomes a box; control characters become spaces."""
+    return _UNPRINTABLE.sub(
+        lambda m: _BOX if len(m.group().encode("utf-16-le")) == 4 else " ", text
+    )
 
 
 def text_width(text: str, size: float, latin: str = SANS) -> float:
