@@ -389,7 +389,7 @@ def test_a_manifest_close_killed_leaves_it_open_or_closed_never_between(
         assert (states, manifest_events) == ({"at_hub": size}, 0)
         code, out, err = run_hub(database_url, "manifest", "close", built.manifest_no, cwd=tmp_path)
         assert code == 0, err
-        assert f"{size} parcels manifested" in out
+        assert f"{size:,} parcels manifested" in out
         assert problems_of(database_url) == []
     else:
         assert (status, states, manifest_events) == ("closed", {"manifested": size}, size)

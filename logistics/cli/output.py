@@ -137,6 +137,11 @@ def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) 
     console.print(table)
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 parcel', '2 parcels', '1,204 rows': a count with its noun."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def done(message: str) -> None:
     console.print(f"[green]{escape(message)}[/green]")
 

@@ -12,7 +12,7 @@ import typer
 
 from logistics.cli.commands.parcel import app as parcel_app
 from logistics.cli.context import hub_context, open_session
-from logistics.cli.output import done
+from logistics.cli.output import counted, done
 
 
 @parcel_app.command("label")
@@ -35,4 +35,4 @@ def label(
 
     with open_session(ctx) as session:
         count = manifests.print_labels(session, codes, pdf, operator=hub_context(ctx).operator)
-    done(f"{count} label{'s' if count != 1 else ''} written to {pdf}.")
+    done(f"{counted(count, 'label')} written to {pdf}.")

@@ -16,6 +16,7 @@ from logistics.cli.output import (
     CsvOption,
     JsonOption,
     console,
+    counted,
     done,
     print_json,
     render_record,
@@ -68,10 +69,6 @@ _LOAD_STYLE = {
 SHOW_MISSING = 3
 
 
-def _parcels(count: int) -> str:
-    return f"{count} parcel{'s' if count != 1 else ''}"
-
-
 @app.command()
 def build(
     ctx: typer.Context,
@@ -107,7 +104,7 @@ def build(
         verb = "created" if item.created else "updated"
         text = (
             f"{item.manifest_no} {item.courier_name} ({item.courier_code}), cut-off "
-            f"{item.cutoff}: {verb}, {item.added} added, {_parcels(item.parcels)}, "
+            f"{item.cutoff}: {verb}, {item.added} added, {counted(item.parcels, 'parcel')}, "
             f"{item.weight_kg:.1f} kg."
         )
         if item.removed:
@@ -206,10 +203,11 @@ def print_(
         result = manifests.print_manifest(session, manifest, pdf=pdf, csv=csv)
     written = []
     if result.pages is not None:
-        written.append(f"{pdf} ({result.pages} page{'s' if result.pages != 1 else ''})")
+        written.append(f"{pdf} ({counted(result.pages, 'page')})")
     if result.csv_rows is not None:
-        written.append(f"{csv} ({result.csv_rows} row{'s' if result.csv_rows != 1 else ''})")
-    text = f"Manifest {result.manifest_no}, {_parcels(result.parcels)}: {' and '.join(written)}."
+        written.append(f"{csv} ({counted(result.csv_rows, 'row')})")
+    parcels = counted(result.parcels, "parcel")
+    text = f"Manifest {result.manifest_no}, {parcels}: {' and '.join(written)}."
     if result.status == "open":
         warn(text + " It is still open: a draft until `hub manifest close`.")
     else:
@@ -229,9 +227,8 @@ def close(ctx: typer.Context, manifest: ManifestArg) -> None:
 
     with open_session(ctx) as session:
         result = manifests.close_manifest(session, manifest, operator=hub_context(ctx).operator)
-    text = f"Manifest {result.manifest_no} closed: {_parcels(result.parcels)} manifested, " + (
-        f"{result.weight_kg:.1f} kg."
-    )
+    parcels = counted(result.parcels, "parcel")
+    text = f"Manifest {result.manifest_no} closed: {parcels} manifested, {result.weight_kg:.1f} kg."
     if result.removed:
         text += f" {result.removed} no longer at the hub were taken off."
     done(text)
@@ -349,7 +346,7 @@ def handover(
         )
     text = (
         f"Manifest {result.manifest_no} handed over to {result.driver} ({result.plate}): "
-        f"{_parcels(result.parcels)}, {result.weight_kg:.1f} kg."
+        f"{counted(result.parcels, 'parcel')}, {result.weight_kg:.1f} kg."
     )
     if result.forced:
         warn(text + f" Forced with {result.missing} not scanned; the reason is recorded.")

@@ -14,6 +14,7 @@ from logistics.cli.output import (
     CsvOption,
     JsonOption,
     console,
+    counted,
     done,
     err_console,
     kg,
@@ -196,8 +197,7 @@ def import_(
         except ImportRejected as rejected:
             count = len(rejected.problems)
             err_console.print(
-                f"[red]{rejected.source}: {count} bad row{'s' if count != 1 else ''}, "
-                "nothing was imported.[/red]"
+                f"[red]{rejected.source}: {counted(count, 'bad row')}, nothing was imported.[/red]"
             )
             for line in rejected.problems:
                 err_console.print(f"[red]  {escape(line)}[/red]", soft_wrap=True)
@@ -220,13 +220,17 @@ def import_(
             }
         )
         return
-    span = f" ({summary.first} to {summary.last})" if summary.imported else ""
+    span = ""
+    if summary.imported:
+        span = f" ({summary.first})"
+        if summary.imported > 1:
+            span = f" ({summary.first} to {summary.last})"
     done(
-        f"Imported {summary.file}: {summary.imported} parcels{span}, "
+        f"Imported {summary.file}: {counted(summary.imported, 'parcel')}{span}, "
         f"{summary.already} already imported."
     )
     if summary.rejected:
-        warn(f"{summary.rejected} bad rows skipped, written to {summary.rejects_file}.")
+        warn(f"{counted(summary.rejected, 'bad row')} skipped, written to {summary.rejects_file}.")
 
 
 def _with_progress(work, file: Path):

@@ -15,6 +15,7 @@ from logistics.cli.output import (
     CsvOption,
     JsonOption,
     console,
+    counted,
     done,
     print_json,
     render_record,
@@ -160,7 +161,7 @@ def sheet(
         doc = rounds.sheet_document(session, round_ref)
     if pdf is not None:
         pages = rounds.write_sheet_pdf(doc, pdf)
-        done(f"Round sheet {doc.round_no}: {pdf} ({pages} page{'s' if pages != 1 else ''}).")
+        done(f"Round sheet {doc.round_no}: {pdf} ({counted(pages, 'page')}).")
         return
     van = f"{doc.vehicle_code} ({doc.vehicle_plate})" if doc.vehicle_plate else doc.vehicle_code
     table = Table(
