@@ -32,7 +32,7 @@ class Column:
     key: str
     header: str
     justify: str = "left"
-    format: Callable[[Any], str] | None = None
+    format: Callable[[Any], str | Text] | None = None
     leave_out: int = 0
     """In a terminal too narrow for the table, columns are left out by this rank, highest
     first (ties: the rightmost first); 0 never. --csv and --json always have them all."""
@@ -55,12 +55,15 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n")
 
 
-def _cell(column: Column, value: Any) -> str:
+def _cell(column: Column, value: Any) -> Text:
+    """The cell as shown: plain Text, so a name such as "西沟[/]村" is data, not markup;
+    a column's format may return a styled Text of its own (a red NO)."""
     if value is None:
-        return ""
+        return Text("")
     if column.format is not None:
-        return column.format(value)
-    return str(plain(value))
+        shown = column.format(value)
+        return shown if isinstance(shown, Text) else Text(shown)
+    return Text(str(plain(value)))
 
 
 def render_rows(
@@ -98,8 +101,8 @@ def render_rows(
         # fold, not "…": what still does not fit wraps onto another line instead of
         # hiding the id or number an operator is looking for
         table.add_column(columns[k].header, justify=columns[k].justify, overflow="fold")  # type: ignore[arg-type]
-    for row in cells:  # Text: a name such as "西沟[/]村" is data, not markup
-        table.add_row(*(Text(row[k]) for k in keep))
+    for row in cells:
+        table.add_row(*(row[k] for k in keep))
     console.print(table)
     if len(keep) < len(columns):
         left_out = ", ".join(c.header.strip() for k, c in enumerate(columns) if k not in keep)
@@ -109,11 +112,11 @@ def render_rows(
         )
 
 
-def _columns_that_fit(columns: Sequence[Column], cells: list[list[str]], width: int) -> list[int]:
+def _columns_that_fit(columns: Sequence[Column], cells: list[list[Text]], width: int) -> list[int]:
     """Indexes of the columns to show: all of them when the table fits ``width``, else
     without the columns ranked to go first until it fits (or none is left to go)."""
     widths = [
-        max([cell_len(column.header)] + [cell_len(row[k]) for row in cells]) + 3  # padding and rule
+        max([cell_len(column.header)] + [row[k].cell_len for row in cells]) + 3  # padding and rule
         for k, column in enumerate(columns)
     ]
     keep = list(range(len(columns)))

@@ -98,6 +98,7 @@ def test_explain_shows_every_courier_and_why(hub, session, couriers, make_parcel
         assert code in result.output
     assert "does not serve province 54" in result.output
     assert "Not stored yet" in result.output
+    assert "[green]" not in result.output and "[/" not in result.output  # styled, not typed
 
     other = make_parcel()
     hub("assign")

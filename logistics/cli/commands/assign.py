@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
@@ -37,7 +38,7 @@ COURIER_COLUMNS = [
     Column("fee_fen", "Fee (yuan)", "right", yuan),
     Column("share", "Share", "right", _share),
     Column("min_share", "Min share", "right", _share),
-    Column("min_share_met", "Met", format=lambda met: "yes" if met else "[red]NO[/red]"),
+    Column("min_share_met", "Met", format=lambda met: "yes" if met else Text("NO", style="red")),
     Column("capacity_left", "Capacity left", "right"),
 ]
 UNASSIGNED_COLUMNS = [
@@ -49,7 +50,7 @@ OPTION_COLUMNS = [
     Column("courier", "Courier"),
     Column("fee_fen", "Fee (yuan)", "right", yuan),
     Column("chargeable_g", "Chargeable kg", "right", kg),
-    Column("chosen", "Chosen", format=lambda chosen: "[green]yes[/green]" if chosen else ""),
+    Column("chosen", "Chosen", format=lambda chosen: Text("yes", style="green") if chosen else ""),
     Column("reason", "Why"),
 ]
 
