@@ -70,13 +70,13 @@ def monthly(
         say = err_console if as_json else console
         if csv_dir:
             written = report_export.write_csv_dir(report, csv_dir)
-            say.print(f"[green]Wrote {len(written)} CSV files into {csv_dir}.[/green]")
+            say.print(f"[green]Wrote {len(written)} CSV files into {escape(str(csv_dir))}.[/green]")
         if xlsx:
             report_export.write_xlsx(report, xlsx)
-            say.print(f"[green]Wrote {xlsx}.[/green]")
+            say.print(f"[green]Wrote {escape(str(xlsx))}.[/green]")
         if pdf:
             report_export.write_pdf(report, pdf)
-            say.print(f"[green]Wrote {pdf}.[/green]")
+            say.print(f"[green]Wrote {escape(str(pdf))}.[/green]")
     if as_json:
         print_json(report.as_dict())
         return
