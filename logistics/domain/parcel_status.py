@@ -66,6 +66,15 @@ class Status(StrEnum):
         """How the state reads in a sentence: ``at the hub``, ``on a manifest``..."""
         return _STATUS_LABELS[self]
 
+    @classmethod
+    def label_of(cls, stored: str) -> str:
+        """The sentence words of a status as stored; an unknown value reads as itself.
+        (Not ``stored in Status``: on Python 3.11 that raises TypeError for a str.)"""
+        try:
+            return cls(stored).label
+        except ValueError:
+            return stored
+
 
 class Action(StrEnum):
     """What an operator scans (``collect`` ... ``return``) or a service does (the rest)."""

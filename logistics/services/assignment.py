@@ -314,7 +314,7 @@ def _refuse_named(parcel: Parcel, code_of: dict[int, str], session: Session) -> 
             "take it off the manifest first."
         )
     if parcel.status not in AT_HUB + AT_STATIONS:
-        label = Status(parcel.status).label if parcel.status in Status else parcel.status
+        label = Status.label_of(parcel.status)
         raise RuleBroken(
             f"Parcel {parcel.parcel_no} is {label}; only parcels waiting at a station or at "
             "the hub are given a courier."

@@ -628,7 +628,7 @@ class LoadCheck:
             elsewhere = self.session.get(Manifest, other.manifest_id)
             where = elsewhere.manifest_no if elsewhere else "another manifest"
             return f"{head}: parcel {name} belongs to manifest {where}.", other.id
-        status = Status(other.status).label if other.status in Status else other.status
+        status = Status.label_of(other.status)
         return f"{head}: parcel {name} is {status} and on no manifest.", other.id
 
 

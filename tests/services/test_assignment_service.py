@@ -187,6 +187,19 @@ def test_parcels_on_a_manifest_or_handed_over_are_refused_with_a_sentence(
     assert manifest.manifest_no in explanation.summary
 
 
+def test_a_cancelled_parcel_named_for_assignment_is_refused_naming_its_state(
+    session, couriers, make_parcel
+):
+    from logistics.services.parcel_events import record_step
+
+    cancelled = make_parcel("registered")
+    record_step(session, cancelled, "cancel", operator="hub-op")
+    session.commit()
+    with pytest.raises(RuleBroken) as error:
+        assignment.assign_day(session, parcels=[cancelled.parcel_no])
+    assert cancelled.parcel_no in str(error.value) and "cancelled" in str(error.value)
+
+
 def test_a_named_parcel_is_decided_alone(session, couriers, make_parcel):
     set_capacity(session, couriers["JT"], 1)
     other = make_parcel()

@@ -189,6 +189,16 @@ def test_load_check_refuses_a_parcel_of_another_manifest_and_keeps_every_scan(se
     assert manifests.open_load_check(session, number, operator=OP).progress.loaded == 1
 
 
+def test_load_check_refuses_a_parcel_on_no_manifest_naming_its_state(session, make_parcel):
+    number, _ = closed_manifest(session, make_parcel)
+    waiting = make_parcel("registered")  # still at its station: on no manifest
+    check = manifests.open_load_check(session, number, operator="driver")
+    result = check.scan(waiting.parcel_no)
+    assert result.outcome == "refused"
+    assert "on no manifest" in result.message and waiting.parcel_no in result.message
+    assert "registered" in result.message
+
+
 def test_load_check_needs_a_closed_manifest(session, make_parcel):
     make_parcel(courier="ZTO")
     (built,) = manifests.build_manifests(session, operator=OP).manifests
