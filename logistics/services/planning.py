@@ -83,7 +83,13 @@ runs the full portfolio (one strategy per core); later waves plan what is left, 
 stations, with the first strategy in this process (no worker start-up)."""
 
 MIN_WAVE_S = 0.2
-"""No wave searches for less than this."""
+"""No wave searches for less than this, unless it has only a few stations (below)."""
+
+SECONDS_PER_STATION = 0.02
+"""A wave of a few stations (a van back early fetching three late ones) is solved to the
+optimum long before its share of the time: it searches this much per station, at least
+``SMALL_WAVE_S``."""
+SMALL_WAVE_S = 0.05
 
 CAPACITY_TRIM_REASON = "whole parcels would put the van over its kg capacity on a split visit"
 
@@ -630,7 +636,8 @@ def plan_day(
         parcels_todo = sum(len(w.outbound) + len(w.inbound) for w in todo)
         what = "Planning" if wave == 1 else f"Planning round {wave} of the vans back early for"
         say(f"{what} {len(todo)} stations, {parcels_todo} parcels, {len(usable)} vans")
-        plan = solve(problem, wave_settings)
+        limit = min(wave_settings.time_limit_s, max(SMALL_WAVE_S, SECONDS_PER_STATION * len(todo)))
+        plan = solve(problem, wave_settings.with_time_limit(limit))
         waves = wave
         solve_seconds += plan.solve_seconds
         notes.extend(n for n in plan.notes if n not in notes)

@@ -407,3 +407,18 @@ def test_the_planner_does_not_count_itself_as_the_load_that_keeps_a_core_busy():
     assert idle_cores(running=2, cpus=2) == 1
     assert idle_cores(running=6, cpus=2) == 1
     assert idle_cores(running=1, cpus=1) == 1
+
+
+def test_a_search_cut_short_before_its_first_solution_still_plans_the_day():
+    # A loaded machine and a later wave's fraction of a second: the limit strikes inside
+    # the first-solution heuristic. The day must still get rounds, not "no plan".
+    p = random_mixed_day(0)
+    cut_short = SearchSettings(
+        time_limit_s=0.01,
+        workers=1,
+        overrides=(("time_limit.seconds", 0), ("time_limit.nanos", 1000)),
+    )
+    plan = solve(p, cut_short)
+    assert plan.rounds and plan.objective > 0
+    assert "first solution finished after the limit" in plan.status
+    check_plan(p, plan)
