@@ -97,8 +97,12 @@ def read_specs(
     required: Iterable[str],
     parse: Callable[[Mapping[str, str]], Spec],
     key: Callable[[Spec], Any] | None = None,
+    check: Callable[[Spec], None] | None = None,
 ) -> list[Spec]:
-    """Every row of the file as a spec, or ImportRejected listing every bad row."""
+    """Every row of the file as a spec, or ImportRejected listing every bad row.
+
+    ``check`` raises InvalidInput for a row that parses but does not fit what the hub
+    has (a tariff of a courier that is not set up); it is listed like any bad row."""
     from logistics.io.tables import open_table  # openpyxl: only when a file is read
 
     table = open_table(path, {field: tuple(names) for field, names in headers.items()}, required)
@@ -108,6 +112,8 @@ def read_specs(
     for row in table:
         try:
             spec = parse(row.values)
+            if check is not None:
+                check(spec)
         except InvalidInput as error:
             problems.append(f"{table.name} row {row.number}: {error}")
             continue
@@ -305,12 +311,22 @@ def import_couriers(
         result["added"], result["updated"] = upsert_couriers(session, specs)
         session.flush()
     if tariffs is not None:
+        known = set(session.exec(select(Courier.code)))  # with those just imported
+
+        def courier_is_set_up(spec: rules.TariffSpec) -> None:
+            if spec.courier_code not in known:
+                raise InvalidInput(
+                    f"courier '{spec.courier_code}' is not set up: add it to the couriers "
+                    "file or import it with `hub courier import` first."
+                )
+
         tariff_specs = read_specs(
             tariffs,
             rules.TARIFF_HEADERS,
             ("courier", "province", "first_kg", "extra_kg"),
             rules.parse_tariff,
             key=lambda s: f"{s.courier_code} {s.province_code}",
+            check=courier_is_set_up,
         )
         result["tariff_rows"] = upsert_tariffs(session, tariff_specs)
     session.commit()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from logistics.errors import ImportRejected, InvalidInput, NotFound, RuleBroken
+from logistics.errors import ImportRejected, InvalidInput, RuleBroken
 from logistics.models import Courier, CourierExcludedProvince, CourierTariff, Station, Vehicle
 from logistics.services import network
 
@@ -128,10 +128,18 @@ def test_courier_import_with_tariffs_and_provinces_by_any_name(sample_network, t
     assert prices == {"52": 450, "44": 400, "*": 600}
 
 
-def test_tariff_for_unknown_courier_is_refused_whole(sample_network, tmp_path):
-    tariffs = write(tmp_path / "t.csv", "courier,province,first_kg,extra_kg\nNOPE,52,3,1\n")
-    with pytest.raises(NotFound, match="NOPE"):
+def test_tariff_for_unknown_courier_is_a_bad_row_listed_with_the_others(sample_network, tmp_path):
+    tariffs = write(
+        tmp_path / "t.csv",
+        "courier,province,first_kg,extra_kg\nZTO,52,3,1\nNOPE,52,3,1\nZTO,火星,3,1\n",
+    )
+    with pytest.raises(ImportRejected) as error:
         network.import_couriers(sample_network, None, tariffs)
+    problems = error.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("t.csv row 3:") and "'NOPE'" in problems[0]
+    assert "hub courier import" in problems[0]
+    assert problems[1].startswith("t.csv row 4:") and "火星" in problems[1]
 
 
 def test_tariff_amounts_must_be_yuan_with_two_decimals(sample_network, tmp_path):
