@@ -450,18 +450,6 @@ def test_daily_report_counts_the_day_and_what_waits_where(session, make_parcel, 
     assigned = make_parcel("at_hub", station="GD02", registered_at=morning, courier="ZTO")
     on_manifest = make_parcel("manifested", station="GD02", registered_at=morning)
     handed = make_parcel("handed_over", station="GD03", registered_at=morning)
-    # Notes are events without a change of state: they are no steps of the day.
-    for parcel, action in ((assigned, "assign"), (handed, "label")):
-        session.add(
-            ParcelEvent(
-                parcel_id=parcel.id,
-                at=parcel.status_at + timedelta(minutes=1),
-                action=action,
-                from_status=parcel.status,
-                to_status=parcel.status,
-                operator="hub-op",
-            )
-        )
     held = make_parcel("at_hub", station="GD03", registered_at=morning)
     session.add(
         ParcelEvent(
@@ -476,16 +464,19 @@ def test_daily_report_counts_the_day_and_what_waits_where(session, make_parcel, 
     )
     held.status, held.held_from = "held", "at_hub"
     held.status_at = held.status_at + timedelta(minutes=5)
-    session.add(  # a new label printed for the held parcel: a note, no second exception
-        ParcelEvent(
-            parcel_id=held.id,
-            at=held.status_at + timedelta(minutes=2),
-            action="label",
-            from_status="held",
-            to_status="held",
-            operator="hub-op",
+    # Notes are events without a change of state (an assignment, a label printed, also
+    # for the held parcel): no steps of the day, and no second exception.
+    for parcel, action in ((assigned, "assign"), (handed, "label"), (held, "label")):
+        session.add(
+            ParcelEvent(
+                parcel_id=parcel.id,
+                at=parcel.status_at + timedelta(minutes=1),
+                action=action,
+                from_status=parcel.status,
+                to_status=parcel.status,
+                operator="hub-op",
+            )
         )
-    )
     make_parcel("out_for_delivery", station="GD04", registered_at=morning)
     # Inbound parcels of earlier days, waiting at GD04: one past the 7-day retention.
     long_ago = stored(NOW_LOCAL - timedelta(days=12))
