@@ -79,6 +79,7 @@ class ScanSession:
     tally: Counter = field(default_factory=Counter)
     _station_id: int | None = field(default=None, init=False)
     _hub_code: str | None = field(default=None, init=False)
+    _station_codes: dict[int, str] = field(default_factory=dict, init=False, repr=False)
     _connection: Connection = field(init=False, repr=False)
     _session: Session = field(init=False, repr=False)
 
@@ -97,6 +98,7 @@ class ScanSession:
         with self._session.begin():
             session = self._session
             self._hub_code = current_hub(session).code
+            self._station_codes = dict(session.exec(select(Station.id, Station.code)).all())
             if self.station:
                 code = self.station.strip().upper()
                 found = session.exec(select(Station).where(Station.code == code)).first()
@@ -128,10 +130,11 @@ class ScanSession:
     def note(self) -> str | None:
         return f"round {self.round_ref}" if self.round_ref else None
 
-    @property
-    def place(self) -> str | None:
-        if self.action in STATION_ACTIONS and self.station:
-            return self.station
+    def _place_of(self, parcel: ParcelState) -> str | None:
+        """Where the scan happens: the station for a station action (the session's, else
+        the parcel's own: a keeper may scan without --station), else the hub."""
+        if self.action in STATION_ACTIONS:
+            return self.station or self._station_codes.get(parcel.station_id, self._hub_code)
         return self._hub_code
 
     @property
@@ -182,11 +185,9 @@ class ScanSession:
             and self.action in STATION_ACTIONS
             and parcel.station_id != self._station_id
         ):
-            other = connection.execute(
-                select(Station.code).where(Station.id == parcel.station_id)
-            ).scalar()
+            other = self._station_codes.get(parcel.station_id, "?")
             raise RuleBroken(
-                f"Parcel {label} belongs to station {other or '?'}, "
+                f"Parcel {label} belongs to station {other}, "
                 f"not {self.station}: it cannot be {self.action.phrase} here."
             )
         outcome = parcel_status.apply(
@@ -200,7 +201,7 @@ class ScanSession:
             parcel.id,
             outcome,
             operator=self.operator,
-            place=self.place,
+            place=self._place_of(parcel),
             note=self.note,
         )
         transaction.commit()

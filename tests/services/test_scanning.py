@@ -90,6 +90,8 @@ def test_inbound_flow_to_pickup(make_parcel, sample_network):
             scanner(sample_network, action, station="GD04").scan(parcel.parcel_no).status == status
         )
     assert scanner(sample_network, "picked-up").scan(parcel.parcel_no).status == "picked_up"
+    # picked up at its station, even when the keeper scanned without --station
+    assert events_of(sample_network, parcel)[-1].place == "GD04"
 
 
 def test_a_scan_session_reads_each_parcel_afresh(make_parcel, sample_network):
