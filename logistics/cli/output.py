@@ -145,8 +145,9 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def done(message: str) -> None:
-    console.print(f"[green]{escape(message)}[/green]")
+def done(message: str, *, stderr: bool = False) -> None:
+    """A green line; ``stderr`` when standard output carries --json for a script."""
+    (err_console if stderr else console).print(f"[green]{escape(message)}[/green]")
 
 
 def warn(message: str) -> None:

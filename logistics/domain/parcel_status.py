@@ -245,6 +245,11 @@ class Outcome:
     def repeat(self) -> bool:
         return not self.changed
 
+    @property
+    def held_from_stored(self) -> str | None:
+        """The parcel's ``held_from`` column after the step: kept while held, else empty."""
+        return self.held_from.value if self.status is Status.HELD and self.held_from else None
+
     def describe(self, label: str = "parcel") -> str:
         """One sentence for the operator: what happened, or that nothing changed."""
         if not self.changed:

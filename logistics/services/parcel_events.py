@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from logistics.domain import parcel_status
 from logistics.domain.clock import utcnow
-from logistics.domain.parcel_status import Action, Outcome, Status
+from logistics.domain.parcel_status import Action, Outcome
 from logistics.errors import NotFound
 from logistics.models import Parcel, ParcelEvent
 
@@ -79,12 +79,10 @@ def record_step(
         note=note,
         at=at,
     )
-    status = outcome.status.value
-    held_from = outcome.held_from.value if outcome.status is Status.HELD else None
     # the object agrees with its row without being marked changed (no second UPDATE)
-    set_committed_value(parcel, "status", status)
+    set_committed_value(parcel, "status", outcome.status.value)
     set_committed_value(parcel, "status_at", moment)
-    set_committed_value(parcel, "held_from", held_from)
+    set_committed_value(parcel, "held_from", outcome.held_from_stored)
     if outcome.leaves_manifest:
         set_committed_value(parcel, "manifest_id", None)
     return outcome
@@ -106,10 +104,9 @@ def write_step(
     """
     moment = at or utcnow()
     status = outcome.status.value
-    held_from = outcome.held_from.value if outcome.status is Status.HELD else None
     connection.execute(
         _SET_STATUS_OFF_MANIFEST if outcome.leaves_manifest else _SET_STATUS,
-        {"parcel": parcel_id, "status": status, "at": moment, "held": held_from},
+        {"parcel": parcel_id, "status": status, "at": moment, "held": outcome.held_from_stored},
     )
     connection.execute(
         _ADD_EVENT,

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from logistics.cli.context import open_session
-from logistics.cli.output import JsonOption, console, done, err_console, print_json
+from logistics.cli.output import JsonOption, console, done, print_json
 
 if TYPE_CHECKING:
     from logistics.services.reports import DailyReport, MonthlyReport, ReportTable
@@ -67,16 +67,15 @@ def monthly(
     if files:
         from logistics.io import report_export
 
-        say = err_console if as_json else console
         if csv_dir:
             written = report_export.write_csv_dir(report, csv_dir)
-            say.print(f"[green]Wrote {len(written)} CSV files into {escape(str(csv_dir))}.[/green]")
+            done(f"Wrote {len(written)} CSV files into {csv_dir}.", stderr=as_json)
         if xlsx:
             report_export.write_xlsx(report, xlsx)
-            say.print(f"[green]Wrote {escape(str(xlsx))}.[/green]")
+            done(f"Wrote {xlsx}.", stderr=as_json)
         if pdf:
             report_export.write_pdf(report, pdf)
-            say.print(f"[green]Wrote {escape(str(pdf))}.[/green]")
+            done(f"Wrote {pdf}.", stderr=as_json)
     if as_json:
         print_json(report.as_dict())
         return

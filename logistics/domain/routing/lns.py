@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import routing_enums_pb2
 
+from logistics.domain.routing.params import copy_params, set_time_limit
+
 GREEDY_DESCENT = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
 
 
@@ -137,7 +139,7 @@ def search(model, first_solution, burst_params, deadline: float, settings: LnsSe
     ruin = Ruin(model.distance, settings, rng)
     best_routes = current_routes = routes_of(model, first_solution)
     best = current = first_solution.ObjectiveValue()
-    burst_params = _copy(burst_params)
+    burst_params = copy_params(burst_params)
     if settings.greedy_bursts:
         burst_params.local_search_metaheuristic = GREEDY_DESCENT
     burst_params.ls_operator_neighbors_ratio = settings.neighbors_ratio
@@ -154,7 +156,7 @@ def search(model, first_solution, burst_params, deadline: float, settings: LnsSe
         start = _assignment(routing, partial)
         if start is None:
             continue
-        _set_limit(burst_params, min(settings.burst_s, left))
+        set_time_limit(burst_params, min(settings.burst_s, left))
         found = routing.SolveFromAssignmentWithParameters(start, burst_params)
         iterations += 1
         if found is None:
@@ -168,18 +170,12 @@ def search(model, first_solution, burst_params, deadline: float, settings: LnsSe
             current, current_routes = cost, routes_of(model, found)
     # Read the best rounds back with a quick descent so the answer carries its times
     # (the solver reuses its solution object, so earlier ones are not kept).
-    polish = _copy(burst_params)
+    polish = copy_params(burst_params)
     polish.local_search_metaheuristic = GREEDY_DESCENT
-    _set_limit(polish, 0.5)
+    set_time_limit(polish, 0.5)
     start = _assignment(routing, best_routes)
     found = routing.SolveFromAssignmentWithParameters(start, polish) if start else None
     return found, iterations
-
-
-def _copy(params):
-    out = type(params)()
-    out.CopyFrom(params)
-    return out
 
 
 def _assignment(routing, routes: list[list[int]]):
@@ -189,9 +185,3 @@ def _assignment(routing, routes: list[list[int]]):
     if not routing.RoutesToAssignment(routes, True, True, assignment):
         return None
     return assignment
-
-
-def _set_limit(params, seconds: float) -> None:
-    seconds = max(seconds, 0.01)
-    params.time_limit.seconds = int(seconds)
-    params.time_limit.nanos = int((seconds - int(seconds)) * 1e9)

@@ -115,6 +115,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from logistics.domain.routing import lns
 from logistics.domain.routing.model import MILLI, Model, build_model
+from logistics.domain.routing.params import copy_params, set_time_limit, time_limit_s
 from logistics.domain.routing.plan import Round, RoutingPlan, Unserved, Visit
 from logistics.domain.routing.problem import RoutingProblem, clock
 from logistics.domain.routing.visits import VisitWork, split_stop, van_window, why_impossible
@@ -184,9 +185,7 @@ def search_parameters(settings: SearchSettings, entry: str):
     else:
         params.local_search_metaheuristic = Metaheuristic.Value(meta)
     params.guided_local_search_lambda_coefficient = settings.guided_local_search_lambda
-    seconds = max(settings.time_limit_s, 0.01)
-    params.time_limit.seconds = int(seconds)
-    params.time_limit.nanos = int((seconds - int(seconds)) * 1e9)
+    set_time_limit(params, settings.time_limit_s)
     for dotted, value in settings.overrides:
         *path, name = dotted.split(".")
         target = params
@@ -368,20 +367,18 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
         model = build_model(problem, prepared.visits, prepared.vans, relax_required=True)
         solution = model.routing.SolveWithParameters(params)
         status = _status_name(model.routing) + " (required stops relaxed)"
+    latest = max(van_window(problem, v)[1] for v in prepared.vans)
+    no_room = f"does not fit in the vans' capacity before the {clock(latest)} return"
     if solution is None:
         reason = "the planner found no feasible plan in the time allowed"
         left += [(w, reason) for w in prepared.visits]
         rounds, objective = [], -1
     elif empty_objective is not None:
-        latest = max(van_window(problem, v)[1] for v in prepared.vans)
-        reason = f"does not fit in the vans' capacity before the {clock(latest)} return"
-        left += [(w, reason) for w in prepared.visits]
+        left += [(w, no_room) for w in prepared.visits]
         rounds, objective = [], empty_objective
     else:
         rounds, dropped = _extract(problem, model, solution)
-        latest = max(van_window(problem, v)[1] for v in prepared.vans)
-        reason = f"does not fit in the vans' capacity before the {clock(latest)} return"
-        left += [(w, reason) for w in dropped]
+        left += [(w, no_room) for w in dropped]
         objective = solution.ObjectiveValue()
     return RoutingPlan(
         rounds=tuple(rounds),
@@ -408,14 +405,11 @@ def _first_solution_only(params):
     """``params`` that stop at the first complete solution, with time to reach it. The
     savings heuristic builds it: on a 30-station hub day it takes 0.04 s where the
     cheapest-arc one takes 0.6 s (2026-11-30, a slow hour of this machine)."""
-    out = type(params)()
-    out.CopyFrom(params)
+    out = copy_params(params)
     out.solution_limit = 1
     out.first_solution_strategy = FirstSolution.Value("SAVINGS")
     out.local_search_metaheuristic = Metaheuristic.Value("GREEDY_DESCENT")
-    limit = max(FIRST_SOLUTION_S, out.time_limit.seconds + out.time_limit.nanos / 1e9)
-    out.time_limit.seconds = int(limit)
-    out.time_limit.nanos = int((limit - int(limit)) * 1e9)
+    set_time_limit(out, max(FIRST_SOLUTION_S, time_limit_s(out)))
     return out
 
 
