@@ -28,6 +28,7 @@ from logistics.errors import (
     RuleBroken,
     SchemaOutdated,
 )
+from logistics.io import files
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -93,6 +94,9 @@ def make_engine(url: str) -> Engine:
         return _ENGINES[url]
     try:
         if is_sqlite(url):
+            path = sqlite_path(url)
+            if path is not None:
+                files.protect(path, with_companions=True)
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         else:

@@ -8,6 +8,9 @@ hub's time zone) pins the clock, so a demo or a test can replay a given day.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,12 +62,9 @@ def day_bounds_utc(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    """'2026-11' -> (first day, first day of the next month)."""
-    try:
-        year, mon = (int(part) for part in month.split("-"))
-        first = date(year, mon, 1)
-    except ValueError:
-        raise InvalidInput(f"'{month}' is not a month: expected YYYY-MM, e.g. 2026-11.") from None
+    """'2026-11' (or any form :func:`read_month` takes) -> (first day, first of the next)."""
+    year, mon = (int(part) for part in read_month(month).split("-"))
+    first = date(year, mon, 1)
     following = date(year + (mon == 12), mon % 12 + 1, 1)
     return first, following
 
@@ -74,15 +74,90 @@ def month_bounds_utc(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return day_bounds_utc(first, tz)[0], day_bounds_utc(following, tz)[0]
 
 
-def parse_day(text: str | None, tz: ZoneInfo) -> date:
-    """An operator's --date: empty means the hub's today; also 'today' and 'yesterday'."""
-    if not text or text == "today":
-        return local_today(tz)
-    if text == "yesterday":
-        return local_today(tz) - timedelta(days=1)
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A day as an operator typed it: a calendar date, a month and day of the hub's
+    current year (``12月2日``), or a number of days from the hub's today (``yesterday``).
+    :meth:`resolve` turns it into a date once the hub's time zone is known."""
+
+    fixed: date | None = None
+    offset: int = 0
+    month_day: tuple[int, int] | None = None
+    typed: str = ""
+
+    def resolve(self, tz: ZoneInfo) -> date:
+        if self.fixed is not None:
+            return self.fixed
+        today = local_today(tz)
+        if self.month_day is not None:
+            month, day = self.month_day
+            try:
+                return date(today.year, month, day)
+            except ValueError:
+                raise InvalidInput(_not_a_date(self.typed)) from None
+        return today + timedelta(days=self.offset)
+
+
+_RELATIVE = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": -1,
+    "昨天": -1,
+    "昨日": -1,
+    "tomorrow": 1,
+    "明天": 1,
+    "明日": 1,
+}
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+
+
+def _not_a_date(text: str) -> str:
+    return f"'{text}' is not a date: expected YYYY-MM-DD (e.g. 2026-11-23), today or yesterday."
+
+
+def read_day(text: str | None) -> Day:
+    """A typed day: 2026-12-02, 2026/12/02, 2026-12-2, 20261202, 2026年12月2日, 12月2日,
+    today / yesterday / tomorrow, 今天 / 昨天 / 明天. Empty means today."""
+    typed = "" if text is None else str(text)
+    key = unicodedata.normalize("NFKC", typed).strip().lower()
+    if not key:
+        return Day(typed=typed)
+    if key in _RELATIVE:
+        return Day(offset=_RELATIVE[key], typed=typed)
+    found = _YMD.fullmatch(key) or _COMPACT.fullmatch(key)
     try:
-        return date.fromisoformat(text)
+        if found:
+            year, month, day = (int(part) for part in found.groups())
+            return Day(fixed=date(year, month, day), typed=typed)
+        found = _MD.fullmatch(key)
+        if found:
+            month, day = (int(part) for part in found.groups())
+            date(2000, month, day)  # a valid month and day in a leap year
+            return Day(month_day=(month, day), typed=typed)
     except ValueError:
-        raise InvalidInput(
-            f"'{text}' is not a date: expected YYYY-MM-DD, e.g. 2026-11-23."
-        ) from None
+        pass
+    raise InvalidInput(_not_a_date(typed))
+
+
+def read_month(text: str) -> str:
+    """A typed month as ``YYYY-MM``: 2026-11, 2026/11, 2026.11, 2026年11月, 202611."""
+    typed = str(text)
+    key = unicodedata.normalize("NFKC", typed).strip()
+    found = _YM.fullmatch(key) or re.fullmatch(r"(\d{4})(\d{2})", key)
+    if found:
+        year, month = (int(part) for part in found.groups())
+        if 1 <= month <= 12:
+            return f"{year:04d}-{month:02d}"
+    raise InvalidInput(f"'{typed}' is not a month: expected YYYY-MM, e.g. 2026-11.")
+
+
+def parse_day(text: str | Day | date | None, tz: ZoneInfo) -> date:
+    """An operator's --date as the hub's local date (see :func:`read_day`)."""
+    if isinstance(text, date):
+        return text
+    day = text if isinstance(text, Day) else read_day(text)
+    return day.resolve(tz)

@@ -17,10 +17,9 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 
-from logistics.errors import InvalidInput
+from logistics.io.files import open_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -64,24 +63,24 @@ def write_csv(
     rows: Iterable[Mapping[str, Any] | Sequence[Any]],
     *,
     bom: bool | None = None,
+    force: bool = False,
+    private: bool = False,
 ) -> int:
     """Write a header of ``columns`` and then ``rows``; returns how many rows were written.
 
-    ``target`` is a file path (written as UTF-8; with a BOM unless ``bom=False``) or an
-    open text stream such as ``sys.stdout`` (no BOM unless ``bom=True``). A row is a
-    mapping (values looked up by column name, missing ones blank) or a sequence in
-    column order. Every cell goes through :func:`safe_cell`.
+    ``target`` is a file path, written through the hub's one writer
+    (:func:`logistics.io.files.open_text`: never over the database or an input, an
+    existing file only with ``force``, complete or not at all, 0600 when ``private``),
+    as UTF-8 with a BOM unless ``bom=False``; or an open text stream such as
+    ``sys.stdout`` (no BOM unless ``bom=True``). A row is a mapping (values looked up
+    by column name, missing ones blank) or a sequence in column order. Every cell goes
+    through :func:`safe_cell`.
     """
     columns = list(columns)
     if isinstance(target, str | os.PathLike):
-        path = Path(target)
         encoding = "utf-8" if bom is False else "utf-8-sig"
-        try:
-            with open(path, "w", encoding=encoding, newline="") as f:
-                return _write(f, columns, rows)
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise InvalidInput(f"File '{path}' cannot be written: {reason}.") from None
+        with open_text(target, force=force, private=private, encoding=encoding) as f:
+            return _write(f, columns, rows)
     if bom:
         target.write("\ufeff")
     return _write(target, columns, rows)
