@@ -36,8 +36,9 @@ from sqlmodel import select  # noqa: E402
 
 from logistics import db  # noqa: E402
 from logistics.domain.clock import to_local, utcnow, zone  # noqa: E402
+from logistics.domain.units import kg_text, yuan_text  # noqa: E402
 from logistics.models import Courier, Parcel, Station  # noqa: E402
-from logistics.services import assignment, network  # noqa: E402
+from logistics.services import assignment, assignment_plan, network  # noqa: E402
 
 PROVINCES = {
     "44": 16, "33": 11, "32": 10, "31": 8, "11": 7, "37": 6, "51": 6, "41": 5, "35": 4,
@@ -118,7 +119,7 @@ def measure(n_parcels: int = 5000, repeat: int = 3, seed: int = 1, keep: Path | 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "hub.db"
     url = f"sqlite:///{path}"
-    solver = assignment.assign_couriers
+    solver = assignment_plan.assign_couriers
     calls: list[tuple[tuple, dict, float]] = []
 
     def watched(*args, **kwargs):
@@ -134,11 +135,11 @@ def measure(n_parcels: int = 5000, repeat: int = 3, seed: int = 1, keep: Path | 
             leftover.unlink()
         build(url, n_parcels, seed)
         calls.clear()
-        assignment.assign_couriers = watched
+        assignment_plan.assign_couriers = watched
         try:
             seconds, cpu, run = timed_cpu(url)
         finally:
-            assignment.assign_couriers = solver
+            assignment_plan.assign_couriers = solver
         firsts.append(seconds)
         first_cpus.append(cpu)
     rerun, again = timed(url)
@@ -194,13 +195,13 @@ def main() -> None:
     print(f"dry run: {dry:.3f} s")
     print(
         f"assigned {run.assigned}, unassigned {len(run.unassigned)}, total fee "
-        f"{run.total_fee_fen / 100:.2f} yuan, baseline {run.baseline_fee_fen / 100:.2f} yuan, "
-        f"saving {run.saving_fen / 100:.2f} yuan"
+        f"{yuan_text(run.total_fee_fen)} yuan, baseline {yuan_text(run.baseline_fee_fen)} yuan, "
+        f"saving {yuan_text(run.saving_fen)} yuan"
     )
     for line in run.couriers:
         print(
-            f"  {line.courier:7} {line.parcels:5} parcels {line.weight_g / 1000:9.1f} kg "
-            f"{line.fee_fen / 100:10.2f} yuan share {line.share:.3f} (min {line.min_share}, "
+            f"  {line.courier:7} {line.parcels:5} parcels {kg_text(line.weight_g):>10} kg "
+            f"{yuan_text(line.fee_fen):>10} yuan share {line.share:.3f} (min {line.min_share}, "
             f"{'met' if line.min_share_met else 'NOT met'})"
         )
     if args.keep:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from logistics.domain.assignment import CourierDay, ParcelToAssign, assign_couriers  # noqa: E402
 from logistics.domain.tariffs import CourierTerms, ProvinceTariff  # noqa: E402
+from logistics.domain.units import fen, kg_text, yuan_text  # noqa: E402
 
 # GB/T 2260 province -> (relative weight of outbound volume, distance zone from Guizhou).
 PROVINCES: dict[str, tuple[float, int]] = {
@@ -114,13 +115,15 @@ def main() -> None:
     print(f"explain: {explain_ms:.2f} ms per parcel")
     print(
         f"assigned {len(result.assignments)}, unassigned {len(result.unassigned)}, "
-        f"total fee {result.total_fee} yuan, baseline {result.baseline_fee} yuan "
-        f"({', '.join(result.baseline_order[:1])} first), saving {result.saving} yuan"
+        f"total fee {yuan_text(fen(result.total_fee))} yuan, "
+        f"baseline {yuan_text(fen(result.baseline_fee))} yuan "
+        f"({', '.join(result.baseline_order[:1])} first), "
+        f"saving {yuan_text(fen(result.saving))} yuan"
     )
     for s in result.couriers:
         print(
-            f"  {s.courier:6} {s.parcels:5} parcels {s.weight_g / 1000:9.1f} kg "
-            f"{s.fee:>10} yuan share {s.share:.3f} (min {s.min_share}, "
+            f"  {s.courier:6} {s.parcels:5} parcels {kg_text(s.weight_g):>10} kg "
+            f"{yuan_text(fen(s.fee)):>10} yuan share {s.share:.3f} (min {s.min_share}, "
             f"{'met' if s.min_share_met else 'NOT met'})"
         )
     if result.min_shares_not_met:

@@ -10,9 +10,9 @@ import tempfile
 import time
 from datetime import date, datetime
 from datetime import time as clock_time
-from decimal import Decimal
 from pathlib import Path
 
+from logistics.domain.manifest_status import ManifestStatus
 from logistics.io.pdf.manifest import (
     ManifestDocument,
     ManifestHandover,
@@ -23,11 +23,11 @@ from logistics.io.pdf.manifest import (
 TARGET_SECONDS = 5.0
 STATIONS = ["青山村服务站", "桃花坪村服务站", "石门坎村代办点", "猕猴桃合作社", "茶园村服务站"]
 PLACES = [
-    ("四川省", "成都市"),
-    ("广东省", "广州市"),
-    ("浙江省", "杭州市"),
-    ("新疆维吾尔自治区", "乌鲁木齐市"),
-    ("北京市", "北京市"),
+    ("四川", "成都市"),
+    ("广东", "广州市"),
+    ("浙江", "杭州市"),
+    ("新疆", "乌鲁木齐市"),
+    ("北京", "北京市"),
 ]
 SURNAMES = "张王李赵刘陈杨黄"
 
@@ -42,7 +42,7 @@ def manifest(parcels: int) -> ManifestDocument:
             origin_station_code=f"ST{i % 30 + 1:02d}",
             dest_province=PLACES[i % len(PLACES)][0],
             dest_city=PLACES[i % len(PLACES)][1],
-            chargeable_kg=Decimal(i % 37 + 5) / 4,
+            chargeable_g=(i % 37 + 5) * 250,
             recipient=f"{SURNAMES[i % len(SURNAMES)]}*  1******{i % 10000:04d}",
         )
         for i in range(parcels)
@@ -55,7 +55,7 @@ def manifest(parcels: int) -> ManifestDocument:
         courier_name="中通快递",
         service_date=date(2026, 11, 23),
         cutoff=clock_time(17, 0),
-        status="closed",
+        status=ManifestStatus.CLOSED,
         issued_at=datetime(2026, 11, 23, 16, 50),
         lines=lines,
         operator_name="李明",

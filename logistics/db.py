@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0003"
 DEFAULT_URL = "sqlite:///hub.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
 
@@ -229,8 +229,13 @@ def upgrade(url: str) -> tuple[str | None, str]:
     engine = make_engine(url)
     try:
         before = schema_version(engine)
-        with engine.begin() as connection:
+        with (
+            engine.connect() as connection,
+            _foreign_keys_off(connection),
+            connection.begin(),
+        ):
             command.upgrade(alembic_config(connection), "head")
+            _check_foreign_keys(connection)
     except OperationalError as error:
         if is_busy(error):
             raise DatabaseBusy(BUSY_SENTENCE) from None
@@ -240,8 +245,45 @@ def upgrade(url: str) -> tuple[str | None, str]:
     return before, schema_version(engine) or SCHEMA_HEAD
 
 
-def backup(url: str, target: Path) -> int:
-    """A consistent copy of a SQLite database, taken while others may be writing; bytes written."""
+@contextmanager
+def _foreign_keys_off(connection) -> Iterator[None]:
+    """SQLite foreign keys off while a migration copies tables into new ones.
+
+    SQLite adds a constraint by copying a table, dropping the old one and renaming
+    the copy; with foreign keys on, dropping a table that other rows point at fails.
+    The pragma only takes effect outside a transaction, so it is set on the driver's
+    connection before the migration begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection) -> None:
+    """Refuse (and roll back) an upgrade that left a row pointing at nothing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        shown = ", ".join(sorted({f"{row[0]} -> {row[2]}" for row in broken}))
+        raise RuleBroken(
+            f"The upgrade would leave {len(broken)} rows pointing at rows that do not exist "
+            f"({shown}); nothing was changed."
+        )
+
+
+def backup(url: str, target: Path, *, force: bool = False) -> int:
+    """A consistent copy of a SQLite database, taken while others may be writing; bytes written.
+
+    The copy holds personal data, so it is readable by its owner only; an existing
+    file is replaced only with ``force``.
+    """
     source = sqlite_path(url)
     if source is None:
         raise RuleBroken(
@@ -249,18 +291,15 @@ def backup(url: str, target: Path) -> int:
             "e.g. pg_dump -Fc -f hub.dump DBNAME."
         )
     check_ready(url)
-    if target.exists():
-        raise RuleBroken(f"{target} already exists: choose a new file name for the backup.")
-    if not target.parent.exists():
-        raise InvalidInput(
-            f"The folder {target.parent} does not exist: create it or choose another."
-        )
-    with sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000) as live:
-        with sqlite3.connect(target) as copy:
-            live.backup(copy)
-        copy.close()
-    live.close()
-    return target.stat().st_size
+
+    def fill(temporary: Path) -> None:
+        with sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000) as live:
+            with sqlite3.connect(temporary) as copy:
+                live.backup(copy)
+            copy.close()
+        live.close()
+
+    return files.write_file(target, fill, force=force, private=True).stat().st_size
 
 
 def restore(url: str, source_file: Path) -> None:
@@ -270,6 +309,7 @@ def restore(url: str, source_file: Path) -> None:
         raise RuleBroken("hub db restore writes SQLite files; for PostgreSQL use pg_restore.")
     if not source_file.exists():
         raise InvalidInput(f"There is no backup file at {source_file}.")
+    files.protect(source_file, with_companions=True)
     try:
         with sqlite3.connect(source_file) as backup_db:
             backup_db.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -27,7 +27,7 @@ def test_migrations_create_exactly_the_models(database_url):
     engine = db.make_engine(database_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
-    assert diff == [], "models and migrations differ: run python -m logistics.migrations.regenerate"
+    assert diff == [], "models and migrations differ: add a revision (logistics/migrations)"
 
 
 def test_every_time_is_stored_as_naive_utc():
@@ -102,9 +102,38 @@ def test_backup_then_restore_gives_back_the_same_data(database_url, sample_netwo
 def test_backup_refuses_to_overwrite(database_url, tmp_path: Path):
     target = tmp_path / "b.db"
     target.write_text("precious")
-    with pytest.raises(RuleBroken, match="already exists"):
+    with pytest.raises(InvalidInput, match="already exists: add --force"):
         db.backup(database_url, target)
     assert target.read_text() == "precious"
+
+
+@pytest.mark.sqlite_only
+def test_backup_with_force_replaces_the_file_and_only_its_owner_may_read_it(
+    database_url, sample_network, tmp_path: Path
+):
+    target = tmp_path / "b.db"
+    target.write_text("yesterday's")
+    target.chmod(0o644)
+    size = db.backup(database_url, target, force=True)
+    assert size == target.stat().st_size > 0
+    assert target.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM station").fetchone()[0] == 30
+    copy.close()
+    assert not [path.name for path in tmp_path.iterdir() if ".part" in path.name]
+
+
+@pytest.mark.sqlite_only
+def test_backup_never_writes_over_the_database_itself(database_url):
+    live = db.sqlite_path(database_url)
+    with pytest.raises(InvalidInput, match="is the database"):
+        db.backup(database_url, live, force=True)
+
+
+@pytest.mark.sqlite_only
+def test_backup_into_a_missing_folder_is_one_sentence(database_url, tmp_path: Path):
+    with pytest.raises(InvalidInput, match="cannot be written: no such file or directory"):
+        db.backup(database_url, tmp_path / "no" / "b.db")
 
 
 @pytest.mark.postgresql_only

@@ -21,12 +21,27 @@ from typer.core import TyperGroup
 from logistics import __version__
 from logistics.cli import commands
 from logistics.cli.context import HubContext
+from logistics.cli.help_text import flowing
+from logistics.cli.language import LANG_HELP
 from logistics.cli.output import err_console
 from logistics.errors import HubError
 
 
 class HubGroup(TyperGroup):
     """Turns every error into one red sentence and an exit code, never a traceback."""
+
+    def main(self, args=None, *rest, **options):
+        # The language is chosen before parsing: help pages and usage errors are
+        # written while the command line is read.
+        from logistics.cli.language import choose_for, localise
+
+        try:
+            args = choose_for(sys.argv[1:] if args is None else args)
+        except HubError as error:
+            err_console.print(f"[red]{escape(str(error))}[/red]")
+            sys.exit(2)
+        localise(self)
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx):
         try:
@@ -116,10 +131,15 @@ def root(
             show_default="your login name",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="zh|en", envvar="HUB_LANG", help=LANG_HELP),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    del lang  # chosen before parsing (logistics.cli.language.choose_for)
     ctx.obj = HubContext(db, operator)
 
 
@@ -136,29 +156,15 @@ def _register_commands() -> None:
             app.add_typer(module.app, name=module.NAME)
 
 
-def _flowing(text: str | None) -> str | None:
-    """Help text as the terminal should wrap it: Typer's rich mode keeps every line break
-    of a docstring, so in an 80-column terminal each source line ended in a stray word.
-    Paragraphs of prose become one line each; indented blocks (examples) stay as written.
-    """
-    if not text:
-        return text
-    paragraphs = inspect.cleandoc(text).split("\n\n")
-    return "\n\n".join(
-        p if any(line[:1].isspace() for line in p.splitlines()) else " ".join(p.split("\n"))
-        for p in paragraphs
-    )
-
-
 def _flow_help(typer_app: typer.Typer) -> None:
     for command in typer_app.registered_commands:
-        command.help = _flowing(command.help or inspect.getdoc(command.callback))
+        command.help = flowing(command.help or inspect.getdoc(command.callback))
     if typer_app.registered_callback is not None:
         callback = typer_app.registered_callback
-        callback.help = _flowing(callback.help or inspect.getdoc(callback.callback))
-    typer_app.info.help = _flowing(typer_app.info.help)
+        callback.help = flowing(callback.help or inspect.getdoc(callback.callback))
+    typer_app.info.help = flowing(typer_app.info.help)
     for group in typer_app.registered_groups:
-        group.help = _flowing(group.help)
+        group.help = flowing(group.help)
         _flow_help(group.typer_instance)
 
 

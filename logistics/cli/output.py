@@ -20,6 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from logistics.domain.units import kg_text, yuan_text
+
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
@@ -158,13 +160,13 @@ def refused(message: str) -> None:
     console.print(f"[red]{escape(message)}[/red]")
 
 
-def yuan(fen: int | None) -> str:
-    if fen is None:
-        return ""
-    return f"{Decimal(fen) / 100:.2f}"
+# Tables and sentences show weights and money with the digits of logistics.domain.units;
+# the short names stay because many command modules format columns with them.
+yuan = yuan_text
+kg = kg_text
 
 
-def kg(grams: int | None) -> str:
-    if grams is None:
-        return ""
-    return f"{grams / 1000:.1f}"
+def figure(value: Decimal | None) -> str:
+    """A kg, km or yuan figure a service already rounded through logistics.domain.units,
+    thousands separated as the ``*_text`` functions show it."""
+    return "" if value is None else f"{value:,}"

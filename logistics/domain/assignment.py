@@ -2,7 +2,7 @@
 
 Pure model, no database. Build the input from rows, call :func:`assign_couriers`, render
 the :class:`AssignmentResult`; :meth:`AssignmentResult.explain` tells why a parcel went
-where it went.
+where it went (worded in :mod:`logistics.domain.assignment_reasons`).
 
 Rules, in order of priority (lexicographic, solved exactly):
 
@@ -47,23 +47,40 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
-
+from logistics.domain.assignment_flow import solve_flow
+from logistics.domain.assignment_reasons import (
+    CourierOption,
+    Exclusion,
+    Explanation,
+    explain,
+)
 from logistics.domain.tariffs import (
     CourierTerms,
     Dimensions,
+    FeeBook,
     Quote,
     Refusal,
-    chargeable_weight_g,
-    fee_for,
-    fen_to_yuan,
-    format_kg,
     province_code,
-    quote,
-    yuan_to_fen,
+    province_text,
 )
-from logistics.errors import InvalidInput, NotFound
+from logistics.domain.units import kg_text, yuan
+from logistics.errors import InvalidInput
+from logistics.i18n import N_, _, ngettext
+
+__all__ = [
+    "Assignment",
+    "AssignmentResult",
+    "CourierDay",
+    "CourierOption",
+    "CourierSummary",
+    "Exclusion",
+    "Explanation",
+    "ParcelToAssign",
+    "Unassigned",
+    "UnassignedReason",
+    "assign_couriers",
+    "explain",
+]
 
 SHARE_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
@@ -117,22 +134,31 @@ class UnassignedReason(StrEnum):
     CAPACITY_EXHAUSTED = "capacity_exhausted"
     UNKNOWN_COURIER = "unknown_courier"
     """The parcel carries the tracking number of a courier that is not in today's run."""
+    NO_PROVINCE = "no_province"
+    """The parcel has no destination province, or not a GB/T 2260 code (see
+    :func:`destination_problem`); the caller lists it before the run."""
+
+    @property
+    def label(self) -> str:
+        """The reason in a few words, in the chosen language (a table cell, ``*_label``)."""
+        return _(_UNASSIGNED_LABELS[self])
+
+    @classmethod
+    def label_of(cls, stored: str) -> str:
+        """The words of a stored reason code; an unknown code reads as itself."""
+        try:
+            return cls(stored).label
+        except ValueError:
+            return stored
 
 
-class Exclusion(StrEnum):
-    """Why a courier did not get a parcel (see :class:`CourierOption`)."""
-
-    PROVINCE_EXCLUDED = "province_excluded"
-    PROVINCE_NOT_SERVED = "province_not_served"
-    OVER_MAX_WEIGHT = "over_max_weight"
-    CAPACITY_FULL = "capacity_full"
-    FIXED_TRACKING_NUMBER = "fixed_tracking_number"
-    MINIMUM_SHARE = "minimum_share"
-    """The chosen courier needed the parcel to reach its minimum share."""
-    MORE_EXPENSIVE = "more_expensive"
-    SAME_FEE = "same_fee"
-    NOT_EXPLAINED = "not_explained"
-    """Should never happen in an optimal solution; kept so explain() never fails."""
+_UNASSIGNED_LABELS = {
+    UnassignedReason.NO_COURIER_SERVES_PROVINCE: N_("no courier serves the province"),
+    UnassignedReason.OVER_MAX_WEIGHT: N_("too heavy for every courier"),
+    UnassignedReason.CAPACITY_EXHAUSTED: N_("no capacity left"),
+    UnassignedReason.UNKNOWN_COURIER: N_("courier not in today's run"),
+    UnassignedReason.NO_PROVINCE: N_("no destination province"),
+}
 
 
 @dataclass(frozen=True)
@@ -176,37 +202,15 @@ class CourierSummary:
 
 
 @dataclass(frozen=True)
-class CourierOption:
-    """One courier's fee for the explained parcel and why it got / did not get it."""
-
-    courier: str
-    fee: Decimal | None
-    chargeable_g: int
-    chosen: bool
-    exclusion: Exclusion | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class Explanation:
-    parcel_id: str
-    courier: str | None
-    fee: Decimal | None
-    fixed: bool
-    unassigned_reason: UnassignedReason | None
-    options: tuple[CourierOption, ...]
-    """Every courier: the chosen one first, then by fee (cheapest first), refusals last."""
-    summary: str
-
-
-@dataclass(frozen=True)
 class _Context:
+    """What explaining a parcel needs of the run."""
+
     parcels: dict[str, ParcelToAssign]
     couriers: tuple[CourierDay, ...]
-    count: dict[str, int]
-    free_count: dict[str, int]
-    free_capacity: dict[str, int]
-    min_parcels: dict[str, int]
+    book: FeeBook
+    tally: dict[str, CourierTally]
+    fees: dict[str, tuple[int, ...]]
+    """Each free parcel's fee in fen with every courier (-1: refuses), its group's key."""
 
 
 @dataclass(frozen=True)
@@ -244,122 +248,375 @@ class AssignmentResult:
         return explain(self, parcel_id)
 
 
-# -------------------------------------------------------------------------- solver
+def destination_problem(parcel_id: str, province: str | None) -> str | None:
+    """Why a parcel cannot be given a courier for its destination, or None when it can."""
+    if not province:
+        return _(
+            "Parcel {parcel} has no destination province; set it before assigning a courier."
+        ).format(parcel=parcel_id)
+    try:
+        province_code(province)
+    except InvalidInput:
+        return _(
+            "Parcel {parcel} has destination province '{province}', "
+            "expected a two-digit GB/T 2260 code such as 44."
+        ).format(parcel=parcel_id, province=province)
+    return None
 
 
-def _fraction(value: Decimal | Fraction | int | str | float, what: str) -> Fraction:
+# ------------------------------------------------------------------ the run's parts
+
+
+@dataclass
+class CourierTally:
+    """One courier's figures as the run builds them up, phase by phase."""
+
+    day: CourierDay
+    min_share: Fraction
+    fixed: int = 0
+    """Parcels that carry the courier's tracking number."""
+    free_capacity: int = 0
+    """What its remaining capacity leaves for free parcels (never more than there are)."""
+    free: int = 0
+    """Free parcels the flow gave it."""
+    min_parcels: int = 0
+    parcels: int = 0
+    weight_g: int = 0
+    chargeable_g: int = 0
+    fee: Decimal = ZERO
+
+    @property
+    def code(self) -> str:
+        return self.day.code
+
+    @property
+    def min_share_decimal(self) -> Decimal:
+        return Decimal(self.min_share.numerator) / Decimal(self.min_share.denominator)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A parcel a tracking number gives to courier ``courier`` (its position)."""
+
+    parcel: ParcelToAssign
+    courier: int
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class _Free:
+    """A parcel the run decides; its group's key holds its fee with every courier."""
+
+    parcel: ParcelToAssign
+    province: str
+    dims: Dimensions | None
+
+
+Group = tuple[tuple[int, ...], list[_Free]]
+"""Fee in fen with each courier (-1: refuses), and the parcels with exactly those fees."""
+
+
+@dataclass
+class _Sorted:
+    """The parcels sorted out before the flow: fixed, grouped, or without a courier."""
+
+    fixed: list[_Fixed] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    unassigned: dict[str, Unassigned] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return sum(len(members) for _, members in self.groups)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def _fraction(value: Decimal | Fraction | int | str | float, courier: str) -> Fraction:
+    """A courier's minimum share as an exact fraction 0..1."""
+    wrong = _("Minimum share of courier {courier} must be a fraction between 0 and 1, got {value}.")
     try:
         result = Fraction(Decimal(str(value))) if isinstance(value, float) else Fraction(value)
     except (ValueError, TypeError, ArithmeticError):
-        raise InvalidInput(f"{what} must be a fraction between 0 and 1, got {value!r}.") from None
+        raise InvalidInput(wrong.format(courier=courier, value=repr(value))) from None
     if not 0 <= result <= 1:
-        raise InvalidInput(f"{what} must be a fraction between 0 and 1, got {value}.")
+        raise InvalidInput(wrong.format(courier=courier, value=value))
     return result
 
 
-def _dims(parcel: ParcelToAssign) -> Dimensions | None:
-    return tuple(parcel.dims_cm) if parcel.dims_cm is not None else None
-
-
-class _FeeTable:
-    """Quotes in fen with caches, so 5,000 parcels x 8 couriers stay cheap."""
-
-    def __init__(self, couriers: Sequence[CourierDay]):
-        self.terms = [c.terms for c in couriers]
-        self._tariff: dict[tuple[int, str], object] = {}
-        self._charge: dict[tuple, int] = {}
-        self._fee: dict[tuple[int, str, int], int] = {}
-
-    def chargeable(self, index: int, weight_g: int, dims) -> int:
-        terms = self.terms[index]
-        key = (weight_g, dims, terms.volumetric_divisor, terms.weight_step_g)
-        charge = self._charge.get(key)
-        if charge is None:
-            charge = chargeable_weight_g(
-                weight_g, dims, terms.volumetric_divisor, terms.weight_step_g
+def _tallies(
+    parcels: Sequence[ParcelToAssign], couriers: Sequence[CourierDay]
+) -> list[CourierTally]:
+    """One tally per courier; refuses duplicate parcels or couriers and impossible limits."""
+    codes = [c.code for c in couriers]
+    if len(set(codes)) != len(codes):
+        dup = next(c for c, n in Counter(codes).items() if n > 1)
+        raise InvalidInput(
+            _("Courier {courier} appears twice in the assignment input.").format(courier=dup)
+        )
+    ids = Counter(p.id for p in parcels)
+    if len(ids) != len(parcels):
+        dup = next(i for i, n in ids.items() if n > 1)
+        raise InvalidInput(
+            _("Parcel {parcel} appears twice in the assignment input.").format(parcel=dup)
+        )
+    tallies = []
+    for c in couriers:
+        share = _fraction(c.min_share, c.code)
+        if c.remaining_capacity is not None and c.remaining_capacity < 0:
+            raise InvalidInput(
+                _(
+                    "Remaining capacity of courier {courier} must be 0 or more parcels, "
+                    "got {value}."
+                ).format(courier=c.code, value=c.remaining_capacity)
             )
-            self._charge[key] = charge
-        return charge
+        tallies.append(CourierTally(c, share))
+    return tallies
 
-    def entry(self, index: int, province: str, weight_g: int, dims) -> int | Refusal:
-        """Fee in fen, or the refusal, for courier ``index``."""
-        terms = self.terms[index]
-        key = (index, province)
-        tariff = self._tariff.get(key)
-        if tariff is None:
-            if province in terms.excluded_provinces:
-                tariff = Refusal.PROVINCE_EXCLUDED
+
+def _sort_out(
+    parcels: Sequence[ParcelToAssign], tallies: Sequence[CourierTally], book: FeeBook
+) -> _Sorted:
+    """Fix the parcels a tracking number decides, group the rest by their fees with every
+    courier, and list those no courier takes."""
+    index = {t.code: c for c, t in enumerate(tallies)}
+    n_c = len(tallies)
+    out = _Sorted()
+    groups: dict[tuple[int, ...], list[_Free]] = {}
+    for p in parcels:
+        province = province_code(p.province)
+        dims = tuple(p.dims_cm) if p.dims_cm is not None else None
+        if p.fixed_courier is not None:
+            _fix(out, p, index.get(p.fixed_courier), book, province, dims)
+            continue
+        key = []
+        refusals = []
+        for c in range(n_c):
+            entry = book.entry(c, province, p.weight_g, dims)
+            if isinstance(entry, Refusal):
+                refusals.append(entry)
+                key.append(-1)
             else:
-                tariff = terms.tariff_for(province) or Refusal.PROVINCE_NOT_SERVED
-            self._tariff[key] = tariff
-        if isinstance(tariff, Refusal):
-            return tariff
-        if terms.max_weight_g is not None and weight_g > terms.max_weight_g:
-            return Refusal.OVER_MAX_WEIGHT
-        charge = self.chargeable(index, weight_g, dims)
-        fkey = (index, province, charge)
-        fee = self._fee.get(fkey)
-        if fee is None:
-            fee = yuan_to_fen(fee_for(tariff, charge))
-            self._fee[fkey] = fee
-        return fee
+                key.append(entry)
+        if all(k < 0 for k in key):
+            out.unassigned[p.id] = _nobody_takes(p, province, refusals)
+            continue
+        groups.setdefault(tuple(key), []).append(_Free(p, province, dims))
+    out.groups = list(groups.items())
+    for item in out.fixed:
+        tallies[item.courier].fixed += 1
+    return out
 
 
-def _solve_flow(
-    groups: list[tuple[tuple, list[int]]],
-    n_couriers: int,
-    free_capacity: list[int],
-    quota: list[int],
-    overflow_cost: int,
-) -> list[list[int]]:
-    """Min-cost max-flow; returns counts[group][courier]."""
-    n_groups = len(groups)
-    source, sink = 0, n_groups + n_couriers + 1
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    costs: list[int] = []
-    total = 0
-    for g, (_key, members) in enumerate(groups):
-        size = len(members)
-        total += size
-        tails.append(source)
-        heads.append(1 + g)
-        caps.append(size)
-        costs.append(0)
-    courier_arcs: list[tuple[int, int, int]] = []
-    for g, (key, members) in enumerate(groups):
+def _fix(
+    out: _Sorted,
+    p: ParcelToAssign,
+    courier: int | None,
+    book: FeeBook,
+    province: str,
+    dims: Dimensions | None,
+) -> None:
+    if courier is None:
+        out.unassigned[p.id] = Unassigned(
+            p.id,
+            UnassignedReason.UNKNOWN_COURIER,
+            _(
+                "Parcel {parcel} carries a tracking number of courier {courier}, "
+                "which is not among today's couriers."
+            ).format(parcel=p.id, courier=p.fixed_courier),
+        )
+        return
+    q = book.quote(courier, province, p.weight_g, dims)
+    if not q.ok:
+        out.warnings.append(
+            _(
+                "Parcel {parcel} stays with {courier} because of its tracking "
+                "number although {refusal}"
+            ).format(parcel=p.id, courier=p.fixed_courier, refusal=q.message)
+        )
+    out.fixed.append(_Fixed(p, courier, q))
+
+
+def _nobody_takes(p: ParcelToAssign, province: str, refusals: list[Refusal]) -> Unassigned:
+    if refusals and not all(r.is_coverage for r in refusals):
+        return Unassigned(
+            p.id,
+            UnassignedReason.OVER_MAX_WEIGHT,
+            _(
+                "Parcel {parcel} weighs {kg} kg, above the maximum "
+                "weight of every courier that serves {province}."
+            ).format(parcel=p.id, kg=kg_text(p.weight_g), province=province_text(province)),
+        )
+    return Unassigned(
+        p.id,
+        UnassignedReason.NO_COURIER_SERVES_PROVINCE,
+        _("No courier serves {province}, the destination of parcel {parcel}.").format(
+            province=province_text(province), parcel=p.id
+        ),
+    )
+
+
+def _share_out_capacity(tallies: Sequence[CourierTally], sorted_out: _Sorted) -> None:
+    """What each courier's remaining capacity leaves for free parcels after its fixed ones."""
+    n_free = sorted_out.free
+    for t in tallies:
+        left = t.day.remaining_capacity
+        if left is None:
+            t.free_capacity = n_free
+            continue
+        if t.fixed > left:
+            sorted_out.warnings.append(
+                _(
+                    "Courier {courier} has {fixed} parcels with its own tracking "
+                    "numbers but only {left} parcels of capacity left today."
+                ).format(courier=t.code, fixed=t.fixed, left=left)
+            )
+        t.free_capacity = min(n_free, max(0, left - t.fixed))
+
+
+def _solve(groups: list[Group], tallies: Sequence[CourierTally], n_fixed: int) -> list[list[int]]:
+    """How many parcels of each group go to each courier.
+
+    First the cheapest flow that serves the most parcels; only when it leaves a minimum
+    share short, a second flow that fills the shares first (``quota`` arcs) and then
+    saves money. Sets each tally's ``free`` and ``min_parcels``.
+    """
+    n_c = len(tallies)
+    free_capacity = [t.free_capacity for t in tallies]
+    counts = solve_flow(groups, n_c, free_capacity, [0] * n_c, 0)
+    _count_free(tallies, counts)
+    day_volume = n_fixed + sum(t.free for t in tallies)
+    for t in tallies:
+        t.min_parcels = math.ceil(t.min_share * day_volume)
+    if any(t.fixed + t.free < t.min_parcels for t in tallies):
+        quota = [min(t.free_capacity, max(0, t.min_parcels - t.fixed)) for t in tallies]
+        # Dearer than any possible total fee, so quotas come before money.
+        overflow_cost = sum(max(key) * len(members) for key, members in groups) + 1
+        counts = solve_flow(groups, n_c, free_capacity, quota, overflow_cost)
+        _count_free(tallies, counts)
+        assert n_fixed + sum(t.free for t in tallies) == day_volume
+    return counts
+
+
+def _count_free(tallies: Sequence[CourierTally], counts: list[list[int]]) -> None:
+    for c, t in enumerate(tallies):
+        t.free = sum(row[c] for row in counts)
+
+
+def _hand_out(
+    groups: list[Group],
+    counts: list[list[int]],
+    tallies: Sequence[CourierTally],
+    book: FeeBook,
+    unassigned: dict[str, Unassigned],
+) -> dict[str, Assignment]:
+    """Give each group's parcels, in input order, to the couriers the flow chose; the
+    ones left over have no courier with capacity."""
+    chosen: dict[str, Assignment] = {}
+    for (key, members), row in zip(groups, counts, strict=True):
+        it = iter(members)
+        for c, n in enumerate(row):
+            code = tallies[c].code
+            for _i in range(n):
+                free = next(it)
+                p = free.parcel
+                charge = book.chargeable(c, p.weight_g, free.dims)
+                chosen[p.id] = Assignment(p.id, code, yuan(key[c]), charge, False)
+        able = [t.code for t, fee in zip(tallies, key, strict=True) if fee >= 0]
+        for free in it:
+            pid = free.parcel.id
+            unassigned[pid] = Unassigned(
+                pid,
+                UnassignedReason.CAPACITY_EXHAUSTED,
+                ngettext(
+                    "Parcel {parcel} has no courier: {couriers} has no capacity left today.",
+                    "Parcel {parcel} has no courier: {couriers} have no capacity left today.",
+                    len(able),
+                ).format(parcel=pid, couriers=", ".join(able)),
+            )
+    return chosen
+
+
+def _in_input_order(
+    parcels: Sequence[ParcelToAssign],
+    fixed: list[_Fixed],
+    chosen: dict[str, Assignment],
+    tallies: Sequence[CourierTally],
+) -> list[Assignment]:
+    """Fixed and free assignments in input order, added up on their couriers' tallies."""
+    for item in fixed:
+        q = item.quote
+        p = item.parcel
+        chosen[p.id] = Assignment(p.id, tallies[item.courier].code, q.fee, q.chargeable_g, True)
+    by_code = {t.code: t for t in tallies}
+    assignments = []
+    for p in parcels:
+        a = chosen.get(p.id)
+        if a is None:
+            continue
+        assignments.append(a)
+        t = by_code[a.courier]
+        t.parcels += 1
+        t.weight_g += p.weight_g
+        t.chargeable_g += a.chargeable_g
+        if a.fee is not None:
+            t.fee += a.fee
+    return assignments
+
+
+def _summary(t: CourierTally, day_volume: int) -> CourierSummary:
+    share = (
+        (Decimal(t.parcels) / Decimal(day_volume)).quantize(SHARE_PLACES, ROUND_HALF_UP)
+        if day_volume
+        else Decimal(0).quantize(SHARE_PLACES)
+    )
+    left = t.day.remaining_capacity
+    return CourierSummary(
+        courier=t.code,
+        name=t.day.terms.name,
+        parcels=t.parcels,
+        fixed_parcels=t.fixed,
+        weight_g=t.weight_g,
+        chargeable_g=t.chargeable_g,
+        fee=t.fee,
+        share=share,
+        min_share=t.min_share_decimal,
+        min_parcels=t.min_parcels,
+        min_share_met=t.parcels >= t.min_parcels,
+        remaining_capacity=left,
+        capacity_left=None if left is None else left - t.parcels,
+    )
+
+
+def _baseline(
+    groups: list[Group], counts: list[list[int]], fixed: list[_Fixed], n_c: int
+) -> tuple[Decimal, list[int]]:
+    """The baseline fee and the couriers by average fee over the free parcels each can take.
+
+    Each free parcel the run assigns goes to the first courier of that order that takes
+    it; fixed parcels keep their fee.
+    """
+    fee_total = [0] * n_c
+    fee_n = [0] * n_c
+    for key, members in groups:
         for c, fee in enumerate(key):
             if fee >= 0:
-                courier_arcs.append((g, c, len(tails)))
-                tails.append(1 + g)
-                heads.append(1 + n_groups + c)
-                caps.append(len(members))
-                costs.append(fee)
-    for c in range(n_couriers):
-        node = 1 + n_groups + c
-        tails += [node, node]
-        heads += [sink, sink]
-        caps += [quota[c], free_capacity[c] - quota[c]]
-        costs += [0, overflow_cost]
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
+                fee_total[c] += fee * len(members)
+                fee_n[c] += len(members)
+    order = sorted(
+        (c for c in range(n_c) if fee_n[c]),
+        key=lambda c: (Fraction(fee_total[c], fee_n[c]), c),
     )
-    smcf.set_node_supply(source, total)
-    smcf.set_node_supply(sink, -total)
-    status = smcf.solve_max_flow_with_min_cost()
-    if status != smcf.OPTIMAL:  # pragma: no cover - would be a bug in the network
-        raise RuntimeError(f"courier assignment flow failed with status {status}")
-    counts = [[0] * n_couriers for _ in groups]
-    if courier_arcs:
-        flows = smcf.flows(np.array([a for _, _, a in courier_arcs], dtype=np.int32))
-        for (g, c, _), flow in zip(courier_arcs, flows, strict=True):
-            counts[g][c] = int(flow)
-    return counts
+    baseline_fen = 0
+    for (key, _members), row in zip(groups, counts, strict=True):
+        first = next(c for c in order if key[c] >= 0)
+        baseline_fen += key[first] * sum(row)
+    fixed_fee = sum((f.quote.fee for f in fixed if f.quote.fee is not None), ZERO)
+    return fixed_fee + yuan(baseline_fen), order
+
+
+# -------------------------------------------------------------------------- the run
 
 
 def assign_couriers(
@@ -372,320 +629,38 @@ def assign_couriers(
     """
     parcels = list(parcels)
     couriers = tuple(couriers)
-    codes = [c.code for c in couriers]
-    if len(set(codes)) != len(codes):
-        dup = next(c for c, n in Counter(codes).items() if n > 1)
-        raise InvalidInput(f"Courier {dup} appears twice in the assignment input.")
-    ids = Counter(p.id for p in parcels)
-    if len(ids) != len(parcels):
-        dup = next(i for i, n in ids.items() if n > 1)
-        raise InvalidInput(f"Parcel {dup} appears twice in the assignment input.")
-    min_share = []
-    for c in couriers:
-        min_share.append(_fraction(c.min_share, f"Minimum share of courier {c.code}"))
-        if c.remaining_capacity is not None and c.remaining_capacity < 0:
-            raise InvalidInput(
-                f"Remaining capacity of courier {c.code} must be 0 or more parcels, "
-                f"got {c.remaining_capacity}."
-            )
-    index = {code: i for i, code in enumerate(codes)}
-    n_c = len(couriers)
-    table = _FeeTable(couriers)
-    warnings: list[str] = []
+    tallies = _tallies(parcels, couriers)
+    book = FeeBook([c.terms for c in couriers])
 
-    fixed: list[tuple[ParcelToAssign, int, Quote]] = []
-    unassigned: dict[str, Unassigned] = {}
-    groups: dict[tuple, list[int]] = {}
-    provinces: dict[str, str] = {}
-    for pos, p in enumerate(parcels):
-        province = province_code(p.province)
-        provinces[p.id] = province
-        dims = _dims(p)
-        if p.fixed_courier is not None:
-            c = index.get(p.fixed_courier)
-            if c is None:
-                unassigned[p.id] = Unassigned(
-                    p.id,
-                    UnassignedReason.UNKNOWN_COURIER,
-                    f"Parcel {p.id} carries a tracking number of courier {p.fixed_courier}, "
-                    "which is not among today's couriers.",
-                )
-                continue
-            q = quote(couriers[c].terms, province, p.weight_g, dims)
-            if not q.ok:
-                warnings.append(
-                    f"Parcel {p.id} stays with {p.fixed_courier} because of its tracking "
-                    f"number although {q.message[:-1]}."
-                )
-            fixed.append((p, c, q))
-            continue
-        key = []
-        refusals = []
-        for c in range(n_c):
-            entry = table.entry(c, province, p.weight_g, dims)
-            if isinstance(entry, Refusal):
-                refusals.append(entry)
-                key.append(-1)
-            else:
-                key.append(entry)
-        if all(k < 0 for k in key):
-            if n_c and not all(r.is_coverage for r in refusals):
-                reason = UnassignedReason.OVER_MAX_WEIGHT
-                detail = (
-                    f"Parcel {p.id} weighs {format_kg(p.weight_g)} kg, above the maximum "
-                    f"weight of every courier that serves province {province}."
-                )
-            else:
-                reason = UnassignedReason.NO_COURIER_SERVES_PROVINCE
-                detail = f"No courier serves province {province} of parcel {p.id}."
-            unassigned[p.id] = Unassigned(p.id, reason, detail)
-            continue
-        groups.setdefault(tuple(key), []).append(pos)
+    sorted_out = _sort_out(parcels, tallies, book)
+    _share_out_capacity(tallies, sorted_out)
+    groups = sorted_out.groups
+    counts = _solve(groups, tallies, len(sorted_out.fixed))
+    chosen = _hand_out(groups, counts, tallies, book, sorted_out.unassigned)
+    assignments = _in_input_order(parcels, sorted_out.fixed, chosen, tallies)
 
-    fixed_count = [0] * n_c
-    for _, c, _ in fixed:
-        fixed_count[c] += 1
-    n_free = sum(len(m) for m in groups.values())
-    free_capacity = []
-    for c, day in enumerate(couriers):
-        if day.remaining_capacity is None:
-            free_capacity.append(n_free)
-        else:
-            if fixed_count[c] > day.remaining_capacity:
-                warnings.append(
-                    f"Courier {day.code} has {fixed_count[c]} parcels with its own tracking "
-                    f"numbers but only {day.remaining_capacity} parcels of capacity left today."
-                )
-            free_capacity.append(min(n_free, max(0, day.remaining_capacity - fixed_count[c])))
-
-    group_list = list(groups.items())
-    # Q exceeds any possible difference in total fee, so quotas come before money.
-    overflow_cost = sum(max(key) for key, members in group_list for _ in members) + 1
-    zero = [0] * n_c
-    counts = _solve_flow(group_list, n_c, free_capacity, zero, 0)
-    free_assigned = [sum(row[c] for row in counts) for c in range(n_c)]
-    day_volume = len(fixed) + sum(free_assigned)
-    min_parcels = [math.ceil(m * day_volume) for m in min_share]
-    if any(fixed_count[c] + free_assigned[c] < min_parcels[c] for c in range(n_c)):
-        quota = [min(free_capacity[c], max(0, min_parcels[c] - fixed_count[c])) for c in range(n_c)]
-        counts = _solve_flow(group_list, n_c, free_capacity, quota, overflow_cost)
-        free_assigned = [sum(row[c] for row in counts) for c in range(n_c)]
-        assert len(fixed) + sum(free_assigned) == day_volume
-
-    chosen: dict[str, int] = {}
-    for (key, members), row in zip(group_list, counts, strict=True):
-        it = iter(members)
-        for c in range(n_c):
-            for _ in range(row[c]):
-                chosen[parcels[next(it)].id] = c
-        for pos in it:
-            p = parcels[pos]
-            able = [codes[c] for c in range(n_c) if key[c] >= 0]
-            unassigned[p.id] = Unassigned(
-                p.id,
-                UnassignedReason.CAPACITY_EXHAUSTED,
-                f"Parcel {p.id} has no courier: {', '.join(able)} "
-                f"{'has' if len(able) == 1 else 'have'} no capacity left today.",
-            )
-
-    # Assemble assignments in input order.
-    fixed_by_id = {p.id: (c, q) for p, c, q in fixed}
-    assignments: list[Assignment] = []
-    for p in parcels:
-        if p.id in fixed_by_id:
-            c, q = fixed_by_id[p.id]
-            assignments.append(Assignment(p.id, codes[c], q.fee, q.chargeable_g, True))
-        elif p.id in chosen:
-            c = chosen[p.id]
-            dims = _dims(p)
-            fee = table.entry(c, provinces[p.id], p.weight_g, dims)
-            charge = table.chargeable(c, p.weight_g, dims)
-            assignments.append(Assignment(p.id, codes[c], fen_to_yuan(fee), charge, False))
-
-    # Per-courier summary.
-    by_id = {p.id: p for p in parcels}
-    n_parcels = [0] * n_c
-    weight = [0] * n_c
-    charge = [0] * n_c
-    fee_sum = [ZERO] * n_c
-    for a in assignments:
-        c = index[a.courier]
-        n_parcels[c] += 1
-        weight[c] += by_id[a.parcel_id].weight_g
-        charge[c] += a.chargeable_g
-        if a.fee is not None:
-            fee_sum[c] += a.fee
-    summaries = []
-    not_met = []
-    for c, day in enumerate(couriers):
-        met = n_parcels[c] >= min_parcels[c]
-        if not met:
-            not_met.append(day.code)
-        share = (
-            (Decimal(n_parcels[c]) / Decimal(day_volume)).quantize(SHARE_PLACES, ROUND_HALF_UP)
-            if day_volume
-            else Decimal(0).quantize(SHARE_PLACES)
-        )
-        summaries.append(
-            CourierSummary(
-                courier=day.code,
-                name=day.terms.name,
-                parcels=n_parcels[c],
-                fixed_parcels=fixed_count[c],
-                weight_g=weight[c],
-                chargeable_g=charge[c],
-                fee=fee_sum[c],
-                share=share,
-                min_share=Decimal(min_share[c].numerator) / Decimal(min_share[c].denominator),
-                min_parcels=min_parcels[c],
-                min_share_met=met,
-                remaining_capacity=day.remaining_capacity,
-                capacity_left=(
-                    None
-                    if day.remaining_capacity is None
-                    else day.remaining_capacity - n_parcels[c]
-                ),
-            )
-        )
-
-    # Baseline: couriers ranked by average fee over the free parcels each can take.
-    fee_total = [0] * n_c
-    fee_n = [0] * n_c
-    for key, members in group_list:
-        for c, fee in enumerate(key):
-            if fee >= 0:
-                fee_total[c] += fee * len(members)
-                fee_n[c] += len(members)
-    order = sorted(
-        (c for c in range(n_c) if fee_n[c]),
-        key=lambda c: (Fraction(fee_total[c], fee_n[c]), c),
-    )
-    baseline_fen = 0
-    for key, members in group_list:
-        first = next(c for c in order if key[c] >= 0)
-        baseline_fen += key[first] * sum(1 for pos in members if parcels[pos].id in chosen)
-    fixed_fee = sum((q.fee for _, _, q in fixed if q.fee is not None), ZERO)
-    total_fee = sum(fee_sum, ZERO)
-    baseline_fee = fixed_fee + fen_to_yuan(baseline_fen)
-
-    context = _Context(
-        parcels=by_id,
-        couriers=couriers,
-        count={codes[c]: n_parcels[c] for c in range(n_c)},
-        free_count={codes[c]: free_assigned[c] for c in range(n_c)},
-        free_capacity={codes[c]: free_capacity[c] for c in range(n_c)},
-        min_parcels={codes[c]: min_parcels[c] for c in range(n_c)},
-    )
+    day_volume = len(assignments)
+    summaries = tuple(_summary(t, day_volume) for t in tallies)
+    baseline_fee, order = _baseline(groups, counts, sorted_out.fixed, len(tallies))
+    total_fee = sum((t.fee for t in tallies), ZERO)
+    unassigned = sorted_out.unassigned
     return AssignmentResult(
         assignments=tuple(assignments),
         unassigned=tuple(unassigned[p.id] for p in parcels if p.id in unassigned),
-        couriers=tuple(summaries),
+        couriers=summaries,
         total_fee=total_fee,
         baseline_fee=baseline_fee,
-        baseline_order=tuple(codes[c] for c in order),
+        baseline_order=tuple(tallies[c].code for c in order),
         saving=baseline_fee - total_fee,
         day_volume=day_volume,
-        groups=len(group_list),
-        min_shares_not_met=tuple(not_met),
-        warnings=tuple(warnings),
-        _context=context,
-    )
-
-
-# ------------------------------------------------------------------------- explain
-
-
-def _yuan(fee: Decimal | None) -> str:
-    return "-" if fee is None else f"{fee} yuan"
-
-
-def explain(result: AssignmentResult, parcel_id: str) -> Explanation:
-    """The parcel's fee with every courier and why the chosen one won (or none did).
-
-    For each courier that did not get the parcel the reason is, in this order: the parcel
-    carries another courier's tracking number; the courier refuses it (province, weight);
-    it is dearer or equal; its capacity is full; or the chosen courier needed the parcel
-    to reach its minimum share.
-    """
-    ctx = result._context
-    parcel = ctx.parcels.get(parcel_id)
-    if parcel is None:
-        raise NotFound(f"Parcel {parcel_id} was not part of this courier assignment.")
-    assignment = result.assignment_of(parcel_id)
-    missing = next((u for u in result.unassigned if u.parcel_id == parcel_id), None)
-    province = province_code(parcel.province)
-    quotes = [quote(day.terms, province, parcel.weight_g, _dims(parcel)) for day in ctx.couriers]
-    chosen = assignment.courier if assignment else None
-    chosen_fee = assignment.fee if assignment else None
-    fixed = bool(assignment and assignment.fixed)
-
-    options = []
-    for q in quotes:
-        code = q.courier
-        if code == chosen:
-            if fixed:
-                reason = f"Parcel {parcel_id} carries a {code} tracking number."
-            else:
-                cheaper = any(o.ok and o.fee < q.fee for o in quotes)
-                reason = (
-                    f"{code} is the cheapest courier that can take it."
-                    if not cheaper
-                    else f"{code} is the cheapest courier left; the cheaper ones say why not."
-                )
-            options.append(CourierOption(code, q.fee, q.chargeable_g, True, None, reason))
-            continue
-        if fixed:
-            exclusion = Exclusion.FIXED_TRACKING_NUMBER
-            reason = f"The parcel carries a {chosen} tracking number."
-        elif not q.ok:
-            exclusion = Exclusion(q.refusal.value)
-            reason = q.message
-        elif chosen_fee is not None and q.fee > chosen_fee:
-            exclusion = Exclusion.MORE_EXPENSIVE
-            reason = f"{code} costs {q.fee - chosen_fee} yuan more than {chosen}."
-        elif chosen_fee is not None and q.fee == chosen_fee:
-            exclusion = Exclusion.SAME_FEE
-            reason = f"{code} costs the same as {chosen}; the parcel went to {chosen}."
-        elif ctx.free_count[code] >= ctx.free_capacity[code]:
-            exclusion = Exclusion.CAPACITY_FULL
-            cap = ctx.free_capacity[code]
-            reason = (
-                f"{code} is cheaper but its remaining capacity ({cap} parcels) is full."
-                if chosen
-                else f"{code} could take it but its remaining capacity ({cap} parcels) is full."
-            )
-        elif chosen is not None and ctx.count[chosen] <= ctx.min_parcels[chosen]:
-            exclusion = Exclusion.MINIMUM_SHARE
-            reason = (
-                f"{code} is cheaper but {chosen} needs {ctx.min_parcels[chosen]} parcels for "
-                f"its minimum share and has {ctx.count[chosen]}."
-            )
-        else:  # pragma: no cover - not reachable in an optimal solution
-            exclusion = Exclusion.NOT_EXPLAINED
-            reason = f"{code} is cheaper; no rule of the run explains why it was not chosen."
-        options.append(CourierOption(code, q.fee, q.chargeable_g, False, exclusion, reason))
-
-    options.sort(key=lambda o: (not o.chosen, o.fee is None, o.fee or 0))
-    if missing is not None:
-        summary = missing.detail
-    elif fixed:
-        summary = (
-            f"Parcel {parcel_id} goes to {chosen} ({_yuan(chosen_fee)}) because it carries "
-            f"a {chosen} tracking number."
-        )
-    else:
-        cheaper = [o for o in options if o.fee is not None and o.fee < chosen_fee]
-        if not cheaper:
-            summary = f"Parcel {parcel_id} goes to {chosen}, the cheapest at {_yuan(chosen_fee)}."
-        else:
-            why = " ".join(o.reason if o.reason.endswith(".") else o.reason + "." for o in cheaper)
-            summary = f"Parcel {parcel_id} goes to {chosen} at {_yuan(chosen_fee)}: {why}"
-    return Explanation(
-        parcel_id=parcel_id,
-        courier=chosen,
-        fee=chosen_fee,
-        fixed=fixed,
-        unassigned_reason=missing.reason if missing else None,
-        options=tuple(options),
-        summary=summary,
+        groups=len(groups),
+        min_shares_not_met=tuple(s.courier for s in summaries if not s.min_share_met),
+        warnings=tuple(sorted_out.warnings),
+        _context=_Context(
+            parcels={p.id: p for p in parcels},
+            couriers=couriers,
+            book=book,
+            tally={t.code: t for t in tallies},
+            fees={free.parcel.id: key for key, members in groups for free in members},
+        ),
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from logistics.errors import RuleBroken
+from logistics.errors import InvalidInput, RuleBroken
+from logistics.i18n import N_, _
 
 
 class ManifestStatus(StrEnum):
@@ -21,7 +22,12 @@ class ManifestStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        """How the state reads in a sentence: ``open``, ``handed over``."""
+        """How the state reads in a sentence, in the chosen language: ``open``, ``已交接``."""
+        return _(_LABELS[self])
+
+    @property
+    def english(self) -> str:
+        """The English words whatever the language (the English half of bilingual paper)."""
         return _LABELS[self]
 
     @classmethod
@@ -40,9 +46,9 @@ class ManifestAction(StrEnum):
 
 
 _LABELS = {
-    ManifestStatus.OPEN: "open",
-    ManifestStatus.CLOSED: "closed",
-    ManifestStatus.HANDED_OVER: "handed over",
+    ManifestStatus.OPEN: N_("open"),
+    ManifestStatus.CLOSED: N_("closed"),
+    ManifestStatus.HANDED_OVER: N_("handed over"),
 }
 
 # action -> (the one state it may start from, the state it leads to)
@@ -54,28 +60,63 @@ _MOVES: dict[ManifestAction, tuple[ManifestStatus, ManifestStatus]] = {
 }
 
 
+def read_status(text: str) -> ManifestStatus:
+    """A status an operator typed (``handed-over``, ``Closed``), or InvalidInput."""
+    key = str(text).strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return ManifestStatus(key)
+    except ValueError:
+        raise InvalidInput(
+            _("'{text}' is not a manifest status: expected open, closed or handed_over.").format(
+                text=text
+            )
+        ) from None
+
+
 def apply(
-    status: ManifestStatus | str, action: ManifestAction, *, manifest_no: str
+    status: ManifestStatus | str,
+    action: ManifestAction,
+    *,
+    manifest_no: str,
+    handed_over_to: str = "",
 ) -> ManifestStatus:
-    """The manifest's state after ``action``, or RuleBroken with the sentence that says why not."""
+    """The manifest's state after ``action``, or RuleBroken with the sentence that says why not.
+
+    ``handed_over_to`` (driver, plate and time) names whom a handed-over manifest went
+    to when a second handover is refused, so the operator can find the load.
+    """
     status = ManifestStatus(status)
     source, target = _MOVES[action]
     if status is source:
         return target
-    raise RuleBroken(_refusal(status, action, manifest_no))
+    raise RuleBroken(_refusal(status, action, manifest_no, handed_over_to))
 
 
-def _refusal(status: ManifestStatus, action: ManifestAction, no: str) -> str:
+def _refusal(status: ManifestStatus, action: ManifestAction, no: str, handed_over_to: str) -> str:
     if status is ManifestStatus.OPEN:
         if action is ManifestAction.LOAD_CHECK:
-            return (
-                f"Manifest {no} is still open: close it (`hub manifest close {no}`) "
+            return _(
+                "Manifest {manifest} is still open: close it (`hub manifest close {manifest}`) "
                 "before the load check."
-            )
-        return f"Manifest {no} is still open: close it and check the load before handing it over."
+            ).format(manifest=no)
+        return _(
+            "Manifest {manifest} is still open: close it and check the load before handing it over."
+        ).format(manifest=no)
     if status is ManifestStatus.HANDED_OVER:
         if action is ManifestAction.LOAD_CHECK:
-            return f"Manifest {no} was already handed over: its load check is finished."
+            return _(
+                "Manifest {manifest} was already handed over: its load check is finished."
+            ).format(manifest=no)
         if action is ManifestAction.HAND_OVER:
-            return f"Manifest {no} was already handed over."
-    return f"Manifest {no} is already {status.label}: nothing can be added or removed any more."
+            if handed_over_to:
+                return _("Manifest {manifest} was already handed over to {whom}.").format(
+                    manifest=no, whom=handed_over_to
+                )
+            return _("Manifest {manifest} was already handed over.").format(manifest=no)
+    if status is ManifestStatus.CLOSED:
+        return _(
+            "Manifest {manifest} is already closed: nothing can be added or removed any more."
+        ).format(manifest=no)
+    return _(
+        "Manifest {manifest} is already handed over: nothing can be added or removed any more."
+    ).format(manifest=no)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from decimal import Decimal
 
 from logistics.domain import text as t
 from logistics.domain.provinces import province
+from logistics.domain.units import fen, grams, yuan
 from logistics.errors import InvalidInput
 
 # Headers accepted for each field in network files (besides the field name itself).
@@ -107,11 +107,11 @@ def _count(values: Mapping[str, str], field: str, *, default: int | None = None,
 
 
 def _money_fen(values: Mapping[str, str], field: str, default: int | None = None) -> int:
-    kwargs = {} if default is None else {"default": Decimal(default) / 100}
+    kwargs = {} if default is None else {"default": yuan(default)}
     amount = t.parse_decimal(
         values.get(field, ""), field, minimum=0, places=2, example="3.50 (yuan)", **kwargs
     )
-    return int(amount * 100)
+    return fen(amount)
 
 
 @dataclass(frozen=True)
@@ -197,13 +197,13 @@ def parse_courier(values: Mapping[str, str]) -> CourierSpec:
                 r"expected something like ^7\d{13}$."
             ) from None
     step = t.normalize(values.get("weight_step_kg", "")) or "1"
-    step_g = int(t.parse_decimal(step, "weight_step_kg") * 1000)
+    step_g = grams(t.parse_decimal(step, "weight_step_kg"))
     if step_g not in (100, 500, 1000):
         raise InvalidInput(f"weight_step_kg must be 0.1, 0.5 or 1, got '{step}'.")
     max_weight = t.parse_decimal(
         values.get("max_weight_kg", ""), "max_weight_kg", positive=True, default=None
     )
-    max_weight_g = None if max_weight is None else int(max_weight * 1000)
+    max_weight_g = None if max_weight is None else grams(max_weight)
     excluded = re.split(r"[;；、|/,，\s]+", t.normalize(values.get("excluded_provinces", "")))
     return CourierSpec(
         code=code_of(_required(values, "code")),
@@ -265,7 +265,7 @@ def parse_vehicle(values: Mapping[str, str]) -> VehicleSpec:
         )
     return VehicleSpec(
         code=code_of(_required(values, "code")),
-        capacity_g=int(capacity_kg * 1000),
+        capacity_g=grams(capacity_kg),
         capacity_parcels=_count(values, "capacity_parcels"),
         shift_start=start,
         shift_end=end,

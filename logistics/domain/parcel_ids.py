@@ -20,6 +20,7 @@ from typing import Literal
 
 from logistics.domain.tracking_numbers import normalize_tracking_no
 from logistics.errors import InvalidInput, RuleBroken
+from logistics.i18n import _
 
 MAX_SEQ = 99_999
 _PATTERN = re.compile(r"P(\d{8})(?:-(\d{1,5})|(\d{5}))")
@@ -45,8 +46,10 @@ def format_parcel_no(day: dt.date, seq: int) -> str:
         raise ValueError(f"a parcel sequence starts at 1, got {seq}")
     if seq > MAX_SEQ:
         raise RuleBroken(
-            f"The hub has already registered {MAX_SEQ:,} parcels on {day.isoformat()}, "
-            "the most one day's parcel ids can number."
+            _(
+                "The hub has already registered {n} parcels on {day}, "
+                "the most one day's parcel ids can number."
+            ).format(n=f"{MAX_SEQ:,}", day=day.isoformat())
         )
     return f"P{day.year:04d}{day.month:02d}{day.day:02d}-{seq:05d}"
 
@@ -95,8 +98,10 @@ def parse_parcel_no(text: str) -> ParcelNo:
     if found is None:
         shown = _clean(text)[:40]
         raise InvalidInput(
-            f"'{shown}' is not a hub parcel id: expected P, the day and a number, "
-            "such as P20261123-00042."
+            _(
+                "'{code}' is not a hub parcel id: expected P, the day and a number, "
+                "such as P20261123-00042."
+            ).format(code=shown)
         )
     return found
 
@@ -123,7 +128,7 @@ def classify_code(text: str) -> ScannedCode:
     code = _clean(text)
     if not code:
         raise InvalidInput(
-            "The scanned code is empty: expected a hub parcel id or a tracking number."
+            _("The scanned code is empty: expected a hub parcel id or a tracking number.")
         )
     parsed = _match(code)
     if parsed is not None:
@@ -134,8 +139,10 @@ def classify_code(text: str) -> ScannedCode:
         # typing in the wrong keyboard layout.
         shown = number[:40].encode("ascii", "backslashreplace").decode("ascii")
         raise InvalidInput(
-            f"'{shown}' is not a code: expected a hub parcel id or a tracking number "
-            "(letters, digits and dashes)."
+            _(
+                "'{code}' is not a code: expected a hub parcel id or a tracking number "
+                "(letters, digits and dashes)."
+            ).format(code=shown)
         )
     return ScannedCode("tracking_no", number)
 

@@ -30,16 +30,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
-from logistics.domain import tracking_numbers
+from logistics.domain import products, tracking_numbers, units
+from logistics.domain.parcel_status import Direction
 from logistics.domain.provinces import find_province
 from logistics.errors import InvalidInput
-
-OUTBOUND = "outbound"
-INBOUND = "inbound"
+from logistics.i18n import N_, _, is_chinese
 
 #: Headers accepted for each field (besides the field name itself); matching ignores
 #: case, spaces, ``_``/``-``, a trailing ``*`` and full-width forms.
@@ -91,11 +90,46 @@ PARCEL_HEADERS: dict[str, tuple[str, ...]] = {
 #: Field order of the template and of rejects files.
 FIELDS: tuple[str, ...] = tuple(PARCEL_HEADERS)
 
+#: The Chinese column header people know for each field (the Chinese template's, and the
+#: name a row problem gives the field when Chinese is chosen).
+CHINESE_HEADERS: dict[str, str] = {
+    "station": "站点",
+    "order_ref": "订单号",
+    "sender_name": "寄件人",
+    "sender_phone": "寄件人电话",
+    "recipient_name": "收件人",
+    "recipient_phone": "电话",
+    "province": "省份",
+    "city": "城市",
+    "address": "地址",
+    "weight_kg": "重量",
+    "length_cm": "长",
+    "width_cm": "宽",
+    "height_cm": "高",
+    "category": "品类",
+    "courier": "快递",
+    "tracking_no": "运单号",
+}
+
+
+def field_label(fld: str) -> str:
+    """How a sentence names a field: its column name (``weight_kg``), or in Chinese the
+    header people know (``重量``)."""
+    return CHINESE_HEADERS.get(fld, fld) if is_chinese() else fld
+
+
 #: Fields a row of each direction must fill (the station of an inbound row may come
 #: from its address instead).
-REQUIRED: dict[str, tuple[str, ...]] = {
-    OUTBOUND: ("station", "recipient_name", "recipient_phone", "province", "address", "weight_kg"),
-    INBOUND: ("tracking_no", "recipient_name", "recipient_phone", "weight_kg"),
+REQUIRED: dict[Direction, tuple[str, ...]] = {
+    Direction.OUTBOUND: (
+        "station",
+        "recipient_name",
+        "recipient_phone",
+        "province",
+        "address",
+        "weight_kg",
+    ),
+    Direction.INBOUND: ("tracking_no", "recipient_name", "recipient_phone", "weight_kg"),
 }
 
 MAX_WEIGHT_G = 200_000  # 200 kg: nothing heavier goes through a township hub
@@ -112,7 +146,7 @@ class ParcelSpec(NamedTuple):
     A named tuple (immutable, and cheap to make a hundred thousand times in an import).
     """
 
-    direction: str
+    direction: Direction
     station_code: str
     weight_g: int
     order_ref: str | None = None
@@ -129,6 +163,8 @@ class ParcelSpec(NamedTuple):
     category: str | None = None
     courier_code: str | None = None
     tracking_no: str | None = None
+    #: The product as typed when the list does not know it (``category`` is then ``other``).
+    category_typed: str | None = None
 
     @property
     def courier_fixed(self) -> bool:
@@ -157,12 +193,14 @@ class RowRules:
 
     ``stations``: station codes; ``villages``: village or station name -> station code
     (to sort inbound parcels by address); ``patterns``: active courier code ->
-    tracking-number pattern (None when the courier has none).
+    tracking-number pattern (None when the courier has none); ``courier_names``: active
+    courier code -> its name (中通快递), so a row may name the courier as people say it.
     """
 
     stations: frozenset[str] | set[str]
     villages: Mapping[str, str] = field(default_factory=dict)
     patterns: Mapping[str, str | re.Pattern[str] | None] = field(default_factory=dict)
+    courier_names: Mapping[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stations = frozenset(code.upper() for code in self.stations)
@@ -174,6 +212,13 @@ class RowRules:
         names = sorted((n for n in self.villages if n), key=len, reverse=True)
         self._village_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
         self._by_name = {name: code.upper() for name, code in self.villages.items()}
+        self._couriers = courier_aliases(
+            {code.upper(): self.courier_names.get(code) for code in self.patterns}
+        )
+
+    def courier_code(self, text: str) -> str | None:
+        """The active courier a cell names (ZTO, zto, 中通, 中通快递), or None."""
+        return self._couriers.get(fold_courier(text))
 
     def station_for_address(self, *texts: str | None) -> str | None:
         """The station whose village (or name) appears first in the texts, or None."""
@@ -190,6 +235,49 @@ class RowRules:
         if code in self.stations:
             return code
         return self._by_name.get(text)
+
+
+# ------------------------------------------------------------------ couriers by name
+
+# what a courier's name may end with that people leave out: 中通快递 is 中通
+_COURIER_SUFFIXES = ("快递", "速递", "物流", "快运", "速运")
+
+
+def fold_courier(text: str | None) -> str:
+    """A typed courier name or code folded for matching: NFKC, case-folded, no spaces."""
+    if not text:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def courier_aliases(names: Mapping[str, str | None]) -> dict[str, str]:
+    """Folded code, name and short name (``中通`` of ``中通快递``) -> courier code.
+
+    A short name two couriers share names neither; a code always wins over a name.
+    """
+    aliases: dict[str, str] = {}
+    shared: set[str] = set()
+    for code, name in names.items():
+        if not name:
+            continue
+        folded = fold_courier(name)
+        for alias in {folded, _short_name(folded)}:
+            if not alias:
+                continue
+            if aliases.get(alias, code) != code:
+                shared.add(alias)
+            aliases[alias] = code
+    for alias in shared:
+        aliases.pop(alias, None)
+    aliases.update({fold_courier(code): code for code in names})
+    return aliases
+
+
+def _short_name(folded: str) -> str:
+    for suffix in _COURIER_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            return folded[: -len(suffix)]
+    return folded
 
 
 # ------------------------------------------------------------------ single values
@@ -210,7 +298,6 @@ def _shown(text: str) -> str:
 
 
 _KG = re.compile(r"\d{1,7}(?:\.\d*)?|\.\d+")
-_GRAM = Decimal(1000)
 
 
 @lru_cache(maxsize=4096)
@@ -218,18 +305,30 @@ def weight_grams(text: str, fld: str = "weight_kg") -> int:
     """Kilograms as written (``2.5``, ``２．５``, ``2.5kg``) -> whole grams (2500)."""
     raw = text.lower().removesuffix("kg").replace("公斤", "").replace("千克", "").strip()
     if not _KG.fullmatch(raw):
-        raise InvalidInput(f"{fld} must be a weight in kg such as 2.5, got '{_shown(text)}'.")
+        raise InvalidInput(_not_a_weight(text, fld))
     try:
-        grams = int((Decimal(raw) * _GRAM).to_integral_value(ROUND_HALF_UP))
+        grams = units.grams(raw)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise InvalidInput(f"{fld} must be a weight in kg such as 2.5, got '{text}'.") from None
+        raise InvalidInput(_not_a_weight(text, fld)) from None
     if grams <= 0:
-        raise InvalidInput(f"{fld} must be more than 0 kg (at least 0.001), got '{text}'.")
+        raise InvalidInput(
+            _("{field} must be more than 0 kg (at least 0.001), got '{value}'.").format(
+                field=field_label(fld), value=text
+            )
+        )
     if grams > MAX_WEIGHT_G:
         raise InvalidInput(
-            f"{fld} must be at most {MAX_WEIGHT_G // 1000} kg, got '{_shown(text)}'."
+            _("{field} must be at most {limit} kg, got '{value}'.").format(
+                field=field_label(fld), limit=MAX_WEIGHT_G // 1000, value=_shown(text)
+            )
         )
     return grams
+
+
+def _not_a_weight(text: str, fld: str) -> str:
+    return _("{field} must be a weight in kg such as 2.5, got '{value}'.").format(
+        field=field_label(fld), value=_shown(text)
+    )
 
 
 _CM = re.compile(r"\d{1,5}(?:\.\d*)?|\.\d+")
@@ -240,11 +339,17 @@ def side_cm(text: str, fld: str) -> float:
     """A box side in cm (``30``, ``30.5``, ``30cm``), more than 0 and at most 500."""
     raw = text.lower().removesuffix("cm").replace("厘米", "").strip()
     if not _CM.fullmatch(raw):
-        raise InvalidInput(f"{fld} must be a length in cm such as 30, got '{_shown(text)}'.")
+        raise InvalidInput(
+            _("{field} must be a length in cm such as 30, got '{value}'.").format(
+                field=field_label(fld), value=_shown(text)
+            )
+        )
     value = float(raw)
     if not 0 < value <= MAX_SIDE_CM:
         raise InvalidInput(
-            f"{fld} must be more than 0 and at most {MAX_SIDE_CM} cm, got '{_shown(text)}'."
+            _("{field} must be more than 0 and at most {limit} cm, got '{value}'.").format(
+                field=field_label(fld), limit=MAX_SIDE_CM, value=_shown(text)
+            )
         )
     return value
 
@@ -252,13 +357,19 @@ def side_cm(text: str, fld: str) -> float:
 @lru_cache(maxsize=1024)
 def province_code(text: str, fld: str = "province") -> str:
     """The two-digit code of the province a cell names (52, 贵州, 贵州省, Guizhou)."""
-    found = find_province(text)
+    found = find_province(_PROVINCE_SHORT_FORMS.get(text, text))
     if found is None:
         raise InvalidInput(
-            f"{fld} '{_shown(text)}' is not a province: expected a code such as 52, "
-            "a Chinese name such as 贵州 or 贵州省, or a pinyin name such as Guizhou."
+            _(
+                "{field} '{value}' is not a province: expected a code such as 52, "
+                "a Chinese name such as 贵州 or 贵州省, or a pinyin name such as Guizhou."
+            ).format(field=field_label(fld), value=_shown(text))
         )
     return found.code
+
+
+# short forms people write that provinces.find_province does not know yet
+_PROVINCE_SHORT_FORMS = {"内蒙": "15"}
 
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ()\-/,，、转]{5,39}")
@@ -272,8 +383,9 @@ def phone(text: str, fld: str) -> str:
     digits = sum(map(str.isdigit, text))
     if not _PHONE.fullmatch(text) or not 7 <= digits <= 30:
         raise InvalidInput(
-            f"{fld} must be a phone number such as 13812345678 or 0356-1234567, "
-            f"got '{_shown(text)}'."
+            _(
+                "{field} must be a phone number such as 13812345678 or 0356-1234567, got '{value}'."
+            ).format(field=field_label(fld), value=_shown(text))
         )
     return text
 
@@ -283,10 +395,18 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def text_field(text: str, fld: str, limit: int) -> str:
     if len(text) > limit:
-        raise InvalidInput(f"{fld} must be at most {limit} characters, got {len(text)}.")
+        raise InvalidInput(_too_long(fld, limit, len(text)))
     if _CONTROL.search(text):
-        raise InvalidInput(f"{fld} must be plain text, got control characters.")
+        raise InvalidInput(
+            _("{field} must be plain text, got control characters.").format(field=field_label(fld))
+        )
     return text
+
+
+def _too_long(fld: str, limit: int, length: int) -> str:
+    return _("{field} must be at most {limit} characters, got {n}.").format(
+        field=field_label(fld), limit=limit, n=length
+    )
 
 
 _REF = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-./#]{0,63}")
@@ -295,23 +415,64 @@ _REF = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-./#]{0,63}")
 def order_ref(text: str, fld: str = "order_ref") -> str:
     if not _REF.fullmatch(text):
         raise InvalidInput(
-            f"{fld} must be an order reference of letters, digits and - _ . / # "
-            f"(at most {MAX_ORDER_REF}), got '{_shown(text)}'."
+            _(
+                "{field} must be an order reference of letters, digits and - _ . / # "
+                "(at most {limit}), got '{value}'."
+            ).format(field=field_label(fld), limit=MAX_ORDER_REF, value=_shown(text))
         )
     return text
 
 
 # ------------------------------------------------------------------ a whole row
 
-#: Index of each field in the value tuples :func:`row_checker`'s checks take.
+#: Index of each field in the value tuples :func:`row_checker`'s check takes.
 FIELD_INDEX: dict[str, int] = {fld: index for index, fld in enumerate(FIELDS)}
+
+#: Free-text fields and their longest length.
+_TEXTS: dict[str, int] = {
+    "sender_name": MAX_NAME,
+    "recipient_name": MAX_NAME,
+    "city": MAX_NAME,
+    "address": MAX_ADDRESS,
+    "category": MAX_CATEGORY,
+}
+
+# the sentence of a required field left empty (whole sentences, for translation)
+_EMPTY = {
+    "station": N_("station is empty: a station code such as GD01 is required."),
+    "recipient_name": N_("recipient_name is empty: the recipient's name is required."),
+    "recipient_phone": N_("recipient_phone is empty: the recipient's phone number is required."),
+    "province": N_(
+        "province is empty: the destination province (such as 52, 贵州 or Guizhou) is required."
+    ),
+    "address": N_("address is empty: the recipient's address is required."),
+    "weight_kg": N_("weight_kg is empty: the weight in kg (such as 2.5) is required."),
+    "tracking_no": N_("tracking_no is empty: the courier's tracking number is required."),
+}
+
+_CACHE_LIMIT = 4096  # distinct provinces, weights, sides and stations remembered per checker
+
+
+# the direction as Chinese operators say it (docs/glossary.md)
+_DIRECTION_WORDS = {"寄出": "outbound", "出港": "outbound", "进港": "inbound", "派送": "inbound"}
+
+
+def direction_of(text: str | Direction) -> Direction:
+    """The direction a caller or operator names (``outbound`` or ``inbound``)."""
+    key = str(text).strip().lower()
+    try:
+        return Direction(_DIRECTION_WORDS.get(key, key))
+    except ValueError:
+        raise InvalidInput(
+            _("direction must be outbound or inbound, got '{value}'.").format(value=text)
+        ) from None
 
 
 def parse_row(
     values: Mapping[str, str | None],
     rules: RowRules,
     *,
-    direction: str = OUTBOUND,
+    direction: str | Direction = Direction.OUTBOUND,
     default_station: str | None = None,
     cleaned: bool = False,
 ) -> ParcelSpec:
@@ -328,45 +489,22 @@ def parse_row(
     return check(tuple(clean(values.get(key)) for key in FIELDS))
 
 
-_CHECKS: tuple[tuple[str, object, tuple], ...] = (
-    ("order_ref", order_ref, ()),
-    ("sender_name", text_field, ("sender_name", MAX_NAME)),
-    ("sender_phone", phone, ("sender_phone",)),
-    ("recipient_name", text_field, ("recipient_name", MAX_NAME)),
-    ("recipient_phone", phone, ("recipient_phone",)),
-    ("province", province_code, ()),
-    ("city", text_field, ("city", MAX_NAME)),
-    ("address", text_field, ("address", MAX_ADDRESS)),
-    ("weight_kg", weight_grams, ()),
-    ("length_cm", side_cm, ("length_cm",)),
-    ("width_cm", side_cm, ("width_cm",)),
-    ("height_cm", side_cm, ("height_cm",)),
-    ("category", text_field, ("category", MAX_CATEGORY)),
-)
-
-_EXPECTED = {
-    "station": "a station code such as GD01",
-    "recipient_name": "the recipient's name",
-    "recipient_phone": "the recipient's phone number",
-    "province": "the destination province (such as 52, 贵州 or Guizhou)",
-    "address": "the recipient's address",
-    "weight_kg": "the weight in kg (such as 2.5)",
-    "tracking_no": "the courier's tracking number",
-}
-
-_CACHE_LIMIT = 4096  # distinct provinces, weights and sides remembered per checker
-
-
-def row_checker(rules: RowRules, *, direction: str = OUTBOUND, default_station: str | None = None):
+def row_checker(
+    rules: RowRules,
+    *,
+    direction: str | Direction = Direction.OUTBOUND,
+    default_station: str | None = None,
+):
     """The check of :func:`parse_row`, prepared once for many rows (an import's).
 
     Returns ``check(values) -> ParcelSpec`` where ``values`` is a sequence of cleaned
     texts in :data:`FIELDS` order (``''`` for an empty or missing cell); it raises
-    :class:`RowInvalid` listing every problem of the row, exactly as :func:`parse_row`.
-    Checkers are kept on ``rules``, one per direction and default station.
+    :class:`RowInvalid` listing every problem of the row, in field order (required
+    fields left empty first, then each value, then the station, then the courier and
+    tracking number). Checkers are kept on ``rules``, one per direction and default
+    station.
     """
-    if direction not in (OUTBOUND, INBOUND):
-        raise InvalidInput(f"direction must be outbound or inbound, got '{direction}'.")
+    direction = direction_of(direction)
     key = (direction, default_station)
     checkers = rules.__dict__.setdefault("_checkers", {})
     check = checkers.get(key)
@@ -391,11 +529,14 @@ def _cached(fn, *args):
     return checked
 
 
-def _make_checker(rules: RowRules, direction: str, default_station: str | None):
-    required = tuple((FIELD_INDEX[fld], fld) for fld in REQUIRED[direction] if fld != "station")
-    texts = tuple((FIELD_INDEX[fld], args[1]) for fld, fn, args in _CHECKS if fn is text_field)
-    text_indexes = tuple(index for index, _ in texts)
+def _make_checker(rules: RowRules, direction: Direction, default_station: str | None):
+    # Every row of an import passes through `check`, so a good row must cost only the
+    # plain tests below: problems are worded (by the single-value functions above) only
+    # once a cheap test has failed, and the row goes on to collect the rest.
     at = FIELD_INDEX
+    required = tuple((at[fld], fld) for fld in REQUIRED[direction] if fld != "station")
+    texts = tuple((at[fld], limit) for fld, limit in _TEXTS.items())
+    text_indexes = tuple(at[fld] for fld in _TEXTS)
     i_station, i_order, i_courier, i_tracking = (
         at["station"],
         at["order_ref"],
@@ -430,124 +571,149 @@ def _make_checker(rules: RowRules, direction: str, default_station: str | None):
     control = _CONTROL.search
     patterns = rules._compiled
     matchers = tuple((code, p.fullmatch) for code, p in patterns.items() if p is not None)
+    courier_of = rules.courier_code
+    product_of = _cached(products.product)
     drop = tracking_numbers._DROP.sub
     stations: dict[str, str] = {}
     default = default_station.upper() if default_station else None
+    inbound = direction is Direction.INBOUND
     station_of = rules.station_code
     new_spec = ParcelSpec
 
-    def slow(v) -> ParcelSpec:
-        """Every check one by one, collecting every problem of the row."""
+    def word_texts(v, problems: list[Problem], *fields: str) -> None:
+        for fld in fields:
+            raw = v[at[fld]]
+            if raw:
+                try:
+                    text_field(raw, fld, _TEXTS[fld])
+                except InvalidInput as error:
+                    problems.append(Problem(fld, str(error)))
+
+    def check(v) -> ParcelSpec:
         problems: list[Problem] = []
         for index, fld in required:
             if not v[index]:
-                problems.append(Problem(fld, f"{fld} is empty: {_EXPECTED[fld]} is required."))
-        out: dict[str, object] = {}
-        for fld, fn, args in _CHECKS:
-            raw = v[FIELD_INDEX[fld]]
-            if raw:
-                try:
-                    out[fld] = fn(raw, *args)  # type: ignore[operator]
-                except InvalidInput as error:
-                    problems.append(Problem(fld, str(error)))
-        named = dict(zip(FIELDS, v, strict=True))
-        station = _station(named, rules, direction, default_station, problems)
-        courier, tracking = _courier(named, rules, problems)
-        if problems:
-            raise RowInvalid(problems)
-        return new_spec(
-            direction,
-            station or "",
-            out["weight_kg"],  # type: ignore[arg-type]
-            out.get("order_ref"),  # type: ignore[arg-type]
-            out.get("sender_name"),  # type: ignore[arg-type]
-            out.get("sender_phone"),  # type: ignore[arg-type]
-            out.get("recipient_name"),  # type: ignore[arg-type]
-            out.get("recipient_phone"),  # type: ignore[arg-type]
-            out.get("province"),  # type: ignore[arg-type]
-            out.get("city"),  # type: ignore[arg-type]
-            out.get("address"),  # type: ignore[arg-type]
-            out.get("length_cm"),  # type: ignore[arg-type]
-            out.get("width_cm"),  # type: ignore[arg-type]
-            out.get("height_cm"),  # type: ignore[arg-type]
-            out.get("category"),  # type: ignore[arg-type]
-            courier,
-            tracking,
-        )
-
-    def check(v) -> ParcelSpec:
-        """The same checks in one pass for a good row; a doubt goes the slow way, which
-        finds every problem and words it."""
-        try:
-            for index, _ in required:
-                if not v[index]:
-                    raise _Doubt
+                problems.append(Problem(fld, _(_EMPTY[fld])))
+        texts_ok = not control("".join([v[i] for i in text_indexes]))
+        if texts_ok:
             for index, limit in texts:
                 if len(v[index]) > limit:
-                    raise _Doubt
-            if control("".join([v[i] for i in text_indexes])):
-                raise _Doubt
-            order = v[i_order]
-            if order and not reference(order):
-                raise _Doubt
-            sphone = v[i_sphone]
-            if sphone and not mobile(sphone):
+                    texts_ok = False
+                    break
+
+        order = v[i_order]
+        if order and not reference(order):
+            try:
+                order_ref(order)
+            except InvalidInput as error:
+                problems.append(Problem("order_ref", str(error)))
+        if not texts_ok:
+            word_texts(v, problems, "sender_name")
+        sphone = v[i_sphone]
+        if sphone and not mobile(sphone):
+            try:
                 phone(sphone, "sender_phone")
-            rphone = v[i_rphone]
-            if rphone and not mobile(rphone):
+            except InvalidInput as error:
+                problems.append(Problem("sender_phone", str(error)))
+        if not texts_ok:
+            word_texts(v, problems, "recipient_name")
+        rphone = v[i_rphone]
+        if rphone and not mobile(rphone):
+            try:
                 phone(rphone, "recipient_phone")
-            raw = v[i_province]
-            code = province(raw) if raw else None
-            grams = weight(v[i_weight]) if v[i_weight] else None
-            raw = v[i_length]
-            side_l = length(raw) if raw else None
-            raw = v[i_width]
-            side_w = width(raw) if raw else None
-            raw = v[i_height]
-            side_h = height(raw) if raw else None
+            except InvalidInput as error:
+                problems.append(Problem("recipient_phone", str(error)))
+        code = grams = side_l = side_w = side_h = None
+        raw = v[i_province]
+        if raw:
+            try:
+                code = province(raw)
+            except InvalidInput as error:
+                problems.append(Problem("province", str(error)))
+        if not texts_ok:
+            word_texts(v, problems, "city", "address")
+        raw = v[i_weight]
+        if raw:
+            try:
+                grams = weight(raw)
+            except InvalidInput as error:
+                problems.append(Problem("weight_kg", str(error)))
+        raw = v[i_length]
+        if raw:
+            try:
+                side_l = length(raw)
+            except InvalidInput as error:
+                problems.append(Problem("length_cm", str(error)))
+        raw = v[i_width]
+        if raw:
+            try:
+                side_w = width(raw)
+            except InvalidInput as error:
+                problems.append(Problem("width_cm", str(error)))
+        raw = v[i_height]
+        if raw:
+            try:
+                side_h = height(raw)
+            except InvalidInput as error:
+                problems.append(Problem("height_cm", str(error)))
+        if not texts_ok:
+            word_texts(v, problems, "category")
 
-            raw = v[i_station]
-            if raw:
-                station = stations.get(raw)
+        raw = v[i_station]
+        station = None
+        if raw:
+            station = stations.get(raw)
+            if station is None:
+                station = station_of(raw)
                 if station is None:
-                    station = station_of(raw)
-                    if station is None:
-                        raise _Doubt
-                    if len(stations) < _CACHE_LIMIT:
-                        stations[raw] = station
-            elif default is not None:
-                station = default
-            elif direction == INBOUND:
-                station = rules.station_for_address(v[i_address], v[i_city])
-                if station is None:
-                    raise _Doubt
+                    problems.append(_unknown_station(raw))
+                elif len(stations) < _CACHE_LIMIT:
+                    stations[raw] = station
+        elif default is not None:
+            station = default
+        elif inbound:
+            station = rules.station_for_address(v[i_address], v[i_city])
+            if station is None:
+                problems.append(_no_village())
+        else:
+            problems.append(Problem("station", _(_EMPTY["station"])))
+
+        courier = v[i_courier].upper() or None
+        number = None
+        if courier is not None and courier not in patterns:
+            courier = courier_of(v[i_courier])  # 中通, 中通快递
+            if courier is None:
+                problems.append(_unknown_courier(v[i_courier], patterns))
+        if v[i_courier] and courier is None:
+            pass  # the tracking number cannot be checked against a courier not known
+        elif raw := v[i_tracking]:
+            number = (
+                drop("", raw).upper()
+                if raw.isascii()
+                else tracking_numbers.normalize_tracking_no(raw)
+            )
+            if len(number) > 40:
+                problems.append(Problem("tracking_no", _too_long("tracking_no", 40, len(number))))
+                number = None
             else:
-                raise _Doubt
-
-            courier = v[i_courier].upper() or None
-            if courier is not None and courier not in patterns:
-                raise _Doubt
-            raw = v[i_tracking]
-            number = None
-            if raw:
-                if raw.isascii():
-                    number = drop("", raw).upper()
-                else:
-                    number = tracking_numbers.normalize_tracking_no(raw)
-                if not number or len(number) > 40:
-                    raise _Doubt
                 found = [c for c, fits in matchers if fits(number)]
-                if courier is None:
-                    if len(found) != 1:
-                        raise _Doubt
+                if number and courier is None and len(found) == 1:
                     courier = found[0]
-                elif courier not in found and patterns[courier] is not None:
-                    raise _Doubt
-        except (_Doubt, InvalidInput):
-            return slow(v)
+                elif number and courier is not None and (courier in found or not patterns[courier]):
+                    pass
+                else:
+                    try:  # words why the number fits no courier, or not the one named
+                        courier = tracking_numbers.check(number, courier, patterns)
+                    except InvalidInput as error:
+                        problems.append(Problem("tracking_no", str(error)))
+                        number = None
+
+        if problems:
+            raise RowInvalid(problems)
+        kind = product_of(v[i_category]) if v[i_category] else None
         return new_spec(
             direction,
-            station,
+            station,  # type: ignore[arg-type]
             grams,  # type: ignore[arg-type]
             order or None,
             v[i_sname] or None,
@@ -560,85 +726,43 @@ def _make_checker(rules: RowRules, direction: str, default_station: str | None):
             side_l,
             side_w,
             side_h,
-            v[i_category] or None,
+            kind.key if kind is not None else None,
             courier,
             number,
+            kind.typed or None if kind is not None else None,
         )
 
-    check.slow = slow  # type: ignore[attr-defined]  # the reference, for tests
     return check
 
 
-class _Doubt(Exception):
-    """A row the one-pass check is not sure of: the slow check says what is wrong."""
+def _unknown_station(raw: str) -> Problem:
+    return Problem(
+        "station",
+        _(
+            "{field} '{value}' is not a station of this hub: expected a "
+            "station code such as GD01 (`hub station list` shows them)."
+        ).format(field=field_label("station"), value=_shown(raw)),
+    )
 
 
-def _station(
-    v: Mapping[str, str],
-    rules: RowRules,
-    direction: str,
-    default_station: str | None,
-    problems: list[Problem],
-) -> str | None:
-    raw = v["station"]
-    if raw:
-        code = rules.station_code(raw)
-        if code is None:
-            problems.append(
-                Problem(
-                    "station",
-                    f"station '{_shown(raw)}' is not a station of this hub: expected a "
-                    "station code such as GD01 (`hub station list` shows them).",
-                )
-            )
-        return code
-    if default_station:
-        return default_station.upper()
-    if direction == INBOUND:
-        code = rules.station_for_address(v["address"], v["city"])
-        if code is None:
-            problems.append(
-                Problem(
-                    "station",
-                    "station is empty and no station's village appears in the address: "
-                    "expected a station code such as GD01, or an address naming the village.",
-                )
-            )
-        return code
-    problems.append(Problem("station", f"station is empty: {_EXPECTED['station']} is required."))
-    return None
+def _no_village() -> Problem:
+    return Problem(
+        "station",
+        _(
+            "station is empty and no station's village appears in the address: "
+            "expected a station code such as GD01, or an address naming the village."
+        ),
+    )
 
 
-def _courier(
-    v: Mapping[str, str], rules: RowRules, problems: list[Problem]
-) -> tuple[str | None, str | None]:
-    named = v["courier"].upper() or None
-    raw_tracking = v["tracking_no"]
-    patterns = rules._compiled
-    if named is not None and named not in patterns:
-        known = ", ".join(patterns) or "none"
-        problems.append(
-            Problem(
-                "courier",
-                f"courier '{_shown(v['courier'])}' is not an active courier: "
-                f"expected one of {known}.",
-            )
-        )
-        return None, None
-    if not raw_tracking:
-        return named, None
-    number = tracking_numbers.normalize_tracking_no(raw_tracking)
-    if len(number) > 40:
-        problems.append(
-            Problem("tracking_no", f"tracking_no must be at most 40 characters, got {len(number)}.")
-        )
-        return named, None
-    try:
-        code = tracking_numbers.check(number, named, patterns)
-    except InvalidInput as error:
-        problems.append(Problem("tracking_no", str(error)))
-        return named, None
-    return code, number
+def _unknown_courier(raw: str, patterns: Mapping[str, object]) -> Problem:
+    known = ", ".join(patterns) or _("none")
+    return Problem(
+        "courier",
+        _("{field} '{value}' is not an active courier: expected one of {known}.").format(
+            field=field_label("courier"), value=_shown(raw), known=known
+        ),
+    )
 
 
 def parse_rows(

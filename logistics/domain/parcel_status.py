@@ -131,6 +131,10 @@ _ACTION_PHRASES = {
     Action.HANDOVER: "handed over",
 }
 
+#: The action word of an outbound parcel's first event (it is registered, not scanned,
+#: so it is no :class:`Action`); an inbound parcel's first event is ``arrive-inbound``.
+REGISTER_ACTION = "register"
+
 #: Actions an operator types after ``hub scan``, in the order help text lists them.
 SCAN_ACTIONS: tuple[Action, ...] = (
     Action.COLLECT,

@@ -5,8 +5,8 @@ Pure rules, no database. Units:
 - weights are integer grams (``weight_g``), as stored in the database;
 - parcel dimensions are centimetres (``int`` or ``Decimal``; a float is read through ``str``);
 - a courier's volumetric divisor is cm3 per kg (6000 means 6000 cm3 count as 1 kg);
-- money is ``Decimal`` yuan quantised to 0.01 (use :func:`yuan_to_fen` / :func:`fen_to_yuan`
-  to go to and from the integer fen stored in ``*_fen`` columns);
+- money is ``Decimal`` yuan quantised to 0.01 (:mod:`logistics.domain.units` goes to and
+  from the integer fen stored in ``*_fen`` columns);
 - provinces are GB/T 2260 two-digit codes as strings ("52" is Guizhou); a six-digit
   division code ("520102") is read as its province (see :func:`province_code`).
 
@@ -19,26 +19,33 @@ Example::
                  "52": ProvinceTariff(Decimal("5"), Decimal("2"))},
     )
     quote(zto, province="52", weight_g=1_200)      # Quote(fee=Decimal("7.00"), chargeable_g=1500)
+
+A parcel's fee with a courier is worked out in one place, :func:`_priced`; :func:`quote`
+asks it for one parcel and :class:`FeeBook` for thousands (with caches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from logistics.domain import units
+from logistics.domain.units import kg_text, province_name
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _, is_chinese
 
 DEFAULT_PROVINCE = "*"
 """Key of the tariff row used for provinces that have no row of their own."""
 
-CENT = Decimal("0.01")
+CENT = units.MONEY_STEP
 GRAMS_PER_KG = 1000
 
 Dimension = int | Decimal | float
 Dimensions = tuple[Dimension, Dimension, Dimension]
+_DIMENSIONS = (N_("length"), N_("width"), N_("height"))
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,16 @@ class ProvinceTariff:
             value = getattr(self, name)
             if isinstance(value, float) or not isinstance(value, Decimal | int):
                 raise InvalidInput(
-                    f"Tariff {name} must be a Decimal amount of yuan, got {value!r}."
+                    _("Tariff {field} must be a Decimal amount of yuan, got {value}.").format(
+                        field=name, value=repr(value)
+                    )
                 )
             if value < 0:
-                raise InvalidInput(f"Tariff {name} must not be negative, got {value}.")
+                raise InvalidInput(
+                    _("Tariff {field} must not be negative, got {value}.").format(
+                        field=name, value=value
+                    )
+                )
             object.__setattr__(self, name, Decimal(value))
 
 
@@ -81,21 +94,26 @@ class CourierTerms:
 
     def __post_init__(self) -> None:
         if not self.code:
-            raise InvalidInput("Courier code must not be empty.")
+            raise InvalidInput(_("Courier code must not be empty."))
         if not isinstance(self.volumetric_divisor, int) or self.volumetric_divisor <= 0:
             raise InvalidInput(
-                f"Courier {self.code} volumetric divisor must be a positive whole number of "
-                f"cm3 per kg (e.g. 6000), got {self.volumetric_divisor!r}."
+                _(
+                    "Courier {courier} volumetric divisor must be a positive whole number of "
+                    "cm3 per kg (e.g. 6000), got {value}."
+                ).format(courier=self.code, value=repr(self.volumetric_divisor))
             )
         if not isinstance(self.weight_step_g, int) or self.weight_step_g <= 0:
             raise InvalidInput(
-                f"Courier {self.code} weight step must be a positive number of grams "
-                f"(500 or 1000), got {self.weight_step_g!r}."
+                _(
+                    "Courier {courier} weight step must be a positive number of grams "
+                    "(500 or 1000), got {value}."
+                ).format(courier=self.code, value=repr(self.weight_step_g))
             )
         if self.max_weight_g is not None and self.max_weight_g <= 0:
             raise InvalidInput(
-                f"Courier {self.code} maximum weight must be positive grams or empty, "
-                f"got {self.max_weight_g!r}."
+                _(
+                    "Courier {courier} maximum weight must be positive grams or empty, got {value}."
+                ).format(courier=self.code, value=repr(self.max_weight_g))
             )
         excluded = frozenset(province_code(p) for p in self.excluded_provinces)
         object.__setattr__(self, "excluded_provinces", excluded)
@@ -147,18 +165,39 @@ def province_code(code: str | int) -> str:
     text = str(code).strip()
     if not text.isdigit() or len(text) not in (2, 4, 6):
         raise InvalidInput(
-            f"Province code {code!r} must be a GB/T 2260 code of 2 (or 6) digits, e.g. '52'."
+            _(
+                "Province code {code} must be a GB/T 2260 code of 2 (or 6) digits, e.g. '52'."
+            ).format(code=repr(code))
         )
     return text[:2]
+
+
+def province_text(code: str | None) -> str:
+    """A destination province as a sentence names it: ``西藏`` in Chinese,
+    ``province 54 (西藏)`` in English; an unknown code reads ``province 99``."""
+    if not code:
+        return _("no province")
+    name = province_name(code)
+    if name == str(code):
+        return _("province {code}").format(code=code)
+    return name if is_chinese() else f"province {code} ({name})"
 
 
 def _exact(value: Dimension, what: str) -> Fraction:
     if isinstance(value, float):
         value = Decimal(str(value))
     if not isinstance(value, int | Decimal):
-        raise InvalidInput(f"Parcel {what} must be a number of centimetres, got {value!r}.")
+        raise InvalidInput(
+            _("Parcel {dimension} must be a number of centimetres, got {value}.").format(
+                dimension=_(what), value=repr(value)
+            )
+        )
     if value <= 0:
-        raise InvalidInput(f"Parcel {what} must be a positive number of centimetres, got {value}.")
+        raise InvalidInput(
+            _("Parcel {dimension} must be a positive number of centimetres, got {value}.").format(
+                dimension=_(what), value=value
+            )
+        )
     return Fraction(value)
 
 
@@ -166,12 +205,14 @@ def volumetric_weight_g(dims_cm: Dimensions, volumetric_divisor: int) -> Fractio
     """The exact volumetric weight in grams: L x W x H (cm) / divisor (cm3 per kg) x 1000."""
     if all(type(d) is int for d in dims_cm):
         if min(dims_cm) <= 0:
-            raise InvalidInput(f"Parcel dimensions must be positive centimetres, got {dims_cm}.")
+            raise InvalidInput(
+                _("Parcel dimensions must be positive centimetres, got {dims}.").format(
+                    dims=dims_cm
+                )
+            )
         length, width, height = dims_cm
         return Fraction(length * width * height * GRAMS_PER_KG, volumetric_divisor)
-    length, width, height = (
-        _exact(d, what) for d, what in zip(dims_cm, ("length", "width", "height"), strict=True)
-    )
+    length, width, height = (_exact(d, what) for d, what in zip(dims_cm, _DIMENSIONS, strict=True))
     return length * width * height * GRAMS_PER_KG / volumetric_divisor
 
 
@@ -189,14 +230,20 @@ def chargeable_weight_g(
     4000
     """
     if type(weight_g) is not int or weight_g < 0:
-        raise InvalidInput(f"Parcel weight must be a whole number of grams >= 0, got {weight_g!r}.")
+        raise InvalidInput(
+            _("Parcel weight must be a whole number of grams >= 0, got {value}.").format(
+                value=repr(weight_g)
+            )
+        )
     numerator, denominator = weight_g, 1  # the heavier weight in grams, as an exact ratio
     if dims_cm is not None:
         if all(type(d) is int for d in dims_cm):
             length, width, height = dims_cm
             if min(dims_cm) <= 0:
                 raise InvalidInput(
-                    f"Parcel dimensions must be positive centimetres, got {dims_cm}."
+                    _("Parcel dimensions must be positive centimetres, got {dims}.").format(
+                        dims=dims_cm
+                    )
                 )
             volume_num, volume_den = length * width * height * GRAMS_PER_KG, volumetric_divisor
         else:
@@ -225,55 +272,109 @@ def quote(
     weight_g: int,
     dims_cm: Dimensions | None = None,
 ) -> Quote:
-    """What ``terms``' courier charges for a parcel, or why it cannot take it.
-
-    Coverage (excluded / not served) is checked before the maximum weight, so a refusal
-    names the first rule that stops the parcel.
-    """
+    """What ``terms``' courier charges for a parcel, or why it cannot take it."""
     province = province_code(province)
     chargeable = chargeable_weight_g(
         weight_g, dims_cm, terms.volumetric_divisor, terms.weight_step_g
     )
+    return _priced(terms, province, weight_g, chargeable)
+
+
+def _priced(terms: CourierTerms, province: str, weight_g: int, chargeable_g: int) -> Quote:
+    """The one place a parcel's fee with a courier is worked out, or why it is refused.
+
+    Coverage (excluded / not served) is checked before the maximum weight, so a refusal
+    names the first rule that stops the parcel. ``province`` is already a two-digit code.
+    """
     if province in terms.excluded_provinces:
         return Quote(
             terms.code,
-            chargeable,
+            chargeable_g,
             None,
             Refusal.PROVINCE_EXCLUDED,
-            f"{terms.code} does not serve province {province}.",
+            _("{courier} does not serve {province}.").format(
+                courier=terms.code, province=province_text(province)
+            ),
         )
     tariff = terms.tariff_for(province)
     if tariff is None:
         return Quote(
             terms.code,
-            chargeable,
+            chargeable_g,
             None,
             Refusal.PROVINCE_NOT_SERVED,
-            f"{terms.code} has no tariff for province {province}.",
+            _("{courier} has no tariff for {province}.").format(
+                courier=terms.code, province=province_text(province)
+            ),
         )
     if terms.max_weight_g is not None and weight_g > terms.max_weight_g:
         return Quote(
-            terms.code,
-            chargeable,
-            None,
-            Refusal.OVER_MAX_WEIGHT,
-            f"{terms.code} takes at most {format_kg(terms.max_weight_g)} kg "
-            f"and the parcel weighs {format_kg(weight_g)} kg.",
+            terms.code, chargeable_g, None, Refusal.OVER_MAX_WEIGHT, _too_heavy(terms, weight_g)
         )
-    return Quote(terms.code, chargeable, fee_for(tariff, chargeable))
+    return Quote(terms.code, chargeable_g, fee_for(tariff, chargeable_g))
 
 
-def yuan_to_fen(yuan: Decimal) -> int:
-    """Integer fen for a Decimal yuan amount (rounded half up to the fen)."""
-    return int((Decimal(yuan) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _too_heavy(terms: CourierTerms, weight_g: int) -> str:
+    limit, weight = kg_text(terms.max_weight_g), kg_text(weight_g)
+    if limit == weight:  # two decimals of kg hide the few grams that decide here
+        return _("{courier} takes at most {limit} g and the parcel weighs {weight} g.").format(
+            courier=terms.code, limit=f"{terms.max_weight_g:,}", weight=f"{weight_g:,}"
+        )
+    return _("{courier} takes at most {limit} kg and the parcel weighs {weight} kg.").format(
+        courier=terms.code, limit=limit, weight=weight
+    )
 
 
-def fen_to_yuan(fen: int) -> Decimal:
-    """Decimal yuan (two places) for an integer number of fen."""
-    return (Decimal(fen) / 100).quantize(CENT)
+class FeeBook:
+    """The quotes of a few couriers for thousands of parcels: :func:`quote`'s figures, cached.
+
+    Parcels of the same chargeable weight to the same province cost the same, so 5,000
+    parcels x 8 couriers come down to a few hundred fees worked out. ``province`` is a
+    two-digit code (see :func:`province_code`); couriers are named by their position.
+    """
+
+    def __init__(self, terms: Sequence[CourierTerms]):
+        self.terms = tuple(terms)
+        self._limits = [(t.volumetric_divisor, t.weight_step_g, t.max_weight_g) for t in terms]
+        self._charge: dict[tuple, int] = {}
+        self._quotes: dict[tuple, tuple[Quote, int | Refusal]] = {}
+
+    def chargeable(self, index: int, weight_g: int, dims: Dimensions | None) -> int:
+        divisor, step, _most = self._limits[index]
+        key = (weight_g, dims, divisor, step)
+        charge = self._charge.get(key)
+        if charge is None:
+            charge = self._charge[key] = chargeable_weight_g(weight_g, dims, divisor, step)
+        return charge
+
+    def quote(self, index: int, province: str, weight_g: int, dims: Dimensions | None) -> Quote:
+        return self._lookup(index, province, weight_g, dims)[0]
+
+    def entry(
+        self, index: int, province: str, weight_g: int, dims: Dimensions | None
+    ) -> int | Refusal:
+        """The fee in fen, or the refusal."""
+        return self._lookup(index, province, weight_g, dims)[1]
+
+    def _lookup(
+        self, index: int, province: str, weight_g: int, dims: Dimensions | None
+    ) -> tuple[Quote, int | Refusal]:
+        # Called for every parcel and courier of a run: the look-ups are written out here.
+        divisor, step, most = self._limits[index]
+        charge_key = (weight_g, dims, divisor, step)
+        charge = self._charge.get(charge_key)
+        if charge is None:
+            charge = self._charge[charge_key] = chargeable_weight_g(weight_g, dims, divisor, step)
+        key = (index, province, charge, most is not None and weight_g > most)
+        found = self._quotes.get(key)
+        if found is None:
+            priced = _priced(self.terms[index], province, weight_g, charge)
+            found = (priced, priced.refusal or units.fen(priced.fee))
+            if priced.refusal is not Refusal.OVER_MAX_WEIGHT:  # that sentence names the weight
+                self._quotes[key] = found
+        return found
 
 
-def format_kg(grams: int) -> str:
-    """Grams as kg for people: 1500 -> '1.5', 2000 -> '2', 1234 -> '1.234'."""
-    text = f"{Decimal(grams) / GRAMS_PER_KG:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+# Kept for callers that read money through the tariffs; the rounding lives in units.
+yuan_to_fen = units.fen
+fen_to_yuan = units.yuan

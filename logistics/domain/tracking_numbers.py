@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _
 
 #: Default pattern per courier code.
 DEFAULT_PATTERNS: dict[str, str] = {
@@ -35,14 +36,14 @@ DEFAULT_PATTERNS: dict[str, str] = {
 
 #: How each default pattern reads in a sentence.
 DEFAULT_DESCRIPTIONS: dict[str, str] = {
-    "ZTO": "14 digits starting with 7",
-    "STO": "15 digits starting with 77",
-    "YTO": "YT and 13 digits",
-    "YUNDA": "15 digits starting with 3 or 4, or 13 digits not starting with 1 or 9",
-    "JT": "JT and 13 digits",
-    "EMS": "13 digits starting with 1 or 9",
-    "SF": "SF and 13 digits",
-    "DEPPON": "DPK and 12 digits",
+    "ZTO": N_("14 digits starting with 7"),
+    "STO": N_("15 digits starting with 77"),
+    "YTO": N_("YT and 13 digits"),
+    "YUNDA": N_("15 digits starting with 3 or 4, or 13 digits not starting with 1 or 9"),
+    "JT": N_("JT and 13 digits"),
+    "EMS": N_("13 digits starting with 1 or 9"),
+    "SF": N_("SF and 13 digits"),
+    "DEPPON": N_("DPK and 12 digits"),
 }
 
 _DROP = re.compile(r"[\s\-]+")
@@ -66,8 +67,10 @@ def compile_pattern(code: str, pattern: str | re.Pattern[str]) -> re.Pattern[str
         return re.compile(pattern)
     except re.error as error:
         raise InvalidInput(
-            f"Courier {code}'s tracking-number pattern '{pattern}' is not a valid "
-            f"regular expression ({error})."
+            _(
+                "Courier {courier}'s tracking-number pattern '{pattern}' is not a valid "
+                "regular expression ({error})."
+            ).format(courier=code, pattern=pattern, error=error)
         ) from None
 
 
@@ -75,8 +78,8 @@ def describe_pattern(code: str, pattern: str | re.Pattern[str]) -> str:
     """Words for a courier's pattern: the default description, or the expression itself."""
     text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
     if DEFAULT_PATTERNS.get(code.upper()) == text:
-        return DEFAULT_DESCRIPTIONS[code.upper()]
-    return f"the pattern {text}"
+        return _(DEFAULT_DESCRIPTIONS[code.upper()])
+    return _("the pattern {pattern}").format(pattern=text)
 
 
 def matching_couriers(tracking_no: str, patterns: Patterns) -> list[str]:
@@ -99,38 +102,50 @@ def check(tracking_no: str, courier_code: str | None, patterns: Patterns) -> str
     """
     number = normalize_tracking_no(tracking_no)
     if not number:
-        raise InvalidInput("tracking_no is empty: expected a courier's tracking number.")
+        raise InvalidInput(_("tracking_no is empty: expected a courier's tracking number."))
     shown = number if len(number) <= 40 else number[:40] + "…"
     by_upper = {code.upper(): code for code in patterns}
     found = matching_couriers(number, patterns)
     if courier_code is not None and str(courier_code).strip():
         named = by_upper.get(str(courier_code).strip().upper())
         if named is None:
-            known = ", ".join(patterns) or "none"
+            known = ", ".join(patterns) or _("none")
             raise InvalidInput(
-                f"Courier '{str(courier_code).strip()}' is not an active courier: "
-                f"expected one of {known}."
+                _("Courier '{courier}' is not an active courier: expected one of {known}.").format(
+                    courier=str(courier_code).strip(), known=known
+                )
             )
         if named in found or not patterns[named]:
             return named
         if found:
-            others = " or ".join(found)
             raise InvalidInput(
-                f"Tracking number '{shown}' looks like a {others} number, not {named} "
-                f"({named} numbers are {describe_pattern(named, patterns[named])})."
+                _(
+                    "Tracking number '{number}' looks like a {others} number, not {courier} "
+                    "({courier} numbers are {pattern})."
+                ).format(
+                    number=shown,
+                    others=_(" or ").join(found),
+                    courier=named,
+                    pattern=describe_pattern(named, patterns[named]),
+                )
             )
         raise InvalidInput(
-            f"Tracking number '{shown}' is not a {named} number: expected "
-            f"{describe_pattern(named, patterns[named])}."
+            _("Tracking number '{number}' is not a {courier} number: expected {pattern}.").format(
+                number=shown, courier=named, pattern=describe_pattern(named, patterns[named])
+            )
         )
     if len(found) == 1:
         return found[0]
     if not found:
-        known = ", ".join(code for code, pattern in patterns.items() if pattern) or "none"
+        known = ", ".join(code for code, pattern in patterns.items() if pattern) or _("none")
         raise InvalidInput(
-            f"Tracking number '{shown}' does not match any active courier's pattern "
-            f"({known}): check the number or name its courier."
+            _(
+                "Tracking number '{number}' does not match any active courier's pattern "
+                "({known}): check the number or name its courier."
+            ).format(number=shown, known=known)
         )
     raise InvalidInput(
-        f"Tracking number '{shown}' could belong to {' or '.join(found)}: name its courier."
+        _("Tracking number '{number}' could belong to {couriers}: name its courier.").format(
+            number=shown, couriers=_(" or ").join(found)
+        )
     )

@@ -72,3 +72,13 @@ def province_name(code: str | None) -> str:
         return ""
     found = find_province(code)
     return found.short_name if found is not None else str(code)
+
+
+def money_text(fen: int | None) -> str:
+    """An amount as people read it in the chosen language: ``¥1,793.65`` / ``1,793.65 元``."""
+    from logistics.i18n import is_chinese
+
+    if fen is None:
+        return ""
+    amount = yuan_text(fen)
+    return f"{amount} 元" if is_chinese() else f"¥{amount}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from logistics.i18n import N_, _
+
 
 class ScanVerdict(StrEnum):
     """The answer to one ``hub scan``: the step was made, was already made, or refused."""
@@ -14,7 +16,7 @@ class ScanVerdict(StrEnum):
 
     @property
     def label(self) -> str:
-        return _SCAN_LABELS[self]
+        return _(_SCAN_LABELS[self])
 
 
 class LoadOutcome(StrEnum):
@@ -26,16 +28,16 @@ class LoadOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LOAD_LABELS[self]
+        return _(_LOAD_LABELS[self])
 
 
 _SCAN_LABELS = {
-    ScanVerdict.DONE: "done",
-    ScanVerdict.ALREADY: "already",
-    ScanVerdict.REFUSED: "refused",
+    ScanVerdict.DONE: N_("done"),
+    ScanVerdict.ALREADY: N_("already"),
+    ScanVerdict.REFUSED: N_("refused"),
 }
 _LOAD_LABELS = {
-    LoadOutcome.LOADED: "loaded",
-    LoadOutcome.REPEAT: "repeat",
-    LoadOutcome.REFUSED: "refused",
+    LoadOutcome.LOADED: N_("loaded"),
+    LoadOutcome.REPEAT: N_("repeat"),
+    LoadOutcome.REFUSED: N_("refused"),
 }

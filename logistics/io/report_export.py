@@ -1,15 +1,25 @@
 """Writing a report's tables: a folder of CSV files, an XLSX workbook, a PDF with charts.
 
 Pure writers (no database): they take a report from `logistics.services.reports`
-(anything with ``title``, ``tables()``, ``days`` and ``couriers``) and write files.
+(anything with ``title``, ``tables()``, ``days`` and ``couriers``) and write files
+through `logistics.io.files`, which refuses to replace an existing file unless the
+caller passes ``force`` and words a failure to write. A cell reads as
+`logistics.io.report_text.cell_text` writes it, as in the terminal.
 
 - CSV: one file per table (``totals.csv``, ``stations.csv``...), UTF-8 with a BOM so
   Excel and WPS show the Chinese names, cells made formula-safe by `write_csv`.
 - XLSX: one sheet per table, header row frozen, numbers stored as numbers (money and kg
   exactly as their decimals, shares as fractions shown as per cent).
 - PDF: A4, the key figures, a bar chart of parcels by day and a pie of the couriers'
-  shares drawn with reportlab's own graphics, then every table. Chinese is set in the
-  CID font STSong-Light (no font file needed), Latin text in Helvetica.
+  shares drawn with reportlab's own graphics, then every table, and at the end a place
+  for the preparer's and the checker's signatures and the unit's stamp, as a report to
+  the county commerce bureau has. Every page names the hub and the month and carries
+  "Page 1 of 3". Chinese is set in the CID font STSong-Light (no font file needed),
+  Latin text in Helvetica.
+
+Titles, headings, headers, sheet names and row labels are in the language chosen for
+the command (the report's tables carry them); CSV keeps codes and English keys for
+scripts.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -42,31 +53,30 @@ from reportlab.platypus import (
 )
 
 from logistics.errors import InvalidInput
+from logistics.i18n import _
+from logistics.io import files
 from logistics.io.csv_export import safe_cell, write_csv
-from logistics.io.pdf.fonts import CJK, SANS, SANS_BOLD, printable, register_fonts
+from logistics.io.pdf.fonts import (
+    CJK,
+    SANS,
+    SANS_BOLD,
+    draw_text,
+    printable,
+    register_fonts,
+    text_width,
+)
+from logistics.io.report_text import (
+    FIGURE_TABLES,
+    NUMERIC,
+    XLSX_FORMATS,
+    cell_kind,
+    cell_text,
+    figure_text,
+)
 
 if TYPE_CHECKING:
     from logistics.services.reports import MonthlyReport, ReportTable, TableColumn
 
-# Number formats by column kind (and by the unit of a key-figure row).
-XLSX_FORMATS = {
-    "int": "#,##0",
-    "kg": "#,##0.0",
-    "yuan": "#,##0.00",
-    "pct": "0.0%",
-    "hours": "0.00",
-    "number": "#,##0.##",
-}
-UNIT_KINDS = {
-    "parcels": "int",
-    "rounds": "int",
-    "kg": "kg",
-    "km": "kg",
-    "yuan": "yuan",
-    "share": "pct",
-    "hours": "hours",
-    "parcels/km": "hours",
-}
 # Courier colours in the pie, in share order.
 PALETTE = (
     "#1f77b4",
@@ -84,45 +94,52 @@ OUTBOUND_COLOUR = colors.HexColor("#1f77b4")
 INBOUND_COLOUR = colors.HexColor("#ff7f0e")
 
 
-def _cell_kind(column: TableColumn, row: dict[str, Any]) -> str:
-    if column.kind == "number" and row.get("unit"):
-        return UNIT_KINDS.get(row["unit"], "number")
-    return column.kind
-
-
 # ---------------------------------------------------------------- CSV
 
 
-def write_csv_dir(report: MonthlyReport, folder: str | Path) -> list[Path]:
-    """One CSV file per table in `folder` (made if missing); returns the files written."""
+def write_csv_dir(report: MonthlyReport, folder: str | Path, *, force: bool = False) -> list[Path]:
+    """One CSV file per table in `folder`; returns the files written.
+
+    A folder made here is the command's own, so its files are written freely; in a
+    folder that was already there, an existing file is replaced only with ``force``,
+    and every file is checked before the first is written, so a refusal writes none.
+    """
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InvalidInput(f"Folder '{folder}' cannot be made: {reason}.") from None
-    if not folder.is_dir():
-        raise InvalidInput(f"'{folder}' is a file: expected a folder for the CSV files.")
-    written = []
-    for table in report.tables():
-        path = folder / f"{table.name}.csv"
-        keys = [column.key for column in table.columns]
-        write_csv(path, keys, table.rows)
-        written.append(path)
-    return written
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(
+            _("'{folder}' is a file: expected a folder for the CSV files.").format(folder=folder)
+        )
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            reason = (error.strerror or type(error).__name__).lower()
+            raise InvalidInput(
+                _("Folder '{folder}' cannot be made: {reason}.").format(
+                    folder=folder, reason=reason
+                )
+            ) from None
+        files.own_folder(folder)
+    tables = report.tables()
+    paths = [folder / f"{table.name}.csv" for table in tables]
+    for path in paths:
+        files.check_target(path, force=force)
+    for table, path in zip(tables, paths, strict=True):
+        write_csv(path, [column.key for column in table.columns], table.rows, force=force)
+    return paths
 
 
 # ---------------------------------------------------------------- XLSX
 
 
-def write_xlsx(report: MonthlyReport, path: str | Path) -> Path:
+def write_xlsx(report: MonthlyReport, path: str | Path, *, force: bool = False) -> Path:
     """A workbook with one sheet per table, numbers as numbers, Chinese as text."""
-    path = Path(path)
+    files.check_target(path, force=force)
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
     for table in report.tables():
-        sheet = book.create_sheet(table.name[:31])
+        sheet = book.create_sheet(_sheet_name(table))
         sheet.append([column.header for column in table.columns])
         for cell in sheet[1]:
             cell.font = bold
@@ -131,12 +148,12 @@ def write_xlsx(report: MonthlyReport, path: str | Path) -> Path:
         for row in table.rows:
             values = []
             for k, column in enumerate(table.columns):
-                value = _xlsx_value(row.get(column.key))
+                value = _xlsx_value(row.get(column.field))
                 values.append(value)
                 widths[k] = max(widths[k], _text_width(value))
             sheet.append(values)
             for column, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
-                number_format = XLSX_FORMATS.get(_cell_kind(column, row))
+                number_format = XLSX_FORMATS.get(cell_kind(column, row))
                 if number_format and isinstance(cell.value, int | float | Decimal):
                     cell.number_format = number_format
                 elif isinstance(cell.value, str):
@@ -146,12 +163,16 @@ def write_xlsx(report: MonthlyReport, path: str | Path) -> Path:
         sheet.freeze_panes = "A2"
     book.properties.title = report.title
     book.properties.creator = "hub (logistics)"
-    try:
-        book.save(path)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InvalidInput(f"File '{path}' cannot be written: {reason}.") from None
-    return path
+    return files.write_file(path, book.save, force=force)
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(table: ReportTable) -> str:
+    """The table's sheet name in the chosen language, as Excel allows it (31 characters,
+    none of []:*?/\\)."""
+    return _NOT_IN_SHEET_NAMES.sub(" ", table.sheet or table.name)[:31]
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -194,35 +215,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle("head", base, fontName=SANS_BOLD),
         "num": ParagraphStyle("num", base, alignment=2),
         "numhead": ParagraphStyle("numhead", base, fontName=SANS_BOLD, alignment=2),
+        "sign": ParagraphStyle("sign", base, fontSize=10, leading=14),
     }
-
-
-def format_value(value: Any, kind: str) -> str:
-    """How a table value reads on paper and in the terminal."""
-    if value is None:
-        return "–"
-    if kind == "int" and isinstance(value, int):
-        return f"{value:,}"
-    if kind == "kg":
-        return f"{Decimal(value):,.1f}"
-    if kind == "yuan":
-        return f"{Decimal(value):,.2f}"
-    if kind == "pct":
-        return f"{float(value) * 100:.1f} %"
-    if kind == "hours":
-        return f"{float(value):.2f}"
-    if isinstance(value, Decimal):
-        return f"{value:,}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-NUMERIC = ("int", "kg", "yuan", "pct", "hours", "number")
-FIGURE_TABLES = ("totals", "service")
-SUFFIXED = ("kg", "km", "yuan")
 
 
 def _pdf_table(table: ReportTable, styles, width: float) -> Table:
@@ -242,17 +236,14 @@ def _pdf_table(table: ReportTable, styles, width: float) -> Table:
     for row in table.rows:
         cells = []
         for column in columns:
-            text = format_value(row.get(column.key), _cell_kind(column, row))
-            if figures and column.key == "value" and row.get("unit") in SUFFIXED:
-                text = f"{text} {row['unit']}"
+            text = figure_text(row, column)
             style = styles["num" if column.kind in NUMERIC else "cell"]
             cells.append(Paragraph(_markup(text), style))
         data.append(cells)
     weights = [3 if column.kind == "text" else 2 for column in columns]
     if figures:
         weights = [7, 4]
-    unit = width / sum(weights)
-    pdf = Table(data, colWidths=[w * unit for w in weights], repeatRows=1)
+    pdf = Table(data, colWidths=_widths(weights, columns, width), repeatRows=1)
     pdf.setStyle(
         TableStyle(
             [
@@ -265,6 +256,24 @@ def _pdf_table(table: ReportTable, styles, width: float) -> Table:
         )
     )
     return pdf
+
+
+def _widths(weights: list[int], columns: Sequence[TableColumn], width: float) -> list[float]:
+    """Column widths by weight, each wide enough for its header on one line where the
+    page allows (a Chinese header such as 重量（kg） is wider than its English one)."""
+    unit = width / sum(weights)
+    # a cell's padding (6 pt a side) plus the header's bold text
+    needed = [text_width(column.header, 8, SANS_BOLD) + 13 for column in columns]
+    grown = [max(w * unit, need) for w, need in zip(weights, needed, strict=True)]
+    spare = sum(grown) - width
+    if spare > 0:  # take it back from the columns wider than their header needs
+        slack = [max(g - need, 0) for g, need in zip(grown, needed, strict=True)]
+        total = sum(slack)
+        if total:
+            cut = min(spare, total)
+            grown = [g - cut * k / total for g, k in zip(grown, slack, strict=True)]
+    scale = width / sum(grown)
+    return [g * scale for g in grown]
 
 
 def day_chart(days: Sequence[dict[str, Any]], width: float, height: float) -> Drawing:
@@ -297,7 +306,9 @@ def day_chart(days: Sequence[dict[str, Any]], width: float, height: float) -> Dr
     legend.columnMaximum = 1
     legend.alignment = "right"
     legend.dx = legend.dy = 6
-    legend.colorNamePairs = [(OUTBOUND_COLOUR, "outbound"), (INBOUND_COLOUR, "inbound")]
+    names = (_("outbound"), _("inbound"))
+    legend.fontName = _font_for(*names)
+    legend.colorNamePairs = [(OUTBOUND_COLOUR, names[0]), (INBOUND_COLOUR, names[1])]
     drawing.add(legend)
     return drawing
 
@@ -307,7 +318,8 @@ def share_chart(couriers: Sequence[dict[str, Any]], width: float, height: float)
     drawing = Drawing(width, height)
     rows = [row for row in couriers if row.get("outbound")]
     if not rows:
-        drawing.add(String(width / 2, height / 2, "no outbound parcels", fontName=SANS,
+        nothing = _("no outbound parcels")
+        drawing.add(String(width / 2, height / 2, nothing, fontName=_font_for(nothing),
                            fontSize=8, textAnchor="middle"))  # fmt: skip
         return drawing
     pie = Pie()
@@ -332,42 +344,108 @@ def share_chart(couriers: Sequence[dict[str, Any]], width: float, height: float)
     legend.colorNamePairs = [
         (
             colors.HexColor(PALETTE[k % len(PALETTE)]),
-            f"{row['code'] or 'none'}  {format_value(row['share'], 'pct')}",
+            f"{row['code'] or _('(no courier yet)')}  {cell_text(row['share'], 'pct')}",
         )
         for k, row in enumerate(rows)
     ]
+    legend.fontName = _font_for(*(name for _colour, name in legend.colorNamePairs))
     drawing.add(legend)
     return drawing
 
 
-def write_pdf(report: MonthlyReport, path: str | Path) -> Path:
-    """The report on A4: key figures, the two charts, then every table."""
+def _font_for(*texts: str) -> str:
+    """Helvetica for ASCII text, else the Chinese font (a chart's strings take one font)."""
+    return SANS if all(text.isascii() for text in texts) else CJK
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that keeps every page until the end, then writes on each one the hub's
+    report and "Page n of N" (the number of pages is known only once all are laid out)."""
+
+    def __init__(self, *args: Any, footer: str = "", page_text: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._page_text = page_text
+        self._kept: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._kept.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        pages = len(self._kept)
+        for state in self._kept:
+            self.__dict__.update(state)
+            self._draw_footer(self._pageNumber, pages)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, page: int, pages: int) -> None:
+        width, _height = self._pagesize
+        y = 8 * mm
+        self.setStrokeColor(colors.HexColor("#999999"))
+        self.setLineWidth(0.4)
+        self.line(15 * mm, y + 3.5 * mm, width - 15 * mm, y + 3.5 * mm)
+        self.setFillColor(colors.black)
+        draw_text(self, 15 * mm, y, self._footer, 7, max_width=width * 0.6)
+        shown = self._page_text.format(page=page, pages=pages)
+        draw_text(self, width - 15 * mm, y, shown, 7, align="right")
+
+
+def write_pdf(report: MonthlyReport, path: str | Path, *, force: bool = False) -> Path:
+    """The report on A4: key figures, the two charts, every table, then the signatures;
+    each page names the hub and the month and says "Page n of N"."""
+    files.check_target(path, force=force)
     register_fonts()
-    path = Path(path)
+    footer = report.title
+    page_text = _("Page {page} of {pages}")
+
+    def canvas(*args: Any, **kwargs: Any) -> Canvas:
+        return _NumberedCanvas(*args, footer=footer, page_text=page_text, **kwargs)
+
+    def fill(target: Path) -> None:
+        doc = SimpleDocTemplate(
+            str(target),
+            pagesize=A4,
+            leftMargin=15 * mm,
+            rightMargin=15 * mm,
+            topMargin=15 * mm,
+            bottomMargin=18 * mm,
+            title=report.title,
+            author="hub (logistics)",
+            creator="hub (logistics)",
+            invariant=1,
+        )
+        doc.build(_story(report, doc.width), canvasmaker=canvas)
+
+    return files.write_file(path, fill, force=force)
+
+
+def _signatures(styles: dict[str, ParagraphStyle], width: float) -> Table:
+    """Where the preparer and the checker sign and the unit stamps the report."""
+    cells = [
+        _("Prepared by: ________"),
+        _("Checked by: ________"),
+        _("(Stamp)"),
+    ]
+    row = [Paragraph(_markup(text), styles["sign"]) for text in cells]
+    table = Table([row], colWidths=[width * 0.38, width * 0.38, width * 0.24])
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _story(report: MonthlyReport, width: float) -> list[Any]:
     styles = _styles()
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=report.title,
-        author="hub (logistics)",
-        creator="hub (logistics)",
-        invariant=1,
-    )
-    width = doc.width
     tables = {table.name: table for table in report.tables()}
+    period = _("{first} to {last}, time zone {zone}; made {made}").format(
+        first=f"{report.first_day:%Y-%m-%d}",
+        last=f"{report.last_day:%Y-%m-%d}",
+        zone=report.timezone,
+        made=f"{report.generated_at:%Y-%m-%d %H:%M}",
+    )
     story: list[Any] = [
         Paragraph(_markup(report.title), styles["title"]),
-        Paragraph(
-            _markup(
-                f"{report.first_day:%Y-%m-%d} to {report.last_day:%Y-%m-%d}, "
-                f"time zone {report.timezone}; made {report.generated_at:%Y-%m-%d %H:%M}"
-            ),
-            styles["subtitle"],
-        ),
+        Paragraph(_markup(period), styles["subtitle"]),
         Spacer(1, 4 * mm),
     ]
     half = (width - 6 * mm) / 2
@@ -383,12 +461,12 @@ def write_pdf(report: MonthlyReport, path: str | Path) -> Path:
     figures.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0),
                                  (-1, -1), 0)]))  # fmt: skip
     story.append(figures)
-    story.append(Paragraph("Parcels by day", styles["heading"]))
+    story.append(Paragraph(_markup(_("Parcels by day")), styles["heading"]))
     story.append(day_chart(report.days, width, 62 * mm))
     story.append(
         KeepTogether(
             [
-                Paragraph("Couriers' shares of outbound parcels", styles["heading"]),
+                Paragraph(_markup(_("Couriers' shares of outbound parcels")), styles["heading"]),
                 share_chart(report.couriers, width, 50 * mm),
             ]
         )
@@ -397,9 +475,6 @@ def write_pdf(report: MonthlyReport, path: str | Path) -> Path:
         table = tables[name]
         story.append(Paragraph(_markup(table.title), styles["heading"]))
         story.append(_pdf_table(table, styles, width))
-    try:
-        doc.build(story)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InvalidInput(f"File '{path}' cannot be written: {reason}.") from None
-    return path
+    story.append(Spacer(1, 12 * mm))
+    story.append(KeepTogether([_signatures(styles, width)]))
+    return story

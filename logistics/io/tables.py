@@ -1,4 +1,4 @@
-"""Reading CSV and XLSX tables for imports, and writing rejected rows back out.
+"""Reading CSV and XLSX tables for imports; writing rejected rows and empty templates.
 
 ``open_table(path, aliases, required)`` finds the columns an import needs by
 header name (any order, any letter case, full-width forms, Chinese aliases),
@@ -18,7 +18,10 @@ semicolon, whichever the header line uses. XLSX files are read with openpyxl in
 read-only mode from the first sheet that has the required headers.
 
 Every problem with the file is raised as :class:`~logistics.errors.InvalidInput`
-with one sentence naming the file.
+with one sentence naming the file. A file opened here is protected
+(:func:`logistics.io.files.protect`) so the same command can never write over it, say
+as its rejects file. Rejects and templates are written through
+:mod:`logistics.io.files`, which words a failure.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from typing import Any
 import openpyxl
 
 from logistics.errors import InvalidInput
-from logistics.io.csv_export import safe_cell
+from logistics.i18n import _
+from logistics.io import files
+from logistics.io.csv_export import write_csv
 
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -204,8 +209,10 @@ def _detect_encoding(path: Path) -> str:
             continue
         return encoding
     raise InvalidInput(
-        f"File '{path.name}' could not be read as text: save it as CSV in UTF-8 "
-        "(or as Excel's GB18030/ANSI CSV) and import it again."
+        _(
+            "File '{file}' could not be read as text: save it as CSV in UTF-8 "
+            "(or as Excel's GB18030/ANSI CSV) and import it again."
+        ).format(file=path.name)
     )
 
 
@@ -218,13 +225,25 @@ def _open_binary(path: Path):
 
 def _os_error(path: Path, error: OSError) -> InvalidInput:
     if isinstance(error, FileNotFoundError):
-        return InvalidInput(f"File '{path}' does not exist.")
+        return _missing(path)
     if isinstance(error, IsADirectoryError):
-        return InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
+        return _folder(path)
     if isinstance(error, PermissionError):
-        return InvalidInput(f"File '{path}' cannot be read: permission denied.")
+        return InvalidInput(_("File '{file}' cannot be read: permission denied.").format(file=path))
     reason = error.strerror or type(error).__name__
-    return InvalidInput(f"File '{path}' cannot be read: {reason}.")
+    return InvalidInput(
+        _("File '{file}' cannot be read: {reason}.").format(file=path, reason=reason)
+    )
+
+
+def _missing(path: Path) -> InvalidInput:
+    return InvalidInput(_("File '{file}' does not exist.").format(file=path))
+
+
+def _folder(path: Path) -> InvalidInput:
+    return InvalidInput(
+        _("'{file}' is a folder, expected a .csv, .txt or .xlsx file.").format(file=path)
+    )
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -237,11 +256,15 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
         yield from enumerate(reader, 1)
     except csv.Error as error:
         raise InvalidInput(
-            f"File '{path.name}' line {reader.line_num} is not valid CSV ({error})."
+            _("File '{file}' line {line} is not valid CSV ({error}).").format(
+                file=path.name, line=reader.line_num, error=error
+            )
         ) from None
     except UnicodeDecodeError:  # the file changed since its encoding was checked
         raise InvalidInput(
-            f"File '{path.name}' line {reader.line_num + 1} is not {encoding} text."
+            _("File '{file}' line {line} is not {encoding} text.").format(
+                file=path.name, line=reader.line_num + 1, encoding=encoding
+            )
         ) from None
     finally:
         f.close()
@@ -334,8 +357,10 @@ def _load_workbook(path: Path):
         raise _os_error(path, error) from None
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
         raise InvalidInput(
-            f"File '{path.name}' could not be read as an XLSX workbook: "
-            "open it in Excel or WPS and save it again as .xlsx or CSV."
+            _(
+                "File '{file}' could not be read as an XLSX workbook: "
+                "open it in Excel or WPS and save it again as .xlsx or CSV."
+            ).format(file=path.name)
         ) from None
 
 
@@ -353,8 +378,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]
                 return
             except Exception:
                 raise InvalidInput(
-                    f"File '{path.name}' row {number + 1} could not be read: "
-                    "the workbook is damaged; save it again as .xlsx or CSV."
+                    _(
+                        "File '{file}' row {row} could not be read: "
+                        "the workbook is damaged; save it again as .xlsx or CSV."
+                    ).format(file=path.name, row=number + 1)
                 ) from None
             number += 1
             yield number, [xlsx_text(v) for v in values]
@@ -417,7 +444,9 @@ def _choose_header(
     required: list[str],
 ) -> tuple[int, list[str], dict[str, int], list[str]]:
     if not top:
-        raise InvalidInput(f"File '{path.name}' is empty: expected a header row and data rows.")
+        raise InvalidInput(
+            _("File '{file}' is empty: expected a header row and data rows.").format(file=path.name)
+        )
     best = None
     for number, cells in top:
         columns, ignored, clashes = _match_header(cells, aliases)
@@ -430,16 +459,25 @@ def _choose_header(
         missing = next((f for f in required if f not in columns), None)
         if missing is not None:
             raise InvalidInput(
-                f"File '{path.name}' has no '{missing}' column in its header row "
-                f"(row {number}): expected a header such as {_accepted(missing, aliases)}."
+                _(
+                    "File '{file}' has no '{field}' column in its header row "
+                    "(row {row}): expected a header such as {headers}."
+                ).format(
+                    file=path.name,
+                    field=missing,
+                    row=number,
+                    headers=_accepted(missing, aliases),
+                )
             )
         best = (number, cells, columns, ignored, clashes)
     number, cells, columns, ignored, clashes = best
     if clashes:
         fld, first, second = clashes[0]
         raise InvalidInput(
-            f"File '{path.name}' has two columns for '{fld}' ('{first}' and '{second}') "
-            f"in row {number}: keep one of them."
+            _(
+                "File '{file}' has two columns for '{field}' ('{first}' and '{second}') "
+                "in row {row}: keep one of them."
+            ).format(file=path.name, field=fld, first=first, second=second, row=number)
         )
     return number, cells, columns, ignored
 
@@ -466,17 +504,22 @@ def open_table(
         if fld not in aliases:
             aliases = {**aliases, fld: ()}
     if path.is_dir():
-        raise InvalidInput(f"'{path}' is a folder, expected {ACCEPTED}.")
+        raise _folder(path)
     suffix = path.suffix.lower()
     if suffix not in CSV_EXTENSIONS and suffix not in XLSX_EXTENSIONS:
         if suffix == ".xls":
             raise InvalidInput(
-                f"File '{path.name}' is an old .xls workbook: save it as .xlsx or CSV "
-                "in Excel or WPS and import that."
+                _(
+                    "File '{file}' is an old .xls workbook: save it as .xlsx or CSV "
+                    "in Excel or WPS and import that."
+                ).format(file=path.name)
             )
-        raise InvalidInput(f"File '{path.name}' is not {ACCEPTED}.")
+        raise InvalidInput(
+            _("File '{file}' is not a .csv, .txt or .xlsx file.").format(file=path.name)
+        )
     if not path.exists():
-        raise InvalidInput(f"File '{path}' does not exist.")
+        raise _missing(path)
+    files.protect(path)
 
     if suffix in CSV_EXTENSIONS:
         options, top = _open_csv(path)
@@ -486,7 +529,7 @@ def open_table(
 
     sheets = _xlsx_sheets(path)
     if not sheets:
-        raise InvalidInput(f"File '{path.name}' has no worksheet.")
+        raise InvalidInput(_("File '{file}' has no worksheet.").format(file=path.name))
     first_problem: InvalidInput | None = None
     for title, max_row in sheets:
         top = _top_rows(_xlsx_rows(path, title))
@@ -505,6 +548,8 @@ def write_rejects(
     path: str | os.PathLike[str],
     headers: Sequence[str],
     rejects: Iterable[tuple[Mapping[str, str], str]],
+    *,
+    force: bool = False,
 ) -> int:
     """Write rejected rows with a ``reason`` column as UTF-8-with-BOM CSV; returns the count.
 
@@ -513,20 +558,40 @@ def write_rejects(
     corrected in Excel and imported again (the extra column is ignored on import).
     Values are written as they were read, so a re-import sees the same data, except that
     a cell that would start a spreadsheet formula gets a leading apostrophe (the file is
-    meant to be opened in Excel; such a cell is the reason for a reject anyway).
+    meant to be opened in Excel; such a cell is the reason for a reject anyway). The
+    rows carry names and phone numbers, so the file is readable by its owner only.
     """
-    path = Path(path)
     headers = list(headers)
-    reason_header = "reason" if "reason" not in headers else "reject_reason"
-    count = 0
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow([*headers, reason_header])
-            for values, reason in rejects:
-                writer.writerow([*(safe_cell(values.get(h, "")) for h in headers), reason])
-                count += 1
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InvalidInput(f"Rejects file '{path}' cannot be written: {reason}.") from None
-    return count
+    reason = _("reason")
+    reason_header = reason if reason not in headers else "reject_reason"
+    rows = ([*(values.get(h, "") for h in headers), reason] for values, reason in rejects)
+    return write_csv(path, [*headers, reason_header], rows, force=force, private=True)
+
+
+def write_template(
+    path: str | os.PathLike[str],
+    headers: Sequence[str],
+    *,
+    force: bool = False,
+    sheet_title: str = "parcels",
+) -> Path:
+    """Write an empty import file of ``headers``: .xlsx (one sheet, ``sheet_title``), or
+    CSV (UTF-8 with BOM)."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+
+        def fill(temporary: Path) -> None:
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.title = sheet_title
+            sheet.append(list(headers))
+            for index in range(1, len(headers) + 1):
+                sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = 14
+            book.save(temporary)
+
+        return files.write_file(target, fill, force=force)
+    if suffix not in (".csv", ".txt"):
+        raise InvalidInput(_("'{file}' is not a .csv or .xlsx file name.").format(file=target.name))
+    write_csv(target, headers, [], force=force)
+    return target

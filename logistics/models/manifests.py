@@ -7,14 +7,20 @@ from datetime import date, datetime, time
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.verdicts import LoadOutcome
+from logistics.models.checks import one_of
+
 
 class Manifest(SQLModel, table=True):
+    __table_args__ = (one_of("ck_manifest_status", "status", ManifestStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     manifest_no: str = Field(unique=True, max_length=40)  # M-ZTO-20261123-1
     courier_id: int = Field(foreign_key="courier.id", index=True)
     service_date: date = Field(index=True)
     cutoff: time
-    status: str = Field(default="open", max_length=12)  # open | closed | handed_over
+    status: str = Field(default=ManifestStatus.OPEN, max_length=12)
     created_at: datetime = Field(sa_type=DateTime())
     closed_at: datetime | None = Field(default=None, sa_type=DateTime())
     handed_over_at: datetime | None = Field(default=None, sa_type=DateTime())
@@ -28,10 +34,12 @@ class ManifestLoadScan(SQLModel, table=True):
     """One scan of the courier driver's load check."""
 
     __tablename__ = "manifest_load_scan"
+    __table_args__ = (one_of("ck_manifest_load_scan_outcome", "outcome", LoadOutcome),)
+
     id: int | None = Field(default=None, primary_key=True)
     manifest_id: int = Field(foreign_key="manifest.id", index=True)
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     code: str = Field(max_length=40)
-    outcome: str = Field(max_length=12)  # loaded | repeat | refused
+    outcome: str = Field(max_length=12)  # a LoadOutcome
     at: datetime = Field(sa_type=DateTime())
     operator: str = Field(max_length=64)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 class Hub(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("language IN ('zh', 'en')", name="ck_hub_language"),)
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     name: str
@@ -23,6 +25,8 @@ class Hub(SQLModel, table=True):
     van_speed_kmh: float = 35.0
     # Inbound parcels wait at a station this many days before they go back.
     retention_days: int = 7
+    # zh or en for every terminal of this hub; None follows each terminal's locale.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class Station(SQLModel, table=True):

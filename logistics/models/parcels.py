@@ -7,9 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
+from logistics.domain.parcel_status import Direction, Status
+from logistics.models.checks import one_of
+
 
 class Parcel(SQLModel, table=True):
     __table_args__ = (
+        one_of("ck_parcel_direction", "direction", Direction),
+        one_of("ck_parcel_status", "status", Status),
+        one_of("ck_parcel_held_from", "held_from", Status),
         Index("ix_parcel_station_status", "station_id", "status"),
         Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
         Index("ix_parcel_status_status_at", "status", "status_at"),
@@ -57,7 +63,7 @@ class Parcel(SQLModel, table=True):
     tracking_no: str | None = Field(default=None, max_length=40)
     # The shop's or courier's order reference; importing a file twice must not duplicate it.
     order_ref: str | None = Field(default=None, max_length=64)
-    direction: str = Field(max_length=8)  # outbound | inbound
+    direction: str = Field(max_length=8)  # a Direction
     # Origin station for outbound parcels, destination station for inbound ones.
     station_id: int = Field(foreign_key="station.id")
     sender_name: str | None = None
@@ -75,7 +81,7 @@ class Parcel(SQLModel, table=True):
     courier_id: int | None = Field(default=None, foreign_key="courier.id")
     # True when the courier is fixed by its tracking number and assignment may not move it.
     courier_fixed: bool = False
-    status: str = Field(max_length=20)
+    status: str = Field(max_length=20)  # a Status
     # The state a held parcel returns to when released.
     held_from: str | None = Field(default=None, max_length=20)
     # Naive UTC (docs/CONVENTIONS.md), not SQLModel's timezone-aware default for datetime.
@@ -93,7 +99,11 @@ class ParcelEvent(SQLModel, table=True):
     """One thing that happened to a parcel; never updated or deleted."""
 
     __tablename__ = "parcel_event"
-    __table_args__ = (Index("ix_parcel_event_parcel_id_id", "parcel_id", "id"),)
+    __table_args__ = (
+        Index("ix_parcel_event_parcel_id_id", "parcel_id", "id"),
+        one_of("ck_parcel_event_from_status", "from_status", Status),
+        one_of("ck_parcel_event_to_status", "to_status", Status),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: int = Field(foreign_key="parcel.id")

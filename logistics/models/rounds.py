@@ -7,13 +7,18 @@ from datetime import date, datetime
 from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from logistics.domain.round_status import RoundStatus
+from logistics.models.checks import one_of
+
 
 class Round(SQLModel, table=True):
+    __table_args__ = (one_of("ck_round_status", "status", RoundStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     round_no: str = Field(unique=True, max_length=32)  # R-20261123-1
     service_date: date = Field(index=True)
     vehicle_id: int = Field(foreign_key="vehicle.id")
-    status: str = Field(default="planned", max_length=12)  # planned | started | finished
+    status: str = Field(default=RoundStatus.PLANNED, max_length=12)
     planned_start: datetime = Field(sa_type=DateTime())
     planned_end: datetime = Field(sa_type=DateTime())
     planned_m: int = 0

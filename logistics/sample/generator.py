@@ -53,6 +53,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from logistics.domain.parcel_status import REGISTER_ACTION, Action, Direction, Status
+
 HISTORY = "history"
 TODAY = "today"
 
@@ -429,12 +431,19 @@ def _seconds(t: time) -> int:
     return t.hour * HOUR + t.minute * MINUTE + t.second
 
 
+def _word(value: object) -> object:
+    """An action or status as its stored word (None stays None)."""
+    return value.value if isinstance(value, Action | Status) else value
+
+
 @dataclass
 class _Events:
     parts: list[tuple] = field(default_factory=list)
 
     def add(self, idx, at, action, frm, to, place, operator, note=None) -> None:
         if len(idx):
+            # plain words in the arrays: they are bulk-inserted as text
+            action, frm, to = (_word(value) for value in (action, frm, to))
             self.parts.append((idx, at, action, frm, to, place, operator, note))
 
     def build(self, n_total_offset: int = 0) -> dict[str, np.ndarray]:
@@ -776,7 +785,7 @@ class SampleGenerator:
             dtype=object,
         )
         return {
-            "direction": np.full(n, "outbound", dtype=object),
+            "direction": np.full(n, Direction.OUTBOUND.value, dtype=object),
             "station": station,
             "sender_name": self.pool_name[sender],
             "sender_phone": self.pool_phone[sender],
@@ -830,7 +839,7 @@ class SampleGenerator:
             [f"{v}{h}号" for v, h in zip(villages.tolist(), house, strict=True)], dtype=object
         )
         return {
-            "direction": np.full(n, "inbound", dtype=object),
+            "direction": np.full(n, Direction.INBOUND.value, dtype=object),
             "station": station,
             "sender_name": sender,
             "sender_phone": self._phones(rng, n),
@@ -859,7 +868,7 @@ class SampleGenerator:
         st = p["station"]
         reg = p["reg"]
         place = self.station_codes[st]
-        ev.add(idx, reg, "register", None, "registered", place, self.keepers[st])
+        ev.add(idx, reg, REGISTER_ACTION, None, Status.REGISTERED, place, self.keepers[st])
         if ctx.mode == TODAY:
             return np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         m = ctx.midnight
@@ -885,18 +894,28 @@ class SampleGenerator:
         ev.add(
             c,
             cancel_at,
-            "cancel",
-            "registered",
-            "cancelled",
+            Action.CANCEL,
+            Status.REGISTERED,
+            Status.CANCELLED,
             place[c],
             self.keepers[st[c]],
             _choice(rng, _CANCEL_NOTES, len(c)),
         )
         on = np.flatnonzero(~cancelled_early)
         drivers = self.drivers[st[on]]
-        ev.add(on, collect[on], "collect", "registered", "collected", place[on], drivers)
+        ev.add(
+            on, collect[on], Action.COLLECT, Status.REGISTERED, Status.COLLECTED, place[on], drivers
+        )
         hub_ops = _choice(rng, ("hub-op-1", "hub-op-2", "hub-op-3"), n)
-        ev.add(on, at_hub[on], "arrive", "collected", "at_hub", self.hub_code, hub_ops[on])
+        ev.add(
+            on,
+            at_hub[on],
+            Action.ARRIVE,
+            Status.COLLECTED,
+            Status.AT_HUB,
+            self.hub_code,
+            hub_ops[on],
+        )
 
         ready = at_hub.copy()
         h = np.flatnonzero(held)
@@ -904,9 +923,9 @@ class SampleGenerator:
         ev.add(
             h,
             hold_at,
-            "hold",
-            "at_hub",
-            "held",
+            Action.HOLD,
+            Status.AT_HUB,
+            Status.HELD,
             self.hub_code,
             hub_ops[h],
             _choice(rng, _HOLD_NOTES, len(h)),
@@ -915,15 +934,15 @@ class SampleGenerator:
         hold_by_parcel[h] = hold_at
         r = np.flatnonzero(released)
         release_at = hold_by_parcel[r] + rng.integers(1 * HOUR, 26 * HOUR, len(r))
-        ev.add(r, release_at, "release", "held", "at_hub", self.hub_code, hub_ops[r])
+        ev.add(r, release_at, Action.RELEASE, Status.HELD, Status.AT_HUB, self.hub_code, hub_ops[r])
         ready[r] = release_at
         k = np.flatnonzero(cancelled_held)
         ev.add(
             k,
             hold_by_parcel[k] + rng.integers(2 * HOUR, 48 * HOUR, len(k)),
-            "cancel",
-            "held",
-            "cancelled",
+            Action.CANCEL,
+            Status.HELD,
+            Status.CANCELLED,
             self.hub_code,
             hub_ops[k],
             _choice(rng, _CANCEL_NOTES, len(k)),
@@ -945,13 +964,21 @@ class SampleGenerator:
         handed = np.maximum(
             m + man_day * DAY + cutoff + rng.integers(0, 20 * MINUTE, len(g)), manifested + 60
         )
-        ev.add(g, manifested, "manifest", "at_hub", "manifested", self.hub_code, hub_ops[g])
+        ev.add(
+            g,
+            manifested,
+            Action.MANIFEST,
+            Status.AT_HUB,
+            Status.MANIFESTED,
+            self.hub_code,
+            hub_ops[g],
+        )
         ev.add(
             g,
             handed,
-            "handover",
-            "manifested",
-            "handed_over",
+            Action.HANDOVER,
+            Status.MANIFESTED,
+            Status.HANDED_OVER,
             self.hub_code,
             self.courier_drivers[courier],
         )
@@ -965,7 +992,7 @@ class SampleGenerator:
         st = p["station"]
         arrive = p["reg"]
         hub_ops = _choice(rng, ("hub-op-1", "hub-op-2", "hub-op-3"), n)
-        ev.add(idx, arrive, "arrive-inbound", None, "arrived_hub", self.hub_code, hub_ops)
+        ev.add(idx, arrive, Action.ARRIVE_INBOUND, None, Status.ARRIVED_HUB, self.hub_code, hub_ops)
         if ctx.mode == TODAY:
             return
         m = ctx.midnight
@@ -979,14 +1006,20 @@ class SampleGenerator:
         ev.add(
             idx,
             dispatch,
-            "dispatch",
-            "arrived_hub",
-            "out_for_delivery",
+            Action.DISPATCH,
+            Status.ARRIVED_HUB,
+            Status.OUT_FOR_DELIVERY,
             self.hub_code,
             self.drivers[st],
         )
         ev.add(
-            idx, at_station, "at-station", "out_for_delivery", "at_station", place, self.keepers[st]
+            idx,
+            at_station,
+            Action.AT_STATION,
+            Status.OUT_FOR_DELIVERY,
+            Status.AT_STATION,
+            place,
+            self.keepers[st],
         )
         returned = rng.random(n) < NOT_PICKED_UP
         retention = self.retention[st] * DAY
@@ -1003,9 +1036,9 @@ class SampleGenerator:
         ev.add(
             keep,
             picked[keep],
-            "picked-up",
-            "at_station",
-            "picked_up",
+            Action.PICKED_UP,
+            Status.AT_STATION,
+            Status.PICKED_UP,
             place[keep],
             self.keepers[st[keep]],
         )
@@ -1013,9 +1046,9 @@ class SampleGenerator:
         ev.add(
             ret,
             back[ret],
-            "return",
-            "at_station",
-            "returned",
+            Action.RETURN,
+            Status.AT_STATION,
+            Status.RETURNED,
             place[ret],
             self.keepers[st[ret]],
             "not picked up within the retention period",
@@ -1085,14 +1118,15 @@ class SampleGenerator:
         fixed = parcels["fixed"]
         has_courier = fixed | manifested
         courier = np.where(has_courier, courier, -1)
-        outbound = parcels["direction"] == "outbound"
+        outbound = parcels["direction"] == Direction.OUTBOUND.value
         priced = outbound & manifested
         chargeable = np.where(priced, parcels["chargeable_g"], -1)
         fee = np.where(priced, parcels["fee_fen"], -1)
 
         tracking = self._tracking_numbers(ctx.day, courier, fixed)
         order_ref = self._order_refs(rng, ctx.day, parcels["shop_order"], outbound)
-        held_from = np.where(status == "held", "at_hub", None).astype(object)
+        held_from = np.where(status == Status.HELD.value, Status.AT_HUB.value, None)
+        held_from = held_from.astype(object)
         reg_dt = parcels["reg"].astype("datetime64[s]")
         local_day = (
             (parcels["reg"] - ctx.midnight) // DAY + (ctx.day - date(1970, 1, 1)).days

@@ -2,8 +2,12 @@
 
 Sets up the township, generates the day's parcels, plans the rounds, drives them
 (collection scans with a few parcels left behind, so the reconciliation has something
-to show), scans the arrivals, assigns couriers, builds, closes, prints, load-checks and
-hands over the manifests, then generates last month and reports on it.
+to show), scans the arrivals, assigns couriers, builds, closes, load-checks and hands
+over the manifests, then generates last month and reports on it.
+
+Like every service it writes no file: the day's papers (round sheets, manifests as
+closed, a sheet of labels, last month's report) come back as documents in
+:class:`DemoPapers`, and ``logistics.io.demo_papers`` writes them.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlmodel import Session, select
 
 from logistics import db
 from logistics.domain.clock import local_today, month_bounds, zone
+from logistics.domain.parcel_status import Action, Direction, Status
+from logistics.io.pdf.labels import LabelSheet
+from logistics.io.pdf.manifest import ManifestDocument
+from logistics.io.pdf.round_sheet import RoundSheetDocument
 from logistics.models import Courier, Parcel, Round, Station
 from logistics.services import (
     assignment,
@@ -39,8 +46,18 @@ DRIVERS = ("王师傅", "李师傅", "张师傅", "刘师傅", "陈师傅", "杨
 
 
 @dataclass
+class DemoPapers:
+    """What the day printed, as documents, in the order it printed them."""
+
+    round_sheets: list[RoundSheetDocument] = field(default_factory=list)
+    manifests: list[ManifestDocument] = field(default_factory=list)
+    """Each manifest as it was closed, before its load check (the paper the driver signs)."""
+    labels: LabelSheet | None = None
+    month: reports.MonthlyReport | None = None
+
+
+@dataclass
 class DemoDay:
-    folder: Path
     url: str
     day: date
     generated: sample.GenerateSummary
@@ -54,21 +71,19 @@ class DemoDay:
     handed_over: list[manifests.HandoverResult] = field(default_factory=list)
     month: reports.MonthlyReport | None = None
     month_generated: sample.GenerateSummary | None = None
-    files: list[Path] = field(default_factory=list)
+    papers: DemoPapers = field(default_factory=DemoPapers)
 
 
 def run_day(
     url: str,
-    folder: Path,
     *,
     operator: str,
     seed: int = 2026,
     progress: Progress | None = None,
     with_month: bool = True,
 ) -> DemoDay:
-    """Run the sample township's day on the database at ``url``; files go to ``folder``."""
+    """Run the sample township's day on the database at ``url``."""
     tick = progress or (lambda _step, _done, _total: None)
-    folder.mkdir(parents=True, exist_ok=True)
     setup.initialise(url, sample=True)
     with db.session_scope(url) as session:
         tz = zone(network.current_hub(session).timezone)
@@ -80,7 +95,7 @@ def run_day(
         tick("Planning the rounds", 0, 1)
         plan = planning.plan_day(session, day)
         tick("Planning the rounds", 1, 1)
-        result = DemoDay(folder, db.describe(url), day, generated, plan)
+        result = DemoDay(db.describe(url), day, generated, plan)
 
         _drive_rounds(session, url, result, operator=operator, seed=seed, tick=tick)
         _arrive_at_hub(session, url, result, operator=operator, tick=tick)
@@ -101,13 +116,9 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
         select(Round.id, Round.round_no).where(Round.service_date == result.day).order_by(Round.id)
     ).all()
     stations = {s.id: s.code for s in session.exec(select(Station))}
-    sheets = result.folder / "round-sheets"
-    sheets.mkdir(exist_ok=True)
     for number, (round_id, round_no) in enumerate(planned, start=1):
         tick("Driving the rounds", number - 1, len(planned))
-        path = sheets / f"{round_no}.pdf"
-        rounds.write_sheet_pdf(rounds.sheet_document(session, round_no), path)
-        result.files.append(path)
+        result.papers.round_sheets.append(rounds.sheet_document(session, round_no))
         rounds.start_round(session, round_no, operator=operator)
         on_round = session.exec(
             select(Parcel.parcel_no, Parcel.direction, Parcel.station_id)
@@ -115,10 +126,10 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
             .order_by(Parcel.parcel_no)
         ).all()
         session.rollback()  # end the read: the scans below write on their own connection
-        by_station: dict[tuple[str, str], list[str]] = {}
+        by_station: dict[tuple[Action, str], list[str]] = {}
         for parcel_no, direction, station_id in on_round:
-            action = "collect" if direction == "outbound" else "at-station"
-            if action == "collect" and chance.randrange(LEFT_BEHIND_ONE_IN) == 0:
+            action = Action.COLLECT if direction == Direction.OUTBOUND else Action.AT_STATION
+            if action is Action.COLLECT and chance.randrange(LEFT_BEHIND_ONE_IN) == 0:
                 result.left_behind += 1
                 continue
             by_station.setdefault((action, stations[station_id]), []).append(parcel_no)
@@ -127,7 +138,7 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
                 url, action, operator=operator, station=station, round_ref=round_no
             )
             accepted = sum(scanner.scan(code).accepted for code in codes)
-            if action == "collect":
+            if action is Action.COLLECT:
                 result.collected += accepted
             else:
                 result.dropped_at_stations += accepted
@@ -137,10 +148,12 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
 
 def _arrive_at_hub(session: Session, url, result: DemoDay, *, operator, tick) -> None:
     collected = session.exec(
-        select(Parcel.parcel_no).where(Parcel.status == "collected", Parcel.direction == "outbound")
+        select(Parcel.parcel_no).where(
+            Parcel.status == Status.COLLECTED, Parcel.direction == Direction.OUTBOUND
+        )
     ).all()
     session.rollback()
-    scanner = scanning.open_scan_session(url, "arrive", operator=operator)
+    scanner = scanning.open_scan_session(url, Action.ARRIVE, operator=operator)
     for number, code in enumerate(collected, start=1):
         result.arrived += scanner.scan(code).accepted
         if number % 200 == 0:
@@ -150,17 +163,14 @@ def _arrive_at_hub(session: Session, url, result: DemoDay, *, operator, tick) ->
 
 def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
     built = manifests.build_manifests(session, day=result.day, operator=operator)
-    folder = result.folder / "manifests"
-    folder.mkdir(exist_ok=True)
     plates = {c.code: f"晋E·{c.id:02d}{c.code[:1]}88" for c in session.exec(select(Courier))}
     session.rollback()
     chosen = [m for m in built.manifests if m.parcels]
     for number, item in enumerate(chosen):
         tick("Closing and handing over manifests", number, len(chosen))
         manifests.close_manifest(session, item.manifest_no, operator=operator)
-        pdf, csv = folder / f"{item.manifest_no}.pdf", folder / f"{item.manifest_no}.csv"
-        manifests.print_manifest(session, item.manifest_no, pdf=pdf, csv=csv)
-        result.files += [pdf, csv]
+        result.papers.manifests.append(manifests.manifest_document(session, item.manifest_no))
+        session.rollback()
         check = manifests.open_load_check(session, item.manifest_no, operator=item.courier_code)
         for code in manifests.members(session, manifests.get_manifest(session, item.manifest_no)):
             check.scan(code.tracking_no or code.parcel_no)
@@ -177,10 +187,9 @@ def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
     if chosen:
         first = manifests.get_manifest(session, chosen[0].manifest_no)
         codes = [p.parcel_no for p in manifests.members(session, first)[:6]]
-        session.rollback()
-        labels = result.folder / "labels.pdf"
-        manifests.print_labels(session, codes, labels, operator=operator)
-        result.files.append(labels)
+        sheet = manifests.label_sheet(session, codes)
+        manifests.note_labels_printed(session, sheet, operator=operator)
+        result.papers.labels = sheet
     tick("Closing and handing over manifests", len(chosen), len(chosen))
 
 
@@ -196,10 +205,5 @@ def _month(session: Session, result: DemoDay, *, seed, tick) -> None:
         session, (following - first).days, seed, start=first, progress=on_day
     )
     tick("Reporting on last month", 0, 1)
-    result.month = reports.monthly_report(session, month)
-    from logistics.io import report_export
-
-    pdf = report_export.write_pdf(result.month, result.folder / f"report-{month}.pdf")
-    xlsx = report_export.write_xlsx(result.month, result.folder / f"report-{month}.xlsx")
-    result.files += [Path(pdf), Path(xlsx)]
+    result.month = result.papers.month = reports.monthly_report(session, month)
     tick("Reporting on last month", 1, 1)

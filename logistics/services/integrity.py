@@ -27,12 +27,11 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select, text
 from sqlmodel import Session
 
-from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Status
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Direction, Status
 from logistics.models import Manifest, Parcel, ParcelEvent
 
 SHOWN = 10
-
-_OPEN, _CLOSED, _HANDED_OVER = "open", "closed", "handed_over"
 
 
 def check(session: Session) -> list[str]:
@@ -166,16 +165,12 @@ def _event_chains(session: Session) -> list[str]:
 
 def _states(session: Session) -> list[str]:
     problems = []
-    known = {
-        "outbound": [s.value for s in OUTBOUND_STATES],
-        "inbound": [s.value for s in INBOUND_STATES],
-    }
     strange = (
         select(Parcel.parcel_no, Parcel.direction, Parcel.status)
         .where(
             ~(
-                and_(Parcel.direction == "outbound", Parcel.status.in_(known["outbound"]))
-                | and_(Parcel.direction == "inbound", Parcel.status.in_(known["inbound"]))
+                and_(Parcel.direction == Direction.OUTBOUND, Parcel.status.in_(OUTBOUND_STATES))
+                | and_(Parcel.direction == Direction.INBOUND, Parcel.status.in_(INBOUND_STATES))
             )
         )
         .order_by(Parcel.parcel_no)
@@ -191,7 +186,7 @@ def _states(session: Session) -> list[str]:
         ),
         "parcels in unknown states",
     )
-    held = Status.HELD.value
+    held = Status.HELD
     held_wrong = (
         select(Parcel.parcel_no, Parcel.status, Parcel.held_from)
         .where(
@@ -218,16 +213,17 @@ def _states(session: Session) -> list[str]:
 
 def _manifests(session: Session) -> list[str]:
     problems = []
-    manifested = Status.MANIFESTED.value
-    handed_over = Status.HANDED_OVER.value
+    manifested, handed_over = Status.MANIFESTED, Status.HANDED_OVER
+    opened, closed = ManifestStatus.OPEN, ManifestStatus.CLOSED
+    manifest_handed_over = ManifestStatus.HANDED_OVER
 
     off = (
         select(Parcel.parcel_no, Manifest.manifest_no, Manifest.status.label("manifest_status"))
         .outerjoin(Manifest, Manifest.id == Parcel.manifest_id)
         .where(
-            Parcel.direction == "outbound",
-            ((Parcel.status == manifested) & (func.coalesce(Manifest.status, "") != _CLOSED))
-            | ((Parcel.status == handed_over) & (Manifest.status != _HANDED_OVER)),
+            Parcel.direction == Direction.OUTBOUND,
+            ((Parcel.status == manifested) & (func.coalesce(Manifest.status, "") != closed))
+            | ((Parcel.status == handed_over) & (Manifest.status != manifest_handed_over)),
         )
         .order_by(Parcel.parcel_no)
     )
@@ -250,9 +246,9 @@ def _manifests(session: Session) -> list[str]:
         .add_columns(Parcel.status.label("parcel_status"))
         .join(Parcel, Parcel.manifest_id == Manifest.id)
         .where(
-            ((Manifest.status == _CLOSED) & (Parcel.status != manifested))
-            | ((Manifest.status == _HANDED_OVER) & (Parcel.status != handed_over))
-            | ((Manifest.status == _OPEN) & Parcel.status.in_([manifested, handed_over]))
+            ((Manifest.status == closed) & (Parcel.status != manifested))
+            | ((Manifest.status == manifest_handed_over) & (Parcel.status != handed_over))
+            | ((Manifest.status == opened) & Parcel.status.in_([manifested, handed_over]))
         )
         .order_by(Manifest.manifest_no, Parcel.parcel_no)
     )
@@ -271,9 +267,9 @@ def _manifests(session: Session) -> list[str]:
     unstamped = (
         select(Manifest.manifest_no, Manifest.status)
         .where(
-            ((Manifest.status != _OPEN) & Manifest.closed_at.is_(None))
-            | ((Manifest.status == _HANDED_OVER) & Manifest.handed_over_at.is_(None))
-            | Manifest.status.not_in([_OPEN, _CLOSED, _HANDED_OVER])
+            ((Manifest.status != opened) & Manifest.closed_at.is_(None))
+            | ((Manifest.status == manifest_handed_over) & Manifest.handed_over_at.is_(None))
+            | Manifest.status.not_in(list(ManifestStatus))
         )
         .order_by(Manifest.manifest_no)
     )

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, func, select
 
 from logistics.domain import network as rules
 from logistics.domain.clock import zone
-from logistics.domain.provinces import province_by_code
+from logistics.domain.parcel_status import Direction, Status
+from logistics.domain.units import kg, province_name
 from logistics.errors import ImportRejected, InvalidInput, NotFound, RuleBroken
 from logistics.models import (
     Courier,
@@ -193,7 +194,7 @@ def list_stations(session: Session) -> list[dict[str, Any]]:
     waiting = dict(
         session.exec(
             select(Parcel.station_id, func.count())
-            .where(Parcel.direction == "outbound", Parcel.status == "registered")
+            .where(Parcel.direction == Direction.OUTBOUND, Parcel.status == Status.REGISTERED)
             .group_by(Parcel.station_id)
         ).all()
     )
@@ -218,21 +219,22 @@ def list_stations(session: Session) -> list[dict[str, Any]]:
 
 def show_station(session: Session, code: str) -> dict[str, Any]:
     station = station_by_code(session, code)
-    counts = dict(
-        session.exec(
-            select(Parcel.direction + ":" + Parcel.status, func.count())
+    counts = {
+        (direction, status): count
+        for direction, status, count in session.exec(
+            select(Parcel.direction, Parcel.status, func.count())
             .where(Parcel.station_id == station.id)
             .group_by(Parcel.direction, Parcel.status)
         ).all()
-    )
+    }
     hub = session.get(Hub, station.hub_id)
     retention = station.retention_days or (hub.retention_days if hub else 7)
     return {
         **station.model_dump(exclude={"id", "hub_id", "opens", "closes"}),
         "hours": f"{station.opens:%H:%M}-{station.closes:%H:%M}",
         "retention_days": retention,
-        "outbound_waiting": counts.get("outbound:registered", 0),
-        "inbound_waiting": counts.get("inbound:at_station", 0),
+        "outbound_waiting": counts.get((Direction.OUTBOUND, Status.REGISTERED), 0),
+        "inbound_waiting": counts.get((Direction.INBOUND, Status.AT_STATION), 0),
     }
 
 
@@ -364,9 +366,9 @@ def list_couriers(session: Session) -> list[dict[str, Any]]:
             "daily_capacity": c.daily_capacity,
             "min_share": round(c.min_share, 4),
             "volumetric_divisor": c.volumetric_divisor,
-            "weight_step_kg": c.weight_step_g / 1000,
-            "max_weight_kg": None if c.max_weight_g is None else c.max_weight_g / 1000,
-            "not_served": [province_by_code(code).short_name for code in excluded.get(c.id, [])],
+            "weight_step_kg": kg(c.weight_step_g),
+            "max_weight_kg": None if c.max_weight_g is None else kg(c.max_weight_g),
+            "not_served": [province_name(code) for code in excluded.get(c.id, [])],
             "tariff_rows": tariff_rows.get(c.id, 0),
             "tracking_pattern": c.tracking_pattern,
             "active": c.active,
@@ -386,9 +388,7 @@ def show_courier(session: Session, code: str) -> dict[str, Any]:
     summary["tariffs"] = [
         {
             "province_code": t.province_code,
-            "province": "*"
-            if t.province_code == "*"
-            else province_by_code(t.province_code).short_name,
+            "province": province_name(t.province_code),
             "first_kg_fen": t.first_kg_fen,
             "extra_kg_fen": t.extra_kg_fen,
         }
@@ -429,7 +429,7 @@ def list_vehicles(session: Session) -> list[dict[str, Any]]:
         {
             "code": v.code,
             "plate": v.plate,
-            "capacity_kg": v.capacity_g / 1000,
+            "capacity_kg": kg(v.capacity_g),
             "capacity_parcels": v.capacity_parcels,
             "shift": f"{v.shift_start:%H:%M}-{v.shift_end:%H:%M}",
             "cost_per_km_fen": v.cost_per_km_fen,

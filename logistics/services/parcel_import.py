@@ -6,7 +6,10 @@ collected. Then, by default, a file with any bad row is refused as a whole
 (:class:`~logistics.errors.ImportRejected` lists each bad row: file, row, column and
 what was expected) and the database is left unchanged; with ``skip_invalid`` the good
 rows are imported and the bad ones written, with the reason, to a rejects file that
-can be fixed and imported again.
+can be fixed and imported again. The rejects file is written by
+:func:`logistics.io.tables.write_rejects` before the good rows are stored, so a
+rejects file the hub may not write (the input itself, the database, an existing file
+without ``force``) stops the import with nothing changed.
 
 Rows whose order reference or tracking number the hub already has are skipped and
 counted as already imported, so importing a file twice creates no duplicates; the
@@ -15,32 +18,38 @@ same order reference or tracking number twice inside one file is a bad row.
 The file is read with the table reader's fast path (one tuple of cleaned cells a row)
 and checked with one prepared row check. The good rows are written in one transaction
 (the parcels with one DBAPI executemany of tuples, then their first events with one
-INSERT ... SELECT; see :func:`~logistics.services.parcels.insert_parcels`): a crash
+INSERT ... SELECT; see :func:`~logistics.services.parcel_register.insert_parcels`): a crash
 leaves either the whole file or nothing.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session
 
-from logistics.domain import parcel_rows
 from logistics.domain.parcel_rows import (
+    CHINESE_HEADERS,
     FIELDS,
     PARCEL_HEADERS,
     REQUIRED,
     ParcelSpec,
     RowInvalid,
+    direction_of,
+    field_label,
     row_checker,
 )
+from logistics.domain.parcel_status import Direction
 from logistics.errors import ImportRejected, InvalidInput
+from logistics.i18n import _
+from logistics.io.files import check_target
 from logistics.io.tables import TableRow, open_table, write_rejects
 from logistics.models import Parcel
-from logistics.services.parcels import _lock_day, insert_parcels, load_network
+from logistics.services.parcel_register import _lock_day, insert_parcels, load_network
 
 Progress = Callable[[int, int | None], None]
 
@@ -53,7 +62,7 @@ class ImportSummary:
     """What an import did."""
 
     file: str
-    direction: str
+    direction: Direction
     rows: int = 0  # data rows read
     imported: int = 0
     already: int = 0  # rows whose order_ref or tracking_no the hub already had
@@ -61,6 +70,8 @@ class ImportSummary:
     rejects_file: str | None = None
     parcel_nos: list[str] = field(default_factory=list, repr=False)
     seconds: float = 0.0
+    #: products the list does not know, as typed -> rows imported with it (stored as other)
+    unknown_products: dict[str, int] = field(default_factory=dict)
 
     @property
     def first(self) -> str | None:
@@ -80,41 +91,51 @@ def import_parcels(
     path: str | Path,
     *,
     operator: str,
-    direction: str = parcel_rows.OUTBOUND,
+    direction: str | Direction = Direction.OUTBOUND,
     station: str | None = None,
     skip_invalid: bool = False,
     rejects: str | Path | None = None,
+    force: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a parcel file (see the module's description); commits once.
 
     ``station`` is the station of rows that name none (a file of one station's parcels).
-    ``progress(rows_read, total_rows_or_None)`` is called as the file is read.
+    ``rejects`` is where the bad rows go with ``skip_invalid``; ``force`` lets it replace
+    an existing file. ``progress(rows_read, total_rows_or_None)`` is called as the file
+    is read.
     """
     started = time.perf_counter()
     path = Path(path)
-    if direction not in (parcel_rows.OUTBOUND, parcel_rows.INBOUND):
-        raise InvalidInput(f"direction must be outbound or inbound, got '{direction}'.")
+    direction = direction_of(direction)
     network = load_network(session)
     default_station = None
     if station:
         default_station = station.strip().upper()
         if default_station not in network.rules.stations:
             raise InvalidInput(
-                f"There is no active station with code '{station}': `hub station list` shows them."
+                _(
+                    "There is no active station with code '{station}': "
+                    "`hub station list` shows them."
+                ).format(station=station)
             )
     session.commit()  # do not hold the database while the file is read
 
     required = [f for f in REQUIRED[direction] if f != "station"]
-    if direction == parcel_rows.OUTBOUND and default_station is None:
+    if direction is Direction.OUTBOUND and default_station is None:
         required.insert(0, "station")
     table = open_table(path, PARCEL_HEADERS, required)
+    if skip_invalid and rejects is not None:
+        check_target(rejects, force=force)  # refused before the file is read, not after
     summary = ImportSummary(file=table.name, direction=direction)
 
     def column(fld: str) -> str:
+        """The column as the file names it (重量), else as people know the field."""
         index = table.columns.get(fld)
         header = table.headers[index].strip() if index is not None else ""
-        return header if header and header.casefold() != fld else fld
+        return header if header and header.casefold() != fld else field_label(fld)
+
+    where = _("{file} row {row}, column {column}: {problem}")
 
     specs: list[ParcelSpec] = []
     problems: list[str] = []
@@ -135,7 +156,7 @@ def import_parcels(
             spec = check(values)
         except RowInvalid as error:
             lines = [
-                f"{name} row {number}, column {column(p.field)}: {p.message}"
+                where.format(file=name, row=number, column=column(p.field), problem=p.message)
                 for p in error.problems
             ]
             problems.extend(lines)
@@ -155,10 +176,12 @@ def import_parcels(
                 repeat = ("tracking_no", tracking, first)
         if repeat is not None:
             fld, value, first = repeat
-            message = (
-                f"{fld} '{value}' repeats row {first} of this file: expected each parcel once."
+            message = _(
+                "{field} '{value}' repeats row {first} of this file: expected each parcel once."
+            ).format(field=field_label(fld), value=value, first=first)
+            problems.append(
+                where.format(file=name, row=number, column=column(fld), problem=message)
             )
-            problems.append(f"{name} row {number}, column {column(fld)}: {message}")
             row = TableRow(number, dict(zip(FIELDS, values, strict=True)), cells)
             bad_rows.append((row, message))
             continue
@@ -177,6 +200,7 @@ def import_parcels(
                 rejects,
                 headers,
                 ((_original(table, row), reason) for row, reason in bad_rows),
+                force=force,
             )
             summary.rejects_file = str(rejects)
 
@@ -205,6 +229,9 @@ def import_parcels(
             at=moment,
         )
         summary.imported = len(fresh)
+        summary.unknown_products = dict(
+            Counter(s.category_typed for s in fresh if s.category_typed).most_common()
+        )
     session.commit()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -241,58 +268,17 @@ def _known(session: Session, specs: list[ParcelSpec]) -> set[tuple[str, str]]:
 
 TEMPLATE_HEADERS: dict[str, dict[str, str]] = {
     "en": {f: f for f in FIELDS},
-    "zh": {
-        "station": "站点",
-        "order_ref": "订单号",
-        "sender_name": "寄件人",
-        "sender_phone": "寄件人电话",
-        "recipient_name": "收件人",
-        "recipient_phone": "电话",
-        "province": "省份",
-        "city": "城市",
-        "address": "地址",
-        "weight_kg": "重量",
-        "length_cm": "长",
-        "width_cm": "宽",
-        "height_cm": "高",
-        "category": "品类",
-        "courier": "快递",
-        "tracking_no": "运单号",
-    },
+    "zh": CHINESE_HEADERS,
 }
 
 
-def write_template(path: str | Path, *, language: str = "en") -> list[str]:
-    """Write an empty import file (.csv in UTF-8 with BOM, or .xlsx); returns its headers.
-
-    Required columns are marked with ``*`` (the import ignores the mark).
-    """
-    path = Path(path)
+def template_headers(language: str = "en") -> list[str]:
+    """The header row of an empty import file; required columns are marked ``*`` (the
+    import ignores the mark). :func:`logistics.io.tables.write_template` writes it."""
     names = TEMPLATE_HEADERS.get(language)
     if names is None:
-        raise InvalidInput(f"language '{language}' is not known: expected en or zh.")
-    required = set(REQUIRED[parcel_rows.OUTBOUND])
-    headers = [names[f] + ("*" if f in required else "") for f in FIELDS]
-    suffix = path.suffix.lower()
-    if path.exists():
-        raise InvalidInput(f"{path} already exists: choose a new file name for the template.")
-    if suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = "parcels"
-        sheet.append(headers)
-        for index, _ in enumerate(headers, 1):
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = 14
-        try:
-            book.save(path)
-        except OSError as error:
-            raise InvalidInput(f"File '{path}' cannot be written: {error.strerror}.") from None
-        return headers
-    if suffix not in (".csv", ".txt"):
-        raise InvalidInput(f"'{path.name}' is not a .csv or .xlsx file name.")
-    from logistics.io.csv_export import write_csv
-
-    write_csv(path, headers, [])
-    return headers
+        raise InvalidInput(
+            _("language '{language}' is not known: expected en or zh.").format(language=language)
+        )
+    required = set(REQUIRED[Direction.OUTBOUND])
+    return [names[f] + ("*" if f in required else "") for f in FIELDS]

@@ -1,16 +1,8 @@
-"""Parcels: register one, list them, show one with its timeline, find the overdue ones.
+"""Parcels: list them, show one with its timeline, find the overdue ones.
 
-Bulk import lives in :mod:`logistics.services.parcel_import`; scans in
-:mod:`logistics.services.scanning`. Both create parcels through :func:`insert_parcels`
-here, so a parcel registered by hand, imported from a file or created by an inbound
-arrival scan looks the same: a hub parcel id of the hub's local day, and a first
-event (``register``, or ``arrive-inbound`` for an inbound parcel) in its log.
-
-Hub parcel ids (``P20261123-00042``) number each hub-local day's parcels from 1. The
-next number is taken inside the write transaction: SQLite's writing sessions hold the
-write lock from their first statement (BEGIN IMMEDIATE), and on PostgreSQL a
-transaction-level advisory lock per day serialises the few milliseconds between
-reading the day's highest id and inserting, so concurrent registrations never clash.
+Creating parcels (by hand, and the one insert that imports and arrival scans use too)
+lives in :mod:`logistics.services.parcel_register`. Bulk import lives in
+:mod:`logistics.services.parcel_import`; scans in :mod:`logistics.services.scanning`.
 
 Every listing and `show` mask the recipient's and sender's names and phone numbers
 (GB/T 41833-2022): ``张*``, ``1******1234``.
@@ -18,296 +10,100 @@ Every listing and `show` mask the recipient's and sender's names and phone numbe
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, String, case, func, insert, literal, or_, select, text
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from logistics.domain import parcel_rows
-from logistics.domain.clock import local_today, to_local, utcnow, zone
-from logistics.domain.parcel_ids import format_parcel_no, parcel_no_prefix, parse_parcel_no
-from logistics.domain.parcel_rows import ParcelSpec, RowRules
-from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Action, Status
+from logistics.domain import products, units
+from logistics.domain.clock import Day, local_today, parse_day, to_local, utcnow, zone
+from logistics.domain.parcel_rows import courier_aliases, fold_courier
+from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Direction, Status
 from logistics.domain.privacy import mask_address, mask_name, mask_phone
 from logistics.errors import InvalidInput, NotFound
-from logistics.models import Courier, Hub, Parcel, ParcelEvent, Station
+from logistics.i18n import N_, _
+from logistics.models import Courier, Parcel, ParcelEvent, Station
 from logistics.services.network import current_hub, station_by_code
 from logistics.services.parcel_events import find_parcel
 
-PARCELS = Parcel.__table__
-EVENTS = ParcelEvent.__table__
+# scanning imports these from here
+from logistics.services.parcel_register import (  # noqa: F401
+    PRODUCT_NOTE,
+    insert_parcels,
+    load_network,
+    typed_product,
+)
 
 DEFAULT_RETENTION_DAYS = 7
 
+# ------------------------------------------------------------------ words people read
 
-# ------------------------------------------------------------------ what rows are checked against
+_DIRECTION_WORDS = {Direction.OUTBOUND: N_("outbound"), Direction.INBOUND: N_("inbound")}
 
-
-@dataclass
-class Network:
-    """The hub, its stations and its active couriers, read once per import or register."""
-
-    hub: Hub
-    stations: dict[str, Station]
-    couriers: dict[str, Courier]
-    rules: RowRules
-
-    @property
-    def tz(self):
-        return zone(self.hub.timezone)
-
-
-def load_network(session: Session) -> Network:
-    hub = current_hub(session)
-    stations = {s.code: s for s in session.scalars(select(Station).order_by(Station.code))}
-    couriers = {
-        c.code: c
-        for c in session.scalars(select(Courier).where(Courier.active).order_by(Courier.code))
-    }
-    villages: dict[str, str] = {}
-    for station in stations.values():
-        if not station.active:
-            continue
-        for name in (station.name, station.village):
-            if name:
-                villages.setdefault(name, station.code)
-    rules = RowRules(
-        stations={code for code, s in stations.items() if s.active},
-        villages=villages,
-        patterns={code: c.tracking_pattern for code, c in couriers.items()},
-    )
-    return Network(hub, stations, couriers, rules)
+#: A timeline's step words: the actions of parcel_status, the first event of an outbound
+#: parcel, and the notes services log (assignment, label printing).
+STEP_WORDS: dict[str, str] = {
+    "register": N_("register"),
+    "collect": N_("collect"),
+    "arrive": N_("arrive at hub"),
+    "hold": N_("hold"),
+    "release": N_("release"),
+    "cancel": N_("cancel"),
+    "arrive-inbound": N_("inbound arrival"),
+    "dispatch": N_("dispatch"),
+    "at-station": N_("at station"),
+    "picked-up": N_("picked up"),
+    "return": N_("return"),
+    "manifest": N_("put on a manifest"),
+    "unmanifest": N_("taken off a manifest"),
+    "handover": N_("handover"),
+    "assign": N_("assign a courier"),
+    "label": N_("print the label"),
+}
 
 
-# ------------------------------------------------------------------ creating parcels
+def direction_label(direction: str | None) -> str:
+    """outbound / inbound as people read it (寄出 / 进港); an unknown value as stored."""
+    if not direction:
+        return ""
+    word = _DIRECTION_WORDS.get(direction)  # type: ignore[call-overload]
+    return _(word) if word else direction
 
 
-def _lock_day(session: Session, day: date) -> None:
-    """On PostgreSQL, serialise id allocation for one day until the transaction ends."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": 730_000_000 + day.toordinal()}
-        )
+def step_label(action: str | None) -> str:
+    """A timeline step as people read it; an action the hub does not know, as stored."""
+    word = STEP_WORDS.get(action or "")
+    return _(word) if word else (action or "")
 
 
-def allocate_parcel_nos(session: Session, day: date, count: int) -> list[str]:
-    """The next ``count`` hub parcel ids of ``day``; call inside the write transaction."""
-    if count <= 0:
-        return []
-    _lock_day(session, day)
-    prefix = parcel_no_prefix(day)
-    last = session.execute(
-        select(func.max(Parcel.parcel_no)).where(
-            Parcel.registered_on == day, Parcel.parcel_no.like(prefix + "%")
-        )
-    ).scalar()
-    start = parse_parcel_no(last).seq + 1 if last else 1
-    format_parcel_no(day, start + count - 1)  # refuses a day past 99,999 parcels
-    return [f"{prefix}{seq:05d}" for seq in range(start, start + count)]
+# the notes the hub itself logs, in English, worded again in the chosen language
+_IMPORTED = re.compile(r"imported from (?P<file>.+)")
+_ROUND = re.compile(r"round (?P<round>R-\S+)")
 
 
-# The parcel columns an insert fills; the others (held_from, round_id, manifest_id,
-# chargeable_g, fee_fen) start NULL, so they are not bound at all.
-_INSERT_COLUMNS = (
-    "parcel_no",
-    "tracking_no",
-    "order_ref",
-    "direction",
-    "station_id",
-    "sender_name",
-    "sender_phone",
-    "recipient_name",
-    "recipient_phone",
-    "province_code",
-    "city",
-    "address",
-    "weight_g",
-    "length_cm",
-    "width_cm",
-    "height_cm",
-    "category",
-    "courier_id",
-    "courier_fixed",
-    "status",
-)
-# ... and the ones with the same value for every parcel of an insert, written into the
-# statement as literals rather than bound once per row.
-_INSERT_CONSTANTS = ("registered_at", "registered_on", "status_at")
-
-# sqlite3 looks for an adapter of every None it binds through two failed attribute
-# lookups (an AttributeError built and dropped each time: most of the cost of binding a
-# NULL). An adapter registered for None (returning None) skips that, for every SQLite
-# connection of the process; what is stored does not change.
-sqlite3.register_adapter(type(None), {}.get)
-
-
-def _bind_value(dialect, column, value):
-    """``value`` as the DBAPI driver takes it for ``column`` (e.g. a datetime as SQLite's text)."""
-    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return processor(value) if processor is not None else value
-
-
-def _sql_literal(dialect, column, value) -> str:
-    """``value`` as an SQL literal of ``column``'s type, quoted the dialect's way."""
-    return str(
-        literal(value, column.type).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-    )
-
-
-def _marks(dialect, count: int) -> str:
-    mark = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
-    return ", ".join([mark] * count)
-
-
-def insert_parcels(
-    session: Session,
-    network: Network,
-    specs: Sequence[ParcelSpec],
-    *,
-    operator: str,
-    note: str | None = None,
-    at: datetime | None = None,
-) -> list[str]:
-    """Insert checked parcels and their first events; returns their hub parcel ids.
-
-    Does not commit. Outbound parcels start ``registered`` at their station, inbound
-    ones ``arrived_hub`` at the hub, sorted to their station. The parcels go in with one
-    DBAPI executemany of plain tuples inside the session's transaction, their first
-    events with one INSERT ... SELECT of the parcels just inserted, so a big import
-    spends its time in the database, not in Python.
-    """
-    if not specs:
-        return []
-    moment = at or utcnow()
-    day = to_local(moment, network.tz).date()
-    numbers = allocate_parcel_nos(session, day, len(specs))
-    connection = session.connection()
-    dialect = connection.dialect
-    columns = PARCELS.c
-    station_ids = {code: s.id for code, s in network.stations.items()}
-    courier_ids = {code: c.id for code, c in network.couriers.items()}
-    fixed = _bind_value(dialect, columns.courier_fixed, True)
-    loose = _bind_value(dialect, columns.courier_fixed, False)
-    first_status = {
-        parcel_rows.OUTBOUND: Status.REGISTERED.value,
-        parcel_rows.INBOUND: Status.ARRIVED_HUB.value,
-    }
-    rows = [
-        (
-            parcel_no,
-            tracking_no,
-            order_ref,
-            direction,
-            station_ids[station_code],
-            sender_name,
-            sender_phone,
-            recipient_name,
-            recipient_phone,
-            province_code,
-            city,
-            address,
-            weight_g,
-            length_cm,
-            width_cm,
-            height_cm,
-            category,
-            courier_ids[courier_code] if courier_code is not None else None,
-            fixed if courier_code is not None else loose,
-            first_status[direction],
-        )
-        for parcel_no, (
-            direction,
-            station_code,
-            weight_g,
-            order_ref,
-            sender_name,
-            sender_phone,
-            recipient_name,
-            recipient_phone,
-            province_code,
-            city,
-            address,
-            length_cm,
-            width_cm,
-            height_cm,
-            category,
-            courier_code,
-            tracking_no,
-        ) in zip(numbers, specs, strict=True)
-    ]
-    constants = {
-        "registered_at": _sql_literal(dialect, columns.registered_at, moment),
-        "registered_on": _sql_literal(dialect, columns.registered_on, day),
-        "status_at": _sql_literal(dialect, columns.status_at, moment),
-    }
-    connection.exec_driver_sql(
-        f"INSERT INTO {PARCELS.name} ({', '.join(_INSERT_COLUMNS + _INSERT_CONSTANTS)}) "
-        f"VALUES ({_marks(dialect, len(_INSERT_COLUMNS))}, "
-        f"{', '.join(constants[name] for name in _INSERT_CONSTANTS)})",
-        rows,
-    )
-    del rows
-    # Their first events, from the rows just inserted: the hub parcel ids from the first
-    # to the last number are exactly these parcels (allocated under the day's lock), and
-    # reading them in that order along the parcel_no index needs no sort.
-    inbound = columns.direction == parcel_rows.INBOUND
-    stations = Station.__table__
-    first_events = (
-        select(
-            columns.id,
-            literal(moment, DateTime()),
-            case((inbound, Action.ARRIVE_INBOUND.value), else_="register"),
-            columns.status,
-            case((inbound, literal(network.hub.code, String())), else_=stations.c.code),
-            literal(operator, String()),
-            literal(note, String()),
-        )
-        .join(stations, stations.c.id == columns.station_id)
-        .where(columns.parcel_no.between(numbers[0], numbers[-1]))
-        .order_by(columns.parcel_no)
-    )
-    connection.execute(
-        insert(EVENTS).from_select(
-            ["parcel_id", "at", "action", "to_status", "place", "operator", "note"], first_events
-        )
-    )
-    return numbers
-
-
-def register_parcel(
-    session: Session,
-    values: dict[str, Any],
-    *,
-    operator: str,
-    direction: str = parcel_rows.OUTBOUND,
-) -> Parcel:
-    """Register one parcel from typed values (the import row's fields); commits.
-
-    Refuses a tracking number or order reference already registered.
-    """
-    network = load_network(session)
-    spec = parcel_rows.parse_row(values, network.rules, direction=direction)
-    _refuse_known(session, spec)
-    (parcel_no,) = insert_parcels(session, network, [spec], operator=operator)
-    session.commit()
-    return session.scalars(select(Parcel).where(Parcel.parcel_no == parcel_no)).one()
-
-
-def _refuse_known(session: Session, spec: ParcelSpec) -> None:
-    for fld, value in (("tracking_no", spec.tracking_no), ("order_ref", spec.order_ref)):
-        if not value:
-            continue
-        column = getattr(Parcel, fld)
-        known = session.scalars(select(Parcel.parcel_no).where(column == value)).first()
-        if known is not None:
-            raise InvalidInput(
-                f"{fld} '{value}' is already registered as parcel {known}: "
-                "expected a new one (`hub parcel show` shows the parcel)."
-            )
+def note_text(note: str | None) -> str | None:
+    """A timeline note as people read it: the hub's own notes (imported from a file, label
+    printed, the product as typed) in the chosen language; a note people typed, as typed."""
+    if not note:
+        return note
+    head, product = note, None
+    if (typed := typed_product(note)) is not None:
+        head = note[: len(note) - len(PRODUCT_NOTE) - len(typed)].removesuffix("; ")
+        product = _("product as typed: {product}").format(product=typed)
+    if m := _IMPORTED.fullmatch(head):
+        head = _("imported from {file}").format(file=m["file"])
+    elif m := _ROUND.fullmatch(head):
+        head = _("round {round}").format(round=m["round"])
+    elif head == "label printed":
+        head = _("label printed")
+    elif head == "registered by an arrival scan":
+        head = _("registered by an arrival scan")
+    if product is None:
+        return head
+    return _("{note}; {product}").format(note=head, product=product) if head else product
 
 
 # ------------------------------------------------------------------ looking at parcels
@@ -320,25 +116,37 @@ def _local(moment: datetime | None, tz) -> str | None:
 
 
 def _row(parcel: Parcel, station: str, courier: str | None, tz) -> dict[str, Any]:
+    """A parcel as listed: codes for scripts, each with the words people read beside it
+    (``status_label``, ``direction_label``, ``category_label``, ``province_name``)."""
     return {
         "parcel_no": parcel.parcel_no,
         "tracking_no": parcel.tracking_no,
         "order_ref": parcel.order_ref,
         "direction": parcel.direction,
+        "direction_label": direction_label(parcel.direction),
         "station": station,
         "status": parcel.status,
+        "status_label": Status.label_of(parcel.status),
         "courier": courier,
         "courier_fixed": parcel.courier_fixed,
         "recipient": mask_name(parcel.recipient_name),
         "recipient_phone": mask_phone(parcel.recipient_phone),
         "province": parcel.province_code,
+        "province_name": units.province_name(parcel.province_code),
         "city": parcel.city,
         "weight_g": parcel.weight_g,
-        "weight_kg": parcel.weight_g / 1000,
+        "weight_kg": units.kg(parcel.weight_g),
         "category": parcel.category,
+        "category_label": products.label(parcel.category) if parcel.category else None,
         "registered": _local(parcel.registered_at, tz),
         "status_at": _local(parcel.status_at, tz),
     }
+
+
+_UNKNOWN_CHOICE = {
+    "status": N_("status '{value}' is not known: expected one of {choices}."),
+    "direction": N_("direction '{value}' is not known: expected one of {choices}."),
+}
 
 
 def _check_choice(value: str | None, allowed: Iterable[str], fld: str) -> str | None:
@@ -347,8 +155,15 @@ def _check_choice(value: str | None, allowed: Iterable[str], fld: str) -> str | 
     value = value.strip().lower().replace("-", "_")
     allowed = list(allowed)
     if value not in allowed:
-        raise InvalidInput(f"{fld} '{value}' is not known: expected one of {', '.join(allowed)}.")
+        raise InvalidInput(_(_UNKNOWN_CHOICE[fld]).format(value=value, choices=", ".join(allowed)))
     return value
+
+
+def _courier_code(session: Session, typed: str) -> str:
+    """The courier code a typed name or code means (中通, 中通快递, zto -> ZTO); as typed
+    when none fits (``courier_by_code`` then says so)."""
+    names = {code: name for code, name in session.execute(select(Courier.code, Courier.name))}
+    return courier_aliases(names).get(fold_courier(typed), typed)
 
 
 def list_parcels(
@@ -358,16 +173,18 @@ def list_parcels(
     status: str | None = None,
     courier: str | None = None,
     direction: str | None = None,
-    day: date | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    day: date | Day | None = None,
+    since: date | Day | None = None,
+    until: date | Day | None = None,
     limit: int | None = 1000,
 ) -> list[dict[str, Any]]:
     """Parcels (newest first) filtered by station, status, courier, direction and the
-    hub-local day of registration (``day``, or ``since``..``until`` inclusive)."""
+    hub-local day of registration (``day``, or ``since``..``until`` inclusive); a typed
+    day (today, 12月2日) is read in the hub's time zone."""
     hub = current_hub(session)
     tz = zone(hub.timezone)
     states = dict.fromkeys(s.value for s in (*OUTBOUND_STATES, *INBOUND_STATES))
+    directions = [d.value for d in Direction]
     query = (
         select(Parcel, Station.code, Courier.code)
         .join(Station, Station.id == Parcel.station_id)
@@ -376,22 +193,23 @@ def list_parcels(
     if station:
         query = query.where(Parcel.station_id == station_by_code(session, station).id)
     if (status := _check_choice(status, states, "status")) is not None:
-        query = query.where(Parcel.status == status)
-    if (direction := _check_choice(direction, ("outbound", "inbound"), "direction")) is not None:
-        query = query.where(Parcel.direction == direction)
+        query = query.where(Parcel.status == Status(status))
+    if (direction := _check_choice(direction, directions, "direction")) is not None:
+        query = query.where(Parcel.direction == Direction(direction))
     if courier:
         if courier.strip().lower() in ("none", "-", "unassigned"):
             query = query.where(Parcel.courier_id.is_(None))
         else:
             from logistics.services.network import courier_by_code
 
-            query = query.where(Parcel.courier_id == courier_by_code(session, courier).id)
+            code = _courier_code(session, courier)
+            query = query.where(Parcel.courier_id == courier_by_code(session, code).id)
     if day is not None:
-        query = query.where(Parcel.registered_on == day)
+        query = query.where(Parcel.registered_on == parse_day(day, tz))
     if since is not None:
-        query = query.where(Parcel.registered_on >= since)
+        query = query.where(Parcel.registered_on >= parse_day(since, tz))
     if until is not None:
-        query = query.where(Parcel.registered_on <= until)
+        query = query.where(Parcel.registered_on <= parse_day(until, tz))
     query = query.order_by(Parcel.registered_on.desc(), Parcel.parcel_no.desc())
     if limit:
         query = query.limit(limit)
@@ -431,14 +249,23 @@ def show_parcel(session: Session, code: str) -> dict[str, Any]:
         {
             "at": _local(e.at, tz),
             "action": e.action,
+            "action_label": step_label(e.action),
             "from_status": e.from_status,
             "to_status": e.to_status,
+            "to_status_label": Status.label_of(e.to_status) if e.to_status else None,
             "place": e.place,
             "operator": e.operator,
             "note": e.note,
+            "note_text": note_text(e.note),
         }
         for e in events
     ]
+    typed = typed_product(events[0].note) if events else None
+    if typed and parcel.category == products.OTHER:
+        record["category_typed"] = typed
+        record["category_label"] = _("{product} (typed: {typed})").format(
+            product=record["category_label"], typed=typed
+        )
     return record
 
 
@@ -464,7 +291,7 @@ def overdue_parcels(
     query = (
         select(Parcel, Station)
         .join(Station, Station.id == Parcel.station_id)
-        .where(Parcel.direction == "inbound", Parcel.status == Status.AT_STATION.value)
+        .where(Parcel.direction == Direction.INBOUND, Parcel.status == Status.AT_STATION)
     )
     if station:
         query = query.where(Parcel.station_id == station_by_code(session, station).id)
@@ -500,10 +327,10 @@ def overdue_parcels(
     return rows
 
 
-def parcels_of_day(session: Session, day: date | None = None) -> list[Parcel]:
+def parcels_of_day(session: Session, day: date | Day | None = None) -> list[Parcel]:
     """Every parcel registered on the hub-local ``day`` (default today), by hub id."""
-    hub = current_hub(session)
-    day = day or local_today(zone(hub.timezone))
+    tz = zone(current_hub(session).timezone)
+    day = parse_day(day, tz) if day is not None else local_today(tz)
     return list(
         session.scalars(
             select(Parcel).where(Parcel.registered_on == day).order_by(Parcel.parcel_no)
@@ -528,5 +355,7 @@ def find_parcels(session: Session, codes: Iterable[str]) -> list[Parcel]:
                 found[parcel.tracking_no] = parcel
     missing = next((c for c in wanted if c not in found), None)
     if missing is not None:
-        raise NotFound(f"No parcel has the hub id or tracking number '{missing}'.")
+        raise NotFound(
+            _("No parcel has the hub id or tracking number '{code}'.").format(code=missing)
+        )
     return [found[c] for c in wanted]

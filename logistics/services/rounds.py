@@ -20,7 +20,6 @@ Rounds are named by their number (``R-20261123-1``) or their database id.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,10 +28,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from logistics.domain.clock import parse_day, to_local, utcnow, zone
-from logistics.domain.parcel_status import Action
+from logistics.domain import round_status
+from logistics.domain.clock import Day, parse_day, to_local, utcnow, zone
+from logistics.domain.parcel_status import Action, Direction, Status
+from logistics.domain.road_time import hours
+from logistics.domain.round_status import RoundAction, RoundStatus
+from logistics.domain.units import kg, km
 from logistics.errors import NotFound, RuleBroken
-from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, render_round_sheet
+from logistics.i18n import _
+from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, write_round_sheet_pdf
 from logistics.models import Parcel, ParcelEvent, Round, RoundStop, Station, Vehicle
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import record_step
@@ -51,18 +55,12 @@ def get_round(session: Session, ref: str | int, *, for_update: bool = False) -> 
     found = session.exec(query).first()
     if found is None:
         raise NotFound(
-            f"There is no round '{text}': expected a round number such as R-20261123-1 "
-            "(`hub round list` shows them)."
+            _(
+                "There is no round '{text}': expected a round number such as R-20261123-1 "
+                "(`hub round list` shows them)."
+            ).format(text=text)
         )
     return found
-
-
-def _kg(grams: int | None) -> Decimal:
-    return (Decimal(grams or 0) / 1000).quantize(Decimal("0.1"))
-
-
-def _km(metres: int | None) -> Decimal:
-    return (Decimal(metres or 0) / 1000).quantize(Decimal("0.1"))
 
 
 def _hm(moment: datetime | None, tz) -> str | None:
@@ -84,14 +82,13 @@ def _stops(session: Session, round_id: int) -> list[RoundStop]:
 # ---------------------------------------------------------------- list and show
 
 
-def list_rounds(session: Session, day: str | date | None = None) -> list[dict[str, Any]]:
+def list_rounds(session: Session, day: str | Day | date | None = None) -> list[dict[str, Any]]:
     """Rounds of a hub-local day (all days when ``day`` is None), in order."""
     hub = current_hub(session)
     tz = zone(hub.timezone)
     query = select(Round, Vehicle.code).join(Vehicle, Vehicle.id == Round.vehicle_id)
     if day is not None:
-        service_date = day if isinstance(day, date) else parse_day(day, tz)
-        query = query.where(Round.service_date == service_date)
+        query = query.where(Round.service_date == parse_day(day, tz))
     query = query.order_by(Round.service_date.desc(), Round.planned_start, Round.id)  # type: ignore[union-attr]
     rows = list(session.exec(query))
     totals: dict[int, tuple] = {}
@@ -119,14 +116,15 @@ def list_rounds(session: Session, day: str | date | None = None) -> list[dict[st
                 "service_date": r.service_date,
                 "van": van,
                 "status": r.status,
+                "status_label": RoundStatus.label_of(r.status),
                 "start": _hm(r.planned_start, tz),
                 "end": _hm(r.planned_end, tz),
                 "stops": stops,
                 "pickup_parcels": pp,
-                "pickup_kg": _kg(pg),
+                "pickup_kg": kg(pg),
                 "drop_parcels": dp,
-                "drop_kg": _kg(dg),
-                "km": _km(r.planned_m),
+                "drop_kg": kg(dg),
+                "km": km(r.planned_m),
                 "started_at": _stamp(r.started_at, tz),
                 "finished_at": _stamp(r.finished_at, tz),
             }
@@ -152,11 +150,11 @@ def show_round(session: Session, ref: str | int) -> dict[str, Any]:
                 "keeper_phone": station.keeper_phone,
                 "arrive": _hm(stop.arrive_at, tz),
                 "depart": _hm(stop.depart_at, tz),
-                "km_from_previous": _km(stop.metres_from_previous),
+                "km_from_previous": km(stop.metres_from_previous),
                 "pickup_parcels": stop.pickup_parcels,
-                "pickup_kg": _kg(stop.pickup_g),
+                "pickup_kg": kg(stop.pickup_g),
                 "drop_parcels": stop.drop_parcels,
-                "drop_kg": _kg(stop.drop_g),
+                "drop_kg": kg(stop.drop_g),
                 "collected_parcels": stop.collected_parcels,
                 "missing_parcels": stop.missing_parcels,
                 "extra_parcels": stop.extra_parcels,
@@ -168,10 +166,11 @@ def show_round(session: Session, ref: str | int) -> dict[str, Any]:
         "van": van.code if van else None,
         "plate": van.plate if van else None,
         "status": rnd.status,
+        "status_label": RoundStatus.label_of(rnd.status),
         "start": _hm(rnd.planned_start, tz),
         "end": _hm(rnd.planned_end, tz),
-        "km": _km(rnd.planned_m),
-        "hours": (Decimal(rnd.planned_s) / 3600).quantize(Decimal("0.01")),
+        "km": km(rnd.planned_m),
+        "hours": hours(rnd.planned_s),
         "pickup_parcels": sum(s["pickup_parcels"] for s in stops),
         "drop_parcels": sum(s["drop_parcels"] for s in stops),
         "started_at": _stamp(rnd.started_at, tz),
@@ -185,8 +184,9 @@ def show_round(session: Session, ref: str | int) -> dict[str, Any]:
 
 
 def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
-    """The round sheet from stored data only: dated by the round's planned departure,
-    so the same round always prints the same document."""
+    """The round sheet from stored data, printed now: the sheet says when it was printed
+    (the hub's local time, ``clock.utcnow`` so ``HUB_NOW`` pins it) beside the planned
+    departure, which it shows as such."""
     hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref)
@@ -210,10 +210,10 @@ def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
                 planned_arrival=to_local(stop.arrive_at, tz),
                 planned_departure=to_local(stop.depart_at, tz),
                 collect_parcels=stop.pickup_parcels,
-                collect_kg=Decimal(stop.pickup_g) / 1000,
+                collect_kg=_exact_kg(stop.pickup_g),
                 drop_parcels=stop.drop_parcels,
-                drop_kg=Decimal(stop.drop_g) / 1000,
-                km_from_previous=Decimal(stop.metres_from_previous) / 1000,
+                drop_kg=_exact_kg(stop.drop_g),
+                km_from_previous=_exact_km(stop.metres_from_previous),
                 note=note,
             )
         )
@@ -227,15 +227,25 @@ def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
         vehicle_plate=(van.plate or "") if van else "",
         planned_start=to_local(rnd.planned_start, tz),
         planned_return=to_local(rnd.planned_end, tz),
-        return_km=Decimal(max(0, back_m)) / 1000,
-        issued_at=to_local(rnd.planned_start, tz),
+        return_km=_exact_km(max(0, back_m)),
+        issued_at=to_local(utcnow(), tz).replace(microsecond=0),
         stops=tuple(lines),
     )
 
 
-def write_sheet_pdf(doc: RoundSheetDocument, path: str | os.PathLike[str]) -> int:
-    """Write the sheet as an A4 PDF; returns the page count."""
-    return render_round_sheet(doc, os.fspath(path))
+def write_sheet_pdf(doc: RoundSheetDocument, path, *, force: bool = True) -> int:
+    """Kept for the demo, which writes sheets into a folder of its own: new callers hand
+    the document to ``logistics.io.pdf.round_sheet.write_round_sheet_pdf`` themselves."""
+    return write_round_sheet_pdf(doc, path, force=force)
+
+
+def _exact_kg(grams: int) -> Decimal:
+    """The sheet keeps exact figures; the printout rounds them as the hub does."""
+    return Decimal(grams) / 1000
+
+
+def _exact_km(metres: int) -> Decimal:
+    return Decimal(metres) / 1000
 
 
 # ---------------------------------------------------------------- start and finish
@@ -256,22 +266,23 @@ def start_round(session: Session, ref: str | int, *, operator: str) -> StartResu
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)
     van_code = van.code if van else "?"
-    if rnd.status != "planned":
-        raise RuleBroken(
-            f"Round {rnd.round_no} is already {rnd.status}: only a planned round can be started."
-        )
+    started = round_status.apply(rnd.status, RoundAction.START, round_no=rnd.round_no)
     busy = session.exec(
         select(Round).where(
-            Round.vehicle_id == rnd.vehicle_id, Round.status == "started", Round.id != rnd.id
+            Round.vehicle_id == rnd.vehicle_id,
+            Round.status == RoundStatus.STARTED,
+            Round.id != rnd.id,
         )
     ).first()
     if busy is not None:
         raise RuleBroken(
-            f"Van {van_code} is still on round {busy.round_no}: finish it "
-            f"(`hub round finish {busy.round_no}`) before starting {rnd.round_no}."
+            _(
+                "Van {van} is still on round {busy}: finish it "
+                "(`hub round finish {busy}`) before starting {round}."
+            ).format(van=van_code, busy=busy.round_no, round=rnd.round_no)
         )
     now = utcnow()
-    rnd.status = "started"
+    rnd.status = started
     rnd.started_at = now
     session.add(rnd)
     inbound = list(
@@ -279,8 +290,8 @@ def start_round(session: Session, ref: str | int, *, operator: str) -> StartResu
             select(Parcel)
             .where(
                 Parcel.round_id == rnd.id,
-                Parcel.direction == "inbound",
-                Parcel.status == "arrived_hub",
+                Parcel.direction == Direction.INBOUND,
+                Parcel.status == Status.ARRIVED_HUB,
             )
             .order_by(Parcel.id)
         )
@@ -356,11 +367,7 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
     tz = zone(hub.timezone)
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)
-    if rnd.status != "started":
-        hint = "start it first" if rnd.status == "planned" else "it is done"
-        raise RuleBroken(
-            f"Round {rnd.round_no} is {rnd.status}: only a started round can be finished ({hint})."
-        )
+    finished = round_status.apply(rnd.status, RoundAction.FINISH, round_no=rnd.round_no)
     now = utcnow()
     stations = {s.id: s for s in session.exec(select(Station))}
     stops = _stops(session, rnd.id)
@@ -368,7 +375,7 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
     expected: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
     for pid, no, sid in session.exec(
         select(Parcel.id, Parcel.parcel_no, Parcel.station_id).where(
-            Parcel.round_id == rnd.id, Parcel.direction == "outbound"
+            Parcel.round_id == rnd.id, Parcel.direction == Direction.OUTBOUND
         )
     ):
         expected.setdefault(sid, {})[pid] = no
@@ -384,7 +391,7 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
                 ParcelEvent.action == Action.COLLECT.value,
                 ParcelEvent.at >= rnd.started_at,
                 ParcelEvent.at <= now,
-                Parcel.direction == "outbound",
+                Parcel.direction == Direction.OUTBOUND,
                 Parcel.station_id.in_(station_ids),  # type: ignore[attr-defined]
             )
         )
@@ -427,14 +434,14 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
             started = {
                 r.id
                 for r in session.exec(
-                    select(Round).where(Round.status != "planned", Round.id != rnd.id)
+                    select(Round).where(Round.status != RoundStatus.PLANNED, Round.id != rnd.id)
                 )
             }
             for parcel in session.exec(select(Parcel).where(Parcel.id.in_(movable))):  # type: ignore[attr-defined]
                 if parcel.round_id is None or parcel.round_id not in started:
                     parcel.round_id = rnd.id
                     session.add(parcel)
-    rnd.status = "finished"
+    rnd.status = finished
     rnd.finished_at = now
     rnd.reconciliation = json.dumps(
         {

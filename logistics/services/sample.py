@@ -18,6 +18,8 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from logistics.domain import clock, parcel_ids
+from logistics.domain.clock import Day
+from logistics.domain.parcel_status import Direction
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.models import (
     Courier,
@@ -68,7 +70,7 @@ def generate(
     session: Session,
     days: int,
     seed: int,
-    start: date | None = None,
+    start: date | Day | None = None,
     today: bool = False,
     progress: Callable[[int, int], None] | None = None,
     *,
@@ -79,6 +81,7 @@ def generate(
     ``today=True`` makes one day, the hub's today (or ``start``), in TODAY mode: outbound
     parcels registered and waiting at the stations, inbound ones arrived at the hub;
     ``days`` is then ignored. History days get whole lives, cut at the present moment.
+    ``start`` is a date or a day as the operator typed it (resolved in the hub's zone).
     ``progress(done, total)`` is called after each day is committed.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -90,10 +93,11 @@ def generate(
     hub, generator, station_ids, courier_ids = _network(session, seed, parcels_per_day)
     tz = clock.zone(hub.timezone)
     now = clock.utcnow()
+    given = None if start is None else clock.parse_day(start, tz)
     if today:
-        first, count, mode = start or clock.local_today(tz), 1, TODAY
+        first, count, mode = given or clock.local_today(tz), 1, TODAY
     else:
-        first, count, mode = start or clock.local_today(tz) - timedelta(days=days), days, HISTORY
+        first, count, mode = given or clock.local_today(tz) - timedelta(days=days), days, HISTORY
     session.commit()  # end the reading transaction; each day is its own
 
     began = timer.perf_counter()
@@ -110,7 +114,7 @@ def generate(
                 _insert_day(session, batch, station_ids, courier_ids)
                 made += 1
                 parcels += batch.n_parcels
-                outbound += int((batch.parcels["direction"] == "outbound").sum())
+                outbound += int((batch.parcels["direction"] == Direction.OUTBOUND.value).sum())
                 events += batch.n_events
             session.commit()
         except BaseException:

@@ -35,7 +35,8 @@ from sqlmodel import Session, select
 from logistics.db import BUSY_SENTENCE, is_busy
 from logistics.domain import parcel_status
 from logistics.domain.parcel_ids import classify_code
-from logistics.domain.parcel_status import Action
+from logistics.domain.parcel_status import Action, Direction, Status
+from logistics.domain.verdicts import ScanVerdict
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
 from logistics.models import Station
 from logistics.services.network import current_hub
@@ -46,9 +47,8 @@ from logistics.services.parcel_events import (
     write_step,
 )
 
-DONE = "done"
-ALREADY = "already"
-REFUSED = "refused"
+# Kept for callers that import them from here (benchmarks/scan_session.py).
+DONE, ALREADY, REFUSED = ScanVerdict.DONE, ScanVerdict.ALREADY, ScanVerdict.REFUSED
 
 #: Actions whose scans happen at a station (the place recorded is the station).
 STATION_ACTIONS = frozenset({Action.COLLECT, Action.AT_STATION, Action.PICKED_UP, Action.RETURN})
@@ -57,14 +57,14 @@ STATION_ACTIONS = frozenset({Action.COLLECT, Action.AT_STATION, Action.PICKED_UP
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     code: str
-    verdict: str  # done | already | refused
+    verdict: ScanVerdict
     message: str
     parcel_no: str | None = None
-    status: str | None = None
+    status: Status | None = None
 
     @property
     def accepted(self) -> bool:
-        return self.verdict != REFUSED
+        return self.verdict is not ScanVerdict.REFUSED
 
 
 @dataclass
@@ -139,22 +139,24 @@ class ScanSession:
 
     @property
     def refused(self) -> int:
-        return self.tally[REFUSED]
+        return self.tally[ScanVerdict.REFUSED]
 
     def scan(self, code: str) -> ScanResult:
         """Scan one code; an accepted scan is committed before this returns."""
         code = (code or "").strip()
         if not code:
-            result = ScanResult(code, REFUSED, "An empty code was scanned: expected a parcel id.")
+            result = ScanResult(
+                code, ScanVerdict.REFUSED, "An empty code was scanned: expected a parcel id."
+            )
         else:
             try:
                 result = self._scan(classify_code(code).value)
             except HubError as error:
-                result = ScanResult(code, REFUSED, str(error))
+                result = ScanResult(code, ScanVerdict.REFUSED, str(error))
             except OperationalError as error:
                 if not is_busy(error):
                     raise
-                result = ScanResult(code, REFUSED, f"{code}: {BUSY_SENTENCE}")
+                result = ScanResult(code, ScanVerdict.REFUSED, f"{code}: {BUSY_SENTENCE}")
         self.tally[result.verdict] += 1
         return result
 
@@ -195,7 +197,9 @@ class ScanSession:
         )
         if not outcome.changed:
             transaction.rollback()
-            return ScanResult(code, ALREADY, outcome.describe(label), label, outcome.status.value)
+            return ScanResult(
+                code, ScanVerdict.ALREADY, outcome.describe(label), label, outcome.status
+            )
         write_step(
             connection,
             parcel.id,
@@ -205,7 +209,7 @@ class ScanSession:
             note=self.note,
         )
         transaction.commit()
-        return ScanResult(code, DONE, outcome.describe(label), label, outcome.status.value)
+        return ScanResult(code, ScanVerdict.DONE, outcome.describe(label), label, outcome.status)
 
     def _arrive_unknown(self, code: str) -> ScanResult:
         """An inbound arrival of a code the hub did not know a moment ago: register it, or
@@ -224,7 +228,7 @@ class ScanSession:
         return self._scan(code)
 
     def _create_inbound(self, session: Session, code: str) -> ScanResult:
-        from logistics.domain.parcel_rows import INBOUND, ParcelSpec
+        from logistics.domain.parcel_rows import ParcelSpec
         from logistics.domain.tracking_numbers import check, normalize_tracking_no
         from logistics.services.parcels import insert_parcels, load_network
 
@@ -237,7 +241,7 @@ class ScanSession:
         number = normalize_tracking_no(code)
         courier_code = check(number, None, network.rules._compiled)
         spec = ParcelSpec(
-            direction=INBOUND,
+            direction=Direction.INBOUND,
             station_code=self.station,
             weight_g=0,
             courier_code=courier_code,
@@ -253,11 +257,11 @@ class ScanSession:
         session.commit()
         return ScanResult(
             code,
-            DONE,
+            ScanVerdict.DONE,
             f"Parcel {parcel_no} ({number}, {courier_code}) is now arrived at the hub, "
             f"for station {self.station}.",
             parcel_no,
-            parcel_status.Status.ARRIVED_HUB.value,
+            Status.ARRIVED_HUB,
         )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from logistics import db
+from logistics import db, i18n
+from logistics.errors import InvalidInput
+from logistics.i18n import _
+from logistics.models import Hub
 from logistics.services import network
 
 
@@ -16,6 +19,8 @@ class InitResult:
     version_before: str | None
     version_after: str
     loaded: dict[str, int] = field(default_factory=dict)
+    language: str | None = None
+    hub_set_up: bool = False
 
 
 def initialise(
@@ -23,17 +28,38 @@ def initialise(
     *,
     sample: bool = False,
     hub: dict | None = None,
+    language: str | None = None,
 ) -> InitResult:
-    """Create or upgrade the schema; then set the hub up and/or load the sample network."""
+    """Create or upgrade the schema; then set the hub up and/or load the sample network,
+    and keep the hub's language (``zh`` / ``en``) when one is given."""
     before, after = db.upgrade(url)
     result = InitResult(db.describe(url), before, after)
-    if sample or hub:
+    if sample or hub or language:
         with db.session_scope(url) as session:
             if hub:
                 network.set_hub(session, **hub)
             if sample:
                 result.loaded = network.load_sample_network(session)
+            if language:
+                result.language = set_language(session, language)
+    with db.session_scope(url, write=False) as session:
+        result.hub_set_up = session.exec(select(Hub.id)).first() is not None
     return result
+
+
+def set_language(session: Session, language: str) -> str | None:
+    """Keep ``language`` as the hub's own; returns it, or None when no hub is set up yet."""
+    chosen = i18n.normalise(language)
+    if chosen is None:
+        raise InvalidInput(
+            _("'{value}' is not a language: expected zh or en.").format(value=language)
+        )
+    hubs = list(session.exec(select(Hub)))
+    for hub in hubs:
+        hub.language = chosen
+        session.add(hub)
+    session.commit()
+    return chosen if hubs else None
 
 
 def counts(session: Session) -> dict[str, int]:

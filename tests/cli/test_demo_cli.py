@@ -43,3 +43,14 @@ def test_demo_runs_a_day_from_parcels_to_handover(hub, database_url, tmp_path):
             )
         ).one()
         assert left > 0
+
+
+def test_demo_refuses_a_folder_with_an_earlier_demos_papers_before_it_starts(hub, tmp_path):
+    (tmp_path / "labels.pdf").write_bytes(b"%PDF-1.4 an earlier demo")
+    result = hub("demo", "--folder", str(tmp_path), "--no-month")
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert "already holds the papers of an earlier demo (labels.pdf)" in said
+    assert "add --force" in said
+    assert "A day at the hub" not in said  # refused before any work
+    assert (tmp_path / "labels.pdf").read_bytes() == b"%PDF-1.4 an earlier demo"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from logistics.domain.clock import local_today, zone
 from tests.support import needs_pdftotext, needs_zbar, pdf_text, scanned_codes
@@ -158,7 +161,7 @@ def test_print_pdf_and_csv_and_reprint_is_identical(hub, make_parcel, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and "中通快递".encode() not in raw[:3]
     body = raw.decode("utf-8-sig")
     assert "'=" in body and ",=" not in body and "13812345678" not in body
-    assert "广东省" in body
+    assert "广东" in body  # the province's short name, as in every table
 
     hub("manifest", "print", number("ZTO"), "--pdf", again)
     assert again.read_bytes() == pdf.read_bytes()
@@ -189,3 +192,72 @@ def test_parcel_label_of_unknown_parcel_is_refused(hub, sample_network, tmp_path
     result = hub("parcel", "label", "P20990101-00001", "--pdf", tmp_path / "x.pdf")
     assert result.exit_code == 1 and "P20990101-00001" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def closed_zto(hub, make_parcel) -> str:
+    make_parcel(courier="ZTO", tracking_no=zto(1))
+    hub("manifest", "build")
+    hub("manifest", "close", number("ZTO"))
+    return number("ZTO")
+
+
+@pytest.mark.sqlite_only
+def test_print_over_the_database_is_refused_and_the_database_kept(hub, make_parcel, database_url):
+    manifest = closed_zto(hub, make_parcel)
+    database = Path(make_url(database_url).database)
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+
+    for option in ("--pdf", "--csv"):
+        result = hub("manifest", "print", manifest, option, database, "--force")
+        assert result.exit_code == 1 and "is the database" in result.output, result.output
+        assert "Traceback" not in result.output
+
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+    listed = json.loads(hub("manifest", "list", "--json").output)
+    assert [row["manifest_no"] for row in listed] == [manifest]
+
+
+def test_print_to_an_existing_file_needs_force(hub, make_parcel, tmp_path):
+    manifest = closed_zto(hub, make_parcel)
+    pdf, csv_file = tmp_path / "m.pdf", tmp_path / "m.csv"
+    csv_file.write_text("kept\n")
+
+    refused = hub("manifest", "print", manifest, "--pdf", pdf, "--csv", csv_file)
+
+    assert refused.exit_code == 1 and "already exists: add --force" in refused.output
+    assert csv_file.read_text() == "kept\n"
+    assert not pdf.exists()  # both files are checked before either is written
+    forced = hub("manifest", "print", manifest, "--pdf", pdf, "--csv", csv_file, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert pdf.read_bytes().startswith(b"%PDF") and csv_file.read_bytes() != b"kept\n"
+
+
+def test_label_over_an_existing_file_needs_force_and_notes_nothing(hub, make_parcel, tmp_path):
+    parcel = make_parcel()
+    path = tmp_path / "labels.pdf"
+    path.write_bytes(b"old labels")
+
+    refused = hub("parcel", "label", parcel.parcel_no, "--pdf", path)
+
+    assert refused.exit_code == 1 and "already exists: add --force" in refused.output
+    assert path.read_bytes() == b"old labels"
+    shown = json.loads(hub("parcel", "show", parcel.parcel_no, "--json").output)
+    assert "label printed" not in json.dumps(shown, ensure_ascii=False)
+    forced = hub("parcel", "label", parcel.parcel_no, "--pdf", path, "--force")
+    assert forced.exit_code == 0 and "1 label written" in forced.output
+    shown = json.loads(hub("parcel", "show", parcel.parcel_no, "--json").output)
+    assert "label printed" in json.dumps(shown, ensure_ascii=False)
+
+
+def test_build_and_list_read_the_date_as_every_command_does(hub, make_parcel):
+    make_parcel(courier="ZTO")
+    built = hub("manifest", "build", "--date", "今天")
+    assert built.exit_code == 0 and number("ZTO") in built.output
+    today = local_today(zone("Asia/Shanghai"))
+    for typed in (f"{today:%Y/%m/%d}", f"{today:%Y%m%d}", f"{today.month}月{today.day}日"):
+        listed = json.loads(hub("manifest", "list", "--json", "--date", typed).output)
+        assert [row["manifest_no"] for row in listed] == [number("ZTO")], typed
+    wrong = hub("manifest", "build", "--date", "2026-13-01")
+    assert wrong.exit_code == 1 and "'2026-13-01' is not a date" in wrong.output
+    bad_status = hub("manifest", "list", "--status", "opened")
+    assert bad_status.exit_code == 1 and "not a manifest status" in bad_status.output

@@ -31,9 +31,15 @@ def test_register_prints_the_hub_parcel_id_then_list_and_show_mask(ready):
     assert "13812345678" not in table.output and "张三丰" not in table.output
     shown = ready("parcel", "show", rows[0]["parcel_no"])
     assert shown.exit_code == 0 and "register" in shown.output and "张**" in shown.output
+    assert "2.50 kg" in shown.output
     assert "13812345678" not in shown.output
     parsed = list(csv.DictReader(io.StringIO(ready("parcel", "list", "--csv").output)))
     assert parsed[0]["parcel_no"] == rows[0]["parcel_no"]
+    dated = json.loads(ready("parcel", "list", "--date", "今天", "--json").output)
+    assert [r["parcel_no"] for r in dated] == [rows[0]["parcel_no"]]
+    assert json.loads(ready("parcel", "list", "--since", "明天", "--json").output) == []
+    typo = ready("parcel", "list", "--until", "2026-13-45")
+    assert typo.exit_code == 1 and "Traceback" not in typo.output
 
 
 def test_register_with_a_bad_value_is_one_sentence(ready):
@@ -62,8 +68,46 @@ def test_import_lists_every_bad_row_and_changes_nothing(ready, tmp_path):
     rejects = tmp_path / "rejects.csv"
     ok = ready("parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects))
     assert ok.exit_code == 0 and "1 parcel (" in ok.output and "2 bad rows skipped" in ok.output
-    again = ready("parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert rejects.stat().st_mode & 0o777 == 0o600  # names and phone numbers
+    again = ready(
+        "parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects), "--force"
+    )
     assert "0 parcels" in again.output and "1 already imported" in again.output
+
+
+BAD_FILE = (
+    "站点,收件人,电话,省份,地址,重量\nGD01,张三,13812345678,贵州,1号,2.5\nGD01,李四,1,贵州,2号,1\n"
+)
+
+
+def test_rejects_never_replace_the_input_or_the_database(ready, tmp_path, database_url):
+    path = tmp_path / "in.csv"
+    path.write_text(BAD_FILE, encoding="utf-8")
+    for force in ([], ["--force"]):
+        result = ready("parcel", "import", path, "--skip-invalid", "--rejects", path, *force)
+        assert result.exit_code == 1
+        assert "is the database or an input of this command" in result.output
+        assert path.read_text(encoding="utf-8") == BAD_FILE
+    assert json.loads(ready("parcel", "list", "--json").output) == []
+    if database_url.startswith("sqlite:///"):
+        database = database_url.removeprefix("sqlite:///")
+        result = ready("parcel", "import", path, "--skip-invalid", "--rejects", database, "--force")
+        assert result.exit_code == 1 and "is the database" in result.output
+        assert json.loads(ready("parcel", "list", "--json").output) == []
+
+
+def test_an_existing_rejects_file_needs_force(ready, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(BAD_FILE, encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("keep me", encoding="utf-8")
+    result = ready("parcel", "import", path, "--skip-invalid", "--rejects", rejects)
+    assert result.exit_code == 1 and "already exists: add --force" in result.output
+    assert rejects.read_text(encoding="utf-8") == "keep me"
+    assert json.loads(ready("parcel", "list", "--json").output) == []
+    forced = ready("parcel", "import", path, "--skip-invalid", "--rejects", rejects, "--force")
+    assert forced.exit_code == 0 and "1 bad row skipped" in forced.output
+    assert "李四" in rejects.read_text(encoding="utf-8-sig")
 
 
 def test_skip_invalid_needs_rejects(ready, tmp_path):
@@ -75,5 +119,9 @@ def test_template_then_overdue(ready, tmp_path):
     target = tmp_path / "t.csv"
     assert ready("parcel", "template", str(target), "--chinese").exit_code == 0
     assert target.read_text(encoding="utf-8-sig").startswith("站点*,订单号")
+    again = ready("parcel", "template", str(target))
+    assert again.exit_code == 1 and "already exists: add --force" in again.output
+    assert ready("parcel", "template", str(target), "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8-sig").startswith("station*,order_ref")
     result = ready("parcel", "overdue")
     assert result.exit_code == 0 and "No parcel is waiting" in result.output

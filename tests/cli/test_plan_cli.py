@@ -55,6 +55,9 @@ def test_plan_json_and_round_commands(hub, day, tmp_path):
         path = tmp_path / "sheet.pdf"
         printed = hub("round", "sheet", round_no, "--pdf", path)
         assert printed.exit_code == 0 and "1 page" in printed.output
+        again = hub("round", "sheet", round_no, "--pdf", path)
+        assert again.exit_code == 1 and "add --force to replace it" in again.output
+        assert hub("round", "sheet", round_no, "--pdf", path, "--force").exit_code == 0
         text = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
         ).stdout.decode("utf-8")
@@ -99,3 +102,17 @@ def test_a_bad_road_table_is_one_sentence(hub, day, tmp_path):
 def test_unknown_round_is_refused(hub, day):
     result = hub("round", "show", "R-20990101-1")
     assert result.exit_code == 1 and "There is no round 'R-20990101-1'" in result.output
+
+
+def test_a_mistyped_date_is_refused_before_any_planning(hub, day):
+    for command in (("plan", "--date", "2026-13-01"), ("round", "list", "--date", "tomorow")):
+        result = hub(*command)
+        assert result.exit_code == 1 and "is not a date: expected YYYY-MM-DD" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_plan_takes_a_day_as_people_write_it(hub, day):
+    result = hub("plan", "--date", "今天", "--time-limit", "0.3", "--vans", "VAN1", "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(hub("round", "list", "--date", "today", "--json").output)
+    assert [r["round_no"] for r in listed] == [json.loads(result.output)["rounds"][0]["round_no"]]

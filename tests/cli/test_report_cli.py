@@ -85,7 +85,7 @@ def test_monthly_report_as_json(hub, october):
         "outbound": 2,
         "inbound": 1,
         "parcels": 3,
-        "kg": "9.2",
+        "kg": "9.20",
         "previous": 0,
         "growth": None,
     }
@@ -209,3 +209,53 @@ def test_daily_report_in_the_terminal_and_as_json(hub, make_parcel, monkeypatch)
     assert {row["code"] for row in data["waiting"]} == {"GD01", "GD04"}
     bad = hub("report", "daily", "--date", "23/11")
     assert bad.exit_code == 1 and "is not a date" in bad.output
+
+
+def test_an_export_over_an_existing_file_needs_force(hub, october, tmp_path):
+    xlsx, pdf = tmp_path / "2026-10.xlsx", tmp_path / "2026-10.pdf"
+    xlsx.write_text("last month's workbook")
+    pdf.write_text("last month's pdf")
+    for option, path in (("--xlsx", xlsx), ("--pdf", pdf)):
+        refused = hub("report", "monthly", "--month", "2026-10", option, path)
+        assert refused.exit_code == 1
+        assert f"File '{path}' already exists: add --force to replace it" in refused.output
+        assert "Traceback" not in refused.output
+    assert xlsx.read_text() == "last month's workbook" and pdf.read_text() == "last month's pdf"
+
+    result = hub("report", "monthly", "--month", "2026-10", "--xlsx", xlsx, "--pdf", pdf, "--force")
+    assert result.exit_code == 0, result.output
+    assert load_workbook(xlsx).sheetnames[0] == "totals"
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_csv_files_in_an_existing_folder_are_replaced_only_with_force(hub, october, tmp_path):
+    folder = tmp_path / "csv"  # last month's export, kept by the operator
+    folder.mkdir()
+    (folder / "totals.csv").write_text("old")
+    refused = hub("report", "monthly", "--month", "2026-10", "--csv", folder)
+    assert refused.exit_code == 1 and "already exists: add --force" in refused.output
+    assert [path.name for path in folder.iterdir()] == ["totals.csv"]  # nothing was written
+    assert (folder / "totals.csv").read_text() == "old"
+    result = hub("report", "monthly", "--month", "2026-10", "--csv", folder, "--force")
+    assert result.exit_code == 0, result.output
+    assert "outbound_parcels" in (folder / "totals.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_month_typed_in_chinese_reads_as_yyyy_mm(hub, october):
+    def figures(month: str) -> dict:
+        result = hub("report", "monthly", "--month", month, "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        data.pop("generated_at")
+        return data
+
+    assert figures("2026年10月") == figures("2026-10")
+    assert figures("2026年11月")["month"] == "2026-11"
+
+
+def test_a_day_typed_in_chinese_reads_as_the_date(hub, make_parcel, monkeypatch):
+    monkeypatch.setenv("HUB_NOW", "2026-11-23T18:00:00")
+    make_parcel("registered", station="GD01", registered_at=stored(datetime(2026, 11, 22, 9, 0)))
+    for typed in ("2026年11月22日", "昨天", "11月22日"):
+        data = json.loads(hub("report", "daily", "--date", typed, "--json").output)
+        assert data["day"] == "2026-11-22" and data["totals"]["registered_outbound"] == 1

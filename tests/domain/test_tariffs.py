@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from logistics.domain.tariffs import (
     CourierTerms,
+    FeeBook,
     ProvinceTariff,
     Refusal,
     chargeable_weight_g,
@@ -103,7 +104,9 @@ def test_quote_refuses_excluded_unserved_and_too_heavy_parcels():
 
     heavy = quote(terms, "52", 30_001)
     assert heavy.refusal is Refusal.OVER_MAX_WEIGHT
-    assert "30 kg" in heavy.message
+    # Two decimals of kg would read "30.00 kg ... 30.00 kg": grams say what is over.
+    assert "at most 30,000 g and the parcel weighs 30,001 g" in heavy.message
+    assert "at most 30.00 kg and the parcel weighs 31.50 kg" in quote(terms, "52", 31_500).message
     assert quote(terms, "52", 30_000).ok
 
     # Exclusion beats an explicit province row.
@@ -123,6 +126,22 @@ def test_bad_terms_and_parcels_are_refused_with_a_sentence():
         quote(zto(), "52", -1)
     with pytest.raises(InvalidInput, match="positive"):
         quote(zto(), "52", 100, (10, 0, 10))
+
+
+@given(
+    province=st.sampled_from(["52", "44", "54", "11"]),
+    weight=st.integers(0, 40_000),
+    dims=st.none() | st.tuples(*[st.integers(1, 80)] * 3),
+)
+def test_the_fee_book_quotes_what_quote_does(province, weight, dims):
+    couriers = [zto(), zto(code="STO", weight_step_g=1000, max_weight_g=None)]
+    book = FeeBook(couriers)
+    for _ in range(2):  # the second time from the cache
+        for index, terms in enumerate(couriers):
+            one = quote(terms, province, weight, dims)
+            assert book.quote(index, province, weight, dims) == one
+            entry = book.entry(index, province, weight, dims)
+            assert entry == (one.refusal or yuan_to_fen(one.fee))
 
 
 def test_fen_round_trip():

@@ -17,14 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.units import kg_text
 from logistics.errors import InvalidInput
-from logistics.io.pdf.labels import ParcelLabel, render_labels
+from logistics.io.pdf.labels import LabelSheet, ParcelLabel, render_labels, write_labels_pdf
 from logistics.io.pdf.manifest import (
     ROWS_PER_PAGE,
     ManifestDocument,
     ManifestHandover,
     ManifestLine,
     render_manifest,
+    write_manifest_pdf,
 )
 from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, render_round_sheet
 from tests.support import needs_pdftotext, needs_zbar, pdf_text, scanned_codes
@@ -48,7 +51,7 @@ def manifest_document() -> ManifestDocument:
                 origin_station_code=code,
                 dest_province=province,
                 dest_city=city,
-                chargeable_kg=Decimal("1.5") + Decimal(i % 4),
+                chargeable_g=1500 + 1000 * (i % 4),
                 recipient="张*  1******1234" if i % 2 else "欧阳**  1******5678",
             )
         )
@@ -60,11 +63,11 @@ def manifest_document() -> ManifestDocument:
         courier_name="中通快递",
         service_date=date(2026, 11, 23),
         cutoff=time(17, 0),
-        status="handed_over",
+        status=ManifestStatus.HANDED_OVER,
         issued_at=datetime(2026, 11, 23, 16, 50),
         lines=lines,
         operator_name="李明",
-        load_check="已扫 45 / 45",
+        load_check="已装车 45 / 45",
         handover=ManifestHandover(
             driver_name="王大力",
             vehicle_plate="川A12345",
@@ -82,7 +85,7 @@ def labels() -> list[ParcelLabel]:
             origin_station_code="ST02",
             dest_province="浙江省",
             dest_city="杭州市",
-            weight_kg=Decimal("2.5"),
+            weight_g=2500,
             recipient="张*  1******1234",
             courier_name="中通快递",
             courier_code="ZTO",
@@ -95,7 +98,7 @@ def labels() -> list[ParcelLabel]:
             origin_station="青山村服务站",
             dest_province="广东省",
             dest_city="广州市",
-            weight_kg=Decimal("0.8"),
+            weight_g=800,
             recipient="欧阳**  1******5678",
             courier_name="韵达快递",
             courier_code="YUNDA",
@@ -167,11 +170,12 @@ def test_manifest_text_shows_chinese_names_pages_and_totals(tmp_path):
     for number in (1, 2, 3):
         assert f"Page {number} of 3" in pages[number - 1]
         assert f"第 {number} 页 / 共 3 页" in pages[number - 1]
-    total_kg = sum(line.chargeable_kg for line in doc.lines)
-    assert f"{total_kg:.2f}" in pages[0]  # grand total in the header of every page
-    first_page_kg = sum(line.chargeable_kg for line in doc.lines[:ROWS_PER_PAGE])
+    total_g = sum(line.chargeable_g for line in doc.lines)
+    assert kg_text(total_g) in pages[0]  # grand total in the header of every page
+    first_page_g = sum(line.chargeable_g for line in doc.lines[:ROWS_PER_PAGE])
     assert f"{ROWS_PER_PAGE} 件 parcels" in pages[0]  # page total
-    assert f"{first_page_kg:.2f}" in pages[0]
+    assert kg_text(first_page_g) in pages[0]
+    assert "已交接 handed over" in pages[0]  # the status, in both languages
     assert "Total, all pages" in pages[2] and f"{PARCELS} 件 parcels" in pages[2]
     # handover filled into the signature boxes
     assert "王大力" in pages[2] and "川A12345" in pages[2] and "17:05" in pages[2]
@@ -224,6 +228,23 @@ def test_tracking_number_a_barcode_cannot_carry_is_refused():
         render_manifest(ManifestDocument(**{**doc.__dict__, "lines": [bad]}), io.BytesIO())
 
 
+def test_a_manifest_that_cannot_print_leaves_no_file(tmp_path):
+    doc = manifest_document()
+    bad = ManifestLine(**{**doc.lines[0].__dict__, "tracking_no": "ZT１２３"})
+    path = tmp_path / "m.pdf"
+    with pytest.raises(InvalidInput, match="tracking number on manifest line 1"):
+        write_manifest_pdf(ManifestDocument(**{**doc.__dict__, "lines": [bad]}), path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_manifest_written_to_a_file_is_the_rendered_document(tmp_path):
+    path = tmp_path / "m.pdf"
+    assert write_manifest_pdf(manifest_document(), path) == 3
+    assert path.read_bytes() == render_bytes(render_manifest, manifest_document())
+    with pytest.raises(InvalidInput, match="already exists"):
+        write_manifest_pdf(manifest_document(), path)
+
+
 # ------------------------------------------------------------------ labels
 
 
@@ -260,6 +281,14 @@ def test_label_barcodes_scan_back_exactly(tmp_path):
     assert scanned_codes(path, 2, tmp_path) == ["P20261123-00043"]
 
 
+def test_label_sheet_written_to_a_file_is_the_rendered_labels(tmp_path):
+    when = datetime(2026, 11, 23, 9, 30)
+    path = tmp_path / "labels.pdf"
+    assert write_labels_pdf(LabelSheet(labels(), issued_at=when), path) == 2
+    assert path.read_bytes() == render_bytes(render_labels, labels(), issued_at=when)
+    assert write_labels_pdf(LabelSheet(labels()[:1], issued_at=when), path, force=True) == 1
+
+
 def test_labels_rerender_is_byte_identical():
     when = datetime(2026, 11, 23, 9, 30)
     first = render_bytes(render_labels, labels(), issued_at=when)
@@ -277,7 +306,7 @@ def test_round_sheet_shows_stops_in_order_with_totals(tmp_path):
     assert pages == 2
     text = pdf_text(path)
     for fragment in (
-        "揽收派送路线单",
+        "趟次单",  # the glossary's word for the round sheet
         "青山村服务站",
         "石门坎村代办点",
         "李秀英",

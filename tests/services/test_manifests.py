@@ -12,8 +12,13 @@ import io
 import pytest
 from sqlmodel import select
 
-from logistics.domain.clock import local_today, zone
+from logistics.domain.clock import local_today, to_local, zone
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.verdicts import LoadOutcome
 from logistics.errors import InvalidInput, NotFound, RuleBroken
+from logistics.io.manifest_csv import manifest_csv_rows, write_manifest_csv
+from logistics.io.pdf.labels import write_labels_pdf
+from logistics.io.pdf.manifest import write_manifest_pdf
 from logistics.models import Manifest, ManifestLoadScan, Parcel, ParcelEvent
 from logistics.services import manifests
 from logistics.services.parcel_events import record_step
@@ -33,6 +38,19 @@ def zto(n: int) -> str:
 def reload(session, parcel: Parcel) -> Parcel:
     session.expire_all()
     return session.get(Parcel, parcel.id)
+
+
+def print_pdf(session, number: str, path, *, force: bool = False) -> int:
+    """What `hub manifest print --pdf` does: the service's document, written by io."""
+    return write_manifest_pdf(manifests.manifest_document(session, number), path, force=force)
+
+
+def print_labels(session, codes, path) -> int:
+    """What `hub parcel label` does: the sheet, written by io, then noted."""
+    sheet = manifests.label_sheet(session, codes)
+    pages = write_labels_pdf(sheet, path)
+    manifests.note_labels_printed(session, sheet, operator=OP)
+    return pages
 
 
 def closed_manifest(session, make_parcel, count: int = 3) -> tuple[str, list[Parcel]]:
@@ -288,13 +306,12 @@ def test_pdf_shows_chinese_names_and_masked_recipients_only(session, make_parcel
     manifests.close_manifest(session, built.manifest_no, operator=OP)
     path = tmp_path / "m.pdf"
 
-    result = manifests.print_manifest(session, built.manifest_no, pdf=path)
+    assert print_pdf(session, built.manifest_no, path) == 1
 
-    assert result.pages == 1
     text = pdf_text(path)
     for fragment in ("中通快递", "高都村服务站", "西沟村服务站", "高都镇快递物流分拨中心"):
         assert fragment in text
-    assert "四川省" in text and "广东省" in text
+    assert "四川" in text and "广东" in text  # the province's short name, as everywhere
     assert built.manifest_no in text and "张**" in text and "欧阳**" in text
     assert "1******5678" in text and "1******4321" in text
     for secret in ("13812345678", "13987654321", "张三丰", "娜娜"):
@@ -309,12 +326,12 @@ def test_pdf_barcodes_decode_to_tracking_numbers_and_manifest_number(
     no_tracking = make_parcel(courier="ZTO")  # goes on manifest 2: printed by hub id
     (second,) = manifests.build_manifests(session, operator=OP).manifests
     path = tmp_path / "m.pdf"
-    manifests.print_manifest(session, number, pdf=path)
+    print_pdf(session, number, path)
 
     codes = scanned_codes(path, 1, tmp_path)
     assert sorted(codes) == sorted([number] + [p.tracking_no for p in parcels])
 
-    manifests.print_manifest(session, second.manifest_no, pdf=path)
+    print_pdf(session, second.manifest_no, path, force=True)
     assert sorted(scanned_codes(path, 1, tmp_path)) == sorted(
         [second.manifest_no, no_tracking.parcel_no]
     )
@@ -323,15 +340,17 @@ def test_pdf_barcodes_decode_to_tracking_numbers_and_manifest_number(
 def test_reprinting_a_closed_manifest_gives_identical_bytes(session, make_parcel, tmp_path):
     number, parcels = closed_manifest(session, make_parcel)
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    manifests.print_manifest(session, number, pdf=first)
+    print_pdf(session, number, first)
     manifests.build_manifests(session, operator=OP)  # nothing new; must not disturb it
-    manifests.print_manifest(session, number, pdf=second)
+    print_pdf(session, number, second)
     assert first.read_bytes() == second.read_bytes()
 
     doc = manifests.manifest_document(session, number)
     manifest = manifests.get_manifest(session, number)
-    assert doc.status == "closed" and doc.issued_at.replace(second=0, microsecond=0) == (
-        manifests._local(manifest.closed_at, zone("Asia/Shanghai")).replace(second=0, microsecond=0)
+    closed_at = to_local(manifest.closed_at, zone("Asia/Shanghai")).replace(tzinfo=None)
+    assert doc.status == ManifestStatus.CLOSED
+    assert doc.issued_at.replace(second=0, microsecond=0) == closed_at.replace(
+        second=0, microsecond=0
     )
     assert doc.operator_name == OP
 
@@ -347,9 +366,9 @@ def test_csv_has_a_bom_masked_recipients_and_no_formula(session, make_parcel, tm
     (built,) = manifests.build_manifests(session, operator=OP).manifests
     path = tmp_path / "m.csv"
 
-    result = manifests.print_manifest(session, built.manifest_no, csv=path)
+    doc = manifests.manifest_document(session, built.manifest_no)
 
-    assert result.csv_rows == 2 and result.pages is None
+    assert write_manifest_csv(doc, path) == 2
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -358,7 +377,7 @@ def test_csv_has_a_bom_masked_recipients_and_no_formula(session, make_parcel, tm
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell
     assert "13812345678" not in raw.decode("utf-8-sig")
-    assert rows[1][rows[0].index("dest_province")] == "广东省"
+    assert rows[1][rows[0].index("dest_province")] == "广东"
 
 
 # ------------------------------------------------------------------ labels
@@ -370,9 +389,7 @@ def test_labels_decode_to_the_hub_id_and_tracking_number(session, make_parcel, t
     plain = make_parcel()
     path = tmp_path / "labels.pdf"
 
-    pages = manifests.print_labels(
-        session, [with_tracking.tracking_no, plain.parcel_no], path, operator=OP
-    )
+    pages = print_labels(session, [with_tracking.tracking_no, plain.parcel_no], path)
 
     assert pages == 2
     assert sorted(scanned_codes(path, 1, tmp_path)) == sorted(
@@ -387,4 +404,42 @@ def test_labels_decode_to_the_hub_id_and_tracking_number(session, make_parcel, t
 
 def test_labels_for_an_unknown_code_are_refused(session, sample_network, tmp_path):
     with pytest.raises(NotFound, match="P20990101-00001"):
-        manifests.print_labels(session, ["P20990101-00001"], tmp_path / "x.pdf", operator=OP)
+        manifests.label_sheet(session, ["P20990101-00001"])
+
+
+def test_printing_again_to_the_same_file_needs_force(session, make_parcel, tmp_path):
+    number, _ = closed_manifest(session, make_parcel)
+    path = tmp_path / "m.pdf"
+    print_pdf(session, number, path)
+    first = path.read_bytes()
+    path.write_bytes(b"the courier's own notes")
+
+    with pytest.raises(InvalidInput, match="already exists: add --force"):
+        print_pdf(session, number, path)
+    assert path.read_bytes() == b"the courier's own notes"
+    assert print_pdf(session, number, path, force=True) == 1
+    assert path.read_bytes() == first
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_csv_weights_are_the_same_kg_figures_as_the_tables(session, make_parcel):
+    make_parcel(courier="ZTO", weight_g=1255)  # 1.255 kg: half up, as everywhere
+    (built,) = manifests.build_manifests(session, operator=OP).manifests
+    shown = manifests.show_manifest(session, built.manifest_no)
+    doc = manifests.manifest_document(session, built.manifest_no)
+
+    (row,) = manifest_csv_rows(doc)
+    assert str(row["chargeable_kg"]) == str(shown["lines"][0]["chargeable_kg"]) == "1.26"
+    assert str(built.weight_kg) == "1.26"
+
+
+def test_load_outcomes_are_the_domain_verdicts(session, make_parcel):
+    number, parcels = closed_manifest(session, make_parcel, 1)
+    results, _ = manifests.load_scan(
+        session, number, [parcels[0].parcel_no, parcels[0].parcel_no, "NOPE"], operator="d"
+    )
+    assert [r.outcome for r in results] == [
+        LoadOutcome.LOADED,
+        LoadOutcome.REPEAT,
+        LoadOutcome.REFUSED,
+    ]

@@ -7,9 +7,11 @@ import csv
 import pytest
 from sqlmodel import func, select
 
-from logistics.errors import ImportRejected
+from logistics.domain.parcel_status import Direction, Status
+from logistics.errors import ImportRejected, InvalidInput
+from logistics.io.tables import write_template
 from logistics.models import Parcel, ParcelEvent, Station
-from logistics.services.parcel_import import import_parcels, write_template
+from logistics.services.parcel_import import import_parcels, template_headers
 
 HEADER = "站点,订单号,收件人,电话,省份,城市,地址,重量,快递,运单号\n"
 ROWS = [
@@ -37,10 +39,10 @@ def test_a_good_file_imports_every_row_with_one_event_each(sample_network, tmp_p
     assert parcels[0].parcel_no.endswith("-00001")
     assert [p.weight_g for p in parcels] == [2500, 1000, 10000]
     assert parcels[1].courier_fixed and parcels[1].tracking_no == "73100000000001"
-    assert all(p.status == "registered" for p in parcels)
+    assert all(p.status == Status.REGISTERED for p in parcels)
     events = sample_network.exec(select(ParcelEvent)).all()
     assert len(events) == 3 and {e.operator for e in events} == {"amy"}
-    assert {e.to_status for e in events} == {"registered"}
+    assert {e.to_status for e in events} == {Status.REGISTERED}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
@@ -101,6 +103,24 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects_that_reimport(
     assert count(sample_network) == 2
 
 
+def test_a_rejects_file_the_hub_may_not_write_stops_the_import_first(sample_network, tmp_path):
+    bad = "GD01,TB010,张三,13812345678,贵州,贵阳,1号,heavy,,\n"
+    path = write(tmp_path / "p.csv", HEADER + ROWS[0] + bad)
+    with pytest.raises(InvalidInput, match="is the database or an input of this command"):
+        import_parcels(
+            sample_network, path, operator="amy", skip_invalid=True, rejects=path, force=True
+        )
+    rejects = write(tmp_path / "rejects.csv", "old")
+    with pytest.raises(InvalidInput, match="already exists: add --force"):
+        import_parcels(sample_network, path, operator="amy", skip_invalid=True, rejects=rejects)
+    assert count(sample_network) == 0 and rejects.read_text() == "old"
+    summary = import_parcels(
+        sample_network, path, operator="amy", skip_invalid=True, rejects=rejects, force=True
+    )
+    assert (summary.imported, summary.rejected) == (1, 1)
+    assert rejects.stat().st_mode & 0o777 == 0o600
+
+
 def test_inbound_file_sorts_parcels_to_the_recipients_village(sample_network, tmp_path):
     text = (
         "运单号,收件人,电话,地址,重量\n"
@@ -108,12 +128,15 @@ def test_inbound_file_sorts_parcels_to_the_recipients_village(sample_network, tm
         "YT1234567890123,赵六,13700003333,高都镇西沟村,0.4\n"
     )
     summary = import_parcels(
-        sample_network, write(tmp_path / "in.csv", text), operator="amy", direction="inbound"
+        sample_network,
+        write(tmp_path / "in.csv", text),
+        operator="amy",
+        direction=Direction.INBOUND,
     )
     assert summary.imported == 2
     parcels = sample_network.exec(select(Parcel).order_by(Parcel.parcel_no)).all()
-    assert {p.status for p in parcels} == {"arrived_hub"}
-    assert {p.direction for p in parcels} == {"inbound"}
+    assert {p.status for p in parcels} == {Status.ARRIVED_HUB}
+    assert {p.direction for p in parcels} == {Direction.INBOUND}
     codes = [sample_network.get(Station, p.station_id).code for p in parcels]
     assert codes == ["GD02", "GD03"]
 
@@ -128,7 +151,7 @@ def test_default_station_for_a_file_without_one(sample_network, tmp_path):
 
 def test_xlsx_import_and_template(sample_network, tmp_path):
     template = tmp_path / "t.xlsx"
-    write_template(template)
+    write_template(template, template_headers())
     import openpyxl
 
     book = openpyxl.load_workbook(template)

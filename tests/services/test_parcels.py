@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
-from logistics.domain.clock import utcnow
+from logistics.domain.clock import read_day, utcnow
+from logistics.domain.parcel_status import Direction
 from logistics.errors import InvalidInput, NotFound
 from logistics.models import ParcelEvent
-from logistics.services import parcels
+from logistics.services import parcel_register, parcels
 
 VALUES = {
     "station": "GD03",
@@ -23,8 +25,8 @@ VALUES = {
 
 
 def test_register_gives_a_readable_id_per_day_and_a_first_event(sample_network):
-    first = parcels.register_parcel(sample_network, VALUES, operator="amy")
-    second = parcels.register_parcel(sample_network, VALUES, operator="amy")
+    first = parcel_register.register_parcel(sample_network, VALUES, operator="amy")
+    second = parcel_register.register_parcel(sample_network, VALUES, operator="amy")
     assert first.parcel_no.startswith("P") and first.parcel_no.endswith("-00001")
     assert second.parcel_no.endswith("-00002")
     assert first.status == "registered" and first.weight_g == 2500
@@ -36,17 +38,17 @@ def test_register_gives_a_readable_id_per_day_and_a_first_event(sample_network):
 
 def test_register_continues_after_the_highest_id_of_the_day(make_parcel, sample_network):
     existing = make_parcel("registered", registered_at=utcnow())
-    made = parcels.register_parcel(sample_network, VALUES, operator="amy")
+    made = parcel_register.register_parcel(sample_network, VALUES, operator="amy")
     assert made.parcel_no > existing.parcel_no
     assert made.parcel_no[:10] == existing.parcel_no[:10]
 
 
 def test_register_refuses_a_known_tracking_number(sample_network):
-    parcels.register_parcel(
+    parcel_register.register_parcel(
         sample_network, {**VALUES, "tracking_no": "73100000000001"}, operator="a"
     )
     with pytest.raises(InvalidInput, match="already registered as parcel"):
-        parcels.register_parcel(
+        parcel_register.register_parcel(
             sample_network, {**VALUES, "tracking_no": "7310-0000-0000-01"}, operator="a"
         )
 
@@ -61,7 +63,7 @@ def test_list_masks_names_and_phones_and_filters(make_parcel, sample_network):
     assert [r["station"] for r in parcels.list_parcels(sample_network, station="GD02")] == ["GD02"]
     assert len(parcels.list_parcels(sample_network, status="registered")) == 1
     assert len(parcels.list_parcels(sample_network, courier="ZTO")) == 1
-    assert len(parcels.list_parcels(sample_network, direction="inbound")) == 0
+    assert len(parcels.list_parcels(sample_network, direction=Direction.INBOUND)) == 0
     with pytest.raises(InvalidInput, match="status 'lost' is not known"):
         parcels.list_parcels(sample_network, status="lost")
 
@@ -82,3 +84,15 @@ def test_overdue_lists_inbound_parcels_past_the_retention_period(make_parcel, sa
     rows = parcels.overdue_parcels(sample_network)
     assert [r["parcel_no"] for r in rows] == [old.parcel_no]
     assert rows[0]["retention_days"] == 7 and rows[0]["days_waiting"] >= 7
+
+
+def test_list_reads_typed_days_in_the_hubs_time_zone(sample_network):
+    made = parcel_register.register_parcel(sample_network, VALUES, operator="amy")
+    today = parcels.list_parcels(sample_network, day=read_day("今天"))
+    assert [r["parcel_no"] for r in today] == [made.parcel_no]
+    assert today[0]["weight_kg"] == Decimal("2.50")
+    assert parcels.list_parcels(sample_network, since=read_day("tomorrow")) == []
+    assert len(parcels.list_parcels(sample_network, until=read_day("today"))) == 1
+    assert [p.parcel_no for p in parcels.parcels_of_day(sample_network, read_day("today"))] == [
+        made.parcel_no
+    ]

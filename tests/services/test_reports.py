@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -214,7 +214,8 @@ def month(session, make_parcel, pinned):
 
 
 def kg(grams: int) -> Decimal:
-    return Decimal(grams) / 1000
+    """Weights are shown in kg with two decimals, half up, everywhere."""
+    return (Decimal(grams) / 1000).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -307,6 +308,7 @@ def test_every_figure_of_the_month_matches_counts_made_here(session, month):
         assert row == {
             "date": row["date"],
             "weekday": row["date"].strftime("%a"),
+            "weekday_label": row["date"].strftime("%a"),
             "outbound": sum(s.direction == "outbound" for s in mine),
             "inbound": sum(s.direction == "inbound" for s in mine),
             "parcels": len(mine),
@@ -337,7 +339,8 @@ def test_every_figure_of_the_month_matches_counts_made_here(session, month):
         assert row["share"] == share(count, whole)
         mine = [s for s in kept if (s.direction, s.category) == (direction, category)]
         assert row["kg"] == kg(sum(s.weight_g for s in mine))
-    assert got[("outbound", "kiwi")]["label"] == "猕猴桃"
+    assert got[("outbound", "kiwi")]["label"] == "kiwi fruit"  # 猕猴桃 in Chinese
+    assert got[("outbound", "kiwi")]["direction_label"] == "outbound"
     assert [row["direction"] for row in report.categories][0] == "outbound"
 
     # Service figures.
@@ -556,6 +559,7 @@ def test_daily_report_counts_the_day_and_what_waits_where(session, make_parcel, 
             "round_no": f"R-{today:%Y%m%d}-1",
             "van": vehicle.code,
             "status": "finished",
+            "status_label": "finished",
             "stops": 0,
             "km": Decimal("31.3"),
             "parcels": 1,
@@ -567,6 +571,7 @@ def test_daily_report_counts_the_day_and_what_waits_where(session, make_parcel, 
     exception = report.exceptions[0]
     assert exception["parcel_no"] == held.parcel_no and exception["what"] == "held"
     assert exception["note"] == "label torn" and exception["station"] == "GD03"
+    assert exception["what_label"] == "held as a problem parcel"  # the status as people read it
     assert report.totals["registered_outbound"] == 6
     assert report.totals["overdue_inbound"] == 1
 

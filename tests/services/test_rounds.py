@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from logistics.domain.clock import read_day
 from logistics.errors import NotFound, RuleBroken
+from logistics.io.pdf.round_sheet import kg_shown, km_shown, write_round_sheet_pdf
 from logistics.models import Parcel, ParcelEvent, Round, RoundStop
 from logistics.services import planning, rounds
 from logistics.services.scanning import scan_codes
@@ -39,7 +41,7 @@ def planned(sample_network, make_parcel):
 
 def test_list_and_show_give_the_stored_round(planned):
     session, round_no, _ = planned
-    rows = rounds.list_rounds(session, "today")
+    rows = rounds.list_rounds(session, read_day("today"))
     assert [r["round_no"] for r in rows] == [round_no]
     assert rows[0]["pickup_parcels"] == 5 and rows[0]["drop_parcels"] == 1
     assert rows[0]["status"] == "planned" and rows[0]["van"] == "VAN1"
@@ -138,18 +140,70 @@ def test_collect_scans_before_the_start_do_not_count(planned):
     assert (gd05.collected, len(gd05.missing), gd05.extra) == (0, 3, ())
 
 
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
 @needs_pdftotext
-def test_sheet_pdf_shows_the_stations_in_chinese(planned, tmp_path):
+def test_the_sheet_says_when_it_was_printed_and_when_the_van_leaves(
+    planned, tmp_path, monkeypatch
+):
+    """Printed at 05:39 for a 07:xx departure: the footer gives 05:39, the header the
+    planned departure, each named as what it is."""
     session, round_no, _ = planned
+    service_date = session.exec(select(Round)).first().service_date
+    monkeypatch.setenv("HUB_NOW", f"{service_date}T05:39:00")
     doc = rounds.sheet_document(session, round_no)
-    assert [s.station_code for s in doc.stops] and doc.issued_at == doc.planned_start
+    assert f"{doc.issued_at:%Y-%m-%d %H:%M}" == f"{service_date} 05:39"
+    assert doc.planned_start != doc.issued_at
     path = tmp_path / "sheet.pdf"
-    assert rounds.write_sheet_pdf(doc, path) == 1
+    write_round_sheet_pdf(doc, path)
+    text = pdf_text(path)
+    assert f"打印时间 Printed {service_date} 05:39" in text
+    assert f"Printed {service_date} {doc.planned_start:%H:%M}" not in text
+    assert "计划出车 / 返回 Planned departure / return" in text
+    assert f"{doc.planned_start:%H:%M} / {doc.planned_return:%H:%M}" in text
+
+
+@needs_pdftotext
+def test_sheet_pdf_uses_the_glossary_words(planned, tmp_path):
+    session, round_no, _ = planned
+    path = tmp_path / "sheet.pdf"
+    write_round_sheet_pdf(rounds.sheet_document(session, round_no), path)
+    text = pdf_text(path)
+    for term in ("趟次单", "趟次 Round", "服务站", "分拨中心调度", "问题件 Problems"):
+        assert term in text
+    for old in ("路线单", "集散中心 Hub", "异常 Problems"):
+        assert old not in text
+
+
+@needs_pdftotext
+def test_sheet_pdf_shows_the_stations_in_chinese(planned, tmp_path, monkeypatch):
+    session, round_no, _ = planned
+    monkeypatch.setenv("HUB_NOW", "2026-11-23T06:00:00")
+    doc = rounds.sheet_document(session, round_no)
+    assert [s.station_code for s in doc.stops]
+    path = tmp_path / "sheet.pdf"
+    assert write_round_sheet_pdf(doc, path) == 1
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     assert round_no in text
     assert "岭上村服务站" in text and "东坡村服务站" in text
     again = tmp_path / "again.pdf"
-    rounds.write_sheet_pdf(rounds.sheet_document(session, round_no), again)
+    write_round_sheet_pdf(rounds.sheet_document(session, round_no), again)
     assert again.read_bytes() == path.read_bytes()
+
+
+def test_a_sheet_gives_the_same_figures_as_the_round(planned):
+    session, round_no, _ = planned
+    doc = rounds.sheet_document(session, round_no)
+    shown = rounds.show_round(session, round_no)
+    assert km_shown(doc.total_km) == f"{shown['km']:,}"
+    by_station = {s["station"]: s for s in shown["stops"]}
+    assert str(by_station["GD05"]["pickup_kg"]) == "6.00"  # two decimals, as everywhere
+    assert str(by_station["GD06"]["drop_kg"]) == "0.50"
+    sheet_gd06 = next(s for s in doc.stops if s.station_code == "GD06")
+    assert kg_shown(sheet_gd06.drop_kg) == "0.50"

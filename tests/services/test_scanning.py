@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import Session, select
 
 from logistics import db
+from logistics.domain.verdicts import ScanVerdict
 from logistics.errors import InvalidInput
 from logistics.models import Parcel, ParcelEvent
-from logistics.services.scanning import ALREADY, DONE, REFUSED, ScanSession
+from logistics.services.scanning import ScanSession
 
 
 def scanner(session, action, **kw):
@@ -29,7 +30,7 @@ def test_collect_then_repeat_then_refuse(make_parcel, sample_network):
     parcel = make_parcel("registered", station="GD03")
     scan = scanner(sample_network, "collect", station="GD03", round_ref="R7")
     first = scan.scan(parcel.parcel_no.lower())
-    assert (first.verdict, first.status) == (DONE, "collected")
+    assert (first.verdict, first.status) == (ScanVerdict.DONE, "collected")
     last = events_of(sample_network, parcel)[-1]
     assert (last.action, last.place, last.operator, last.note) == (
         "collect",
@@ -38,20 +39,20 @@ def test_collect_then_repeat_then_refuse(make_parcel, sample_network):
         "round R7",
     )
     again = scan.scan(parcel.parcel_no)
-    assert again.verdict == ALREADY and "nothing changed" in again.message
+    assert again.verdict == ScanVerdict.ALREADY and "nothing changed" in again.message
     assert len(events_of(sample_network, parcel)) == 2
     picked = scanner(sample_network, "picked-up").scan(parcel.parcel_no)
-    assert picked.verdict == REFUSED
+    assert picked.verdict == ScanVerdict.REFUSED
     assert parcel.parcel_no in picked.message and "allowed next" in picked.message
-    assert dict(scan.tally) == {DONE: 1, ALREADY: 1}
+    assert dict(scan.tally) == {ScanVerdict.DONE: 1, ScanVerdict.ALREADY: 1}
 
 
 def test_tracking_number_and_unknown_code(make_parcel, sample_network):
     make_parcel("collected", tracking_no="73100000000001")
     scan = scanner(sample_network, "arrive")
-    assert scan.scan("7310 0000 0000 01").verdict == DONE
+    assert scan.scan("7310 0000 0000 01").verdict == ScanVerdict.DONE
     unknown = scan.scan("NOPE")
-    assert unknown.verdict == REFUSED and "No parcel has" in unknown.message
+    assert unknown.verdict == ScanVerdict.REFUSED and "No parcel has" in unknown.message
 
 
 def test_collect_needs_a_station_and_checks_it(make_parcel, sample_network):
@@ -59,7 +60,7 @@ def test_collect_needs_a_station_and_checks_it(make_parcel, sample_network):
         scanner(sample_network, "collect")
     parcel = make_parcel("registered", station="GD01")
     result = scanner(sample_network, "collect", station="GD02").scan(parcel.parcel_no)
-    assert result.verdict == REFUSED and "belongs to station GD01" in result.message
+    assert result.verdict == ScanVerdict.REFUSED and "belongs to station GD01" in result.message
 
 
 def test_hold_and_release(make_parcel, sample_network):
@@ -71,16 +72,16 @@ def test_hold_and_release(make_parcel, sample_network):
 def test_inbound_arrival_scan_registers_an_unknown_tracking_number(sample_network):
     scan = scanner(sample_network, "arrive-inbound", station="GD05")
     result = scan.scan("YT1234567890123")
-    assert result.verdict == DONE and result.status == "arrived_hub"
+    assert result.verdict == ScanVerdict.DONE and result.status == "arrived_hub"
     parcel = sample_network.exec(
         select(Parcel).where(Parcel.tracking_no == "YT1234567890123")
     ).one()
     assert parcel.direction == "inbound" and parcel.courier_fixed
     sample_network.commit()
     again = scan.scan("YT1234567890123")
-    assert again.verdict == ALREADY, again.message
+    assert again.verdict == ScanVerdict.ALREADY, again.message
     no_station = scanner(sample_network, "arrive-inbound").scan("YT1234567890124")
-    assert no_station.verdict == REFUSED
+    assert no_station.verdict == ScanVerdict.REFUSED
 
 
 def test_inbound_flow_to_pickup(make_parcel, sample_network):
@@ -101,16 +102,16 @@ def test_a_scan_session_reads_each_parcel_afresh(make_parcel, sample_network):
 
     parcel = make_parcel("collected")
     scan = scanner(sample_network, "arrive")
-    assert scan.scan(parcel.parcel_no).verdict == DONE
+    assert scan.scan(parcel.parcel_no).verdict == ScanVerdict.DONE
     with Session(sample_network.get_bind()) as other:
         mine = other.get(Parcel, parcel.id)
         record_step(other, mine, "hold", operator="eve")
         other.commit()
     again = scan.scan(parcel.parcel_no)
-    assert again.verdict == REFUSED and "held" in again.message
+    assert again.verdict == ScanVerdict.REFUSED and "held" in again.message
     release = scanner(sample_network, "release")
     assert release.scan(parcel.parcel_no).status == "at_hub"
-    assert scan.scan(parcel.parcel_no).verdict == ALREADY
+    assert scan.scan(parcel.parcel_no).verdict == ScanVerdict.ALREADY
     assert [e.action for e in events_of(sample_network, parcel)][-3:] == [
         "arrive",
         "hold",
@@ -159,10 +160,10 @@ def test_a_scan_refused_as_busy_leaves_the_session_able_to_scan_on(
     finally:
         writer.rollback()
         writer.close()
-    assert busy.verdict == REFUSED and db.BUSY_SENTENCE in busy.message
+    assert busy.verdict == ScanVerdict.REFUSED and db.BUSY_SENTENCE in busy.message
     assert [e.action for e in events_of(sample_network, first)] == ["register", "collect"]
     # The writer is gone: the same session scans the same parcel, and the next one.
-    assert scan.scan(first.parcel_no).verdict == DONE
-    assert scan.scan(second.parcel_no).verdict == DONE
+    assert scan.scan(first.parcel_no).verdict == ScanVerdict.DONE
+    assert scan.scan(second.parcel_no).verdict == ScanVerdict.DONE
     assert [e.to_status for e in events_of(sample_network, first)][-1] == "at_hub"
-    assert dict(scan.tally) == {REFUSED: 1, DONE: 2}
+    assert dict(scan.tally) == {ScanVerdict.REFUSED: 1, ScanVerdict.DONE: 2}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.text import Text
 
+from logistics.cli import dates
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
     Column,
@@ -21,6 +23,9 @@ from logistics.cli.output import (
     warn,
     yuan,
 )
+from logistics.domain.parcel_status import Status
+from logistics.domain.tariffs import province_text
+from logistics.i18n import N_, _, is_chinese, ngettext
 
 ORDER = 40
 
@@ -29,37 +34,67 @@ def _share(value) -> str:
     return f"{value:.1%}"
 
 
+def _yes(flag: bool, style: str = "") -> Text | str:
+    return Text(_("yes"), style=style) if flag else ""
+
+
+def _met(met: bool) -> Text | str:
+    return _("yes") if met else Text(_("NO"), style="red")
+
+
+def _unassigned_reason(code: str) -> str:
+    from logistics.domain.assignment import UnassignedReason
+
+    return UnassignedReason.label_of(code)
+
+
 COURIER_COLUMNS = [
-    Column("courier", "Courier"),
-    Column("parcels", "Parcels", "right"),
-    Column("fixed_parcels", "Own no.", "right"),
-    Column("earlier", "Earlier", "right"),
-    Column("weight_g", "kg", "right", kg),
-    Column("fee_fen", "Fee (yuan)", "right", yuan),
-    Column("share", "Share", "right", _share),
-    Column("min_share", "Min share", "right", _share),
-    Column("min_share_met", "Met", format=lambda met: "yes" if met else Text("NO", style="red")),
-    Column("capacity_left", "Capacity left", "right"),
+    Column("courier", N_("Courier")),
+    Column("parcels", N_("Parcels"), "right"),
+    Column("fixed_parcels", N_("Own no."), "right"),
+    Column("earlier", N_("Earlier"), "right"),
+    Column("weight_g", N_("kg"), "right", kg),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
+    Column("share", N_("Share"), "right", _share),
+    Column("min_share", N_("Min share"), "right", _share),
+    Column("min_share_met", N_("Met"), format=_met),
+    Column("capacity_left", N_("Capacity left"), "right"),
 ]
 UNASSIGNED_COLUMNS = [
-    Column("parcel_no", "Parcel"),
-    Column("reason", "Reason"),
-    Column("detail", "Detail"),
+    Column("parcel_no", N_("Parcel")),
+    Column("reason", N_("Reason"), format=_unassigned_reason),
+    Column("detail", N_("Detail")),
 ]
 OPTION_COLUMNS = [
-    Column("courier", "Courier"),
-    Column("fee_fen", "Fee (yuan)", "right", yuan),
-    Column("chargeable_g", "Chargeable kg", "right", kg),
-    Column("chosen", "Chosen", format=lambda chosen: Text("yes", style="green") if chosen else ""),
-    Column("reason", "Why"),
+    Column("courier", N_("Courier")),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
+    Column("chargeable_g", N_("Chargeable kg"), "right", kg),
+    Column("chosen", N_("Chosen"), format=lambda chosen: _yes(chosen, "green")),
+    Column("reason", N_("Why")),
 ]
+COURIER_PARCEL_COLUMNS = [
+    Column("parcel_no", N_("Parcel")),
+    Column("province_label", N_("Province"), leave_out=2),
+    Column("weight_g", N_("kg"), "right", kg, leave_out=3),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
+    Column("fixed", N_("Own no."), format=_yes, leave_out=4),
+    Column("changed", N_("New"), format=_yes, leave_out=1),
+    Column("why", N_("Why")),
+]
+
+
+def _shown(columns: list[Column]) -> list[Column]:
+    """The columns with their headers in the chosen language."""
+    return [dataclasses.replace(column, header=_(column.header)) for column in columns]
 
 
 def assign(
     ctx: typer.Context,
     day: Annotated[
         str | None,
-        typer.Option("--date", metavar="D", help="Hub-local day: YYYY-MM-DD, today, yesterday."),
+        typer.Option(
+            "--date", metavar="D", help="Hub-local day: YYYY-MM-DD, 12月2日, today, yesterday."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the assignment; store nothing.")
@@ -77,6 +112,14 @@ def assign(
             "--parcel",
             metavar="ID",
             help="Decide only this parcel (repeatable); the rest of the day keeps its couriers.",
+        ),
+    ] = None,
+    courier: Annotated[
+        str | None,
+        typer.Option(
+            "--courier",
+            metavar="C",
+            help="Also list the parcels the run gives this courier (code or name: ZTO, 中通).",
         ),
     ] = None,
     explain_id: Annotated[
@@ -101,13 +144,15 @@ def assign(
         hub assign                            # the parcels at the hub
         hub assign --include-stations --json  # and those at stations
         hub assign --explain P20261123-00042  # why this courier
+        hub assign --dry-run --courier 中通     # the parcels ZTO would get
     """
+    run_day = dates.day(day)
     from logistics.services import assignment
 
     if explain_id:
         with open_session(ctx, write=False) as session:
             explanation = assignment.explain(
-                session, explain_id, day=day, include_stations=include_stations
+                session, explain_id, day=run_day, include_stations=include_stations
             )
         if as_json:
             print_json(explanation.as_dict())
@@ -118,11 +163,12 @@ def assign(
     with open_session(ctx, write=not dry_run) as session:
         run = assignment.assign_day(
             session,
-            day,
+            run_day,
             dry_run=dry_run,
             include_stations=include_stations,
             parcels=parcel or (),
             operator=hub_context(ctx).operator,
+            courier=courier,
         )
     if as_json:
         print_json(run.as_dict())
@@ -131,44 +177,104 @@ def assign(
 
 
 def _show_run(run) -> None:
-    where = "at the hub and at the stations" if run.include_stations else "at the hub"
+    at_stations = run.include_stations
     if run.parcels == 0:
-        warn(f"No outbound parcels {where} wait for a courier on {run.day}.")
+        if at_stations:
+            text = _(
+                "No outbound parcels at the hub and at the stations wait for a courier on {day}."
+            )
+        else:
+            text = _("No outbound parcels at the hub wait for a courier on {day}.")
+        warn(text.format(day=run.day))
         return
     rows = [vars(line) for line in run.couriers]
-    render_rows(rows, COURIER_COLUMNS, title=f"Courier assignment for {run.day} ({where})")
+    if at_stations:
+        title = _("Courier assignment for {day} (at the hub and at the stations)")
+    else:
+        title = _("Courier assignment for {day} (at the hub)")
+    render_rows(rows, _shown(COURIER_COLUMNS), title=title.format(day=run.day))
     console.print(
-        f"Total fee: {yuan(run.total_fee_fen)} yuan for {run.assigned} parcels "
-        f"(baseline {yuan(run.baseline_fee_fen)} yuan)."
+        escape(
+            ngettext(
+                "Total fee: {total} yuan for {n} parcel (baseline {baseline} yuan).",
+                "Total fee: {total} yuan for {n} parcels (baseline {baseline} yuan).",
+                run.assigned,
+            ).format(
+                total=yuan(run.total_fee_fen),
+                n=f"{run.assigned:,}",
+                baseline=yuan(run.baseline_fee_fen),
+            )
+        )
     )
     console.print(escape(run.baseline_sentence))
     (done if run.saving_fen >= 0 else warn)(run.saving_sentence)
     if run.min_shares_not_met:
-        warn(f"Minimum share not met today: {', '.join(run.min_shares_not_met)}.")
+        warn(
+            _("Minimum share not met today: {couriers}.").format(
+                couriers=_listed(run.min_shares_not_met)
+            )
+        )
     for line in run.warnings:
         warn(line)
     if run.unassigned:
         rows = [vars(line) for line in run.unassigned]
-        render_rows(rows, UNASSIGNED_COLUMNS, title=f"{len(rows)} parcels without a courier")
+        title = ngettext(
+            "{n} parcel without a courier", "{n} parcels without a courier", len(rows)
+        ).format(n=f"{len(rows):,}")
+        render_rows(rows, _shown(UNASSIGNED_COLUMNS), title=title)
+    if run.courier:
+        _show_courier_parcels(run)
     if run.dry_run:
-        warn(f"Dry run: nothing was stored ({run.changed} parcels would change courier).")
+        warn(
+            _("Dry run: nothing was stored ({n} parcels would change courier).").format(
+                n=f"{run.changed:,}"
+            )
+        )
     elif run.changed:
-        done(f"Stored: {run.changed} parcels changed courier, each with an assign event.")
+        done(
+            _("Stored: {n} parcels changed courier, each with an assign event.").format(
+                n=f"{run.changed:,}"
+            )
+        )
     else:
-        done("Stored: no parcel changed courier; nothing new was logged.")
+        done(_("Stored: no parcel changed courier; nothing new was logged."))
+
+
+def _listed(codes) -> str:
+    return ("、" if is_chinese() else ", ").join(codes)
+
+
+def _show_courier_parcels(run) -> None:
+    rows = [vars(line) for line in run.courier_parcels]
+    n = len(rows)
+    render_rows(
+        rows,
+        _shown(COURIER_PARCEL_COLUMNS),
+        title=ngettext(
+            "{n} parcel to {courier} in this run", "{n} parcels to {courier} in this run", n
+        ).format(n=f"{n:,}", courier=run.courier),
+        empty=_("The run gives {courier} no parcel.").format(courier=run.courier),
+    )
 
 
 def _show_explanation(ex) -> None:
     rows = [vars(option) for option in ex.options]
-    tracking = f", tracking number {ex.tracking_no}" if ex.tracking_no else ""
+    facts = {
+        "parcel": ex.parcel_no,
+        "tracking": ex.tracking_no,
+        "province": province_text(ex.province),
+        "kg": kg(ex.weight_g),
+        "status": Status.label_of(ex.status),
+    }
+    if ex.tracking_no:
+        title = _("Parcel {parcel}, tracking number {tracking}: to {province}, {kg} kg, {status}")
+    else:
+        title = _("Parcel {parcel}: to {province}, {kg} kg, {status}")
     render_rows(
         rows,
-        OPTION_COLUMNS,
-        title=(
-            f"Parcel {ex.parcel_no}{tracking}: province {ex.province}, "
-            f"{kg(ex.weight_g)} kg, {ex.status}"
-        ),
-        empty="No courier has a tariff for this parcel.",
+        _shown(OPTION_COLUMNS),
+        title=escape(title.format(**facts)),
+        empty=_("No courier has a tariff for this parcel."),
     )
     if ex.courier is None:
         refused(ex.summary)

@@ -13,6 +13,7 @@ from logistics.cli.output import (
     CsvOption,
     JsonOption,
     done,
+    figure,
     print_json,
     render_record,
     render_rows,
@@ -30,8 +31,8 @@ COLUMNS = [
     Column("daily_capacity", "Capacity/day", "right"),
     Column("min_share", "Min share", "right", lambda v: f"{v:.0%}", leave_out=2),
     Column("volumetric_divisor", "Divisor", "right", leave_out=4),
-    Column("weight_step_kg", "Step kg", "right", leave_out=4),
-    Column("max_weight_kg", "Max kg", "right", leave_out=3),
+    Column("weight_step_kg", "Step kg", "right", figure, leave_out=4),
+    Column("max_weight_kg", "Max kg", "right", figure, leave_out=3),
     Column("not_served", "Not served", format=lambda v: "、".join(v)),
     Column("tariff_rows", "Tariffs", "right", leave_out=5),
 ]

@@ -26,6 +26,9 @@ def demo(
     month: Annotated[
         bool, typer.Option("--month/--no-month", help="Also generate last month and report it.")
     ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier demo's printouts in --folder.")
+    ] = False,
 ) -> None:
     """Run a day at the sample township (Gaodu, Zezhou county) from parcels to handover.
 
@@ -42,10 +45,13 @@ def demo(
 
     from logistics.cli.commands.plan import show_plan
     from logistics.cli.commands.report import show_monthly
+    from logistics.io.demo_papers import check_folder, write_papers
     from logistics.services.demo import run_day
 
     context = hub_context(ctx)
-    folder = (folder or Path(tempfile.mkdtemp(prefix="hub-demo-"))).resolve()
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="hub-demo-"))
+    folder = check_folder(folder.resolve(), force=force)
     url = context.url if context.db_option else f"sqlite:///{folder / 'hub.db'}"
     with Progress(
         "[progress.description]{task.description}",
@@ -62,7 +68,17 @@ def demo(
             bar.update(tasks[step], completed=finished, total=total)
 
         day = run_day(
-            url, folder, operator=context.operator, seed=seed, progress=progress, with_month=month
+            url, operator=context.operator, seed=seed, progress=progress, with_month=month
+        )
+        papers = day.papers
+        written = write_papers(
+            folder,
+            round_sheets=papers.round_sheets,
+            manifests=papers.manifests,
+            labels=papers.labels,
+            month=papers.month,
+            force=force,
+            progress=progress,
         )
 
     console.rule(f"[bold]A day at the hub: {day.day}[/bold]")
@@ -87,15 +103,15 @@ def demo(
         )
     for handed in day.handed_over:
         console.print(
-            f"  {handed.manifest_no}: {handed.parcels} parcels, {kg(int(handed.weight_kg * 1000))}"
+            f"  {handed.manifest_no}: {handed.parcels} parcels, {kg(handed.weight_g)}"
             f" kg handed to {handed.driver} ({handed.plate})"
         )
     if day.month is not None:
         show_monthly(day.month)
     if context.db_option:
-        done(f"The printouts are in {folder} ({len(day.files)} files); the day is in --db.")
+        done(f"The printouts are in {folder} ({len(written)} files); the day is in --db.")
     else:
-        done(f"Everything is in {folder}: the database and {len(day.files)} printouts.")
+        done(f"Everything is in {folder}: the database and {len(written)} printouts.")
     console.print("Try next:")
     for command in (
         "round list",

@@ -3,26 +3,35 @@ load-check and hand over."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
+from logistics import i18n
+from logistics.cli import dates
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
     Column,
     CsvOption,
     JsonOption,
     console,
-    counted,
     done,
     print_json,
     render_record,
     render_rows,
     warn,
 )
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.units import kg_text
+from logistics.domain.verdicts import LoadOutcome
+from logistics.errors import InvalidInput
+from logistics.i18n import N_, _, ngettext
 
 NAME = "manifest"
 ORDER = 50
@@ -32,41 +41,87 @@ app = typer.Typer(
 )
 
 ManifestArg = Annotated[str, typer.Argument(help="Manifest number, e.g. M-ZTO-20261123-1.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
+
+def _status(value: str) -> str:
+    return ManifestStatus.label_of(value)
+
+
+# The manifest number is what an operator reads out and types back: the minor columns
+# go first in a narrow terminal so that it is never broken across lines.
 COLUMNS = [
-    Column("manifest_no", "Manifest"),
-    Column("courier", "Courier"),
-    Column("service_date", "Date"),
-    Column("cutoff", "Cut-off"),
-    Column("status", "Status"),
-    Column("parcels", "Parcels", "right"),
-    Column("weight_kg", "kg", "right", lambda v: f"{v:.1f}"),
-    Column("loaded", "Loaded", "right"),
-    Column("closed_at", "Closed"),
-    Column("handed_over_at", "Handed over"),
-    Column("driver", "Driver"),
-    Column("plate", "Plate"),
+    Column("manifest_no", N_("Manifest")),
+    Column("courier", N_("Courier")),
+    Column("service_date", N_("Date"), leave_out=3),
+    Column("cutoff", N_("Cut-off"), leave_out=4),
+    Column("status", N_("Status"), format=_status),
+    Column("parcels", N_("Parcels"), "right"),
+    Column("weight_kg", N_("kg"), "right", lambda v: f"{v:,}", leave_out=2),  # units.kg
+    Column("loaded", N_("Loaded"), "right", leave_out=1),
+    Column("closed_at", N_("Closed"), leave_out=6),
+    Column("handed_over_at", N_("Handed over"), leave_out=7),
+    Column("driver", N_("Driver"), leave_out=5),
+    Column("plate", N_("Plate"), leave_out=5),
 ]
 
 LINE_COLUMNS = [
     Column("seq", "#", "right"),
-    Column("parcel_no", "Parcel"),
-    Column("tracking_no", "Tracking no."),
-    Column("station", "Station"),
-    Column("province", "Province"),
-    Column("city", "City"),
-    Column("chargeable_kg", "kg", "right", lambda v: f"{v:.2f}"),
-    Column("recipient", "Recipient"),
-    Column("recipient_phone", "Phone"),
-    Column("loaded", "Loaded", format=lambda v: "yes" if v else ""),
+    Column("parcel_no", N_("Parcel")),
+    Column("tracking_no", N_("Tracking no.")),
+    Column("station", N_("Station"), leave_out=4),
+    Column("province", N_("Province"), leave_out=3),
+    Column("city", N_("City"), leave_out=5),
+    Column("chargeable_kg", N_("kg"), "right", lambda v: f"{v:,}"),  # already units.kg
+    Column("recipient", N_("Recipient"), leave_out=2),
+    Column("recipient_phone", N_("Phone"), leave_out=6),
+    Column("loaded", N_("Loaded"), format=lambda v: _("yes") if v else ""),
 ]
 
-_LOAD_STYLE = {
-    "loaded": ("green", "loaded"),
-    "repeat": ("yellow", "repeat"),
-    "refused": ("red", "refused"),
+RECORD_LABELS = [
+    ("manifest_no", N_("Manifest")),
+    ("courier", N_("Courier")),
+    ("service_date", N_("Date")),
+    ("cutoff", N_("Cut-off")),
+    ("status", N_("Status")),
+    ("parcels", N_("Parcels")),
+    ("weight_kg", N_("Chargeable kg")),
+    ("created_at", N_("Created")),
+    ("closed_at", N_("Closed")),
+    ("load", N_("Load check")),
+    ("handed_over_at", N_("Handed over")),
+    ("driver", N_("Driver")),
+    ("plate", N_("Plate")),
+]
+
+_LOAD_COLOUR = {
+    LoadOutcome.LOADED: "green",
+    LoadOutcome.REPEAT: "yellow",
+    LoadOutcome.REFUSED: "red",
 }
 SHOW_MISSING = 3
+
+
+def _shown(columns: Sequence[Column]) -> list[Column]:
+    """The columns with their headers in the chosen language."""
+    return [dataclasses.replace(column, header=_(column.header)) for column in columns]
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences one after another: a space between English ones, none between Chinese."""
+    return ("" if i18n.is_chinese() else " ").join(part for part in parts if part)
+
+
+def _parcels(n: int) -> str:
+    return ngettext("{n} parcel", "{n} parcels", n).format(n=f"{n:,}")
+
+
+def _codes(codes: Sequence[str], shown: int) -> str:
+    """The first ``shown`` codes, and how many more there are."""
+    names = ", ".join(codes[:shown])
+    if len(codes) > shown:
+        return _("{names} and {n} more").format(names=names, n=len(codes) - shown)
+    return names
 
 
 @app.command()
@@ -89,29 +144,55 @@ def build(
       hub manifest build --courier ZTO
       hub manifest build --date 2026-11-23
     """
+    service_day = dates.day(day)
     from logistics.services import manifests
 
     with open_session(ctx) as session:
         result = manifests.build_manifests(
-            session, courier=courier, day=day, operator=hub_context(ctx).operator
+            session, courier=courier, day=service_day, operator=hub_context(ctx).operator
         )
     if not result.manifests:
         warn(
-            f"No parcels at the hub are waiting for a manifest on {result.service_date}: "
-            "parcels need a courier (`hub assign`) and must be scanned in at the hub."
+            _(
+                "No parcels at the hub are waiting for a manifest on {date}: "
+                "parcels need a courier (`hub assign`) and must be scanned in at the hub."
+            ).format(date=result.service_date)
         )
     for item in result.manifests:
-        verb = "created" if item.created else "updated"
-        text = (
-            f"{item.manifest_no} {item.courier_name} ({item.courier_code}), cut-off "
-            f"{item.cutoff}: {verb}, {item.added} added, {counted(item.parcels, 'parcel')}, "
-            f"{item.weight_kg:.1f} kg."
+        if item.created:
+            sentence = ngettext(
+                "{manifest} {courier} ({code}), cut-off {cutoff}: created, {added} added, "
+                "{n} parcel, {kg} kg.",
+                "{manifest} {courier} ({code}), cut-off {cutoff}: created, {added} added, "
+                "{n} parcels, {kg} kg.",
+                item.parcels,
+            )
+        else:
+            sentence = ngettext(
+                "{manifest} {courier} ({code}), cut-off {cutoff}: updated, {added} added, "
+                "{n} parcel, {kg} kg.",
+                "{manifest} {courier} ({code}), cut-off {cutoff}: updated, {added} added, "
+                "{n} parcels, {kg} kg.",
+                item.parcels,
+            )
+        text = sentence.format(
+            manifest=item.manifest_no,
+            courier=item.courier_name,
+            code=item.courier_code,
+            cutoff=item.cutoff,
+            added=item.added,
+            n=f"{item.parcels:,}",
+            kg=kg_text(item.weight_g),
         )
         if item.removed:
-            text += f" {item.removed} no longer at the hub taken off."
+            text = _sentences(text, _("{n} no longer at the hub taken off.").format(n=item.removed))
         (done if item.added or item.created else warn)(text)
     for number in result.still_open:
-        warn(f"{number} of an earlier day is still open: close it or hand it over.")
+        warn(
+            _("{manifest} of an earlier day is still open: close it or hand it over.").format(
+                manifest=number
+            )
+        )
 
 
 @app.command("list")
@@ -126,17 +207,22 @@ def list_(
     as_csv: CsvOption = False,
 ) -> None:
     """List manifests, newest day first, with parcels, weight and load check."""
+    service_day = dates.day(day)
     from logistics.services import manifests
 
     with open_session(ctx, write=False) as session:
-        rows = manifests.list_manifests(session, day=day, courier=courier, status=status)
+        rows = manifests.list_manifests(session, day=service_day, courier=courier, status=status)
+    if as_json:
+        keys = [column.key for column in COLUMNS]
+        keys.insert(keys.index("status") + 1, "status_label")
+        print_json([{key: row.get(key) for key in keys} for row in rows])
+        return
     render_rows(
         rows,
-        COLUMNS,
-        title="Manifests",
-        as_json=as_json,
+        _shown(COLUMNS),
+        title=_("Manifests"),
         as_csv=as_csv,
-        empty="No manifests: `hub manifest build` makes them.",
+        empty=_("No manifests: `hub manifest build` makes them."),
     )
 
 
@@ -152,31 +238,17 @@ def show(ctx: typer.Context, manifest: ManifestArg, as_json: JsonOption = False)
         return
     summary = dict(record)
     summary["courier"] = f"{record['courier_name']} ({record['courier']})"
-    summary["weight_kg"] = f"{record['weight_kg']:.2f}"
-    if record["status"] != "open":
-        summary["load"] = (
-            f"{record['loaded']} of {record['parcels']} loaded, "
-            f"{record['load_refused']} refused scans"
+    summary["status"] = record["status_label"]
+    summary["weight_kg"] = f"{record['weight_kg']:,}"  # already units.kg
+    if record["status"] != ManifestStatus.OPEN:
+        summary["load"] = _("{loaded} of {parcels} loaded, {refused} refused scans").format(
+            loaded=record["loaded"], parcels=record["parcels"], refused=record["load_refused"]
         )
-    labels = [
-        ("manifest_no", "Manifest"),
-        ("courier", "Courier"),
-        ("service_date", "Date"),
-        ("cutoff", "Cut-off"),
-        ("status", "Status"),
-        ("parcels", "Parcels"),
-        ("weight_kg", "Chargeable kg"),
-        ("created_at", "Created"),
-        ("closed_at", "Closed"),
-        ("load", "Load check"),
-        ("handed_over_at", "Handed over"),
-        ("driver", "Driver"),
-        ("plate", "Plate"),
-    ]
+    labels = list(RECORD_LABELS)
     if record["forced"]:
-        labels.append(("force_reason", "Forced, reason"))
-    render_record(summary, labels)
-    render_rows(record["lines"], LINE_COLUMNS, empty="No parcels on this manifest.")
+        labels.append(("force_reason", N_("Forced, reason")))
+    render_record(summary, [(key, _(label)) for key, label in labels])
+    render_rows(record["lines"], _shown(LINE_COLUMNS), empty=_("No parcels on this manifest."))
 
 
 @app.command("print")
@@ -187,6 +259,7 @@ def print_(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="CSV copy to write (UTF-8 with BOM, for Excel).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Print the manifest for the courier's driver to sign (PDF and/or CSV).
 
@@ -197,19 +270,42 @@ def print_(
       hub manifest print M-ZTO-20261123-1 --pdf zto.pdf
       hub manifest print M-ZTO-20261123-1 --pdf zto.pdf --csv zto.csv
     """
+    if pdf is None and csv is None:
+        raise InvalidInput(_("Nothing to print: expected --pdf FILE and/or --csv FILE."))
+    from logistics.io import files
+    from logistics.io.manifest_csv import write_manifest_csv
+    from logistics.io.pdf.manifest import write_manifest_pdf
     from logistics.services import manifests
 
     with open_session(ctx, write=False) as session:
-        result = manifests.print_manifest(session, manifest, pdf=pdf, csv=csv)
+        doc = manifests.manifest_document(session, manifest)
+    for target in (pdf, csv):  # refuse before writing either, so none is left half done
+        if target is not None:
+            files.check_target(target, force=force)
     written = []
-    if result.pages is not None:
-        written.append(f"{pdf} ({counted(result.pages, 'page')})")
-    if result.csv_rows is not None:
-        written.append(f"{csv} ({counted(result.csv_rows, 'row')})")
-    parcels = counted(result.parcels, "parcel")
-    text = f"Manifest {result.manifest_no}, {parcels}: {' and '.join(written)}."
-    if result.status == "open":
-        warn(text + " It is still open: a draft until `hub manifest close`.")
+    if pdf is not None:
+        pages = write_manifest_pdf(doc, pdf, force=force)
+        written.append(
+            ngettext("{file} ({n} page)", "{file} ({n} pages)", pages).format(
+                file=pdf, n=f"{pages:,}"
+            )
+        )
+    if csv is not None:
+        rows = write_manifest_csv(doc, csv, force=force)
+        written.append(
+            ngettext("{file} ({n} row)", "{file} ({n} rows)", rows).format(file=csv, n=f"{rows:,}")
+        )
+    files_text = written[0]
+    if len(written) == 2:
+        files_text = _("{first} and {second}").format(first=written[0], second=written[1])
+    count = len(doc.lines)
+    text = ngettext(
+        "Manifest {manifest}, {n} parcel: {files}.",
+        "Manifest {manifest}, {n} parcels: {files}.",
+        count,
+    ).format(manifest=doc.manifest_no, n=f"{count:,}", files=files_text)
+    if doc.status == ManifestStatus.OPEN:
+        warn(_sentences(text, _("It is still open: a draft until `hub manifest close`.")))
     else:
         done(text)
 
@@ -227,10 +323,15 @@ def close(ctx: typer.Context, manifest: ManifestArg) -> None:
 
     with open_session(ctx) as session:
         result = manifests.close_manifest(session, manifest, operator=hub_context(ctx).operator)
-    parcels = counted(result.parcels, "parcel")
-    text = f"Manifest {result.manifest_no} closed: {parcels} manifested, {result.weight_kg:.1f} kg."
+    text = ngettext(
+        "Manifest {manifest} closed: {n} parcel manifested, {kg} kg.",
+        "Manifest {manifest} closed: {n} parcels manifested, {kg} kg.",
+        result.parcels,
+    ).format(manifest=result.manifest_no, n=f"{result.parcels:,}", kg=kg_text(result.weight_g))
     if result.removed:
-        text += f" {result.removed} no longer at the hub were taken off."
+        text = _sentences(
+            text, _("{n} no longer at the hub were taken off.").format(n=result.removed)
+        )
     done(text)
 
 
@@ -253,7 +354,7 @@ def load(
     scan was refused.
 
     Example:
-      hub manifest load M-ZTO-20261123-1        (then scan the parcels; Ctrl-D ends)
+      hub manifest load M-ZTO-20261123-1        # then scan the parcels; Ctrl-D ends
     """
     from logistics.services import manifests
 
@@ -261,26 +362,40 @@ def load(
         check = manifests.open_load_check(session, manifest, operator=hub_context(ctx).operator)
         progress = check.progress
         console.print(
-            f"Load check of {check.manifest_no}: {progress.loaded} of {progress.expected} "
-            "loaded. Scan the parcels (Ctrl-D ends)."
+            escape(
+                _(
+                    "Load check of {manifest}: {loaded} of {expected} loaded. "
+                    "Scan the parcels (Ctrl-D ends)."
+                ).format(
+                    manifest=check.manifest_no,
+                    loaded=progress.loaded,
+                    expected=progress.expected,
+                )
+            )
         )
         console.file.flush()
 
         def answer(code: str) -> None:
             result = check.scan(code)
-            colour, word = _LOAD_STYLE[result.outcome]
+            colour, word = _LOAD_COLOUR[result.outcome], result.outcome.label
+            word += " " * (8 - cell_len(word))  # the messages line up under each other
             state = check.progress
             missing = len(state.missing)
             if missing:
                 shown = ", ".join(state.missing[:SHOW_MISSING])
                 more = "…" if missing > SHOW_MISSING else ""
-                tail = f"{state.loaded}/{state.expected} loaded, {missing} missing: {shown}{more}"
+                tail = _("({loaded}/{expected} loaded, {missing} missing: {codes})").format(
+                    loaded=state.loaded,
+                    expected=state.expected,
+                    missing=missing,
+                    codes=shown + more,
+                )
             else:
-                tail = f"{state.loaded}/{state.expected} loaded, none missing"
-            console.print(
-                f"[{colour}]{word:<8}[/{colour}] {escape(result.message)} [dim]({tail})[/dim]",
-                soft_wrap=True,
-            )
+                tail = _("({loaded}/{expected} loaded, none missing)").format(
+                    loaded=state.loaded, expected=state.expected
+                )
+            answer_text = _sentences(escape(result.message), f"[dim]{escape(tail)}[/dim]")
+            console.print(f"[{colour}]{word}[/{colour}] {answer_text}", soft_wrap=True)
             console.file.flush()
 
         try:
@@ -295,17 +410,26 @@ def load(
             pass  # every answered scan is already saved
         progress = check.progress
         tally = check.tally
-    summary = (
-        f"Manifest {check.manifest_no}: {progress.loaded} of {progress.expected} loaded "
-        f"({tally['loaded']} now, {tally['repeat']} repeats, {tally['refused']} refused)."
+    summary = _(
+        "Manifest {manifest}: {loaded} of {expected} loaded "
+        "({now} now, {repeats} repeats, {refused} refused)."
+    ).format(
+        manifest=check.manifest_no,
+        loaded=progress.loaded,
+        expected=progress.expected,
+        now=tally[LoadOutcome.LOADED],
+        repeats=tally[LoadOutcome.REPEAT],
+        refused=tally[LoadOutcome.REFUSED],
     )
     if progress.complete:
-        done(summary + f" Complete: `hub manifest handover {check.manifest_no}`.")
+        complete = _("Complete: `hub manifest handover {manifest}`.")
+        done(_sentences(summary, complete.format(manifest=check.manifest_no)))
     else:
-        shown = ", ".join(progress.missing[:10])
-        more = f" and {len(progress.missing) - 10} more" if len(progress.missing) > 10 else ""
-        warn(summary + f" Missing {len(progress.missing)}: {shown}{more}.")
-    if tally["refused"]:
+        missing = _("Missing {n}: {codes}.").format(
+            n=len(progress.missing), codes=_codes(progress.missing, 10)
+        )
+        warn(_sentences(summary, missing))
+    if tally[LoadOutcome.REFUSED]:
         raise typer.Exit(1)
 
 
@@ -344,11 +468,19 @@ def handover(
             force=force,
             reason=reason,
         )
-    text = (
-        f"Manifest {result.manifest_no} handed over to {result.driver} ({result.plate}): "
-        f"{counted(result.parcels, 'parcel')}, {result.weight_kg:.1f} kg."
+    text = ngettext(
+        "Manifest {manifest} handed over to {driver} ({plate}): {n} parcel, {kg} kg.",
+        "Manifest {manifest} handed over to {driver} ({plate}): {n} parcels, {kg} kg.",
+        result.parcels,
+    ).format(
+        manifest=result.manifest_no,
+        driver=result.driver,
+        plate=result.plate,
+        n=f"{result.parcels:,}",
+        kg=kg_text(result.weight_g),
     )
     if result.forced:
-        warn(text + f" Forced with {result.missing} not scanned; the reason is recorded.")
+        forced = _("Forced with {n} not scanned; the reason is recorded.")
+        warn(_sentences(text, forced.format(n=result.missing)))
     else:
         done(text)

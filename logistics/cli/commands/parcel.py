@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
+from logistics.cli import dates
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
     Column,
     CsvOption,
     JsonOption,
     console,
-    counted,
     done,
     err_console,
-    kg,
     print_json,
     render_record,
     render_rows,
     warn,
 )
+from logistics.domain.parcel_status import Direction, Status
+from logistics.domain.units import kg_text
+from logistics.i18n import N_, _, is_chinese, ngettext
 
 NAME = "parcel"
 ORDER = 20
@@ -37,32 +44,130 @@ DirectionOption = Annotated[
         help="outbound (sent from the stations) or inbound (a courier's parcels for the villages).",
     ),
 ]
-
-COLUMNS = [
-    Column("parcel_no", "Parcel"),
-    Column("tracking_no", "Tracking no."),
-    Column("direction", "Dir", leave_out=3),
-    Column("station", "Station"),
-    Column("status", "Status"),
-    Column("courier", "Courier"),
-    Column("recipient", "Recipient", leave_out=1),
-    Column("recipient_phone", "Phone", leave_out=4),
-    Column("province", "Prov", leave_out=2),
-    Column("weight_g", "kg", "right", kg),
-    Column("category", "Category", leave_out=6),
-    Column("registered", "Registered", leave_out=5),
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the file if it exists.", show_default=False)
 ]
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        "--encoding",
+        help="With --csv: utf-8 (with a BOM when written to a file) or gb18030 (older Excel).",
+    ),
+]
+
+# Headers are marked here and translated where the table is shown (_columns).
+COLUMNS = [
+    Column("parcel_no", N_("Parcel")),
+    Column("tracking_no", N_("Tracking no.")),
+    Column("direction_label", N_("Dir"), leave_out=3),
+    Column("station", N_("Station")),
+    Column("status_label", N_("Status")),
+    Column("courier", N_("Courier")),
+    Column("recipient", N_("Recipient"), leave_out=1),
+    Column("recipient_phone", N_("Phone"), leave_out=4),
+    Column("province_name", N_("Prov"), leave_out=2),
+    Column("weight_g", "kg", "right", kg_text),
+    Column("category_label", N_("Category"), leave_out=6),
+    Column("registered", N_("Registered"), leave_out=5),
+]
+
+#: `parcel list --csv`: the codes scripts read, each with the words people read beside it.
+CSV_COLUMNS = (
+    "parcel_no",
+    "tracking_no",
+    "direction",
+    "direction_label",
+    "station",
+    "status",
+    "status_label",
+    "courier",
+    "recipient",
+    "recipient_phone",
+    "province",
+    "province_name",
+    "weight_g",
+    "category",
+    "category_label",
+    "registered",
+)
 
 OVERDUE_COLUMNS = [
-    Column("parcel_no", "Parcel"),
-    Column("tracking_no", "Tracking no."),
-    Column("station", "Station"),
-    Column("recipient", "Recipient"),
-    Column("recipient_phone", "Phone"),
-    Column("at_station_since", "At station since"),
-    Column("days_waiting", "Days", "right"),
-    Column("retention_days", "Keep days", "right"),
+    Column("parcel_no", N_("Parcel")),
+    Column("tracking_no", N_("Tracking no.")),
+    Column("station", N_("Station")),
+    Column("recipient", N_("Recipient")),
+    Column("recipient_phone", N_("Phone")),
+    Column("at_station_since", N_("At station since")),
+    Column("days_waiting", N_("Days"), "right"),
+    Column("retention_days", N_("Keep days"), "right"),
 ]
+
+TIMELINE_COLUMNS = [
+    Column("at", N_("When")),
+    Column("action_label", N_("Step")),
+    Column("to_status_label", N_("Status")),
+    Column("place", N_("Where")),
+    Column("operator", N_("Who")),
+    Column("note_text", N_("Note")),
+]
+
+SHOWN_FIELDS = [
+    ("parcel_no", N_("Parcel")),
+    ("tracking_no", N_("Tracking no.")),
+    ("order_ref", N_("Order")),
+    ("direction_label", N_("Direction")),
+    ("status_label", N_("Status")),
+    ("station", N_("Station")),
+    ("station_name", N_("Station name")),
+    ("courier", N_("Courier")),
+    ("sender", N_("Sender")),
+    ("sender_phone", N_("Sender phone")),
+    ("recipient", N_("Recipient")),
+    ("recipient_phone", N_("Recipient phone")),
+    ("province_name", N_("Province")),
+    ("city", N_("City")),
+    ("address", N_("Address")),
+    ("weight", N_("Weight")),
+    ("size_cm", N_("Size cm")),
+    ("category_label", N_("Category")),
+    ("registered", N_("Registered")),
+]
+
+
+def _columns(columns: Sequence[Column]) -> list[Column]:
+    """The columns with their headers in the chosen language."""
+    return [replace(column, header=_(column.header)) for column in columns]
+
+
+def _to_file() -> bool:
+    """True when standard output is a regular file (``> parcels.csv``), not a terminal or
+    a pipe: a file people open in Excel gets a BOM, a script reading the pipe gets none."""
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _print_csv(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], encoding: str) -> None:
+    from logistics.errors import InvalidInput
+    from logistics.io.csv_export import write_csv
+
+    wanted = encoding.strip().lower().replace("_", "-")
+    if wanted in ("utf-8", "utf8"):
+        write_csv(sys.stdout, columns, rows, bom=_to_file())
+        return
+    if wanted not in ("gb18030", "gbk", "gb2312", "ansi"):
+        raise InvalidInput(
+            _("--encoding must be utf-8 or gb18030, got '{value}'.").format(value=encoding)
+        )
+    sys.stdout.flush()
+    stream = open(  # noqa: SIM115 - wraps stdout's descriptor; closing it would close stdout
+        sys.stdout.fileno(), "w", encoding="gb18030", errors="replace", newline="", closefd=False
+    )
+    try:
+        write_csv(stream, columns, rows, bom=False)
+    finally:
+        stream.flush()
 
 
 @app.command("register")
@@ -89,7 +194,7 @@ def register_(
     category: Annotated[str, typer.Option(help="What is inside: kiwi, tea, cured meat...")] = "",
     courier: Annotated[str, typer.Option(help="Courier code (fixes the courier).")] = "",
     tracking_no: Annotated[str, typer.Option(help="The courier's tracking number.")] = "",
-    direction: DirectionOption = "outbound",
+    direction: DirectionOption = Direction.OUTBOUND.value,
     as_json: JsonOption = False,
 ) -> None:
     """Register one parcel and print its hub parcel id.
@@ -100,7 +205,7 @@ def register_(
       hub parcel register --station GD03 --weight 1.2 --recipient 李四 \\
           --phone 13900001111 --province 44 --address ... --tracking-no 73100000000001
     """
-    from logistics.services import parcels
+    from logistics.services import parcel_register
 
     values = {
         "station": station or "",
@@ -122,20 +227,25 @@ def register_(
     }
     operator = hub_context(ctx).operator
     with open_session(ctx) as session:
-        parcel = parcels.register_parcel(
-            session, values, operator=operator, direction=direction.strip().lower()
+        parcel = parcel_register.register_parcel(
+            session, values, operator=operator, direction=direction
         )
+    status = Status.label_of(parcel.status)
     if as_json:
-        print_json({"parcel_no": parcel.parcel_no, "status": parcel.status})
+        print_json({"parcel_no": parcel.parcel_no, "status": parcel.status, "status_label": status})
         return
-    done(f"Registered parcel {parcel.parcel_no} ({parcel.status}).")
+    done(_("Registered parcel {parcel} ({status}).").format(parcel=parcel.parcel_no, status=status))
+    from logistics.domain import products
+
+    if not products.product(category).known:
+        _warn_unknown_products({category.strip(): 1})
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX.")],
-    direction: DirectionOption = "outbound",
+    direction: DirectionOption = Direction.OUTBOUND.value,
     station: Annotated[
         str | None, typer.Option(help="Station of rows that name none (one station's file).")
     ] = None,
@@ -149,6 +259,7 @@ def import_(
         Path | None,
         typer.Option(help="With --skip-invalid: CSV file for the bad rows and their reasons."),
     ] = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import parcels from a file; nothing is imported if any row is bad.
@@ -174,10 +285,10 @@ def import_(
 
     if skip_invalid and rejects is None:
         raise InvalidInput(
-            "--skip-invalid needs --rejects FILE: the bad rows are written there to be fixed."
+            _("--skip-invalid needs --rejects FILE: the bad rows are written there to be fixed.")
         )
     if rejects is not None and not skip_invalid:
-        raise InvalidInput("--rejects FILE goes with --skip-invalid.")
+        raise InvalidInput(_("--rejects FILE goes with --skip-invalid."))
     operator = hub_context(ctx).operator
     with open_session(ctx) as session:
         try:
@@ -186,24 +297,32 @@ def import_(
                     session,
                     file,
                     operator=operator,
-                    direction=direction.strip().lower(),
+                    direction=direction,
                     station=station,
                     skip_invalid=skip_invalid,
                     rejects=rejects,
+                    force=force,
                     progress=progress,
                 ),
                 file,
             )
         except ImportRejected as rejected:
             count = len(rejected.problems)
-            err_console.print(
-                f"[red]{rejected.source}: {counted(count, 'bad row')}, nothing was imported.[/red]"
-            )
+            head = ngettext(
+                "{file}: {n} bad row, nothing was imported.",
+                "{file}: {n} bad rows, nothing was imported.",
+                count,
+            ).format(file=rejected.source, n=f"{count:,}")
+            err_console.print(f"[red]{escape(head)}[/red]")
             for line in rejected.problems:
                 err_console.print(f"[red]  {escape(line)}[/red]", soft_wrap=True)
             err_console.print(
-                "Fix these rows and import again, or import the good rows with "
-                "--skip-invalid --rejects FILE."
+                escape(
+                    _(
+                        "Fix these rows and import again, or import the good rows with "
+                        "--skip-invalid --rejects FILE."
+                    )
+                )
             )
             raise typer.Exit(1) from None
     if as_json:
@@ -217,20 +336,54 @@ def import_(
                 "rejects_file": summary.rejects_file,
                 "first": summary.first,
                 "last": summary.last,
+                "unknown_products": summary.unknown_products,
             }
         )
         return
-    span = ""
-    if summary.imported:
-        span = f" ({summary.first})"
-        if summary.imported > 1:
-            span = f" ({summary.first} to {summary.last})"
+    if summary.imported == 0:
+        message = _("Imported {file}: 0 parcels, {already} already imported.")
+    elif summary.imported == 1:
+        message = _("Imported {file}: 1 parcel ({first}), {already} already imported.")
+    else:
+        message = _("Imported {file}: {n} parcels ({first} to {last}), {already} already imported.")
     done(
-        f"Imported {summary.file}: {counted(summary.imported, 'parcel')}{span}, "
-        f"{summary.already} already imported."
+        message.format(
+            file=summary.file,
+            n=f"{summary.imported:,}",
+            first=summary.first,
+            last=summary.last,
+            already=f"{summary.already:,}",
+        )
     )
     if summary.rejected:
-        warn(f"{counted(summary.rejected, 'bad row')} skipped, written to {summary.rejects_file}.")
+        warn(
+            ngettext(
+                "{n} bad row skipped, written to {file}.",
+                "{n} bad rows skipped, written to {file}.",
+                summary.rejected,
+            ).format(n=f"{summary.rejected:,}", file=summary.rejects_file)
+        )
+    _warn_unknown_products(summary.unknown_products)
+
+
+def _warn_unknown_products(unknown: Mapping[str, int]) -> None:
+    """Name the products the list does not know and how many rows had each: they are
+    counted as other, and the monthly report will show them so."""
+    if not unknown:
+        return
+    from logistics.domain import products
+
+    rows = sum(unknown.values())
+    named = ("、" if is_chinese() else ", ").join(
+        f"{typed} ×{count:,}" for typed, count in unknown.items()
+    )
+    warn(
+        ngettext(
+            "{n} row had a product not in the list ({products}): counted as {other}.",
+            "{n} rows had a product not in the list ({products}): counted as {other}.",
+            rows,
+        ).format(n=f"{rows:,}", products=named, other=products.label(products.OTHER))
+    )
 
 
 def _with_progress(work, file: Path):
@@ -251,7 +404,7 @@ def _with_progress(work, file: Path):
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"Reading {file.name}", total=None)
+        task = bar.add_task(escape(_("Reading {file}").format(file=file.name)), total=None)
 
         def progress(done_rows: int, total: int | None) -> None:
             bar.update(task, completed=done_rows, total=max(total or 0, done_rows) or None)
@@ -265,6 +418,7 @@ def template(
     chinese: Annotated[
         bool, typer.Option("--chinese", help="Chinese headers (站点, 收件人...).")
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write an empty import file with every column (required ones marked *).
 
@@ -272,10 +426,12 @@ def template(
       hub parcel template parcels.csv
       hub parcel template 发货清单.xlsx --chinese
     """
+    from logistics.io.tables import write_template
     from logistics.services import parcel_import
 
-    headers = parcel_import.write_template(file, language="zh" if chinese else "en")
-    done(f"Wrote {file} with columns: {', '.join(headers)}.")
+    headers = parcel_import.template_headers("zh" if chinese else "en")
+    write_template(file, headers, force=force, sheet_title="包裹" if chinese else "parcels")
+    done(_("Wrote {file} with columns: {columns}.").format(file=file, columns=", ".join(headers)))
 
 
 @app.command("list")
@@ -297,6 +453,7 @@ def list_(
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 1000,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """List parcels, newest first; names and phone numbers are masked.
 
@@ -305,32 +462,34 @@ def list_(
       hub parcel list --date today --direction inbound --json
       hub parcel list --since 2026-11-01 --until 2026-11-30 --courier ZTO --limit 0 --csv > zto.csv
     """
-    from logistics.domain.clock import parse_day, zone
     from logistics.services import parcels
-    from logistics.services.network import current_hub
 
+    day, first, last = dates.day(date), dates.day(since), dates.day(until)
     with open_session(ctx, write=False) as session:
-        tz = zone(current_hub(session).timezone)
         rows = parcels.list_parcels(
             session,
             station=station,
             status=status,
             courier=courier,
             direction=direction,
-            day=parse_day(date, tz) if date else None,
-            since=parse_day(since, tz) if since else None,
-            until=parse_day(until, tz) if until else None,
+            day=day,
+            since=first,
+            until=last,
             limit=limit or None,
         )
+    if as_json and as_csv:
+        raise typer.BadParameter(_("choose one of --json and --csv"))
     if as_json:
         print_json(rows)
         return
+    if as_csv:
+        _print_csv(CSV_COLUMNS, rows, encoding)
+        return
     render_rows(
         rows,
-        COLUMNS,
-        title=f"Parcels ({len(rows)})",
-        as_csv=as_csv,
-        empty="No parcels match.",
+        _columns(COLUMNS),
+        title=_("Parcels ({n})").format(n=f"{len(rows):,}"),
+        empty=_("No parcels match."),
     )
 
 
@@ -353,43 +512,13 @@ def show(
     if as_json:
         print_json(record)
         return
-    record = {**record, "weight": f"{kg(record['weight_g'])} kg"}
-    render_record(
-        record,
-        [
-            ("parcel_no", "Parcel"),
-            ("tracking_no", "Tracking no."),
-            ("order_ref", "Order"),
-            ("direction", "Direction"),
-            ("status", "Status"),
-            ("station", "Station"),
-            ("station_name", "Station name"),
-            ("courier", "Courier"),
-            ("sender", "Sender"),
-            ("sender_phone", "Sender phone"),
-            ("recipient", "Recipient"),
-            ("recipient_phone", "Recipient phone"),
-            ("province", "Province"),
-            ("city", "City"),
-            ("address", "Address"),
-            ("weight", "Weight"),
-            ("size_cm", "Size cm"),
-            ("category", "Category"),
-            ("registered", "Registered"),
-        ],
-    )
+    record = {**record, "weight": f"{kg_text(record['weight_g'])} kg"}
+    render_record(record, [(key, _(label)) for key, label in SHOWN_FIELDS])
     render_rows(
         record["timeline"],
-        [
-            Column("at", "When"),
-            Column("action", "Step"),
-            Column("to_status", "Status"),
-            Column("place", "Where"),
-            Column("operator", "Who"),
-            Column("note", "Note"),
-        ],
-        title="Timeline",
-        empty="No events.",
+        _columns(TIMELINE_COLUMNS),
+        title=_("Timeline"),
+        empty=_("No events."),
     )
 
 
@@ -399,6 +528,7 @@ def overdue(
     station: Annotated[str | None, typer.Option(help="Only this station.")] = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Inbound parcels waiting at a station longer than its retention period (default 7 days),
     to be returned with `hub scan return`.
@@ -411,11 +541,14 @@ def overdue(
 
     with open_session(ctx, write=False) as session:
         rows = parcels.overdue_parcels(session, station=station)
+    if as_csv and not as_json:
+        _print_csv([column.key for column in OVERDUE_COLUMNS], rows, encoding)
+        return
     render_rows(
         rows,
-        OVERDUE_COLUMNS,
-        title=f"Overdue at stations ({len(rows)})",
+        _columns(OVERDUE_COLUMNS),
+        title=_("Overdue at stations ({n})").format(n=f"{len(rows):,}"),
         as_json=as_json,
         as_csv=as_csv,
-        empty="No parcel is waiting longer than its station keeps it.",
+        empty=_("No parcel is waiting longer than its station keeps it."),
     )

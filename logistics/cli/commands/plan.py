@@ -9,8 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from logistics.cli import dates
 from logistics.cli.context import open_session
-from logistics.cli.output import JsonOption, console, done, kg, print_json, warn
+from logistics.cli.output import JsonOption, console, done, print_json, warn
+from logistics.domain.units import kg_text
+from logistics.i18n import N_, _
 
 ORDER = 30
 
@@ -62,20 +65,21 @@ def plan(
     """
     from logistics.services import planning
 
+    service_day = dates.day(day)
     with open_session(ctx) as session:
         if as_json:
             summary = planning.plan_day(
-                session, day, time_limit=time_limit, vans=vans, matrix=matrix
+                session, service_day, time_limit=time_limit, vans=vans, matrix=matrix
             )
         else:
-            with console.status("Planning the rounds…", spinner="dots") as status:
+            with console.status(_("Planning the rounds…"), spinner="dots") as status:
 
                 def progress(message: str) -> None:
                     status.update(f"{escape(message)}…")
 
                 summary = planning.plan_day(
                     session,
-                    day,
+                    service_day,
                     time_limit=time_limit,
                     vans=vans,
                     matrix=matrix,
@@ -87,73 +91,102 @@ def plan(
     show_plan(summary)
 
 
+PLAN_HEADERS = (
+    ("#", "right"),
+    (N_("Station"), "left"),
+    (N_("Arrive"), "left"),
+    (N_("Depart"), "left"),
+    (N_("Pick up"), "right"),
+    ("kg", "right"),
+    (N_("Drop"), "right"),
+    ("kg ", "right"),
+    ("km", "right"),
+)
+
+
 def show_plan(summary) -> None:
     if summary.replaced_rounds:
         warn(
-            f"Replaced the earlier unstarted plan of {summary.service_date} "
-            f"({summary.replaced_rounds} rounds)."
+            _("Replaced the earlier unstarted plan of {date} ({n} rounds).").format(
+                date=summary.service_date, n=summary.replaced_rounds
+            )
         )
     for rnd in summary.rounds:
         table = Table(
-            title=(
-                f"{rnd.round_no}  {rnd.van}  {rnd.start:%H:%M}-{rnd.end:%H:%M}  "
-                f"{rnd.km} km  ({rnd.pickup_parcels} up, {rnd.drop_parcels} down)"
+            title=_("{round}  {van}  {start}-{end}  {km} km  ({up} up, {down} down)").format(
+                round=rnd.round_no,
+                van=escape(rnd.van),
+                start=f"{rnd.start:%H:%M}",
+                end=f"{rnd.end:%H:%M}",
+                km=rnd.km,
+                up=rnd.pickup_parcels,
+                down=rnd.drop_parcels,
             ),
             title_justify="left",
         )
-        for header, justify in (
-            ("#", "right"),
-            ("Station", "left"),
-            ("Arrive", "left"),
-            ("Depart", "left"),
-            ("Pick up", "right"),
-            ("kg", "right"),
-            ("Drop", "right"),
-            ("kg ", "right"),
-            ("km", "right"),
-        ):
-            table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for header, justify in PLAN_HEADERS:
+            shown = header if header in ("#", "kg", "kg ", "km") else _(header)
+            table.add_column(shown, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for stop in rnd.stops:
-            name = f"{stop.station} {stop.station_name}"
             if stop.parts > 1:
-                name += f" (visit {stop.part}/{stop.parts})"
+                name = _("{station} {name} (visit {part}/{parts})").format(
+                    station=stop.station, name=stop.station_name, part=stop.part, parts=stop.parts
+                )
+            else:
+                name = f"{stop.station} {stop.station_name}"
             table.add_row(
                 str(stop.seq),
                 escape(name),
                 f"{stop.arrive:%H:%M}",
                 f"{stop.depart:%H:%M}",
                 str(stop.pickup_parcels),
-                kg(stop.pickup_g),
+                kg_text(stop.pickup_g),
                 str(stop.drop_parcels),
-                kg(stop.drop_g),
+                kg_text(stop.drop_g),
                 f"{stop.km_from_previous}",
             )
         table.add_row(
-            "", "back to the hub", f"{rnd.end:%H:%M}", "", "", "", "", "", f"{rnd.return_km}"
+            "", _("back to the hub"), f"{rnd.end:%H:%M}", "", "", "", "", "", f"{rnd.return_km}"
         )
         console.print(table)
     if not summary.rounds:
-        warn(f"No rounds planned for {summary.service_date}.")
-    served = (
-        f"{summary.parcels_served} of {summary.outbound_waiting + summary.inbound_waiting} "
-        f"parcels served ({summary.outbound_served} picked up, {summary.inbound_served} dropped)"
-    )
-    line = (
-        f"Plan for {summary.service_date}: {len(summary.rounds)} rounds, {summary.vans_used} vans, "
-        f"{summary.km} km, {summary.hours} h on the road, {served}; back by "
-        f"{summary.latest_return}; distances: {summary.distances}."
+        warn(_("No rounds planned for {date}.").format(date=summary.service_date))
+    line = _(
+        "Plan for {date}: {rounds} rounds, {vans} vans, {km} km, {hours} h on the road, "
+        "{served} of {waiting} parcels served ({up} picked up, {down} dropped); "
+        "back by {back}; distances: {distances}."
+    ).format(
+        date=summary.service_date,
+        rounds=len(summary.rounds),
+        vans=summary.vans_used,
+        km=summary.km,
+        hours=summary.hours,
+        served=summary.parcels_served,
+        waiting=summary.outbound_waiting + summary.inbound_waiting,
+        up=summary.outbound_served,
+        down=summary.inbound_served,
+        back=summary.latest_return,
+        distances=summary.distances,
     )
     (done if not summary.carried_over else warn)(line)
     for item in summary.carried_over:
         warn(
-            escape(
-                f"Carried over: {item.station} {item.station_name}: {item.outbound_parcels} to "
-                f"pick up ({kg(item.outbound_g)} kg), {item.inbound_parcels} to drop "
-                f"({kg(item.inbound_g)} kg), waiting {item.waiting_days} d: {item.reason}."
+            _(
+                "Carried over: {station} {name}: {up} to pick up ({up_kg} kg), {down} to drop "
+                "({down_kg} kg), waiting {days} d: {reason}."
+            ).format(
+                station=item.station,
+                name=item.station_name,
+                up=item.outbound_parcels,
+                up_kg=kg_text(item.outbound_g),
+                down=item.inbound_parcels,
+                down_kg=kg_text(item.inbound_g),
+                days=item.waiting_days,
+                reason=item.reason,
             )
         )
     for note in summary.notes:
-        warn(f"Note: {note}.")
+        warn(_("Note: {note}.").format(note=note))
 
 
 def register(root: typer.Typer) -> None:

@@ -10,8 +10,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from logistics.cli import dates
 from logistics.cli.context import open_session
 from logistics.cli.output import JsonOption, console, done, print_json
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.parcel_status import Status
+from logistics.i18n import _, ngettext
+from logistics.io.report_text import FIGURE_TABLES, NUMERIC, cell_text, figure_text
 
 if TYPE_CHECKING:
     from logistics.services.reports import DailyReport, MonthlyReport, ReportTable
@@ -25,7 +30,6 @@ app = typer.Typer(
 
 BAR_WIDTH = 48
 OUT_BLOCK, IN_BLOCK = "█", "░"
-NUMERIC = ("int", "kg", "yuan", "pct", "hours", "number")
 
 
 @app.command()
@@ -35,7 +39,7 @@ def monthly(
         str | None,
         typer.Option(
             "--month",
-            help="The month, YYYY-MM, cut in the hub's time zone.",
+            help="The month, YYYY-MM (or 2026年11月), cut in the hub's time zone.",
             show_default="the last complete month",
         ),
     ] = None,
@@ -49,6 +53,7 @@ def monthly(
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="Write a PDF with the tables and charts.")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """The month's volumes: totals, stations, couriers, days, destinations, products, service.
 
@@ -56,9 +61,11 @@ def monthly(
       hub report monthly
       hub report monthly --month 2026-10
       hub report monthly --month 2026-10 --xlsx 2026-10.xlsx --pdf 2026-10.pdf
+      hub report monthly --month 2026-10 --pdf 2026-10.pdf --force
       hub report monthly --csv report-2026-10/
       hub report monthly --json > 2026-10.json
     """
+    month = dates.month(month)
     from logistics.services import reports
 
     with open_session(ctx, write=False) as session:
@@ -68,14 +75,18 @@ def monthly(
         from logistics.io import report_export
 
         if csv_dir:
-            written = report_export.write_csv_dir(report, csv_dir)
-            done(f"Wrote {len(written)} CSV files into {csv_dir}.", stderr=as_json)
+            written = report_export.write_csv_dir(report, csv_dir, force=force)
+            n = len(written)
+            wrote = ngettext(
+                "Wrote {n} CSV file into {folder}.", "Wrote {n} CSV files into {folder}.", n
+            )
+            done(wrote.format(n=n, folder=csv_dir), stderr=as_json)
         if xlsx:
-            report_export.write_xlsx(report, xlsx)
-            done(f"Wrote {xlsx}.", stderr=as_json)
+            report_export.write_xlsx(report, xlsx, force=force)
+            done(_("Wrote {path}.").format(path=xlsx), stderr=as_json)
         if pdf:
-            report_export.write_pdf(report, pdf)
-            done(f"Wrote {pdf}.", stderr=as_json)
+            report_export.write_pdf(report, pdf, force=force)
+            done(_("Wrote {path}.").format(path=pdf), stderr=as_json)
     if as_json:
         print_json(report.as_dict())
         return
@@ -90,7 +101,7 @@ def daily(
         str | None,
         typer.Option(
             "--date",
-            help="The day, YYYY-MM-DD (or today, yesterday).",
+            help="The day, YYYY-MM-DD (or today, yesterday, 12月2日).",
             show_default="today at the hub",
         ),
     ] = None,
@@ -104,6 +115,7 @@ def daily(
       hub report daily --date yesterday
       hub report daily --date 2026-11-20 --json
     """
+    day = dates.day(day)
     from logistics.services import reports
 
     with open_session(ctx, write=False) as session:
@@ -117,29 +129,8 @@ def daily(
 # ---------------------------------------------------------------- terminal rendering
 
 
-def _format(value: Any, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "pct":
-        return f"{float(value) * 100:.1f} %"
-    if kind == "kg":
-        return f"{value:,.1f}"
-    if kind == "yuan":
-        return f"{value:,.2f}"
-    if kind == "hours":
-        return f"{float(value):.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-UNIT_KINDS = {"share": "pct", "kg": "kg", "km": "kg", "yuan": "yuan", "hours": "hours"}
-
-
 def _rich_table(table: ReportTable, *, hide: tuple[str, ...] = ()) -> Table:
-    figures = table.name in ("totals", "service")
+    figures = table.name in FIGURE_TABLES
     columns = [c for c in table.columns if c.key not in hide]
     if figures:
         columns = [c for c in columns if c.key in ("label", "value")]
@@ -149,16 +140,8 @@ def _rich_table(table: ReportTable, *, hide: tuple[str, ...] = ()) -> Table:
             column.header, justify="right" if column.kind in NUMERIC else "left", overflow="fold"
         )
     for row in table.rows:
-        cells = []
-        for column in columns:
-            kind = column.kind
-            if figures and column.key == "value":
-                kind = UNIT_KINDS.get(row.get("unit"), "number")
-            text = _format(row.get(column.key), kind)
-            if figures and column.key == "value" and row.get("unit") in ("kg", "km", "yuan"):
-                text = f"{text} {row['unit']}"
-            cells.append(Text(text))  # station and courier names are data, not markup
-        out.add_row(*cells)
+        # station and courier names are data, not markup
+        out.add_row(*(Text(figure_text(row, column)) for column in columns))
     return out
 
 
@@ -170,7 +153,8 @@ def day_bars(days: list[dict[str, Any]], width: int = BAR_WIDTH) -> list[Text]:
         out_cells = round(row["outbound"] * width / top) if top else 0
         total_cells = round(row["parcels"] * width / top) if top else 0
         in_cells = max(total_cells - out_cells, 0)
-        line = Text(f"{row['date']:%m-%d} {row['weekday']} ")
+        weekday = row.get("weekday_label", row["weekday"])
+        line = Text(f"{row['date']:%m-%d} {weekday} ")
         line.append(OUT_BLOCK * out_cells, style="cyan")
         line.append(IN_BLOCK * in_cells, style="magenta")
         line.append(" " * (width - out_cells - in_cells + 1))
@@ -183,17 +167,22 @@ def show_monthly(report: MonthlyReport) -> None:
     tables = {table.name: table for table in report.tables()}
     console.rule(f"[bold]{escape(report.title)}[/bold]")
     console.print(
-        f"{report.first_day} to {report.last_day}, time zone {report.timezone}; "
-        f"cancelled parcels are left out of the volumes."
+        escape(
+            _(
+                "{first} to {last}, time zone {zone}; cancelled parcels are left out "
+                "of the volumes."
+            ).format(first=report.first_day, last=report.last_day, zone=report.timezone)
+        )
     )
     if not report.service["registered"]:
-        console.print(f"[yellow]No parcels were registered in {report.month}.[/yellow]")
+        empty = _("No parcels were registered in {month}.").format(month=report.month)
+        console.print(f"[yellow]{escape(empty)}[/yellow]")
     grid = Table.grid(padding=(0, 4))
     grid.add_row(_rich_table(tables["totals"]), _rich_table(tables["service"]))
     console.print(grid)
     console.print(_rich_table(tables["stations"]))
     console.print(_rich_table(tables["couriers"]))
-    console.print(Text("By day ", style="italic") + _legend())
+    console.print(Text(_("By day"), style="italic") + Text(" ") + _legend())
     for line in day_bars(report.days):
         console.print(line)
     console.print(_rich_table(tables["provinces"]))
@@ -201,27 +190,31 @@ def show_monthly(report: MonthlyReport) -> None:
 
 
 def _legend() -> Text:
-    legend = Text("(")
-    legend.append(OUT_BLOCK, style="cyan")
-    legend.append(" outbound, ")
-    legend.append(IN_BLOCK, style="magenta")
-    legend.append(" inbound)")
+    """``(█ outbound, ░ inbound)``, each block in its bar's colour."""
+    legend = Text(
+        _("({outbound} outbound, {inbound} inbound)").format(outbound=OUT_BLOCK, inbound=IN_BLOCK)
+    )
+    legend.highlight_words([OUT_BLOCK], style="cyan")
+    legend.highlight_words([IN_BLOCK], style="magenta")
     return legend
 
 
 def _simple(title: str, headers: list[str], rows: list[list[Any]], empty: str) -> None:
     """A titled table; numbers right-aligned. The title is its own line so a narrow table
-    does not wrap it."""
+    does not wrap it. ``title``, ``headers`` and ``empty`` come translated."""
     if not rows:
-        console.print(f"[bold]{title}[/bold]: [dim]{empty}[/dim]")
+        line = Text(_("{title}: {nothing}").format(title=title, nothing=empty))
+        line.highlight_words([title], style="bold")
+        line.highlight_words([empty], style="dim")
+        console.print(line)
         return
-    console.print(f"[bold]{title}[/bold]")
+    console.print(f"[bold]{escape(title)}[/bold]")
     table = Table()
     for k, header in enumerate(headers):
         numeric = all(isinstance(row[k], int) for row in rows)
         table.add_column(header, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(Text(_format(value, "int")) for value in row))
+        table.add_row(*(Text(cell_text(value, "int")) for value in row))
     console.print(table)
 
 
@@ -229,82 +222,126 @@ def show_daily(report: DailyReport) -> None:
     console.rule(f"[bold]{escape(report.title)}[/bold]")
     t = report.totals
     console.print(
-        f"Registered outbound {t['registered_outbound']:,}, inbound arrived "
-        f"{t['arrived_inbound']:,}, handed over {t['handed_over']:,}, picked up "
-        f"{t['picked_up']:,}."
+        _(
+            "Registered outbound {outbound}, inbound arrived {inbound}, handed over "
+            "{handed_over}, picked up {picked_up}."
+        ).format(
+            outbound=f"{t['registered_outbound']:,}",
+            inbound=f"{t['arrived_inbound']:,}",
+            handed_over=f"{t['handed_over']:,}",
+            picked_up=f"{t['picked_up']:,}",
+        )
     )
     _simple(
-        "The day's parcels by status now",
-        ["Direction", "Status", "Parcels"],
-        [[r["direction"], r["status"], r["parcels"]] for r in report.registered],
-        "no parcels registered on this day.",
+        _("The day's parcels by status now"),
+        [_("Direction"), _("Status"), _("Parcels")],
+        [[r["direction_label"], r["status_label"], r["parcels"]] for r in report.registered],
+        _("no parcels registered on this day."),
     )
     _simple(
-        "Scans and steps of the day, by the state they led to",
-        ["State", "Parcels"],
-        [[r["status"], r["parcels"]] for r in report.moves],
-        "nothing was scanned on this day.",
+        _("Scans and steps of the day, by the state they led to"),
+        [_("State"), _("Parcels")],
+        [[r["status_label"], r["parcels"]] for r in report.moves],
+        _("nothing was scanned on this day."),
     )
-    hub_rows = [[status, count] for status, count in report.at_hub.items() if count]
+    now = f"{report.generated_at:%H:%M}"
+    hub_rows = [
+        [Status.label_of(status), count] for status, count in report.at_hub.items() if count
+    ]
     _simple(
-        f"At the hub and on vans now ({report.generated_at:%H:%M})",
-        ["State", "Parcels"],
+        _("At the hub and on vans now ({time})").format(time=now),
+        [_("State"), _("Parcels")],
         hub_rows,
-        "nothing waiting at the hub.",
+        _("nothing waiting at the hub."),
     )
     _simple(
-        f"Waiting at the stations now ({report.generated_at:%H:%M})",
-        ["Code", "Station", "To collect", "To deliver", "At station", "Overdue"],
+        _("Waiting at the stations now ({time})").format(time=now),
+        [
+            _("Code"),
+            _("Station"),
+            _("To collect"),
+            _("To deliver"),
+            _("At station"),
+            _("Overdue"),
+        ],
         [
             [r["code"], r["name"], r["to_collect"], r["to_deliver"], r["at_station"], r["overdue"]]
             for r in report.waiting
         ],
-        "nothing waiting at the stations.",
+        _("nothing waiting at the stations."),
     )
     _simple(
-        "Rounds",
-        ["Round", "Van", "Status", "Stops", "km", "Parcels"],
+        _("Rounds"),
+        [_("Round"), _("Van"), _("Status"), _("Stops"), _("km"), _("Parcels")],
         [
-            [r["round_no"], r["van"], r["status"], r["stops"], f"{r['km']}", r["parcels"]]
+            [
+                r["round_no"],
+                r["van"],
+                r["status_label"],
+                r["stops"],
+                cell_text(r["km"], "km"),
+                r["parcels"],
+            ]
             for r in report.rounds
         ],
-        "no rounds on this day.",
+        _("no rounds on this day."),
     )
     counts = report.manifest_counts
     console.print(
-        f"Manifests: {counts.get('open', 0)} open, {counts.get('closed', 0)} closed, "
-        f"{counts.get('handed_over', 0)} handed over."
+        escape(
+            _("Manifests: {open} open, {closed} closed, {handed_over} handed over.").format(
+                open=counts.get(ManifestStatus.OPEN, 0),
+                closed=counts.get(ManifestStatus.CLOSED, 0),
+                handed_over=counts.get(ManifestStatus.HANDED_OVER, 0),
+            )
+        )
     )
     if report.manifests:
         _simple(
-            "Manifests",
-            ["Manifest", "Courier", "Status", "Parcels"],
-            [[r["manifest_no"], r["courier"], r["status"], r["parcels"]] for r in report.manifests],
+            _("Manifests"),
+            [_("Manifest"), _("Courier"), _("Status"), _("Parcels")],
+            [
+                [r["manifest_no"], r["courier"], r["status_label"], r["parcels"]]
+                for r in report.manifests
+            ],
             "",
         )
     if report.exceptions:
-        console.print(f"[yellow]{len(report.exceptions)} exceptions on this day.[/yellow]")
+        n = len(report.exceptions)
+        many = ngettext("{n} exception on this day.", "{n} exceptions on this day.", n)
+        console.print(f"[yellow]{escape(many.format(n=f'{n:,}'))}[/yellow]")
     _simple(
-        "Exceptions",
-        ["Time", "Parcel", "Station", "What", "Now", "Operator", "Note"],
+        _("Exceptions"),
+        [
+            _("Time"),
+            _("Parcel"),
+            _("Station"),
+            _("What"),
+            _("Now"),
+            _("Operator"),
+            _("Note"),
+        ],
         [
             [
                 r["time"],
                 r["parcel_no"],
                 r["station"],
-                r["what"],
-                r["status_now"],
+                r["what_label"],
+                r["status_now_label"],
                 r["operator"],
                 r["note"],
             ]  # fmt: skip
             for r in report.exceptions
         ],
-        "none.",
+        _("none."),
     )
-    if report.totals.get("overdue_inbound"):
-        console.print(
-            f"[yellow]{report.totals['overdue_inbound']} inbound parcels wait at stations "
-            "past their retention period.[/yellow]"
+    overdue = report.totals.get("overdue_inbound")
+    if overdue:
+        late = ngettext(
+            "{n} inbound parcel waits at a station past its retention period.",
+            "{n} inbound parcels wait at stations past their retention period.",
+            overdue,
         )
+        console.print(f"[yellow]{escape(late.format(n=f'{overdue:,}'))}[/yellow]")
     else:
-        done("No inbound parcel is overdue at a station.")
+        done(_("No inbound parcel is overdue at a station."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -9,19 +10,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from logistics.cli import dates
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import (
     Column,
     CsvOption,
     JsonOption,
     console,
-    counted,
     done,
     print_json,
     render_record,
     render_rows,
     warn,
 )
+from logistics.domain.round_status import RoundStatus
+from logistics.i18n import N_, _, is_chinese, ngettext
 
 NAME = "round"
 ORDER = 31
@@ -34,42 +37,68 @@ RoundArg = Annotated[str, typer.Argument(help="Round number, e.g. R-20261123-1 (
 
 
 def _kg(value) -> str:
-    return f"{value:.1f}"
+    """A kg figure the service already rounded (``units.kg``), thousands separated."""
+    return f"{value:,}"
 
 
+# Headers are English here (N_) and said in the chosen language where shown (_shown);
+# "kg", "km" and "#" are units and marks, the same in both languages.
 COLUMNS = [
-    Column("round_no", "Round"),
-    Column("service_date", "Date", leave_out=4),
-    Column("van", "Van"),
-    Column("status", "Status"),
-    Column("start", "Start"),
-    Column("end", "Back", leave_out=2),
-    Column("stops", "Stops", "right"),
-    Column("pickup_parcels", "Pick up", "right"),
+    Column("round_no", N_("Round")),
+    Column("service_date", N_("Date"), leave_out=4),
+    Column("van", N_("Van")),
+    Column("status", N_("Status"), format=RoundStatus.label_of),
+    Column("start", N_("Start")),
+    Column("end", N_("Back"), leave_out=2),
+    Column("stops", N_("Stops"), "right"),
+    Column("pickup_parcels", N_("Pick up"), "right"),
     Column("pickup_kg", "kg", "right", _kg, leave_out=3),
-    Column("drop_parcels", "Drop", "right"),
+    Column("drop_parcels", N_("Drop"), "right"),
     Column("drop_kg", "kg ", "right", _kg, leave_out=3),
     Column("km", "km", "right"),
-    Column("started_at", "Started", leave_out=5),
-    Column("finished_at", "Finished", leave_out=5),
+    Column("started_at", N_("Started"), leave_out=5),
+    Column("finished_at", N_("Finished"), leave_out=5),
 ]
 
 STOP_COLUMNS = [
     Column("seq", "#", "right"),
-    Column("station", "Station"),
-    Column("station_name", "Name"),
-    Column("keeper_phone", "Keeper's phone", leave_out=4),
-    Column("arrive", "Arrive"),
-    Column("depart", "Depart", leave_out=3),
+    Column("station", N_("Station")),
+    Column("station_name", N_("Name")),
+    Column("keeper_phone", N_("Keeper's phone"), leave_out=4),
+    Column("arrive", N_("Arrive")),
+    Column("depart", N_("Depart"), leave_out=3),
     Column("km_from_previous", "km", "right", leave_out=1),
-    Column("pickup_parcels", "Pick up", "right"),
+    Column("pickup_parcels", N_("Pick up"), "right"),
     Column("pickup_kg", "kg", "right", _kg),
-    Column("drop_parcels", "Drop", "right"),
+    Column("drop_parcels", N_("Drop"), "right"),
     Column("drop_kg", "kg ", "right", _kg),
-    Column("collected_parcels", "Collected", "right"),
-    Column("missing_parcels", "Missing", "right"),
-    Column("extra_parcels", "Extra", "right"),
+    Column("collected_parcels", N_("Collected"), "right"),
+    Column("missing_parcels", N_("Missing"), "right"),
+    Column("extra_parcels", N_("Extra"), "right"),
 ]
+
+
+_UNITS = ("#", "kg", "kg ", "km")
+
+
+def _said(header: str) -> str:
+    """A header in the chosen language; units and marks stay as they are."""
+    return header if header in _UNITS else _(header)
+
+
+def _shown(columns: list[Column]) -> list[Column]:
+    """The columns with their headers in the chosen language."""
+    return [replace(c, header=_said(c.header)) for c in columns]
+
+
+def _with_labels(row: dict, columns: list[Column]) -> dict:
+    """A row as --json gives it: the columns' keys, and ``status_label`` beside ``status``."""
+    out = {}
+    for column in columns:
+        out[column.key] = row.get(column.key)
+        if column.key == "status":
+            out["status_label"] = RoundStatus.label_of(row.get("status"))
+    return out
 
 
 @app.command("list")
@@ -89,15 +118,19 @@ def list_(
     """
     from logistics.services import rounds
 
+    service_day = dates.day(day)
     with open_session(ctx, write=False) as session:
-        rows = rounds.list_rounds(session, day)
+        rows = rounds.list_rounds(session, service_day)
+    if as_json and not as_csv:
+        print_json([_with_labels(row, COLUMNS) for row in rows])
+        return
     render_rows(
         rows,
-        COLUMNS,
-        title="Rounds",
+        _shown(COLUMNS),
+        title=_("Rounds"),
         as_json=as_json,
         as_csv=as_csv,
-        empty="No rounds: `hub plan` plans the day's rounds.",
+        empty=_("No rounds: `hub plan` plans the day's rounds."),
     )
 
 
@@ -112,34 +145,44 @@ def show(ctx: typer.Context, round_ref: RoundArg, as_json: JsonOption = False) -
         print_json(record)
         return
     render_record(
-        record,
-        [
-            ("round_no", "Round"),
-            ("service_date", "Date"),
-            ("van", "Van"),
-            ("plate", "Plate"),
-            ("status", "Status"),
-            ("start", "Planned start"),
-            ("end", "Planned return"),
-            ("km", "km"),
-            ("hours", "Hours"),
-            ("pickup_parcels", "To pick up"),
-            ("drop_parcels", "To drop"),
-            ("started_at", "Started"),
-            ("finished_at", "Finished"),
-        ],
+        {**record, "status": RoundStatus.label_of(record["status"])},
+        [(key, _(label)) for key, label in RECORD_LABELS],
     )
-    render_rows(record["stops"], STOP_COLUMNS, empty="This round has no stops.")
+    render_rows(record["stops"], _shown(STOP_COLUMNS), empty=_("This round has no stops."))
     _show_reconciliation(record.get("reconciliation"))
+
+
+RECORD_LABELS = (
+    ("round_no", N_("Round")),
+    ("service_date", N_("Date")),
+    ("van", N_("Van")),
+    ("plate", N_("Plate")),
+    ("status", N_("Status")),
+    ("start", N_("Planned start")),
+    ("end", N_("Planned return")),
+    ("km", "km"),
+    ("hours", N_("Hours")),
+    ("pickup_parcels", N_("To pick up")),
+    ("drop_parcels", N_("To drop")),
+    ("started_at", N_("Started")),
+    ("finished_at", N_("Finished")),
+)
 
 
 def _show_reconciliation(data) -> None:
     if not data:
         return
     for stop in data["stops"]:
-        for key, label in (("missing", "missing"), ("extra", "extra")):
+        for key, sentence in (
+            ("missing", _("Stop {seq} {station} missing: {parcels}")),
+            ("extra", _("Stop {seq} {station} extra: {parcels}")),
+        ):
             if stop[key]:
-                warn(f"Stop {stop['seq']} {stop['station']} {label}: {', '.join(stop[key])}")
+                warn(
+                    sentence.format(
+                        seq=stop["seq"], station=stop["station"], parcels=", ".join(stop[key])
+                    )
+                )
 
 
 @app.command()
@@ -147,6 +190,7 @@ def sheet(
     ctx: typer.Context,
     round_ref: RoundArg,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="A4 PDF file to write.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """The driver's round sheet: stops in order with keeper's phone, parcels to collect
     and to drop, times, and a signature column. On the terminal, or as PDF with --pdf.
@@ -155,36 +199,36 @@ def sheet(
       hub round sheet R-20261123-1
       hub round sheet R-20261123-1 --pdf van1.pdf
     """
+    from logistics.io.pdf.round_sheet import kg_shown, km_shown, write_round_sheet_pdf
     from logistics.services import rounds
 
     with open_session(ctx, write=False) as session:
         doc = rounds.sheet_document(session, round_ref)
     if pdf is not None:
-        pages = rounds.write_sheet_pdf(doc, pdf)
-        done(f"Round sheet {doc.round_no}: {pdf} ({counted(pages, 'page')}).")
+        pages = write_round_sheet_pdf(doc, pdf, force=force)
+        done(
+            ngettext(
+                "Round sheet {round}: {file} ({n} page).",
+                "Round sheet {round}: {file} ({n} pages).",
+                pages,
+            ).format(round=doc.round_no, file=pdf, n=f"{pages:,}")
+        )
         return
     van = f"{doc.vehicle_code} ({doc.vehicle_plate})" if doc.vehicle_plate else doc.vehicle_code
     table = Table(
-        title=(
-            f"Round sheet {doc.round_no}  {doc.service_date}  {van}  "
-            f"leave {doc.planned_start:%H:%M}, back {doc.planned_return:%H:%M}, "
-            f"{doc.total_km:.1f} km"
+        title=_("Round sheet {round}  {date}  {van}  leave {start}, back {end}, {km} km").format(
+            round=doc.round_no,
+            date=doc.service_date,
+            van=escape(van),
+            start=f"{doc.planned_start:%H:%M}",
+            end=f"{doc.planned_return:%H:%M}",
+            km=km_shown(doc.total_km),
         ),
         title_justify="left",
         show_lines=True,
     )
-    for header, justify in (
-        ("#", "right"),
-        ("Station", "left"),
-        ("Keeper / phone", "left"),
-        ("Arrive / leave", "left"),
-        ("km", "right"),
-        ("Collect", "right"),
-        ("Drop", "right"),
-        ("Count", "left"),
-        ("Keeper's signature", "left"),
-    ):
-        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for header, justify in SHEET_HEADERS:
+        table.add_column(_said(header), justify=justify, overflow="fold")  # type: ignore[arg-type]
     table.add_row(
         "", escape(doc.hub_name), "", f"- / {doc.planned_start:%H:%M}", "", "", "", "", ""
     )
@@ -194,9 +238,9 @@ def sheet(
             escape(f"{stop.station_name}\n{stop.station_code}  {stop.note}"),
             escape(f"{stop.keeper_name}\n{stop.keeper_phone}"),
             f"{stop.planned_arrival:%H:%M} / {stop.planned_departure:%H:%M}",
-            f"{stop.km_from_previous:.1f}",
-            f"{stop.collect_parcels} ({stop.collect_kg:.1f} kg)",
-            f"{stop.drop_parcels} ({stop.drop_kg:.1f} kg)",
+            km_shown(stop.km_from_previous),
+            f"{stop.collect_parcels} ({kg_shown(stop.collect_kg)} kg)",
+            f"{stop.drop_parcels} ({kg_shown(stop.drop_kg)} kg)",
             "____",
             " " * 18,
         )
@@ -205,34 +249,54 @@ def sheet(
         escape(doc.hub_name),
         "",
         f"{doc.planned_return:%H:%M} / -",
-        f"{doc.return_km:.1f}",
+        km_shown(doc.return_km),
         "",
         "",
         "",
         "",
     )
     console.print(table)
-    console.print("Driver ________________   Dispatcher ________________")
+    console.print(_("Driver ________________   Dispatcher ________________"))
+
+
+SHEET_HEADERS = (
+    ("#", "right"),
+    (N_("Station"), "left"),
+    (N_("Keeper / phone"), "left"),
+    (N_("Arrive / leave"), "left"),
+    ("km", "right"),
+    (N_("Collect"), "right"),
+    (N_("Drop"), "right"),
+    (N_("Count"), "left"),
+    (N_("Keeper's signature"), "left"),
+)
 
 
 @app.command()
 def start(ctx: typer.Context, round_ref: RoundArg) -> None:
     """Start the round as the van leaves: its inbound parcels are dispatched.
 
-    On the way, scan what each station hands over:
-      hub scan collect --station GD05 --round R-20261123-1 -
-
-    Example:
+    Examples:
       hub round start R-20261123-1
+      # on the way, scan what each station hands over
+      hub scan collect --station GD05 --round R-20261123-1 -
     """
     from logistics.services import rounds
 
     with open_session(ctx) as session:
         result = rounds.start_round(session, round_ref, operator=hub_context(ctx).operator)
     done(
-        f"Round {result.round_no} started ({result.van}): {result.stops} stops, "
-        f"{result.dispatched} inbound parcels dispatched, {result.pickup_parcels} to collect. "
-        f"Scan collections with `hub scan collect --station CODE --round {result.round_no}`."
+        _(
+            "Round {round} started ({van}): {stops} stops, {dispatched} inbound parcels "
+            "dispatched, {collect} to collect. Scan collections with "
+            "`hub scan collect --station CODE --round {round}`."
+        ).format(
+            round=result.round_no,
+            van=result.van,
+            stops=result.stops,
+            dispatched=result.dispatched,
+            collect=result.pickup_parcels,
+        )
     )
 
 
@@ -249,24 +313,19 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
     with open_session(ctx) as session:
         result = rounds.finish_round(session, round_ref, operator=hub_context(ctx).operator)
     table = Table(
-        title=f"Round {result.round_no} ({result.van}): reconciliation", title_justify="left"
+        title=_("Round {round} ({van}): reconciliation").format(
+            round=result.round_no, van=escape(result.van)
+        ),
+        title_justify="left",
     )
-    for header, justify in (
-        ("#", "right"),
-        ("Station", "left"),
-        ("Expected", "right"),
-        ("Collected", "right"),
-        ("Missing", "right"),
-        ("Extra", "right"),
-        ("Parcels", "left"),
-    ):
-        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for header, justify in RECONCILIATION_HEADERS:
+        table.add_column(_said(header), justify=justify, overflow="fold")  # type: ignore[arg-type]
     for stop in result.stops:
         detail = []
         if stop.missing:
-            detail.append("missing: " + ", ".join(stop.missing))
+            detail.append(_("missing: {parcels}").format(parcels=", ".join(stop.missing)))
         if stop.extra:
-            detail.append("extra: " + ", ".join(stop.extra))
+            detail.append(_("extra: {parcels}").format(parcels=", ".join(stop.extra)))
         table.add_row(
             str(stop.seq),
             escape(f"{stop.station} {stop.station_name}"),
@@ -274,12 +333,29 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
             str(stop.collected),
             f"[red]{len(stop.missing)}[/red]" if stop.missing else "0",
             f"[yellow]{len(stop.extra)}[/yellow]" if stop.extra else "0",
-            escape("; ".join(detail)),
+            escape(("；" if is_chinese() else "; ").join(detail)),
         )
     console.print(table)
-    text = (
-        f"Round {result.round_no} finished at {result.finished_at:%H:%M}: "
-        f"{result.collected} collected of {result.expected} expected, "
-        f"{result.missing} missing, {result.extra} extra."
+    text = _(
+        "Round {round} finished at {time}: {collected} collected of {expected} expected, "
+        "{missing} missing, {extra} extra."
+    ).format(
+        round=result.round_no,
+        time=f"{result.finished_at:%H:%M}",
+        collected=result.collected,
+        expected=result.expected,
+        missing=result.missing,
+        extra=result.extra,
     )
     (done if not (result.missing or result.extra) else warn)(text)
+
+
+RECONCILIATION_HEADERS = (
+    ("#", "right"),
+    (N_("Station"), "left"),
+    (N_("Expected"), "right"),
+    (N_("Collected"), "right"),
+    (N_("Missing"), "right"),
+    (N_("Extra"), "right"),
+    (N_("Parcels"), "left"),
+)

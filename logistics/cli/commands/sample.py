@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from logistics.cli import dates
 from logistics.cli.context import open_session
 from logistics.cli.output import done, warn
 
@@ -20,7 +21,8 @@ def generate(
     days: Annotated[int, typer.Option(help="Past days of whole parcel lives.")] = 30,
     seed: Annotated[int, typer.Option(help="The same seed gives the same parcels.")] = 42,
     start: Annotated[
-        str | None, typer.Option(help="First day YYYY-MM-DD (default: DAYS days ago).")
+        str | None,
+        typer.Option(help="First day: YYYY-MM-DD, yesterday, 12月2日 (default: DAYS days ago)."),
     ] = None,
     today: Annotated[
         bool,
@@ -41,28 +43,28 @@ def generate(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from logistics.domain.clock import parse_day, zone
-    from logistics.services import network, sample
+    from logistics.services import sample
 
-    with open_session(ctx) as session:
-        tz = zone(network.current_hub(session).timezone)
-        first = parse_day(start, tz) if start else None
-        with Progress(
+    first = dates.day(start)
+    with (
+        open_session(ctx) as session,
+        Progress(
             "[progress.description]{task.description}",
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             transient=True,
-        ) as bar:
-            task = bar.add_task("Generating days", total=1 if today else days)
-            summary = sample.generate(
-                session,
-                days,
-                seed,
-                start=first,
-                today=today,
-                progress=lambda finished, total: bar.update(task, completed=finished, total=total),
-            )
+        ) as bar,
+    ):
+        task = bar.add_task("Generating days", total=1 if today else days)
+        summary = sample.generate(
+            session,
+            days,
+            seed,
+            start=first,
+            today=today,
+            progress=lambda finished, total: bar.update(task, completed=finished, total=total),
+        )
     if summary.days == 0:
         warn(f"Those {summary.skipped_days} days already hold seed {seed}'s parcels: none added.")
         return

@@ -14,19 +14,18 @@ import typer
 
 from logistics.cli.context import hub_context
 from logistics.cli.output import console
+from logistics.domain.parcel_status import SCAN_ACTIONS
+from logistics.domain.verdicts import ScanVerdict
 
 NAME = "scan"
 ORDER = 30
 
-_ACTIONS = (
-    "collect, arrive, hold, release, cancel, "
-    "arrive-inbound, dispatch, at-station, picked-up, return"
-)
+_ACTIONS = ", ".join(action.value for action in SCAN_ACTIONS)
 
-_STYLE = {
-    "done": ("green", "done"),
-    "already": ("yellow", "already"),
-    "refused": ("red", "refused"),
+_COLOUR = {
+    ScanVerdict.DONE: "green",
+    ScanVerdict.ALREADY: "yellow",
+    ScanVerdict.REFUSED: "red",
 }
 
 
@@ -79,12 +78,11 @@ def scan(
 
     def answer(code: str) -> None:
         result = session.scan(code)
-        colour, word = _STYLE[result.verdict]
-        tally = session.tally
+        colour, word = _COLOUR[result.verdict], result.verdict.label
+        done, already, refused = _counts(session.tally)
         out.print(
             f"[{colour}]{word:<8}[/{colour}] {_escape(result.message)} "
-            f"[dim]({tally['done']} done, {tally['already']} already, "
-            f"{tally['refused']} refused)[/dim]",
+            f"[dim]({done} done, {already} already, {refused} refused)[/dim]",
             soft_wrap=True,
         )
         out.file.flush()
@@ -100,15 +98,19 @@ def scan(
                 answer(code)
     except KeyboardInterrupt:
         pass  # every answered scan is already saved; fall through to the summary
-    tally = session.tally
-    total = sum(tally.values())
-    colour = "red" if tally["refused"] else "green"
+    done, already, refused = _counts(session.tally)
+    colour = "red" if refused else "green"
     out.print(
-        f"[{colour}]{total} scanned: {tally['done']} done, {tally['already']} already done, "
-        f"{tally['refused']} refused.[/{colour}]"
+        f"[{colour}]{done + already + refused} scanned: {done} done, {already} already done, "
+        f"{refused} refused.[/{colour}]"
     )
-    if tally["refused"]:
+    if refused:
         raise typer.Exit(1)
+
+
+def _counts(tally) -> tuple[int, int, int]:
+    """Done, already and refused scans so far."""
+    return tally[ScanVerdict.DONE], tally[ScanVerdict.ALREADY], tally[ScanVerdict.REFUSED]
 
 
 def _escape(text: str) -> str:

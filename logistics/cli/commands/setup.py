@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
-from logistics.cli.output import console, done, refused
+from logistics.cli.output import console, done, refused, warn
+from logistics.i18n import N_, _
 
 NAME = "db"
 ORDER = 90
@@ -29,34 +30,64 @@ def init(
 ) -> None:
     """Create the hub database, or upgrade it to this version (data is kept).
 
+    With --lang zh (or en) the hub keeps that language: every terminal of this hub
+    then speaks it unless HUB_LANG or --lang says otherwise.
+
     Examples:
-      hub init --sample
+      hub init --sample --lang zh
       hub init --hub-name 高都分拨中心 --lat 35.59 --lon 112.97
       hub --db postgresql+psycopg://hub@dbhost/hub init
     """
+    from logistics.cli.language import given_option
     from logistics.services.setup import initialise
 
     hub = None
     if hub_name or lat is not None or lon is not None:
         if not (hub_name and lat is not None and lon is not None):
-            raise typer.BadParameter("a hub needs --hub-name, --lat and --lon together")
+            raise typer.BadParameter(_("a hub needs --hub-name, --lat and --lon together"))
         hub = {"code": hub_code, "name": hub_name, "lat": lat, "lon": lon, "timezone": timezone}
-    result = initialise(hub_context(ctx).url, sample=sample, hub=hub)
-    if result.version_before is None:
-        done(f"Created the hub database {result.url} (schema {result.version_after}).")
-    elif result.version_before != result.version_after:
-        done(
-            f"Upgraded {result.url} from schema {result.version_before} to {result.version_after}."
-        )
-    else:
-        console.print(escape(f"{result.url} is already at schema {result.version_after}."))
+    result = initialise(hub_context(ctx).url, sample=sample, hub=hub, language=given_option())
+    _say_schema(result.url, result.version_before, result.version_after)
     if result.loaded:
         done(
-            "Loaded the sample township: {stations} stations, {couriers} couriers "
-            "({tariff_rows} tariff rows), {vans} vans.".format(**result.loaded)
+            _(
+                "Loaded the sample township: {stations} stations, {couriers} couriers "
+                "({tariff_rows} tariff rows), {vans} vans."
+            ).format(**result.loaded)
         )
     if hub:
-        done(f"The hub is {hub_name}.")
+        done(_("The hub is {name}.").format(name=hub_name))
+    if result.language:
+        done(
+            _("Every terminal of this hub now speaks {language}.").format(
+                language=_(LANGUAGE_NAMES[result.language])
+            )
+        )
+    if not result.hub_set_up:
+        warn(
+            _(
+                "No hub is set up yet: run `hub init --hub-name NAME --lat LAT --lon LON` "
+                "for your hub, or `hub init --sample` for the sample township."
+            )
+        )
+
+
+LANGUAGE_NAMES = {"zh": N_("Chinese"), "en": N_("English")}
+
+
+def _say_schema(url: str, before: str | None, after: str) -> None:
+    if before is None:
+        done(_("Created the hub database {url} (schema {version}).").format(url=url, version=after))
+    elif before != after:
+        done(
+            _("Upgraded {url} from schema {before} to {after}.").format(
+                url=url, before=before, after=after
+            )
+        )
+    else:
+        console.print(
+            escape(_("{url} is already at schema {version}.").format(url=url, version=after))
+        )
 
 
 def register(root: typer.Typer) -> None:
@@ -71,26 +102,26 @@ def upgrade(ctx: typer.Context) -> None:
     url = hub_context(ctx).url
     db.check_ready_or_old(url)
     before, after = db.upgrade(url)
-    if before == after:
-        console.print(escape(f"{db.describe(url)} is already at schema {after}."))
-    else:
-        done(f"Upgraded {db.describe(url)} from schema {before} to {after}.")
+    _say_schema(db.describe(url), before, after)
 
 
 @app.command()
 def backup(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(help="The new backup file.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """Write a consistent copy of a SQLite database, even while others are scanning.
+
+    The copy holds names and phone numbers, so only its owner may read it.
 
     Example:
       hub db backup backups/hub-2026-11-23.db
     """
     from logistics import db
 
-    size = db.backup(hub_context(ctx).url, target)
-    done(f"Backed up to {target} ({size / 1_048_576:.1f} MiB).")
+    size = db.backup(hub_context(ctx).url, target, force=force)
+    done(_("Backed up to {file} ({size} MiB).").format(file=target, size=f"{size / 1_048_576:.1f}"))
 
 
 @app.command()
@@ -104,9 +135,12 @@ def restore(
 
     url = hub_context(ctx).url
     if not yes:
-        typer.confirm(f"Overwrite {db.describe(url)} with {source}?", abort=True)
+        typer.confirm(
+            _("Overwrite {database} with {file}?").format(database=db.describe(url), file=source),
+            abort=True,
+        )
     db.restore(url, source)
-    done(f"Restored {db.describe(url)} from {source}.")
+    done(_("Restored {database} from {file}.").format(database=db.describe(url), file=source))
 
 
 @app.command()
@@ -121,7 +155,7 @@ def check(ctx: typer.Context) -> None:
     with open_session(ctx, write=False) as session:
         problems = integrity.check(session)
     if not problems:
-        done("The database is consistent.")
+        done(_("The database is consistent."))
         return
     for problem in problems:
         refused(problem)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from logistics.cli.context import open_session
-from logistics.cli.output import Column, CsvOption, JsonOption, done, render_rows, yuan
+from logistics.cli.output import Column, CsvOption, JsonOption, done, figure, render_rows, yuan
 
 NAME = "vehicle"
 ORDER = 12
@@ -17,7 +17,7 @@ app = typer.Typer(help="The hub's vans: list, add, import.", no_args_is_help=Tru
 COLUMNS = [
     Column("code", "Van"),
     Column("plate", "Plate"),
-    Column("capacity_kg", "Capacity kg", "right"),
+    Column("capacity_kg", "Capacity kg", "right", figure),
     Column("capacity_parcels", "Capacity parcels", "right"),
     Column("shift", "Shift"),
     Column("cost_per_km_fen", "¥/km", "right", yuan),

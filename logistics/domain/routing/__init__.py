@@ -13,6 +13,7 @@ from logistics.domain.routing.problem import (
     Stop,
     Van,
     clock,
+    seconds_of_day,
 )
 from logistics.domain.routing.solver import (
     DEFAULT_SETTINGS,
@@ -34,6 +35,7 @@ __all__ = [
     "Van",
     "Visit",
     "clock",
+    "seconds_of_day",
     "solve",
     "solve_with",
 ]

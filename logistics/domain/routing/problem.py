@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import time
 
 import numpy as np
 
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _
 
 DAY_S = 24 * 3600
 
@@ -25,6 +27,21 @@ def clock(seconds: int) -> str:
     """Seconds since midnight as HH:MM (past midnight shows as 24:10 and so on)."""
     minutes = int(seconds) // 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def seconds_of_day(moment: time) -> int:
+    """A wall-clock time (a shift start, an opening hour) as seconds since midnight."""
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+_DISTANCE_SHAPE = N_(
+    "The distance matrix is {rows}x{cols} but must be {n}x{n} (the hub plus {stops} stops)."
+)
+_TRAVEL_SHAPE = N_(
+    "The travel-time matrix is {rows}x{cols} but must be {n}x{n} (the hub plus {stops} stops)."
+)
+_DISTANCE_NEGATIVE = N_("The distance matrix has a negative entry; expected >= 0.")
+_TRAVEL_NEGATIVE = N_("The travel-time matrix has a negative entry; expected >= 0.")
 
 
 @dataclass(frozen=True)
@@ -120,36 +137,56 @@ class RoutingProblem:
     def validate(self) -> None:
         """Raise `InvalidInput` with one sentence for the first thing that is wrong."""
         n = len(self.stops) + 1
-        for label, matrix in (("distance", self.distance_m), ("travel-time", self.travel_s)):
+        matrices = (
+            (self.distance_m, _DISTANCE_SHAPE, _DISTANCE_NEGATIVE),
+            (self.travel_s, _TRAVEL_SHAPE, _TRAVEL_NEGATIVE),
+        )
+        for matrix, wrong_shape, negative in matrices:
             if matrix.shape != (n, n):
                 raise InvalidInput(
-                    f"The {label} matrix is {matrix.shape[0]}x{matrix.shape[-1]} but must be "
-                    f"{n}x{n} (the hub plus {n - 1} stops)."
+                    _(wrong_shape).format(
+                        rows=matrix.shape[0], cols=matrix.shape[-1], n=n, stops=n - 1
+                    )
                 )
             if (matrix < 0).any():
-                raise InvalidInput(f"The {label} matrix has a negative entry; expected >= 0.")
+                raise InvalidInput(_(negative))
         keys = [s.key for s in self.stops]
         if len(set(keys)) != len(keys):
             dup = next(k for k in keys if keys.count(k) > 1)
-            raise InvalidInput(f"Stop key {dup!r} appears twice; each stop needs its own key.")
+            raise InvalidInput(
+                _("Stop key {key} appears twice; each stop needs its own key.").format(
+                    key=repr(dup)
+                )
+            )
         for s in self.stops:
             quantities = (s.pickup_g, s.pickup_parcels, s.delivery_g, s.delivery_parcels)
             if min(quantities) < 0:
-                raise InvalidInput(f"Stop {s.key!r} has a negative pickup or delivery quantity.")
+                raise InvalidInput(
+                    _("Stop {key} has a negative pickup or delivery quantity.").format(
+                        key=repr(s.key)
+                    )
+                )
             if s.closes_s < s.opens_s:
                 raise InvalidInput(
-                    f"Stop {s.key!r} closes ({clock(s.closes_s)}) before it opens "
-                    f"({clock(s.opens_s)})."
+                    _("Stop {key} closes ({closes}) before it opens ({opens}).").format(
+                        key=repr(s.key), closes=clock(s.closes_s), opens=clock(s.opens_s)
+                    )
                 )
             if s.service_s < 0 or s.service_per_parcel_s < 0:
-                raise InvalidInput(f"Stop {s.key!r} has a negative service time.")
+                raise InvalidInput(
+                    _("Stop {key} has a negative service time.").format(key=repr(s.key))
+                )
         for v in self.vans:
             if v.capacity_g <= 0 or v.capacity_parcels <= 0:
-                raise InvalidInput(f"Van {v.key!r} needs a positive kg and parcel capacity.")
+                raise InvalidInput(
+                    _("Van {key} needs a positive kg and parcel capacity.").format(key=repr(v.key))
+                )
             if v.shift_end_s < v.shift_start_s:
-                raise InvalidInput(f"Van {v.key!r} shift ends before it starts.")
+                raise InvalidInput(
+                    _("Van {key} shift ends before it starts.").format(key=repr(v.key))
+                )
             if v.cost_per_km_fen < 0 or v.fixed_cost_fen < 0:
-                raise InvalidInput(f"Van {v.key!r} has a negative cost.")
+                raise InvalidInput(_("Van {key} has a negative cost.").format(key=repr(v.key)))
         vkeys = [v.key for v in self.vans]
         if len(set(vkeys)) != len(vkeys):
-            raise InvalidInput("Two vans share a key; each van needs its own key.")
+            raise InvalidInput(_("Two vans share a key; each van needs its own key."))

@@ -119,6 +119,7 @@ from logistics.domain.routing.params import copy_params, set_time_limit, time_li
 from logistics.domain.routing.plan import Round, RoutingPlan, Unserved, Visit
 from logistics.domain.routing.problem import RoutingProblem, clock
 from logistics.domain.routing.visits import VisitWork, split_stop, van_window, why_impossible
+from logistics.i18n import _
 
 FirstSolution = routing_enums_pb2.FirstSolutionStrategy.Value
 Metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value
@@ -211,8 +212,9 @@ def _prepare(problem: RoutingProblem) -> _Prepared:
         start, due = van_window(problem, van)
         if start > due:
             notes.append(
-                f"van {van.key} not used: its shift starts at {clock(start)}, after the "
-                f"{clock(due)} return"
+                _("van {van} not used: its shift starts at {start}, after the {due} return").format(
+                    van=van.key, start=clock(start), due=clock(due)
+                )
             )
         else:
             vans.append(van)
@@ -330,7 +332,7 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
             strategy=strategy,
             notes=tuple(prepared.notes),
         )
-    first, _, meta = strategy.partition("/")
+    first, _sep, meta = strategy.partition("/")
     lns_search = meta == "LNS" and settings.time_limit_s >= settings.lns_from_s
     if meta == "LNS" and not lns_search:
         strategy = f"{first}/GUIDED_LOCAL_SEARCH"
@@ -368,9 +370,11 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
         solution = model.routing.SolveWithParameters(params)
         status = _status_name(model.routing) + " (required stops relaxed)"
     latest = max(van_window(problem, v)[1] for v in prepared.vans)
-    no_room = f"does not fit in the vans' capacity before the {clock(latest)} return"
+    no_room = _("does not fit in the vans' capacity before the {time} return").format(
+        time=clock(latest)
+    )
     if solution is None:
-        reason = "the planner found no feasible plan in the time allowed"
+        reason = _("the planner found no feasible plan in the time allowed")
         left += [(w, reason) for w in prepared.visits]
         rounds, objective = [], -1
     elif empty_objective is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.domain.routing.problem import RoutingProblem, Stop, Van, clock
+from logistics.i18n import _
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,8 @@ def why_impossible(problem: RoutingProblem, visit: VisitWork, vans: tuple[Van, .
     out_s = int(problem.travel_s[0, i])
     back_s = int(problem.travel_s[i, 0])
     latest_start = latest_service_start(problem, stop, visit)
-    hours = f"opening hours {clock(stop.opens_s)}-{clock(stop.closes_s)}"
     if not vans:
-        return "no van is available for the day"
+        return _("no van is available for the day")
     reach_ok = return_ok = size_ok = False
     earliest_arrival = None
     for van in vans:
@@ -111,16 +111,26 @@ def why_impossible(problem: RoutingProblem, visit: VisitWork, vans: tuple[Van, .
                     return None
         size_ok = size_ok or fits
     if earliest_arrival is None:
-        return "no van's shift fits before the hub's latest return"
+        return _("no van's shift fits before the hub's latest return")
     if not reach_ok:
-        need = "finish service" if problem.service_ends_by_close else "start service"
-        return (
-            f"{hours} cannot be reached (earliest arrival {clock(earliest_arrival)}, "
-            f"too late to {need})"
+        if problem.service_ends_by_close:
+            message = _(
+                "opening hours {opens}-{closes} cannot be reached (earliest arrival {arrival}, "
+                "too late to finish service)"
+            )
+        else:
+            message = _(
+                "opening hours {opens}-{closes} cannot be reached (earliest arrival {arrival}, "
+                "too late to start service)"
+            )
+        return message.format(
+            opens=clock(stop.opens_s), closes=clock(stop.closes_s), arrival=clock(earliest_arrival)
         )
     if not return_ok:
         latest_return = max(van_window(problem, v)[1] for v in vans)
-        return f"cannot be served and back at the hub by the {clock(latest_return)} return"
+        return _("cannot be served and back at the hub by the {time} return").format(
+            time=clock(latest_return)
+        )
     if not size_ok:
-        return "no van is big enough for one visit"
-    return "no single van can both reach it in time and carry its load"
+        return _("no van is big enough for one visit")
+    return _("no single van can both reach it in time and carry its load")

@@ -1,7 +1,8 @@
 """Printed documents of the hub, as pure renderers (no database).
 
-Each module takes plain dataclasses (strings already masked and formatted, Decimal kg,
-ints, local datetimes) and writes a PDF:
+Each module takes plain dataclasses (strings already masked and formatted, weights and
+distances with the digits of ``logistics.domain.units``, ints, local datetimes) and
+writes a PDF:
 
 - `logistics.io.pdf.manifest`: `ManifestDocument` -> A4 pickup manifest (`render_manifest`)
 - `logistics.io.pdf.labels`: `ParcelLabel` -> 100 x 150 mm thermal labels (`render_labels`)
@@ -21,7 +22,6 @@ import os
 import threading
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import BinaryIO
 
 from reportlab import rl_config
@@ -222,8 +222,3 @@ def draw_barcode_with_text(
         align="centre",
         max_width=max_width,
     )
-
-
-def kg(value: Decimal | int) -> str:
-    """A weight in kg as people read it on paper: two decimals."""
-    return f"{Decimal(value):.2f}"

@@ -1,29 +1,33 @@
 """100 x 150 mm thermal parcel labels, one per page.
 
-Pure renderer: `render_labels([ParcelLabel, ...], out, issued_at=...)` writes the PDF
-and returns the number of pages (= labels). Each label carries the Code128 barcode of
-the hub parcel id and, when the parcel has one, of the courier's tracking number, the
-destination in large type for sorting, origin station, weight, the masked recipient
-and the courier. Bars are sized in whole printer dots of a 203 dpi thermal head where
-they fit (3 dots = 0.375 mm), so they print crisply.
+`render_labels([ParcelLabel, ...], out, issued_at=...)` draws the PDF and returns the
+number of pages (= labels); `write_labels_pdf(sheet, path, force=...)` writes a
+:class:`LabelSheet` to a file through the hub's one file writer. Each label carries the
+Code128 barcode of the hub parcel id and, when the parcel has one, of the courier's
+tracking number, the destination in large type for sorting, origin station, weight, the
+masked recipient and the courier. Bars are sized in whole printer dots of a 203 dpi
+thermal head where they fit (3 dots = 0.375 mm), so they print crisply.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from pathlib import Path
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
 
+from logistics.domain.units import kg_text
 from logistics.errors import InvalidInput
+from logistics.i18n import _
+from logistics.io.files import write_file
 from logistics.io.pdf import (
     Output,
     check_barcode_value,
     draw_code128,
-    kg,
     open_canvas,
     save_canvas,
 )
@@ -45,8 +49,8 @@ class ParcelLabel:
     """Name of the station that took the parcel in, e.g. "青山村服务站"."""
     dest_province: str
     dest_city: str
-    weight_kg: Decimal
-    """Weight in kg as shown to people (the caller chooses actual or chargeable)."""
+    weight_g: int
+    """Weight in grams, printed as kg (the caller chooses actual or chargeable)."""
     recipient: str
     """Recipient ALREADY MASKED by the caller, e.g. "张*  1******1234"."""
     courier_name: str = ""
@@ -59,6 +63,15 @@ class ParcelLabel:
     """The hub's local day the parcel was registered (printed when given)."""
     category: str = ""
     """Optional contents category, e.g. "生鲜 fresh" (printed when given)."""
+
+
+@dataclass(frozen=True)
+class LabelSheet:
+    """The labels of one print run and the moment they are dated."""
+
+    labels: Sequence[ParcelLabel]
+    issued_at: datetime
+    """Local time printed on every label and used as the PDF creation date."""
 
 
 GREY = Color(0.35, 0.35, 0.35)
@@ -74,16 +87,19 @@ def render_labels(labels: Sequence[ParcelLabel], out: Output, *, issued_at: date
     """
     labels = list(labels)
     if not labels:
-        raise InvalidInput("There are no labels to print; expected at least one parcel.")
+        raise InvalidInput(_("There are no labels to print; expected at least one parcel."))
     for label in labels:
-        check_barcode_value(label.parcel_no, "hub parcel id")
+        check_barcode_value(label.parcel_no, _("hub parcel id"))
         if label.tracking_no:
-            check_barcode_value(label.tracking_no, f"tracking number of {label.parcel_no}")
+            check_barcode_value(
+                label.tracking_no,
+                _("tracking number of {parcel}").format(parcel=label.parcel_no),
+            )
     title = labels[0].parcel_no if len(labels) == 1 else f"{len(labels)} parcels"
     canv = open_canvas(
         out,
         LABEL_SIZE,
-        title=f"包裹标签 Parcel labels {title}",
+        title=f"面单 Parcel labels {title}",
         subject="Parcel labels 100 x 150 mm",
         author=labels[0].hub_name or "hub",
         issued_at=issued_at,
@@ -93,6 +109,20 @@ def render_labels(labels: Sequence[ParcelLabel], out: Output, *, issued_at: date
         canv.showPage()
     save_canvas(canv)
     return len(labels)
+
+
+def write_labels_pdf(
+    sheet: LabelSheet, path: str | os.PathLike[str], *, force: bool = False
+) -> int:
+    """Write the sheet's labels at ``path`` (never over the database or an input, an
+    existing file only with ``force``, complete or not at all); returns the page count."""
+    pages: list[int] = []
+
+    def fill(temporary: Path) -> None:
+        pages.append(render_labels(sheet.labels, temporary, issued_at=sheet.issued_at))
+
+    write_file(path, fill, force=force)
+    return pages[0]
 
 
 def _rule(canv, y: float, width: float = 0.8) -> None:
@@ -176,8 +206,8 @@ def _label(canv, label: ParcelLabel, issued_at: datetime) -> None:
         origin = f"{origin} ({label.origin_station_code})"
     rows = [
         ("收件人 Recipient", label.recipient, 13),
-        ("重量 Weight", f"{kg(label.weight_kg)} kg", 13),
-        ("始发站 Origin", origin, 11),
+        ("重量 Weight", f"{kg_text(label.weight_g)} kg", 13),
+        ("始发服务站 Origin", origin, 11),
     ]
     if label.category:
         rows.append(("品类 Contents", label.category, 10))
@@ -189,5 +219,5 @@ def _label(canv, label: ParcelLabel, issued_at: datetime) -> None:
 
     footer = f"打印 Printed {issued_at.strftime('%Y-%m-%d %H:%M')}"
     if label.service_date:
-        footer = f"收寄 Registered {label.service_date.isoformat()}   " + footer
+        footer = f"登记 Registered {label.service_date.isoformat()}   " + footer
     draw_text(canv, MARGIN + 1 * mm, MARGIN + 1.5 * mm, footer, 7, latin=MONO, colour=GREY)

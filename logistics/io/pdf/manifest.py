@@ -1,8 +1,10 @@
 """The A4 pickup manifest a courier's line-haul driver signs at the cut-off.
 
-Pure renderer: `render_manifest(ManifestDocument, out)` writes the PDF and returns the
-number of pages. Everything shown comes already formatted in the dataclasses (names,
-masked recipients); weights are Decimal kg, times local datetimes. The layout is drawn
+`render_manifest(ManifestDocument, out)` draws the PDF and returns the number of pages;
+`write_manifest_pdf(doc, path, force=...)` writes it to a file through the hub's one
+file writer. Names and masked recipients come already formatted in the dataclasses;
+weights are grams (shown as kg by `logistics.domain.units`, so paper, tables and CSV
+show the same digits), times local datetimes. The layout is drawn
 straight on the canvas with fixed row heights, so pagination is known beforehand
 ("page x of y") and a 3,000-parcel manifest renders in well under the 5 s target
 (see benchmarks/manifest_pdf.py).
@@ -10,32 +12,39 @@ straight on the canvas with fixed row heights, so pagination is known beforehand
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from pathlib import Path
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from logistics.domain.manifest_status import ManifestStatus
+from logistics.domain.units import kg_text
 from logistics.errors import InvalidInput
+from logistics.i18n import _
+from logistics.io.files import write_file
 from logistics.io.pdf import (
     Output,
     check_barcode_value,
     column_positions,
     draw_barcode_with_text,
     draw_code128,
-    kg,
     open_canvas,
     save_canvas,
 )
 from logistics.io.pdf.fonts import MONO, SANS_BOLD, TextLayer, draw_text
 
-STATUS_LABELS = {
-    "open": "未封单 open",
-    "closed": "已封单 closed",
-    "handed_over": "已交接 handed over",
+# The paper is bilingual whatever the terminal speaks (Chinese first, English beside it),
+# so none of its words go through the catalog. The Chinese half of the status box; the
+# English half is the status's English label.
+STATUS_CHINESE = {
+    ManifestStatus.OPEN: "未封单",
+    ManifestStatus.CLOSED: "已封单",
+    ManifestStatus.HANDED_OVER: "已交接",
 }
 
 
@@ -55,8 +64,8 @@ class ManifestLine:
     for a walk-in."""
     dest_province: str
     dest_city: str
-    chargeable_kg: Decimal
-    """Chargeable weight in kg (the courier's billing weight)."""
+    chargeable_g: int
+    """Chargeable weight in grams (the courier's billing weight), printed as kg."""
     recipient: str
     """Recipient ALREADY MASKED by the caller, e.g. "张*  1******1234"."""
     origin_station_code: str = ""
@@ -94,9 +103,9 @@ class ManifestDocument:
     """The hub's local day the manifest belongs to."""
     cutoff: time
     """The courier's line-haul cut-off (local time)."""
-    status: str
-    """"open", "closed" or "handed_over" (shown in Chinese and English); any other text
-    is printed as given."""
+    status: ManifestStatus | str
+    """The manifest's state (shown in Chinese and English); any other text is printed
+    as given."""
     issued_at: datetime
     """Local time the document is dated, e.g. when the manifest was closed. It is printed
     and is the PDF creation date, so printing the same manifest again gives identical
@@ -106,7 +115,7 @@ class ManifestDocument:
     operator_name: str = ""
     """Hub operator who built/closed the manifest (pre-printed in the operator's box)."""
     load_check: str = ""
-    """Optional one-line summary of the driver's load check, e.g. "已扫 2998 / 3000"."""
+    """Optional one-line summary of the driver's load check, e.g. "已装车 2998 / 3000"."""
     handover: ManifestHandover | None = None
 
 
@@ -126,7 +135,7 @@ SIGN_BLOCK_H = 58 * mm
 COLUMNS = (
     ("seq", "序号", "No.", 11 * mm),
     ("code", "运单号 / 条码", "Tracking no. / barcode", 62 * mm),
-    ("origin", "始发站点", "Origin station", 31 * mm),
+    ("origin", "始发服务站", "Origin station", 31 * mm),
     ("dest", "目的地", "Destination", 28 * mm),
     ("kg", "计费重量", "Charge kg", 17 * mm),
     ("recipient", "收件人", "Recipient", 29 * mm),
@@ -161,18 +170,20 @@ def paginate(count: int) -> list[range]:
 
 
 def _validate(doc: ManifestDocument) -> None:
-    check_barcode_value(doc.manifest_no, "manifest number")
+    check_barcode_value(doc.manifest_no, _("manifest number"))
     for line in doc.lines:
         what = (
-            f"tracking number on manifest line {line.seq}"
+            _("tracking number on manifest line {seq}")
             if line.tracking_no
-            else f"hub parcel id on manifest line {line.seq}"
-        )
+            else _("hub parcel id on manifest line {seq}")
+        ).format(seq=line.seq)
         check_barcode_value(line.barcode_value, what)
-        if line.chargeable_kg < 0:
+        if line.chargeable_g < 0:
             raise InvalidInput(
-                f"The chargeable weight on manifest line {line.seq} is {line.chargeable_kg} kg; "
-                "expected zero or more."
+                _(
+                    "The chargeable weight on manifest line {seq} is {kg} kg; "
+                    "expected zero or more."
+                ).format(seq=line.seq, kg=kg_text(line.chargeable_g))
             )
 
 
@@ -184,7 +195,7 @@ def render_manifest(doc: ManifestDocument, out: Output) -> int:
     _validate(doc)
     lines = list(doc.lines)
     pages = paginate(len(lines))
-    total_kg = sum((line.chargeable_kg for line in lines), Decimal(0))
+    total_g = sum(line.chargeable_g for line in lines)
     canv = open_canvas(
         out,
         A4,
@@ -194,26 +205,26 @@ def render_manifest(doc: ManifestDocument, out: Output) -> int:
         issued_at=doc.issued_at,
     )
     for number, rows in enumerate(pages, start=1):
-        _header(canv, doc, number, len(pages), len(lines), total_kg)
+        _header(canv, doc, number, len(pages), len(lines), total_g)
         _column_heads(canv)
         y = ROWS_TOP
-        page_kg = Decimal(0)
+        page_g = 0
         text = TextLayer(canv)  # thousands of strings: batched per font, see TextLayer
         for index in rows:
             line = lines[index]
             y -= ROW_H
             _row(canv, text, line, y, shaded=index % 2 == 1)
-            page_kg += line.chargeable_kg
+            page_g += line.chargeable_g
         text.flush()
         if not lines:
             y -= ROW_H
             draw_text(canv, PAGE_W / 2, y + 3.5 * mm, "无包裹  No parcels", 10, align="centre")
         _table_frame(canv, y)
         y -= TOTAL_ROW_H
-        _total_row(canv, y, "本页小计 Page total", len(rows), page_kg, bold=False)
+        _total_row(canv, y, "本页小计 Page total", len(rows), page_g, bold=False)
         if number == len(pages):
             y -= TOTAL_ROW_H
-            _total_row(canv, y, "总计 Total, all pages", len(lines), total_kg, bold=True)
+            _total_row(canv, y, "总计 Total, all pages", len(lines), total_g, bold=True)
             _signatures(canv, doc, y - 3 * mm)
         _footer(canv, doc, number, len(pages))
         canv.showPage()
@@ -221,16 +232,34 @@ def render_manifest(doc: ManifestDocument, out: Output) -> int:
     return len(pages)
 
 
-def _status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+def write_manifest_pdf(
+    doc: ManifestDocument, path: str | os.PathLike[str], *, force: bool = False
+) -> int:
+    """Write the manifest PDF at ``path`` (never over the database or an input, an existing
+    file only with ``force``, complete or not at all); returns the page count."""
+    pages: list[int] = []
+
+    def fill(temporary: Path) -> None:
+        pages.append(render_manifest(doc, temporary))
+
+    write_file(path, fill, force=force)
+    return pages[0]
 
 
-def _header(canv, doc: ManifestDocument, page: int, pages: int, parcels: int, total) -> None:
+def _status_label(status: ManifestStatus | str) -> str:
+    try:
+        known = ManifestStatus(status)
+    except ValueError:
+        return str(status)
+    return f"{STATUS_CHINESE[known]} {known.english}"
+
+
+def _header(canv, doc: ManifestDocument, page: int, pages: int, parcels: int, total: int) -> None:
     top = PAGE_H - MARGIN
     hub = f"{doc.hub_name} ({doc.hub_code})" if doc.hub_code else doc.hub_name
     draw_text(canv, MARGIN, top - 5 * mm, hub, 11, max_width=110 * mm)
-    draw_text(canv, MARGIN, top - 13 * mm, "快递揽收交接清单", 18)
-    draw_text(canv, MARGIN + 62 * mm, top - 13 * mm, "Pickup manifest", 12, latin=SANS_BOLD)
+    draw_text(canv, MARGIN, top - 13 * mm, "揽收交接清单", 18)
+    draw_text(canv, MARGIN + 50 * mm, top - 13 * mm, "Pickup manifest", 12, latin=SANS_BOLD)
 
     # Manifest number barcode, top right.
     bx = PAGE_W - MARGIN
@@ -249,9 +278,9 @@ def _header(canv, doc: ManifestDocument, page: int, pages: int, parcels: int, to
     fields = (
         ("快递公司 Courier", f"{doc.courier_name} ({doc.courier_code})"),
         ("日期 Date", doc.service_date.isoformat()),
-        ("截单 Cut-off", doc.cutoff.strftime("%H:%M")),
+        ("截单时间 Cut-off", doc.cutoff.strftime("%H:%M")),
         ("状态 Status", _status_label(doc.status)),
-        ("合计 Total", f"{parcels} 件 parcels / {kg(total)} kg"),
+        ("合计 Total", f"{parcels} 件 parcels / {kg_text(total)} kg"),
         ("页码 Page", f"第 {page} 页 / 共 {pages} 页  Page {page} of {pages}"),
     )
     col_w = CONTENT_W / 3
@@ -329,7 +358,7 @@ def _row(canv, text: TextLayer, line: ManifestLine, y: float, shaded: bool) -> N
     draw_text(text, x + 1.5 * mm, lower, line.dest_city, 8.5, max_width=w - 2.5 * mm)
 
     x, w = COL_X["kg"]
-    draw_text(text, x + w - 1.5 * mm, mid, kg(line.chargeable_kg), 9, align="right")
+    draw_text(text, x + w - 1.5 * mm, mid, kg_text(line.chargeable_g), 9, align="right")
 
     x, w = COL_X["recipient"]
     name, _sep, phone = line.recipient.strip().partition(" ")
@@ -360,7 +389,7 @@ def _table_frame(canv, bottom: float) -> None:
     canv.line(MARGIN, ROWS_TOP, PAGE_W - MARGIN, ROWS_TOP)
 
 
-def _total_row(canv, y: float, label: str, parcels: int, weight, bold: bool) -> None:
+def _total_row(canv, y: float, label: str, parcels: int, grams: int, bold: bool) -> None:
     size = 9.5 if bold else 8.5
     latin = SANS_BOLD if bold else "Helvetica"
     base = y + 2.3 * mm
@@ -368,7 +397,7 @@ def _total_row(canv, y: float, label: str, parcels: int, weight, bold: bool) -> 
     x, w = COL_X["origin"]
     draw_text(canv, x + 1.5 * mm, base, f"{parcels} 件 parcels", size, latin=latin)
     x, w = COL_X["kg"]
-    draw_text(canv, x + w - 1.5 * mm, base, kg(weight), size, latin=latin, align="right")
+    draw_text(canv, x + w - 1.5 * mm, base, kg_text(grams), size, latin=latin, align="right")
     draw_text(canv, x + w + 1 * mm, base, "kg", size, latin=latin)
     canv.setLineWidth(0.8 if bold else 0.4)
     canv.line(MARGIN, y, PAGE_W - MARGIN, y)
@@ -398,11 +427,11 @@ def _signatures(canv, doc: ManifestDocument, top: float) -> None:
     )
     boxes = (
         (
-            "集散中心经办人 Hub operator",
+            "分拨中心操作员 Hub operator",
             (("姓名 Name", operator), ("签名 Signature", "")),
         ),
         (
-            "快递公司司机 Courier driver",
+            "干线司机 Courier driver",
             (
                 ("姓名 Name", handover.driver_name if handover else ""),
                 ("车牌 Plate", handover.vehicle_plate if handover else ""),

@@ -1,7 +1,8 @@
 """The van driver's round sheet (A4): the stops of one collection round in order.
 
-Pure renderer: `render_round_sheet(RoundSheetDocument, out)` writes the PDF and returns
-the number of pages. For each stop: station name and code, the keeper's name and
+Pure renderer: `render_round_sheet(RoundSheetDocument, out)` draws the PDF and returns
+the number of pages; `write_round_sheet_pdf(doc, path, force=...)` writes it as a file
+through the hub's one file writer. For each stop: station name and code, the keeper's name and
 phone, planned arrival and departure, km from the previous stop, parcels (and kg) to
 collect and to drop, a box to write the count actually collected and a column for the
 station keeper's signature. The hub's departure and return are the first and last
@@ -10,6 +11,7 @@ rows; totals (km, parcels, kg) and the driver's and dispatcher's signatures clos
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,13 +21,14 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from logistics.domain import units
 from logistics.errors import InvalidInput
+from logistics.io import files
 from logistics.io.pdf import (
     Output,
     check_barcode_value,
     column_positions,
     draw_code128,
-    kg,
     open_canvas,
     save_canvas,
 )
@@ -74,8 +77,9 @@ class RoundSheetDocument:
     return_km: Decimal
     """Distance from the last stop back to the hub."""
     issued_at: datetime
-    """Local time the sheet is dated (e.g. when the plan was made); printed and used as the
-    PDF creation date so the same round always gives identical bytes."""
+    """Local time the sheet is printed (the hub's clock now, not the planned departure,
+    which the header shows as such); printed in the footer and used as the PDF creation
+    date, so the same round printed at the same moment gives identical bytes."""
     stops: Sequence[RoundStopLine] = field(default_factory=tuple)
     vehicle_plate: str = ""
     driver_name: str = ""
@@ -101,7 +105,7 @@ SIGN_BLOCK_H = 44 * mm
 
 COLUMNS = (
     ("seq", "序", "No.", 8 * mm),
-    ("station", "站点", "Station", 33 * mm),
+    ("station", "服务站", "Station", 33 * mm),
     ("keeper", "站长 / 电话", "Keeper / phone", 28 * mm),
     ("time", "到达 / 离开", "Arrive / leave", 17 * mm),
     ("km", "里程", "km", 12 * mm),
@@ -142,6 +146,25 @@ def _hm(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def km_shown(value: Decimal) -> str:
+    """A distance of the sheet (exact km) with the digits the hub shows km everywhere."""
+    return units.km_text(Decimal(value) * 1000)
+
+
+def kg_shown(value: Decimal) -> str:
+    """A weight of the sheet (exact kg) with the digits the hub shows kg everywhere."""
+    return units.kg_text(units.grams(value))
+
+
+def write_round_sheet_pdf(
+    doc: RoundSheetDocument, path: str | os.PathLike[str], *, force: bool = False
+) -> int:
+    """Write the sheet as an A4 PDF file at ``path``; returns the page count."""
+    pages: list[int] = []
+    files.write_file(path, lambda temp: pages.append(render_round_sheet(doc, temp)), force=force)
+    return pages[0]
+
+
 def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
     """Write the round sheet PDF to `out` (a path or a binary file); returns the page count."""
     check_barcode_value(doc.round_no, "round number")
@@ -156,7 +179,7 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
     canv = open_canvas(
         out,
         A4,
-        title=f"路线单 Round sheet {doc.round_no}",
+        title=f"趟次单 Round sheet {doc.round_no}",
         subject=f"Round sheet {doc.round_no} {doc.vehicle_code} {doc.service_date}",
         author=doc.hub_name,
         issued_at=doc.issued_at,
@@ -183,7 +206,7 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
                 "返回",
                 doc.hub_name,
                 f"{_hm(doc.planned_return)} / -",
-                _km(doc.return_km),
+                km_shown(doc.return_km),
                 doc,
             )
         text.flush()
@@ -198,16 +221,12 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
     return len(pages)
 
 
-def _km(value: Decimal) -> str:
-    return f"{Decimal(value):.1f}"
-
-
 def _header(canv, doc: RoundSheetDocument, page: int, pages: int) -> None:
     top = PAGE_H - MARGIN
     hub = f"{doc.hub_name} ({doc.hub_code})" if doc.hub_code else doc.hub_name
     draw_text(canv, MARGIN, top - 5 * mm, hub, 11, max_width=110 * mm)
-    draw_text(canv, MARGIN, top - 13 * mm, "揽收派送路线单", 18)
-    draw_text(canv, MARGIN + 56 * mm, top - 13 * mm, "Round sheet", 12, latin=SANS_BOLD)
+    used = draw_text(canv, MARGIN, top - 13 * mm, "趟次单", 18)
+    draw_text(canv, MARGIN + used + 4 * mm, top - 13 * mm, "Round sheet", 12, latin=SANS_BOLD)
     draw_code128(
         canv,
         PAGE_W - MARGIN,
@@ -224,14 +243,17 @@ def _header(canv, doc: RoundSheetDocument, page: int, pages: int) -> None:
     collect = sum(s.collect_parcels for s in doc.stops)
     drop = sum(s.drop_parcels for s in doc.stops)
     fields = (
-        ("路线 Round", doc.round_no),
+        ("趟次 Round", doc.round_no),
         ("日期 Date", doc.service_date.isoformat()),
         ("车辆 Van", van),
         (
-            "计划出车 / 返回 Planned start / return",
+            "计划出车 / 返回 Planned departure / return",
             f"{_hm(doc.planned_start)} / {_hm(doc.planned_return)}",
         ),
-        ("站点 / 里程 Stops / distance", f"{len(doc.stops)} 站 stops / {_km(doc.total_km)} km"),
+        (
+            "站点停靠 / 里程 Stops / distance",
+            f"{len(doc.stops)} 站 stops / {km_shown(doc.total_km)} km",
+        ),
         ("揽收 / 派送 Collect / drop", f"{collect} / {drop} 件 parcels"),
     )
     col_w = CONTENT_W / 3
@@ -293,7 +315,7 @@ def _stop_row(canv, text: TextLayer, stop: RoundStopLine, y: float) -> None:
     draw_text(text, x + pad, l2, f"离 {_hm(stop.planned_departure)}", 9)
 
     x, w = COL_X["km"]
-    draw_text(text, x + w - pad, l1, _km(stop.km_from_previous), 9, align="right")
+    draw_text(text, x + w - pad, l1, km_shown(stop.km_from_previous), 9, align="right")
 
     for key, parcels, weight in (
         ("collect", stop.collect_parcels, stop.collect_kg),
@@ -301,7 +323,7 @@ def _stop_row(canv, text: TextLayer, stop: RoundStopLine, y: float) -> None:
     ):
         x, w = COL_X[key]
         draw_text(text, x + w - pad, l1, f"{parcels} 件", 9.5, align="right")
-        draw_text(text, x + w - pad, l2, f"{kg(weight)} kg", 7.5, align="right", colour=GREY)
+        draw_text(text, x + w - pad, l2, f"{kg_shown(weight)} kg", 7.5, align="right", colour=GREY)
 
     # Count box: the driver writes (or ticks) the number actually collected.
     x, w = COL_X["count"]
@@ -369,7 +391,7 @@ def _totals(canv, doc: RoundSheetDocument, y: float) -> None:
     draw_text(canv, x + 1.2 * mm, base, f"{len(doc.stops)} 站 stops", 9, latin=SANS_BOLD)
     x, w = COL_X["km"]
     draw_text(
-        canv, x + w - 1.2 * mm, base, f"{_km(doc.total_km)}", 9, latin=SANS_BOLD, align="right"
+        canv, x + w - 1.2 * mm, base, f"{km_shown(doc.total_km)}", 9, latin=SANS_BOLD, align="right"
     )
     for key, parcels, weight in (("collect", collect, collect_kg), ("drop", drop, drop_kg)):
         x, w = COL_X[key]
@@ -382,7 +404,9 @@ def _totals(canv, doc: RoundSheetDocument, y: float) -> None:
             latin=SANS_BOLD,
             align="right",
         )
-        draw_text(canv, x + w - 1.2 * mm, base - 2.4 * mm, f"{kg(weight)} kg", 7, align="right")
+        draw_text(
+            canv, x + w - 1.2 * mm, base - 2.4 * mm, f"{kg_shown(weight)} kg", 7, align="right"
+        )
     x, w = COL_X["count"]
     draw_text(canv, x + 2 * mm, base, "实收合计 ____", 8)
     canv.setLineWidth(0.8)
@@ -401,8 +425,8 @@ def _signatures(canv, top: float) -> None:
             ("实际出车 Left at", "实际返回 Back at"),
         ),
         (
-            "调度 / 集散中心 Hub dispatcher",
-            ("实收件数 Parcels received", "异常 Problems", "签名 Signature"),
+            "分拨中心调度 Hub dispatcher",
+            ("实收件数 Parcels received", "问题件 Problems", "签名 Signature"),
             ("日期 Date", "时间 Time"),
         ),
     )
@@ -442,7 +466,7 @@ def _footer(canv, doc: RoundSheetDocument, page: int, pages: int) -> None:
         canv,
         PAGE_W - MARGIN,
         y,
-        f"打印 Printed {doc.issued_at.strftime('%Y-%m-%d %H:%M')}",
+        f"打印时间 Printed {doc.issued_at.strftime('%Y-%m-%d %H:%M')}",
         7.5,
         align="right",
         colour=GREY,

@@ -1,0 +1,318 @@
+"""Which language a `hub` command speaks, and the words Typer and click print themselves.
+
+The language is chosen before the command is parsed, because help pages and usage
+errors are written while parsing: ``--lang zh|en`` anywhere on the command line, else
+``HUB_LANG``, else the hub's own setting in the database, else the locale, else
+English (:func:`logistics.i18n.choose`).
+
+Typer vendors click and prints a few words of its own ("Usage:", "Options",
+"No such option", "Did you mean"); they are in our catalog and put in place here:
+help texts by walking the built command tree, the framework's words by setting its
+module-level titles and translating its error sentences by their English form.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.abc
+import importlib.machinery
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from logistics import i18n
+from logistics.cli.help_text import flowing
+from logistics.i18n import N_, _
+
+LANG_HELP = N_("Language of everything shown: zh (中文) or en (English).")
+_WRONG_LANGUAGE = N_("'{value}' is not a language: expected zh or en.")
+
+
+def split_language(args: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The ``--lang`` value given anywhere on the command line, and the other arguments."""
+    chosen: str | None = None
+    rest: list[str] = []
+    items = list(args)
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == "--":
+            rest.extend(items[index:])
+            break
+        if item == "--lang" and index + 1 < len(items):
+            chosen = items[index + 1]
+            index += 2
+            continue
+        if item.startswith("--lang="):
+            chosen = item.split("=", 1)[1]
+            index += 1
+            continue
+        rest.append(item)
+        index += 1
+    return chosen, rest
+
+
+def _db_option(args: Sequence[str]) -> str | None:
+    for index, item in enumerate(args):
+        if item == "--db" and index + 1 < len(args):
+            return args[index + 1]
+        if item.startswith("--db="):
+            return item.split("=", 1)[1]
+    return os.environ.get("HUB_DATABASE_URL")
+
+
+def hub_setting(db_option: str | None) -> str | None:
+    """The language the hub's database keeps (``hub init --lang``), read without waiting.
+
+    A SQLite file is read read-only; a PostgreSQL server is asked with a two-second
+    connection timeout. Anything that goes wrong reads as "no setting": the command
+    itself then says what is wrong with the database, in the language chosen so far."""
+    target = db_option or "hub.db"
+    if target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        return _postgresql_setting(target)
+    if "://" in target:
+        if not target.startswith("sqlite:///"):
+            return None
+        target = target[len("sqlite:///") :]
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
+        try:
+            row = connection.execute(_SETTING).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+_SETTING = "SELECT language FROM hub WHERE language IS NOT NULL ORDER BY id LIMIT 1"
+
+
+def _postgresql_setting(url: str) -> str | None:
+    try:
+        import psycopg
+
+        conninfo = "postgresql://" + url.split("://", 1)[1]
+        with psycopg.connect(conninfo, connect_timeout=2) as connection:
+            row = connection.execute(_SETTING).fetchone()
+    except Exception:  # noqa: BLE001  (no setting; the command reports the database itself)
+        return None
+    return row[0] if row else None
+
+
+_given: list[str | None] = [None]
+
+
+def given_option() -> str | None:
+    """The ``--lang`` typed on this command line (``hub init --lang zh`` keeps it)."""
+    return _given[0]
+
+
+def choose_for(args: Sequence[str]) -> list[str]:
+    """Pick the language for this command line; returns the arguments without ``--lang``."""
+    option, rest = split_language(args)
+    _given[0] = option
+    if option is not None and i18n.normalise(option) is None:
+        i18n.use(i18n.choose(None, hub_setting(_db_option(rest))))
+        from logistics.errors import InvalidInput
+
+        raise InvalidInput(_(_WRONG_LANGUAGE).format(value=option))
+    needs_hub = option is None and not os.environ.get("HUB_LANG")
+    setting = hub_setting(_db_option(rest)) if needs_hub else None
+    i18n.use(i18n.choose(option, setting))
+    _put_framework_words()
+    return rest
+
+
+# ------------------------------------------------------------------ the command tree
+
+
+def localise(command, lang_option=None) -> None:
+    """Translate a built click command tree in place: help pages, option help, panels.
+
+    Every command gets the root's ``--lang`` option, so each help page lists it."""
+    if command.help:
+        command.help = flowing(command.help)
+    if command.short_help:
+        command.short_help = _(command.short_help)
+    if getattr(command, "epilog", None):
+        command.epilog = _(command.epilog)
+    own = next((p for p in command.params if "--lang" in getattr(p, "opts", ())), None)
+    for param in command.params:
+        if getattr(param, "is_flag", False) and not getattr(param, "metavar", None):
+            param.metavar = ""  # a flag takes no value: "--json <bool>" misled people
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+        if isinstance(getattr(param, "show_default", None), str):
+            param.show_default = _(param.show_default)
+        panel = getattr(param, "rich_help_panel", None)
+        if panel:
+            param.rich_help_panel = _(panel)
+    if own is None and lang_option is not None:
+        listed = copy.copy(lang_option)
+        listed.expose_value = False  # the command's function takes no such parameter
+        command.params.append(listed)
+    panel = getattr(command, "rich_help_panel", None)
+    if panel:
+        command.rich_help_panel = _(panel)
+    for sub in getattr(command, "commands", {}).values():
+        localise(sub, own or lang_option)
+
+
+# ------------------------------------------------------------- the framework's words
+
+_FRAMEWORK_TITLES = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
+
+# click's error sentences by their English form, and the catalog sentence for each.
+_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+        (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+        (r"Did you mean (?P<names>.+)\?", N_("Did you mean {names}?")),
+        (r"\(Possible options: (?P<names>.+)\)", N_("(Possible options: {names})")),
+        (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+        (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+        (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
+        (
+            r"Got unexpected extra arguments? \((?P<args>.*)\)",
+            N_("Got unexpected extra arguments ({args})"),
+        ),
+        (r"Option (?P<name>'\S+') requires an argument\.", N_("Option {name} needs a value.")),
+        (
+            r"Option (?P<name>'\S+') requires (?P<n>\d+) arguments\.",
+            N_("Option {name} needs {n} values."),
+        ),
+        (
+            r"Option (?P<name>'\S+') does not take a value\.",
+            N_("Option {name} does not take a value."),
+        ),
+        (
+            r"Invalid value for (?P<name>[^:]+): (?P<reason>.+)",
+            N_("Invalid value for {name}: {reason}"),
+        ),
+        (r"(?P<value>'.*') is not a valid integer\.", N_("{value} is not a whole number.")),
+        (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
+        (
+            r"(?P<value>'.*') is not one of (?P<choices>.+)\.",
+            N_("{value} is not one of {choices}."),
+        ),
+        (r"(?P<value>'.*') is not a valid boolean\.", N_("{value} is not yes or no.")),
+        (r"(?P<value>'.*') is not a valid UUID\.", N_("{value} is not a valid UUID.")),
+    )
+)
+
+
+def translate_framework_sentence(text: str) -> str:
+    """A click/Typer error sentence in the chosen language, part by part."""
+    if not i18n.is_chinese():
+        return text
+    parts = re.split(r"(?<=[.?)])\s+", text)
+    return " ".join(_translate_part(part) for part in parts)
+
+
+def _translate_part(part: str) -> str:
+    for pattern, message in _ERRORS:
+        found = pattern.fullmatch(part)
+        if found:
+            values = {
+                key: translate_framework_sentence(value) if key == "reason" else value
+                for key, value in found.groupdict().items()
+            }
+            return _(message).format(**values)
+    return part
+
+
+_patched = False
+_RICH_UTILS = "typer.rich_utils"
+
+
+def _put_framework_words() -> None:
+    """Put our words into Typer and click. Typer's help renderer (rich_utils, 55 ms of
+    imports) is loaded only for a help page or a usage error, so its words are set when
+    Typer loads it, never on the path of a plain `hub scan`."""
+    global _patched
+    if _RICH_UTILS in sys.modules:
+        _set_titles(sys.modules[_RICH_UTILS])
+    if _patched:
+        return
+    _patched = True
+    sys.meta_path.insert(0, _RichUtilsHook())
+    from typer._click import core as click_core
+    from typer._click import formatting
+
+    write_usage = formatting.HelpFormatter.write_usage
+
+    def translated_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = translated_usage
+
+    get_help_option = click_core.Command.get_help_option
+
+    def translated_help_option(self, ctx):
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+            option.metavar = ""
+        return option
+
+    click_core.Command.get_help_option = translated_help_option
+
+
+def _set_titles(rich_utils) -> None:
+    for name, message in _FRAMEWORK_TITLES.items():
+        setattr(rich_utils, name, _(message))
+    if getattr(rich_utils.rich_format_error, "_hub", False):
+        return
+    format_error = rich_utils.rich_format_error
+
+    def translated_error(error) -> None:
+        error.message = translate_framework_sentence(error.message)
+        if i18n.is_chinese():
+            format_message = error.format_message
+
+            def translated_format_message() -> str:
+                return translate_framework_sentence(format_message())
+
+            error.format_message = translated_format_message
+        return format_error(error)
+
+    translated_error._hub = True
+    rich_utils.rich_format_error = translated_error
+
+
+class _RichUtilsHook(importlib.abc.MetaPathFinder):
+    """Sets our titles on typer.rich_utils right after Typer imports it."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != _RICH_UTILS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        load = spec.loader.exec_module
+
+        def exec_module(module) -> None:
+            load(module)
+            _set_titles(module)
+
+        spec.loader.exec_module = exec_module
+        return spec

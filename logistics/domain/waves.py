@@ -1,0 +1,74 @@
+"""A van that is back early goes out again: the day is planned in waves.
+
+A township fleet carries more than one van-load a day. After the first wave, what is
+left is planned again for the vans from their return plus ``RELOAD_MINUTES``, up to
+``MAX_WAVES`` waves. The search time asked for is the budget of the whole day, shared
+out over the waves by ``WAVE_SHARES``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from logistics.domain.routing import SearchSettings
+from logistics.errors import InvalidInput
+from logistics.i18n import _
+
+RELOAD_MINUTES = 20
+"""Minutes a van spends at the hub between two rounds (unload, load the next drops)."""
+
+MAX_WAVES = 4
+"""At most this many rounds per van a day."""
+
+DAY_TIME_LIMIT_S = 0.6
+"""Default search time of the whole day, shared over the waves (``--time-limit``)."""
+
+WAVE_SHARES = (0.45, 0.25, 0.17, 0.13)
+"""Share of the day's search time given to each wave. The first wave is the big one and
+runs the full portfolio (one strategy per core); later waves plan what is left, a few
+stations, with the first strategy in this process (no worker start-up)."""
+
+MIN_WAVE_S = 0.2
+"""No wave searches for less than this, unless it has only a few stations (below)."""
+
+SECONDS_PER_STATION = 0.02
+"""A wave of a few stations (a van back early fetching three late ones) is solved to the
+optimum long before its share of the time: it searches this much per station, at least
+``SMALL_WAVE_S``."""
+SMALL_WAVE_S = 0.05
+
+
+def day_time_limit(time_limit: float | None) -> float:
+    """The day's search budget in seconds: the one asked for, or the default."""
+    if time_limit is None:
+        return DAY_TIME_LIMIT_S
+    if not (isinstance(time_limit, int | float) and math.isfinite(time_limit)) or time_limit <= 0:
+        raise InvalidInput(
+            _("The time limit must be a positive number of seconds, got {value}.").format(
+                value=time_limit
+            )
+        )
+    return float(time_limit)
+
+
+def wave_settings(settings: SearchSettings, total: float) -> list[SearchSettings]:
+    """The search settings of each wave, in order, for a day's budget of ``total`` s."""
+    out = []
+    for wave, share in enumerate(WAVE_SHARES[:MAX_WAVES], start=1):
+        settings_of_wave = settings.with_time_limit(max(MIN_WAVE_S, total * share))
+        if wave > 1:
+            settings_of_wave = replace(settings_of_wave, workers=1)
+        out.append(settings_of_wave)
+    return out
+
+
+def for_stations(settings: SearchSettings, stations: int) -> SearchSettings:
+    """A wave's settings cut to what its number of stations needs."""
+    limit = min(settings.time_limit_s, max(SMALL_WAVE_S, SECONDS_PER_STATION * stations))
+    return settings.with_time_limit(limit)
+
+
+def back_at_hub_s(return_s: int) -> int:
+    """When a van that returns at ``return_s`` can leave on its next round."""
+    return return_s + RELOAD_MINUTES * 60

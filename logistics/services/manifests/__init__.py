@@ -1,0 +1,61 @@
+"""Pickup manifests: build, list, show, close, load-check, hand over and print.
+
+A manifest is one courier's handover list for one hub-local day and cut-off, numbered
+``M-{COURIER}-{yyyymmdd}-{n}`` (``n`` counts that courier's manifests of the day). Its
+states and the moves between them are :mod:`logistics.domain.manifest_status`.
+
+* :mod:`.building`: build and close;
+* :mod:`.listing`: list and show;
+* :mod:`.loading`: the driver's load check and the handover;
+* :mod:`.printing`: the manifest and label documents (``logistics.io`` writes the files);
+* :mod:`.lookup`: finding a manifest and its parcels.
+
+Every state change of a parcel goes through :func:`parcel_events.record_step`.
+"""
+
+from logistics.services.manifests.building import (
+    BuildResult,
+    BuiltManifest,
+    CloseResult,
+    build_manifests,
+    close_manifest,
+)
+from logistics.services.manifests.listing import list_manifests, show_manifest
+from logistics.services.manifests.loading import (
+    HandoverResult,
+    LoadCheck,
+    LoadProgress,
+    LoadResult,
+    handover_manifest,
+    load_scan,
+    open_load_check,
+)
+from logistics.services.manifests.lookup import get_manifest, manifest_no_for, members
+from logistics.services.manifests.printing import (
+    label_sheet,
+    manifest_document,
+    note_labels_printed,
+)
+
+__all__ = [
+    "BuildResult",
+    "BuiltManifest",
+    "CloseResult",
+    "HandoverResult",
+    "LoadCheck",
+    "LoadProgress",
+    "LoadResult",
+    "build_manifests",
+    "close_manifest",
+    "get_manifest",
+    "handover_manifest",
+    "label_sheet",
+    "list_manifests",
+    "load_scan",
+    "manifest_document",
+    "manifest_no_for",
+    "members",
+    "note_labels_printed",
+    "open_load_check",
+    "show_manifest",
+]

@@ -1,0 +1,88 @@
+"""Plan a day's collection rounds: from the waiting parcels to stored rounds and stops.
+
+``plan_day(session, day=...)`` is the whole use case, in four steps:
+
+1. **Load** (``tables``): the parcels waiting at or for each station, the vans and their
+   shifts, the latest return (earliest courier cut-off minus sorting), the distances.
+2. **Build** and 3. **solve** (``problem``): one routing problem per wave, solved by the
+   pure planner; a van back early goes out again. Each round gets whole parcels, oldest
+   first, within its van's kg capacity.
+4. **Store** (``store``): rounds ``R-{yyyymmdd}-{n}`` and their stops, each parcel's
+   round. An unstarted plan of the day is replaced; once a round of the day has
+   started the plan is refused.
+
+The answer is a :class:`PlanSummary` (``summary``): the rounds in order, what is carried
+over and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from logistics.domain.carry_over import CAPACITY_TRIM as CAPACITY_TRIM_REASON
+from logistics.domain.clock import Day
+from logistics.domain.routing import DEFAULT_SETTINGS, SearchSettings
+from logistics.domain.waves import DAY_TIME_LIMIT_S, MAX_WAVES, RELOAD_MINUTES, day_time_limit
+from logistics.i18n import _
+from logistics.io.road_table import read_matrix
+from logistics.services.planning.problem import SERVICE_PER_PARCEL_S, solve_in_waves
+from logistics.services.planning.store import store_rounds
+from logistics.services.planning.summary import (
+    CarriedOver,
+    PlannedRound,
+    PlannedStop,
+    PlanSummary,
+    summarise,
+)
+from logistics.services.planning.tables import load_day
+
+ProgressCallback = Callable[[str], None]
+
+
+def plan_day(
+    session: Session,
+    day: str | Day | date | None = None,
+    *,
+    time_limit: float | None = None,
+    vans: Sequence[str] | str | None = None,
+    matrix: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    settings: SearchSettings | None = None,
+) -> PlanSummary:
+    """Plan the hub-local ``day``'s rounds, store them, and say what they do.
+
+    ``time_limit`` is the search time of the whole day in seconds (shared over the
+    waves; ``DAY_TIME_LIMIT_S`` by default); ``settings`` the planner's other search
+    settings; ``vans`` limits the plan to these van codes (a list or ``"VAN1,VAN2"``);
+    ``matrix`` is a road table CSV. Refused (RuleBroken) when a round of the day started.
+    """
+    say = progress or _quiet
+    total_s = day_time_limit(time_limit)
+    loaded = load_day(session, day, vans=vans, matrix=matrix, say=say)
+    waves = solve_in_waves(loaded, settings or DEFAULT_SETTINGS, total_s, say)
+    say(_("Storing the rounds"))
+    planned = store_rounds(session, loaded, waves.rounds)
+    return summarise(loaded, waves, planned)
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+__all__ = [
+    "CAPACITY_TRIM_REASON",
+    "DAY_TIME_LIMIT_S",
+    "MAX_WAVES",
+    "RELOAD_MINUTES",
+    "SERVICE_PER_PARCEL_S",
+    "CarriedOver",
+    "PlanSummary",
+    "PlannedRound",
+    "PlannedStop",
+    "plan_day",
+    "read_matrix",
+]

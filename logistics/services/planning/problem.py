@@ -1,0 +1,168 @@
+"""Building the planner's problem of each wave and solving it.
+
+The pure planner (``logistics.domain.routing``) gives each van one round. A van back
+early is loaded again (``logistics.domain.waves``): after each wave, what is left is
+planned again for the vans free from their return plus the reload time. Each solved
+round gets whole parcels (``logistics.domain.round_loads``) and what no wave carries is
+carried over with its reason (``logistics.domain.carry_over``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from logistics.domain import waves as wave_rules
+from logistics.domain.carry_over import CarryOverReasons, waiting_days
+from logistics.domain.round_loads import RoundLoad, StationWork, fill, trim, weight_g
+from logistics.domain.routing import (
+    Depot,
+    RoutingPlan,
+    RoutingProblem,
+    SearchSettings,
+    Stop,
+    Van,
+    seconds_of_day,
+    solve,
+)
+from logistics.i18n import _
+from logistics.models import Vehicle
+from logistics.services.planning.tables import PlanningDay
+
+SERVICE_PER_PARCEL_S = 8
+"""Seconds at a station for each parcel picked up or dropped (scan and hand over)."""
+
+
+@dataclass
+class Waves:
+    """What the waves of a day gave: the rounds with their parcels, in wave order."""
+
+    rounds: list[RoundLoad] = field(default_factory=list)
+    reasons: CarryOverReasons = field(default_factory=CarryOverReasons)
+    notes: list[str] = field(default_factory=list)
+    solve_seconds: float = 0.0
+    count: int = 0
+
+
+def solve_in_waves(
+    day: PlanningDay, settings: SearchSettings, total_s: float, say: Callable[[str], None]
+) -> Waves:
+    """Plan the day's work wave by wave within ``total_s`` seconds of search; the parcels
+    the rounds take leave ``day.work``."""
+    out = Waves()
+    free_from = {v.code: seconds_of_day(v.shift_start) for v in day.fleet}
+    for wave, settings_of_wave in enumerate(wave_rules.wave_settings(settings, total_s), start=1):
+        todo = sorted((w for w in day.work.values() if not w.empty), key=lambda w: w.code)
+        if not todo:
+            break
+        usable = [
+            v
+            for v in day.fleet
+            if free_from[v.code] < min(day.latest_return_s, seconds_of_day(v.shift_end))
+        ]
+        if not usable:
+            out.reasons.no_van(
+                (w.station_id for w in todo), wave=wave, latest_return_s=day.latest_return_s
+            )
+            break
+        problem = build_problem(day, todo, usable, free_from, wave)
+        parcels = sum(len(w.outbound) + len(w.inbound) for w in todo)
+        if wave == 1:
+            doing = _("Planning {stations} stations, {parcels} parcels, {vans} vans")
+        else:
+            doing = _(
+                "Planning round {wave} of the vans back early for {stations} stations, "
+                "{parcels} parcels, {vans} vans"
+            )
+        say(doing.format(wave=wave, stations=len(todo), parcels=parcels, vans=len(usable)))
+        plan = solve(problem, wave_rules.for_stations(settings_of_wave, len(todo)))
+        out.count = wave
+        out.solve_seconds += plan.solve_seconds
+        out.notes.extend(n for n in plan.notes if n not in out.notes)
+        for item in plan.unserved:
+            out.reasons.unserved(day.station_of[item.key], item.reason)
+        if not plan.rounds:
+            break
+        loads = _whole_parcels(day, plan, usable, wave, out.reasons)
+        moved = sum(day.work[v.station_id].take(v) for load in loads for v in load.visits)
+        for load in loads:
+            free_from[load.van] = wave_rules.back_at_hub_s(load.return_s)
+        out.rounds.extend(loads)
+        if not moved:
+            break
+    return out
+
+
+def build_problem(
+    day: PlanningDay,
+    todo: list[StationWork],
+    vans: list[Vehicle],
+    free_from: dict[str, int],
+    wave: int,
+) -> RoutingProblem:
+    """The planner's problem of one wave: ``todo`` stations (by code) and the free vans."""
+    idx = [0] + [day.node_of[w.station_id] for w in todo]
+    return RoutingProblem(
+        depot=Depot(key=day.hub.code, opens_s=0, latest_return_s=day.latest_return_s),
+        stops=[_stop(day, w) for w in todo],
+        vans=[
+            Van(
+                key=v.code,
+                capacity_g=v.capacity_g,
+                capacity_parcels=v.capacity_parcels,
+                shift_start_s=free_from[v.code],
+                shift_end_s=seconds_of_day(v.shift_end),
+                cost_per_km_fen=v.cost_per_km_fen,
+                fixed_cost_fen=v.fixed_cost_fen,
+            )
+            for v in vans
+        ],
+        distance_m=day.metres[np.ix_(idx, idx)],
+        travel_s=day.seconds[np.ix_(idx, idx)],
+        name=f"{day.hub.code} {day.service_date} wave {wave}",
+    )
+
+
+def _stop(day: PlanningDay, slot: StationWork) -> Stop:
+    station = day.stations[slot.station_id]
+    return Stop(
+        key=station.code,
+        pickup_g=weight_g(slot.outbound),
+        pickup_parcels=len(slot.outbound),
+        delivery_g=weight_g(slot.inbound),
+        delivery_parcels=len(slot.inbound),
+        opens_s=seconds_of_day(station.opens),
+        closes_s=seconds_of_day(station.closes),
+        service_s=max(0, station.service_minutes or 0) * 60,
+        service_per_parcel_s=SERVICE_PER_PARCEL_S,
+        waiting_days=waiting_days(day.service_date, (p.registered_on for p in slot.parcels)),
+    )
+
+
+def _whole_parcels(
+    day: PlanningDay,
+    plan: RoutingPlan,
+    vans: list[Vehicle],
+    wave: int,
+    reasons: CarryOverReasons,
+) -> list[RoundLoad]:
+    """The plan's rounds with whole parcels, each within its van's kg capacity."""
+    filled = fill(plan, day.work, day.station_of)
+    capacity = {v.code: v.capacity_g for v in vans}
+    loads = []
+    for r_i, rnd in enumerate(plan.rounds):
+        load = RoundLoad(
+            van=rnd.van,
+            capacity_g=capacity[rnd.van],
+            wave=wave,
+            departure_s=rnd.departure_s,
+            return_s=rnd.return_s,
+            metres=rnd.metres,
+            visits=[filled[(r_i, v_i)] for v_i in range(len(rnd.visits))],
+        )
+        for parcel in trim(load):
+            reasons.trimmed(parcel.station_id)
+        loads.append(load)
+    return loads

@@ -1,0 +1,126 @@
+"""Storing a day's plan: rounds ``R-{yyyymmdd}-{n}`` (n in order of departure), their
+stops, and each parcel's round. An unstarted plan of the day is replaced, in one
+commit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, delete, update
+from sqlmodel import Session
+
+from logistics.domain.clock import to_local, to_utc
+from logistics.domain.road_time import hours
+from logistics.domain.round_loads import RoundLoad, VisitLoad, weight_g
+from logistics.domain.round_status import RoundStatus
+from logistics.domain.units import km
+from logistics.models import Parcel, Round, RoundStop
+from logistics.services.planning.summary import PlannedRound, PlannedStop
+from logistics.services.planning.tables import PlanningDay
+
+_PARCELS = Parcel.__table__
+
+
+def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> list[PlannedRound]:
+    """Replace the day's unstarted plan by ``loads``; commit once."""
+    _drop_old_plan(session, [r.id for r in day.old_rounds])
+    van_ids = {v.code: v.id for v in day.fleet}
+    planned = []
+    assignments: list[dict[str, int]] = []
+    ordered = sorted(loads, key=lambda d: (d.wave, d.departure_s, d.van))
+    for n, load in enumerate(ordered, start=1):
+        row = Round(
+            round_no=f"R-{day.service_date:%Y%m%d}-{n}",
+            service_date=day.service_date,
+            vehicle_id=van_ids[load.van],
+            status=RoundStatus.PLANNED,
+            planned_start=_utc(day, load.departure_s),
+            planned_end=_utc(day, load.return_s),
+            planned_m=load.metres,
+            planned_s=load.return_s - load.departure_s,
+        )
+        session.add(row)
+        session.flush()
+        stops = [_store_stop(session, day, row, seq, v) for seq, v in enumerate(load.visits, 1)]
+        assignments.extend(
+            {"pid": p.id, "rid": row.id} for v in load.visits for p in v.pickups + v.drops
+        )
+        back_m = load.metres - sum(v.visit.metres_from_previous for v in load.visits)
+        planned.append(
+            PlannedRound(
+                round_no=row.round_no,
+                van=load.van,
+                wave=load.wave,
+                start=to_local(row.planned_start, day.tz),
+                end=to_local(row.planned_end, day.tz),
+                km=km(load.metres),
+                hours=hours(row.planned_s),
+                stops=tuple(stops),
+                return_km=km(back_m),
+            )
+        )
+    if assignments:
+        session.flush()
+        session.connection().execute(
+            update(_PARCELS)
+            .where(_PARCELS.c.id == bindparam("pid"))
+            .values(round_id=bindparam("rid")),
+            assignments,
+        )
+    session.commit()
+    return planned
+
+
+def _drop_old_plan(session: Session, old_ids: list[int]) -> None:
+    if not old_ids:
+        return
+    session.connection().execute(
+        update(_PARCELS).where(_PARCELS.c.round_id.in_(old_ids)).values(round_id=None)
+    )
+    session.exec(delete(RoundStop).where(RoundStop.round_id.in_(old_ids)))  # type: ignore[attr-defined]
+    session.exec(delete(Round).where(Round.id.in_(old_ids)))  # type: ignore[attr-defined]
+    session.flush()
+
+
+def _store_stop(
+    session: Session, day: PlanningDay, row: Round, seq: int, load: VisitLoad
+) -> PlannedStop:
+    visit = load.visit
+    stop = RoundStop(
+        round_id=row.id,
+        seq=seq,
+        station_id=load.station_id,
+        arrive_at=_utc(day, visit.service_start_s),
+        depart_at=_utc(day, visit.departure_s),
+        metres_from_previous=visit.metres_from_previous,
+        pickup_parcels=len(load.pickups),
+        pickup_g=weight_g(load.pickups),
+        drop_parcels=len(load.drops),
+        drop_g=weight_g(load.drops),
+    )
+    session.add(stop)
+    station = day.stations[load.station_id]
+    return PlannedStop(
+        seq=seq,
+        station=station.code,
+        station_name=station.name,
+        arrive=to_local(stop.arrive_at, day.tz),
+        depart=to_local(stop.depart_at, day.tz),
+        km_from_previous=km(visit.metres_from_previous),
+        pickup_parcels=stop.pickup_parcels,
+        pickup_g=stop.pickup_g,
+        drop_parcels=stop.drop_parcels,
+        drop_g=stop.drop_g,
+        part=visit.part,
+        parts=visit.parts,
+    )
+
+
+def _utc(day: PlanningDay, seconds: int) -> datetime:
+    """Seconds since the service day's local midnight as naive UTC."""
+    return local_moment_utc(day.service_date, seconds, day.tz)
+
+
+def local_moment_utc(service_date: date, seconds: int, tz: ZoneInfo) -> datetime:
+    return to_utc(datetime.combine(service_date, time.min) + timedelta(seconds=int(seconds)), tz)

@@ -1,0 +1,97 @@
+"""Help pages and usage errors in Chinese, as an operator reads them in an 80-column
+terminal: the framework's own words (Usage, Options, No such option, Did you mean) too."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from typer.testing import CliRunner
+
+from logistics import i18n
+from logistics.cli.main import app
+
+ENGLISH_FRAMEWORK = ("Usage:", "Options", "Commands", "Show this message", "No such option")
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERMINAL_WIDTH", "80")
+    monkeypatch.delenv("HUB_LANG", raising=False)
+    yield CliRunner()
+    i18n.use("en")
+
+
+def _cells(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _command_paths(group=None, prefix=()):
+    import typer
+
+    group = group or typer.main.get_command(app)
+    for name, command in group.commands.items():
+        yield [*prefix, name]
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, (*prefix, name))
+
+
+def test_every_help_page_in_chinese_fits_80_columns_and_has_no_english_frame(runner):
+    for path in [[], *_command_paths()]:
+        result = runner.invoke(app, ["--lang", "zh", *path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "用法：" in result.output and "选项" in result.output, path
+        for word in ENGLISH_FRAMEWORK:
+            assert word not in result.output, (path, word)
+        too_wide = [line for line in result.output.splitlines() if _cells(line) > 80]
+        assert too_wide == [], (path, too_wide)
+
+
+def test_a_help_page_in_chinese_reads_the_command_in_chinese(runner):
+    result = runner.invoke(app, ["db", "backup", "--help", "--lang", "zh"])
+    assert "给 SQLite 数据库做一份完整备份" in result.output
+    assert "示例：" in result.output
+    assert "hub db backup backups/hub-2026-11-23.db" in result.output  # examples as written
+    assert "Write a consistent copy" not in result.output
+
+
+def test_a_flag_shows_no_value_in_help(runner):
+    result = runner.invoke(app, ["db", "backup", "--help"])
+    assert re.search(r"--force\s+<bool>", result.output) is None
+    assert "--force" in result.output
+
+
+def test_usage_errors_in_chinese(runner):
+    result = runner.invoke(app, ["--lang", "zh", "db", "backup", "x.db", "--forse"])
+    assert result.exit_code == 2
+    assert "没有这个选项：--forse" in result.output
+    assert "No such option" not in result.output
+    result = runner.invoke(app, ["--lang", "zh", "stat"])
+    assert "没有这个命令" in result.output and "您是不是要输入" in result.output
+    result = runner.invoke(app, ["--lang", "zh", "db", "backup"])
+    assert "缺少参数" in result.output
+
+
+def test_hub_lang_environment_and_unknown_language(runner, monkeypatch):
+    monkeypatch.setenv("HUB_LANG", "zh")
+    assert "用法：" in runner.invoke(app, ["db", "--help"]).output
+    assert "Usage:" in runner.invoke(app, ["--lang", "en", "db", "--help"]).output
+    result = runner.invoke(app, ["--lang", "fr", "db", "--help"])
+    assert result.exit_code == 2
+    assert "不是可选的语言" in result.output
+
+
+def test_the_hub_keeps_its_language_for_every_terminal(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    result = runner.invoke(app, ["init", "--sample", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "本中心的每台电脑今后都用中文显示" in result.output
+    # another terminal, nothing chosen: the hub's setting speaks
+    assert "用法：" in runner.invoke(app, ["db", "--help"]).output
+    assert "数据库一致" in runner.invoke(app, ["db", "check"]).output
+    # HUB_LANG and --lang still choose for one person
+    assert "Usage:" in runner.invoke(app, ["--lang", "en", "db", "--help"]).output
