@@ -5,6 +5,8 @@ plain sentence naming what was wrong and what is expected. The CLI prints that
 sentence (never a traceback) and exits non-zero.
 """
 
+from logistics.i18n import _, ngettext
+
 
 class HubError(Exception):
     """A problem the operator can act on; str(error) is the sentence shown."""
@@ -46,9 +48,10 @@ class ImportRejected(InvalidInput):
         self.problems = problems
         lines = problems[: self.shown]
         more = len(problems) - len(lines)
-        head = (
-            f"{source}: {len(problems)} bad row{'s' if len(problems) != 1 else ''}, "
-            "nothing was imported."
-        )
-        tail = [f"... and {more} more."] if more else []
+        head = ngettext(
+            "{file}: {n} bad row, nothing was imported.",
+            "{file}: {n} bad rows, nothing was imported.",
+            len(problems),
+        ).format(file=source, n=len(problems))
+        tail = [_("... and {n} more.").format(n=more)] if more else []
         super().__init__("\n".join([head, *lines, *tail]))

@@ -97,7 +97,9 @@ def problems() -> list[str]:
             continue
         translated = po.get(message.id)
         key = message.id if isinstance(message.id, str) else message.id[0]
-        if translated is None or not translated.string or translated.fuzzy:
+        strings = translated.string if translated is not None else ""
+        empty = not all(strings) if isinstance(strings, tuple) else not strings
+        if translated is None or empty or translated.fuzzy:
             found.append(f"no Chinese for: {key!r}")
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -192,7 +194,10 @@ def _missing(args: list[str]) -> int:
         for _line, _function, message in messages(path.read_text(encoding="utf-8"), cli=cli):
             for text in message if isinstance(message, tuple) else (message,):
                 entry = po.get(message if isinstance(message, str) else message)
-                if text in seen or text in known or (entry is not None and entry.string):
+                done = entry is not None and (
+                    all(entry.string) if isinstance(entry.string, tuple) else entry.string
+                )
+                if text in seen or text in known or done:
                     continue
                 seen.add(text)
                 print(json.dumps(text, ensure_ascii=False))

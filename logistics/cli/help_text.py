@@ -52,8 +52,9 @@ def _translate_examples(block: str) -> str:
     lines = []
     for line in block.splitlines():
         match = _COMMENT.match(line)
-        if not line[:1].isspace() and line.strip():
-            line = _(line.strip())
+        heading = line.strip() if not line[:1].isspace() else ""
+        if heading:
+            line = _(heading)
         elif match:
             code, comment = match["code"] or "", match["comment"].strip()
             line = f"{code}{match['gap']}# {_(comment)}"

@@ -208,6 +208,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"Invalid value for (?P<name>[^:]+): (?P<reason>.+)",
             N_("Invalid value for {name}: {reason}"),
         ),
+        (r"Invalid value: (?P<reason>.+)", N_("Invalid value: {reason}")),
         (r"(?P<value>'.*') is not a valid integer\.", N_("{value} is not a whole number.")),
         (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
         (

@@ -7,6 +7,7 @@ import heavy services inside their functions, so `hub scan` starts fast.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import inspect
 import os
@@ -25,6 +26,7 @@ from logistics.cli.help_text import flowing
 from logistics.cli.language import LANG_HELP
 from logistics.cli.output import err_console
 from logistics.errors import HubError
+from logistics.i18n import N_, _
 
 
 class HubGroup(TyperGroup):
@@ -58,9 +60,8 @@ class HubGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err_console.print(
-                "[yellow]Interrupted; nothing after the last answered line was saved.[/yellow]"
-            )
+            sentence = _("Interrupted; nothing after the last answered line was saved.")
+            err_console.print(f"[yellow]{escape(sentence)}[/yellow]")
             raise typer.Exit(130) from None
         except Exception as error:  # noqa: BLE001  (the last line of defence)
             if _is_cli_framework(error):  # usage errors and the like: Typer reports them
@@ -81,15 +82,41 @@ def _sentence_for(error: Exception) -> str:
     from logistics.db import BUSY_SENTENCE, is_busy
 
     if is_busy(error):
-        return BUSY_SENTENCE
+        return _(BUSY_SENTENCE)
     if isinstance(error, OSError) and error.filename:
-        reason = error.strerror or type(error).__name__
-        return f"Cannot use {error.filename}: {reason.lower()}."
+        return _("Cannot use {file}: {reason}.").format(
+            file=error.filename, reason=_os_reason(error)
+        )
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return (
-        f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}); "
-        "the command stopped here. Run again with HUB_DEBUG=1 to see the details."
-    )
+    if detail:
+        return _(
+            "Unexpected error ({kind}: {detail}); the command stopped here. "
+            "Run again with HUB_DEBUG=1 to see the details."
+        ).format(kind=type(error).__name__, detail=detail)
+    return _(
+        "Unexpected error ({kind}); the command stopped here. "
+        "Run again with HUB_DEBUG=1 to see the details."
+    ).format(kind=type(error).__name__)
+
+
+# What went wrong with a file, by errno: the system's English words, lower case, are
+# the catalog's keys (other reasons are shown as the system words them).
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or directory"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("is a directory"),
+    errno.ENOTDIR: N_("not a directory"),
+    errno.ENOSPC: N_("no space left on device"),
+    errno.EEXIST: N_("file exists"),
+    errno.EROFS: N_("read-only file system"),
+}
+
+
+def _os_reason(error: OSError) -> str:
+    reason = (error.strerror or type(error).__name__).lower()
+    known = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    return _(known) if known is not None and known == reason else reason
 
 
 app = typer.Typer(

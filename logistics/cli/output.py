@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from logistics.domain.units import kg_text, yuan_text
+from logistics.i18n import _, is_chinese, ngettext
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -28,16 +29,33 @@ err_console = Console(stderr=True, highlight=False)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV, for spreadsheets and scripts.")]
 
+#: Keys of id columns: a hub parcel id, tracking number, manifest or round number is
+#: never broken across lines (a broken id cannot be read back or scanned by eye).
+ID_KEYS = frozenset({"parcel_no", "tracking_no", "manifest_no", "round_no", "round_ref"})
+
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
+    """Shown translated (``N_("Station")`` in a module's column list; text already
+    translated is shown as it is)."""
     justify: str = "left"
     format: Callable[[Any], str | Text] | None = None
     leave_out: int = 0
     """In a terminal too narrow for the table, columns are left out by this rank, highest
     first (ties: the rightmost first); 0 never. --csv and --json always have them all."""
+    no_wrap: bool | None = None
+    """Never break a cell across lines; None: only for an id column (:data:`ID_KEYS`)."""
+
+    @property
+    def keeps_whole(self) -> bool:
+        return self.key in ID_KEYS if self.no_wrap is None else self.no_wrap
+
+    @property
+    def title(self) -> str:
+        """The header in the chosen language."""
+        return _(self.header)
 
 
 def plain(value: Any) -> Any:
@@ -75,11 +93,12 @@ def render_rows(
     title: str | None = None,
     as_json: bool = False,
     as_csv: bool = False,
-    empty: str = "Nothing to show.",
+    empty: str | None = None,
 ) -> None:
-    """One listing in the format the operator asked for."""
+    """One listing in the format the operator asked for; ``title`` and ``empty`` are
+    shown translated, and so are the columns' headers."""
     if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv")
+        raise typer.BadParameter(_("choose one of --json and --csv"))
     if as_json:
         print_json([{column.key: row.get(column.key) for column in columns} for row in rows])
         return
@@ -94,32 +113,61 @@ def render_rows(
         )
         return
     if not rows:
-        console.print(f"[yellow]{empty}[/yellow]")
+        shown = _("Nothing to show.") if empty is None else _(empty)
+        console.print(f"[yellow]{escape(shown)}[/yellow]")
         return
     cells = [[_cell(column, row.get(column.key)) for column in columns] for row in rows]
-    keep = _columns_that_fit(columns, cells, console.width)
-    table = Table(title=title, title_justify="left")
+    titles = [column.title for column in columns]
+    keep = _columns_that_fit(columns, cells, console.width, titles)
+    table = Table(title=_(title) if title else title, title_justify="left")
     for k in keep:
         # fold, not "…": what still does not fit wraps onto another line instead of
-        # hiding the id or number an operator is looking for
-        table.add_column(columns[k].header, justify=columns[k].justify, overflow="fold")  # type: ignore[arg-type]
+        # hiding the id or number an operator is looking for; an id is never broken
+        table.add_column(
+            titles[k],
+            justify=columns[k].justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=columns[k].keeps_whole,
+            min_width=_id_width(k, cells) if columns[k].keeps_whole else None,
+        )
     for row in cells:
         table.add_row(*(row[k] for k in keep))
     console.print(table)
     if len(keep) < len(columns):
-        left_out = ", ".join(c.header.strip() for k, c in enumerate(columns) if k not in keep)
-        console.print(
-            f"[dim]Left out to fit the terminal: {escape(left_out)} "
-            "(a wider window, --csv or --json show every column).[/dim]"
+        left_out = _list_separator().join(
+            titles[k].strip() for k in range(len(columns)) if k not in keep
         )
+        sentence = _(
+            "Left out to fit the terminal: {columns} "
+            "(a wider window, --csv or --json show every column)."
+        ).format(columns=left_out)
+        console.print(f"[dim]{escape(sentence)}[/dim]")
 
 
-def _columns_that_fit(columns: Sequence[Column], cells: list[list[Text]], width: int) -> list[int]:
+def _list_separator() -> str:
+    """Between names in a sentence: ", " in English, "、" in Chinese."""
+    return "、" if is_chinese() else ", "
+
+
+def _id_width(k: int, cells: list[list[Text]]) -> int | None:
+    """The width of the longest id in column ``k`` (the column never gets narrower)."""
+    return max((row[k].cell_len for row in cells), default=0) or None
+
+
+def _columns_that_fit(
+    columns: Sequence[Column],
+    cells: list[list[Text]],
+    width: int,
+    titles: Sequence[str] | None = None,
+) -> list[int]:
     """Indexes of the columns to show: all of them when the table fits ``width``, else
-    without the columns ranked to go first until it fits (or none is left to go)."""
+    without the columns ranked to go first until it fits (or none is left to go).
+
+    Widths are terminal cells (a Chinese character takes two), headers as shown."""
+    titles = [column.header for column in columns] if titles is None else titles
     widths = [
-        max([cell_len(column.header)] + [row[k].cell_len for row in cells]) + 3  # padding and rule
-        for k, column in enumerate(columns)
+        max([cell_len(titles[k])] + [row[k].cell_len for row in cells]) + 3  # padding and rule
+        for k in range(len(columns))
     ]
     keep = list(range(len(columns)))
     candidates = sorted(
@@ -138,13 +186,30 @@ def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) 
     table.add_column()
     for key, label in labels:
         value = record.get(key)
-        table.add_row(label, Text("" if value is None else str(plain(value))))
+        table.add_row(_(label), Text("" if value is None else str(plain(value))))
     console.print(table)
 
 
+#: The nouns :func:`counted` knows in both languages (Chinese uses the count word:
+#: 3 件, 1,204 行, 5 个服务站).
+COUNTED_NOUNS = ("parcel", "row", "station", "manifest", "round")
+
+
 def counted(count: int, noun: str) -> str:
-    """'1 parcel', '2 parcels', '1,204 rows': a count with its noun."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    """'1 parcel', '2 parcels', '1,204 rows': a count with its noun, in the chosen language
+    ("3 件", "1,204 行"). Nouns other than :data:`COUNTED_NOUNS` get an English "s"."""
+    n = f"{count:,}"
+    if noun == "parcel":
+        return ngettext("{n} parcel", "{n} parcels", count).format(n=n)
+    if noun == "row":
+        return ngettext("{n} row", "{n} rows", count).format(n=n)
+    if noun == "station":
+        return ngettext("{n} station", "{n} stations", count).format(n=n)
+    if noun == "manifest":
+        return ngettext("{n} manifest", "{n} manifests", count).format(n=n)
+    if noun == "round":
+        return ngettext("{n} round", "{n} rounds", count).format(n=n)
+    return f"{n} {noun}{'' if count == 1 else 's'}"
 
 
 def done(message: str, *, stderr: bool = False) -> None:

@@ -17,15 +17,20 @@ def solve_flow(
     free_capacity: list[int],
     quota: list[int],
     overflow_cost: int,
+    priorities: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Min-cost max-flow source -> group -> courier -> sink; returns counts[group][courier].
 
     A group is (fee in fen with each courier, -1 where it refuses; its parcels). Each
     courier's arc to the sink is split into a quota arc (``quota``, cost 0) and an
-    overflow arc (the rest of ``free_capacity``, cost ``overflow_cost``).
+    overflow arc (the rest of ``free_capacity``, cost ``overflow_cost``). ``priorities``
+    (fen, one per group) lower what serving a group's parcel costs: its arc from the
+    source costs ``max(priorities) - priority``, never negative.
     """
     n_groups = len(groups)
     source, sink = 0, n_groups + n_couriers + 1
+    priorities = list(priorities) if priorities is not None else [0] * n_groups
+    top = max(priorities, default=0)
     tails: list[int] = []
     heads: list[int] = []
     caps: list[int] = []
@@ -37,7 +42,7 @@ def solve_flow(
         tails.append(source)
         heads.append(1 + g)
         caps.append(size)
-        costs.append(0)
+        costs.append(top - priorities[g])
     courier_arcs: list[tuple[int, int, int]] = []
     for g, (key, members) in enumerate(groups):
         for c, fee in enumerate(key):

@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from logistics.domain.tariffs import CourierTerms, Dimensions, Quote, province_code, quote
-from logistics.domain.units import fen, yuan_text
+from logistics.domain.units import fen, yuan, yuan_text
 from logistics.errors import NotFound
-from logistics.i18n import N_, _, is_chinese
+from logistics.i18n import N_, _, is_chinese, ngettext
 
 if TYPE_CHECKING:
     from logistics.domain.assignment import (
@@ -105,6 +105,12 @@ class Explanation:
     options: tuple[CourierOption, ...]
     """Every courier: the chosen one first, then by fee (cheapest first), refusals last."""
     summary: str
+    waited_days: int = 0
+    """Full days the parcel has waited since it was registered."""
+    priority_fen: int = 0
+    """What its waiting counted against its fee in the run (0 for a fixed parcel)."""
+    ageing: str | None = None
+    """The ageing rule with its numbers, when it mattered (the parcel waited or was left)."""
 
 
 def money(fee: Decimal | None) -> str:
@@ -121,6 +127,49 @@ def _full_stop(sentence: str) -> str:
     if sentence.endswith((".", "。")):
         return sentence
     return sentence + ("。" if is_chinese() else ".")
+
+
+# ------------------------------------------------------------------------ ageing
+
+
+_CAPACITY_EXHAUSTED = "capacity_exhausted"
+"""``UnassignedReason.CAPACITY_EXHAUSTED`` (its module imports this one)."""
+
+
+def _priority_fen(days: int) -> int:
+    from logistics.domain.assignment import priority_fen  # the rule's home imports this one
+
+    return priority_fen(days)
+
+
+def waited_words(days: int) -> str:
+    """``waited 2 days: priority raised by 20.00 yuan`` (empty for a parcel of today)."""
+    if days <= 0:
+        return ""
+    return ngettext(
+        "waited {n} day: priority raised by {amount}",
+        "waited {n} days: priority raised by {amount}",
+        days,
+    ).format(n=days, amount=money(yuan(_priority_fen(days))))
+
+
+def ageing_rule() -> str:
+    """The ageing rule with its numbers, one sentence."""
+    from logistics.domain.assignment import AGE_BONUS_FEN_PER_DAY, AGE_DAYS_CAP
+
+    return _(
+        "When capacity is short, each full day a parcel has waited since it was registered "
+        "counts {per_day} against its fee, for at most {days} days ({most}): parcels that "
+        "waited go before newer ones, even dearer ones."
+    ).format(
+        per_day=money(yuan(AGE_BONUS_FEN_PER_DAY)),
+        days=AGE_DAYS_CAP,
+        most=money(yuan(AGE_BONUS_FEN_PER_DAY * AGE_DAYS_CAP)),
+    )
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:] if words and not is_chinese() else words
 
 
 # ------------------------------------------------------------------- the decision
@@ -258,6 +307,10 @@ def explain(result: AssignmentResult, parcel_id: str) -> Explanation:
             summary = _("Parcel {parcel} goes to {courier} at {fee}: {why}").format(
                 parcel=parcel_id, courier=chosen, fee=money(chosen_fee), why=why
             )
+    waited = 0 if fixed else parcel.waited_days
+    if waited > 0:
+        summary = sentences(_full_stop(summary), _full_stop(_capitalised(waited_words(waited))))
+    short = missing is not None and missing.reason.value == _CAPACITY_EXHAUSTED
     return Explanation(
         parcel_id=parcel_id,
         courier=chosen,
@@ -266,6 +319,9 @@ def explain(result: AssignmentResult, parcel_id: str) -> Explanation:
         unassigned_reason=missing.reason if missing else None,
         options=tuple(options),
         summary=summary,
+        waited_days=parcel.waited_days,
+        priority_fen=_priority_fen(waited),
+        ageing=ageing_rule() if waited > 0 or short else None,
     )
 
 
@@ -343,6 +399,14 @@ def why_won(result: AssignmentResult, assignment: Assignment) -> str:
     courier = assignment.courier
     if assignment.fixed:
         return _("it carries a {courier} tracking number").format(courier=courier)
+    # the waiting counts in the note only when it decided something: a shortage
+    waited = waited_words(ctx.parcels[assignment.parcel_id].waited_days) if ctx.short else ""
+    why = _why_free(ctx, assignment)
+    return ("；" if is_chinese() else "; ").join(part for part in (why, waited) if part)
+
+
+def _why_free(ctx: _Context, assignment: Assignment) -> str:
+    courier = assignment.courier
     fee = assignment.fee
     fees, chosen_fen = ctx.fees[assignment.parcel_id], fen(fee)
     if not any(0 <= other < chosen_fen for other in fees):  # most parcels: no quotes needed
@@ -377,6 +441,17 @@ def assigned_note(result: AssignmentResult, assignment: Assignment, was: str | N
     if was:
         note = _("{note} (was {courier})").format(note=note, courier=was)
     return note
+
+
+def resort_sentence(parcel_no: str, was: str, now: str | None) -> str:
+    """What the operator does with a parcel at the hub whose courier a run changed."""
+    if now is None:
+        return _("Take {parcel} out of {was}'s cage: it has no courier now.").format(
+            parcel=parcel_no, was=was
+        )
+    return _("Move {parcel} from {was}'s cage to {now}'s.").format(
+        parcel=parcel_no, was=was, now=now
+    )
 
 
 def unassigned_note(detail: str, was: str | None) -> str:

@@ -1,9 +1,20 @@
 """Why a station's work waits for another day, and for how long it has waited.
 
-A plan carries work over with one plain reason per station. The first wave's reason
-is the real one (no van at all, the planner could not fit it); a later wave only adds
-a reason where there is none yet, so "no van is back in time" never hides why the
-first wave left the station out.
+A plan carries work over with one plain reason per station, and the reason is what
+actually kept the work out, whichever wave left it and whatever the search did:
+
+1. the work cannot be served at all by the vans of the plan, as they are free when the
+   plan starts (opening hours out of reach, no way back before the return, no van big
+   enough): ``cannot_serve`` says which, from the work left over;
+2. no van is free at all (none active, or all on the road until the return);
+3. whole parcels would put a van over its kg capacity on a split visit;
+4. every van already makes the most rounds a day allows;
+5. otherwise a van could serve it, and the vans' time until the return went to other
+   stations' work (``day_full``). That is the answer for every station the search or
+   a later wave left out, so it does not change with the search's seed.
+
+``tests/services/test_replanning.py`` checks 1 and 5 by solving the day again with the
+station forced in.
 """
 
 from __future__ import annotations
@@ -11,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from logistics.domain.routing import clock
+from logistics.domain.routing import RoutingProblem, clock
+from logistics.domain.routing.visits import split_stop, van_window, why_impossible
 from logistics.i18n import N_, _
 
 # The reasons, in English; a plan says them in the chosen language (``_(NO_VAN)``).
 NO_VAN = N_("no van is available for the day")
 CAPACITY_TRIM = N_("whole parcels would put the van over its kg capacity on a split visit")
-LEFT_FOR_ANOTHER_DAY = N_("the planner left it for another day")
 
 
 def no_van_back(latest_return_s: int) -> str:
@@ -26,33 +37,74 @@ def no_van_back(latest_return_s: int) -> str:
     )
 
 
+def day_full(latest_return_s: int) -> str:
+    return _(
+        "a van could serve it, but the vans' time until the {time} return went to other "
+        "stations' work"
+    ).format(time=clock(latest_return_s))
+
+
+def most_rounds(rounds: int) -> str:
+    return _("the vans already went out in {n} waves, the most in a day").format(n=rounds)
+
+
 def waiting_days(day: date, registered_on: Iterable[date]) -> int:
     """Days the oldest parcel has waited by ``day`` (0 for none or registered that day)."""
     oldest = min(registered_on, default=day)
     return max(0, (day - oldest).days)
 
 
+def cannot_serve(problem: RoutingProblem) -> str | None:
+    """Why the vans of ``problem`` cannot serve its stops' work at all, each visit by a
+    van on its own (the first reason found), or None when they can."""
+    vans = tuple(v for v in problem.vans if van_window(problem, v)[0] <= van_window(problem, v)[1])
+    for i, stop in enumerate(problem.stops):
+        if not stop.has_work:
+            continue
+        for visit in split_stop(i, stop, vans):
+            reason = why_impossible(problem, visit, vans)
+            if reason is not None:
+                return reason
+    return None
+
+
 class CarryOverReasons:
     """The reason each station's leftover work is carried over, by station id."""
 
-    def __init__(self) -> None:
-        self._by_station: dict[int, str] = {}
+    def __init__(self, latest_return_s: int = 24 * 3600) -> None:
+        self.latest_return_s = latest_return_s
+        self._cannot: dict[int, str] = {}
+        self._no_van: dict[int, str] = {}
+        self._trimmed: set[int] = set()
+        self._most_rounds: dict[int, int] = {}
 
-    def no_van(self, station_ids: Iterable[int], *, wave: int, latest_return_s: int) -> None:
-        """No van can go out in this wave for these stations."""
+    def no_van(self, station_ids: Iterable[int], *, busy: bool = False) -> None:
+        """No van can go out at all for these stations: none is active, or (``busy``)
+        every van is on the road until the return."""
+        reason = no_van_back(self.latest_return_s) if busy else _(NO_VAN)
         for sid in station_ids:
-            if wave == 1:
-                self._by_station[sid] = _(NO_VAN)
-            else:
-                self._by_station.setdefault(sid, no_van_back(latest_return_s))
+            self._no_van[sid] = reason
 
-    def unserved(self, station_id: int, reason: str) -> None:
-        """The planner left the station out, in its own words."""
-        self._by_station[station_id] = reason
+    def cannot(self, station_id: int, reason: str) -> None:
+        """No van of the plan could serve the station's leftover work on its own."""
+        self._cannot[station_id] = reason
 
     def trimmed(self, station_id: int) -> None:
         """Parcels were taken off a split visit to keep the van within capacity."""
-        self._by_station[station_id] = _(CAPACITY_TRIM)
+        self._trimmed.add(station_id)
+
+    def most_rounds(self, station_ids: Iterable[int], rounds: int) -> None:
+        """Vans were still free, but each already makes the most rounds of a day."""
+        for sid in station_ids:
+            self._most_rounds[sid] = rounds
 
     def of(self, station_id: int) -> str:
-        return self._by_station.get(station_id) or _(LEFT_FOR_ANOTHER_DAY)
+        if station_id in self._cannot:
+            return self._cannot[station_id]
+        if station_id in self._no_van:
+            return self._no_van[station_id]
+        if station_id in self._trimmed:
+            return _(CAPACITY_TRIM)
+        if station_id in self._most_rounds:
+            return most_rounds(self._most_rounds[station_id])
+        return day_full(self.latest_return_s)

@@ -120,3 +120,15 @@ def _refusal(status: ManifestStatus, action: ManifestAction, no: str, handed_ove
     return _(
         "Manifest {manifest} is already handed over: nothing can be added or removed any more."
     ).format(manifest=no)
+
+
+def check_export(status: ManifestStatus | str, *, manifest_no: str) -> None:
+    """A handover file is written for a closed or handed-over manifest only: an open one
+    still takes and drops parcels. RuleBroken says so."""
+    if ManifestStatus(status) is ManifestStatus.OPEN:
+        raise RuleBroken(
+            _(
+                "Manifest {manifest} is still open: close it (`hub manifest close {manifest}`) "
+                "first, so that the handover file lists exactly the parcels on it."
+            ).format(manifest=manifest_no)
+        )

@@ -7,14 +7,18 @@ the same parsers, so an operator gets the same sentence from either.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from logistics.domain import text as t
 from logistics.domain.provinces import province
-from logistics.domain.units import fen, grams, yuan
+from logistics.domain.units import fen, grams, kg, yuan
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _
 
 # Headers accepted for each field in network files (besides the field name itself).
 STATION_HEADERS: dict[str, tuple[str, ...]] = {
@@ -74,8 +78,10 @@ def code_of(text: str, field: str = "code") -> str:
     value = t.normalize(text).upper()
     if not _CODE.match(value):
         raise InvalidInput(
-            f"{field} '{text}' is not a code: expected letters, digits, '-' or '_' "
-            "(at most 32), e.g. GD01."
+            _(
+                "{field} '{value}' is not a code: expected letters, digits, '-' or '_' "
+                "(at most 32), e.g. GD01."
+            ).format(field=field, value=text)
         )
     return value
 
@@ -83,7 +89,7 @@ def code_of(text: str, field: str = "code") -> str:
 def _required(values: Mapping[str, str], field: str) -> str:
     value = t.normalize(values.get(field, ""))
     if not value:
-        raise InvalidInput(f"{field} is empty: a value is required.")
+        raise InvalidInput(_("{field} is empty: a value is required.").format(field=field))
     return value
 
 
@@ -97,7 +103,11 @@ def _flag(values: Mapping[str, str], field: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise InvalidInput(f"{field} '{value}' is not yes or no: expected 1/0, yes/no or 是/否.")
+    raise InvalidInput(
+        _("{field} '{value}' is not yes or no: expected 1/0, yes/no or 是/否.").format(
+            field=field, value=value
+        )
+    )
 
 
 def _count(values: Mapping[str, str], field: str, *, default: int | None = None, low: int = 1):
@@ -109,7 +119,7 @@ def _count(values: Mapping[str, str], field: str, *, default: int | None = None,
 def _money_fen(values: Mapping[str, str], field: str, default: int | None = None) -> int:
     kwargs = {} if default is None else {"default": yuan(default)}
     amount = t.parse_decimal(
-        values.get(field, ""), field, minimum=0, places=2, example="3.50 (yuan)", **kwargs
+        values.get(field, ""), field, minimum=0, places=2, example=_("3.50 (yuan)"), **kwargs
     )
     return fen(amount)
 
@@ -183,7 +193,7 @@ def _share(raw: str) -> float:
     if text_.endswith("%"):
         percent = t.parse_decimal(text_[:-1], "min_share", minimum=0, maximum=100, example="10%")
         return float(percent / 100)
-    return float(t.parse_decimal(text_, "min_share", minimum=0, maximum=1, example="0.1 or 10%"))
+    return float(t.parse_decimal(text_, "min_share", minimum=0, maximum=1, example=_("0.1 or 10%")))
 
 
 def parse_courier(values: Mapping[str, str]) -> CourierSpec:
@@ -193,13 +203,17 @@ def parse_courier(values: Mapping[str, str]) -> CourierSpec:
             re.compile(pattern)
         except re.error:
             raise InvalidInput(
-                f"tracking_pattern '{pattern}' is not a regular expression: "
-                r"expected something like ^7\d{13}$."
+                _(
+                    "tracking_pattern '{pattern}' is not a regular expression: "
+                    "expected something like {example}."
+                ).format(pattern=pattern, example=r"^7\d{13}$")
             ) from None
     step = t.normalize(values.get("weight_step_kg", "")) or "1"
     step_g = grams(t.parse_decimal(step, "weight_step_kg"))
     if step_g not in (100, 500, 1000):
-        raise InvalidInput(f"weight_step_kg must be 0.1, 0.5 or 1, got '{step}'.")
+        raise InvalidInput(
+            _("weight_step_kg must be 0.1, 0.5 or 1, got '{value}'.").format(value=step)
+        )
     max_weight = t.parse_decimal(
         values.get("max_weight_kg", ""), "max_weight_kg", positive=True, default=None
     )
@@ -260,8 +274,9 @@ def parse_vehicle(values: Mapping[str, str]) -> VehicleSpec:
     end = t.parse_time_of_day(values.get("shift_end") or "17:30", "shift_end")
     if end <= start:
         raise InvalidInput(
-            f"shift_end must be after shift_start (as in 07:30 to 17:30), "
-            f"got {start:%H:%M} to {end:%H:%M}."
+            _(
+                "shift_end must be after shift_start (as in 07:30 to 17:30), got {start} to {end}."
+            ).format(start=f"{start:%H:%M}", end=f"{end:%H:%M}")
         )
     return VehicleSpec(
         code=code_of(_required(values, "code")),
@@ -274,3 +289,118 @@ def parse_vehicle(values: Mapping[str, str]) -> VehicleSpec:
         plate=_optional(values, "plate"),
         active=_flag(values, "active"),
     )
+
+
+# ---------------------------------------------------------------- updating by import
+
+
+class Change(StrEnum):
+    """What an import does to one row of the hub's network."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+    @property
+    def label(self) -> str:
+        return _(_CHANGE_LABELS[self])
+
+
+_CHANGE_LABELS = {
+    Change.ADDED: N_("added"),
+    Change.UPDATED: N_("updated"),
+    Change.UNCHANGED: N_("unchanged"),
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    return str(value)
+
+
+def _kg(weight_g: int | None) -> str:
+    return "" if weight_g is None else _text(kg(weight_g))
+
+
+def station_text(row: Any) -> dict[str, str]:
+    """A station (stored row or spec) as the cells of a stations file, which
+    :func:`parse_station` reads back to the same station."""
+    return {
+        "code": row.code,
+        "name": row.name,
+        "village": _text(row.village),
+        "keeper_name": _text(row.keeper_name),
+        "keeper_phone": _text(row.keeper_phone),
+        "lat": _text(row.lat),
+        "lon": _text(row.lon),
+        "hours": f"{row.opens:%H:%M}-{row.closes:%H:%M}",
+        "service_minutes": _text(row.service_minutes),
+        "households": _text(row.households),
+        "retention_days": _text(row.retention_days),
+        "active": _text(row.active),
+    }
+
+
+def courier_text(row: Any, excluded: Iterable[str]) -> dict[str, str]:
+    """A courier (stored row or spec) and the provinces it does not serve, as the cells of
+    a couriers file that :func:`parse_courier` reads back to the same courier."""
+    share = Decimal(str(row.min_share)) * 100
+    return {
+        "code": row.code,
+        "name": row.name,
+        "tracking_pattern": _text(row.tracking_pattern),
+        "cutoff": _text(row.cutoff),
+        "daily_capacity": _text(row.daily_capacity),
+        "min_share": f"{round(share, 4).normalize():f}%",
+        "volumetric_divisor": _text(row.volumetric_divisor),
+        "weight_step_kg": _kg(row.weight_step_g),
+        "max_weight_kg": _kg(row.max_weight_g),
+        "excluded_provinces": ";".join(sorted(excluded)),
+        "phone": _text(row.phone),
+        "active": _text(row.active),
+    }
+
+
+def vehicle_text(row: Any) -> dict[str, str]:
+    """A van (stored row or spec) as the cells of a vans file that :func:`parse_vehicle`
+    reads back to the same van."""
+    return {
+        "code": row.code,
+        "plate": _text(row.plate),
+        "capacity_kg": _kg(row.capacity_g),
+        "capacity_parcels": _text(row.capacity_parcels),
+        "shift_start": _text(row.shift_start),
+        "shift_end": _text(row.shift_end),
+        "cost_per_km": _text(yuan(row.cost_per_km_fen)),
+        "fixed_cost": _text(yuan(row.fixed_cost_fen)),
+        "active": _text(row.active),
+    }
+
+
+def merged(stored: Mapping[str, str], given: Mapping[str, str], carried: Iterable[str]) -> dict:
+    """The cells of a stored row with a file's row laid over it: only the columns the file
+    carries, and of those only the cells that are not blank (a blank cell keeps what is
+    stored), so an update never blanks what the file does not say."""
+    values = dict(stored)
+    carried = set(carried)
+    if "hours" in values and "hours" not in carried and carried & {"opens", "closes"}:
+        values["opens"], values["closes"] = values.pop("hours").split("-")
+    for field in carried:
+        cell = t.normalize(given.get(field, ""))
+        if cell:
+            values[field] = cell
+    return values
+
+
+def differences(before: Mapping[str, str], after: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(field, stored, new) for every field whose text changes."""
+    return [
+        (field, before.get(field, ""), value)
+        for field, value in after.items()
+        if before.get(field, "") != value
+    ]

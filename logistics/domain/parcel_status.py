@@ -37,11 +37,17 @@ from enum import StrEnum
 from typing import NoReturn
 
 from logistics.errors import InvalidInput, RuleBroken
+from logistics.i18n import N_, _, is_chinese
 
 
 class Direction(StrEnum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
+
+    @property
+    def label(self) -> str:
+        """The direction in the chosen language: ``outbound`` 寄出, ``inbound`` 进港."""
+        return _(_DIRECTION_LABELS[self])
 
 
 class Status(StrEnum):
@@ -63,8 +69,9 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        """How the state reads in a sentence: ``at the hub``, ``on a manifest``..."""
-        return _STATUS_LABELS[self]
+        """How the state reads in a sentence: ``at the hub``, ``on a manifest``...
+        (the glossary's state word in Chinese: 已到件, 已上单...)."""
+        return _(_STATUS_LABELS[self])
 
     @classmethod
     def label_of(cls, stored: str) -> str:
@@ -95,26 +102,56 @@ class Action(StrEnum):
     HANDOVER = "handover"
 
     @property
-    def phrase(self) -> str:
-        """The action as it reads after "cannot be": ``collected``, ``handed over``..."""
-        return _ACTION_PHRASES[self]
+    def label(self) -> str:
+        """The step's name in the chosen language: ``collect``, ``arrive at hub``... in
+        English, the glossary's step word in Chinese (揽收, 到件, 扣为问题件...)."""
+        return _(_ACTION_LABELS[self])
 
+    @property
+    def phrase(self) -> str:
+        """The action as it reads after "cannot be": ``collected``, ``handed over``...
+
+        A Chinese sentence names the step itself (不能揽收), so in Chinese this is
+        :attr:`label`: the English participles are also state words ("collected",
+        "picked up"), one catalog entry could not serve both."""
+        return self.label if is_chinese() else _ACTION_PHRASES[self]
+
+
+_DIRECTION_LABELS = {Direction.OUTBOUND: N_("outbound"), Direction.INBOUND: N_("inbound")}
 
 _STATUS_LABELS = {
-    Status.REGISTERED: "registered",
-    Status.COLLECTED: "collected",
-    Status.AT_HUB: "at the hub",
-    Status.MANIFESTED: "on a manifest",
-    Status.HANDED_OVER: "handed over to the courier",
-    Status.CANCELLED: "cancelled",
-    Status.ARRIVED_HUB: "arrived at the hub",
-    Status.OUT_FOR_DELIVERY: "out for delivery",
-    Status.AT_STATION: "at the station",
-    Status.PICKED_UP: "picked up",
-    Status.RETURNED: "returned",
-    Status.HELD: "held as a problem parcel",
+    Status.REGISTERED: N_("registered"),
+    Status.COLLECTED: N_("collected"),
+    Status.AT_HUB: N_("at the hub"),
+    Status.MANIFESTED: N_("on a manifest"),
+    Status.HANDED_OVER: N_("handed over to the courier"),
+    Status.CANCELLED: N_("cancelled"),
+    Status.ARRIVED_HUB: N_("arrived at the hub"),
+    Status.OUT_FOR_DELIVERY: N_("out for delivery"),
+    Status.AT_STATION: N_("at the station"),
+    Status.PICKED_UP: N_("picked up"),
+    Status.RETURNED: N_("returned"),
+    Status.HELD: N_("held as a problem parcel"),
 }
 
+# The step names (the timeline of `hub parcel show` uses the same words).
+_ACTION_LABELS = {
+    Action.COLLECT: N_("collect"),
+    Action.ARRIVE: N_("arrive at hub"),
+    Action.HOLD: N_("hold as a problem parcel"),
+    Action.RELEASE: N_("release"),
+    Action.CANCEL: N_("cancel"),
+    Action.ARRIVE_INBOUND: N_("inbound arrival"),
+    Action.DISPATCH: N_("dispatch"),
+    Action.AT_STATION: N_("at station"),
+    Action.PICKED_UP: N_("pick up"),
+    Action.RETURN: N_("return"),
+    Action.MANIFEST: N_("put on a manifest"),
+    Action.UNMANIFEST: N_("taken off a manifest"),
+    Action.HANDOVER: N_("handover"),
+}
+
+# English only (see Action.phrase).
 _ACTION_PHRASES = {
     Action.COLLECT: "collected",
     Action.ARRIVE: "scanned in at the hub",
@@ -256,12 +293,16 @@ class Outcome:
 
     def describe(self, label: str = "parcel") -> str:
         """One sentence for the operator: what happened, or that nothing changed."""
+        state = self.status.label
         if not self.changed:
-            return f"Parcel {label} is already {self.status.label}, nothing changed."
-        text = f"Parcel {label} is now {self.status.label}"
+            return _("Parcel {parcel} is already {state}, nothing changed.").format(
+                parcel=label, state=state
+            )
         if self.leaves_manifest:
-            text += " and off its manifest"
-        return text + "."
+            return _("Parcel {parcel} is now {state} and off its manifest.").format(
+                parcel=label, state=state
+            )
+        return _("Parcel {parcel} is now {state}.").format(parcel=label, state=state)
 
 
 def initial_status(direction: Direction | str) -> Status:
@@ -275,8 +316,17 @@ def parse_action(text: str) -> Action:
     try:
         return Action(key)
     except ValueError:
-        names = ", ".join(a.value for a in SCAN_ACTIONS)
-        raise InvalidInput(f"'{text}' is not a scan action: expected one of {names}.") from None
+        raise not_a_scan_action(text) from None
+
+
+def not_a_scan_action(text: str) -> InvalidInput:
+    """The refusal of a word that is no scan action (the actions are typed as they are)."""
+    names = ("、" if is_chinese() else ", ").join(a.value for a in SCAN_ACTIONS)
+    return InvalidInput(
+        _("'{value}' is not a scan action: expected one of {actions}.").format(
+            value=text, actions=names
+        )
+    )
 
 
 def allowed_actions(
@@ -314,14 +364,22 @@ def apply(
         if (direction, action) == (Direction.INBOUND, Action.ARRIVE_INBOUND):
             return Outcome(action, Status.ARRIVED_HUB, Status.ARRIVED_HUB, True)
         raise RuleBroken(
-            f"Parcel {_name(label)} is not known to the hub, so it cannot be {action.phrase}: "
-            "register it first."
+            _(
+                "Parcel {parcel} is not known to the hub, so it cannot be {action}: "
+                "register it first."
+            ).format(parcel=_name(label), action=action.phrase)
         )
     status = Status(status)
     if status not in _STATES[direction]:
         raise RuleBroken(
-            f"Parcel {_name(label)} is {direction.value} but its state is {status.value}, "
-            f"which is not an {direction.value} state."
+            _(
+                "Parcel {parcel} is {direction} but its state is {state}, "
+                "which is not an {direction} state."
+            ).format(
+                parcel=_name(label),
+                direction=direction.label,
+                state=status.label if is_chinese() else status.value,
+            )
         )
     if action is Action.RELEASE and status is Status.HELD:
         if held_from is None:
@@ -367,7 +425,15 @@ def _step(
 
 
 def _name(label: str) -> str:
-    return label or "(no id)"
+    return label or _("(no id)")
+
+
+def action_names(actions: list[Action]) -> str:
+    """Actions listed for a person: the scan words typed in English (``collect, arrive``),
+    the glossary's step words in Chinese (揽收、到件)."""
+    if is_chinese():
+        return "、".join(action.label for action in actions)
+    return ", ".join(action.value for action in actions)
 
 
 def _refuse(
@@ -378,14 +444,35 @@ def _refuse(
     held_from: Status | str | None,
 ) -> NoReturn:
     allowed = allowed_actions(direction, status, held_from)
+    words = {
+        "parcel": _name(label),
+        "state": status.label,
+        "direction": direction.label,
+        "action": action.phrase,
+        "actions": action_names(allowed),
+    }
     if action not in _ORDER[direction]:
-        head = f"Parcel {_name(label)} is an {direction.value} parcel {status.label}"
+        if not allowed:
+            sentence = _(
+                "Parcel {parcel} is an {direction} parcel {state}, so it cannot be {action}: "
+                "nothing more can be done to it."
+            )
+        else:
+            sentence = _(
+                "Parcel {parcel} is an {direction} parcel {state}, so it cannot be {action}; "
+                "allowed next: {actions}."
+            )
+    elif not allowed:
+        sentence = _(
+            "Parcel {parcel} is {state}, so it cannot be {action}: nothing more can be done to it."
+        )
+    elif (direction, status, action) == (Direction.OUTBOUND, Status.MANIFESTED, Action.CANCEL):
+        sentence = _(
+            "Parcel {parcel} is {state}, so it cannot be {action} before it is taken off its "
+            "manifest; allowed next: {actions}."
+        )
     else:
-        head = f"Parcel {_name(label)} is {status.label}"
-    head += f", so it cannot be {action.phrase}"
-    if (direction, status, action) == (Direction.OUTBOUND, Status.MANIFESTED, Action.CANCEL):
-        head += " before it is taken off its manifest"
-    if not allowed:
-        raise RuleBroken(f"{head}: nothing more can be done to it.")
-    names = ", ".join(a.value for a in allowed)
-    raise RuleBroken(f"{head}; allowed next: {names}.")
+        sentence = _(
+            "Parcel {parcel} is {state}, so it cannot be {action}; allowed next: {actions}."
+        )
+    raise RuleBroken(sentence.format(**words))

@@ -7,7 +7,10 @@ its one-character abbreviation (``黔``) or its pinyin/English name (``Guizhou``
 with full-width characters, any letter case and surrounding spaces.
 
 Shaanxi (陕西, 61) and Shanxi (山西, 14) are the official spellings and are kept
-apart; Inner Mongolia is also known as Nei Mongol / Nei Menggu, Tibet as Xizang.
+apart; Inner Mongolia is also known as Nei Mongol / Nei Menggu and written 内蒙 for
+short, Tibet as Xizang. The autonomous regions are also written with their people's
+name and no "自治区" (广西壮族, 宁夏回族, 新疆维吾尔), and in traditional characters
+(內蒙古, 廣西, 寧夏).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from logistics.errors import InvalidInput
+from logistics.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,15 @@ _DATA: tuple[tuple[str, str, str, str, str, str, str, tuple[str, ...]], ...] = (
         "Nei Mongol",
         "Inner Mongolia",
         "autonomous_region",
-        ("Nei Menggu", "Neimenggu", "Inner Mongolia Autonomous Region"),
+        (
+            "内蒙",
+            "內蒙古",
+            "內蒙",
+            "Nei Menggu",
+            "Neimenggu",
+            "Nei Meng",
+            "Inner Mongolia Autonomous Region",
+        ),
     ),
     ("21", "辽宁省", "辽宁", "辽", "Liaoning", "Liaoning", "province", ()),
     ("22", "吉林省", "吉林", "吉", "Jilin", "Jilin", "province", ()),
@@ -91,7 +103,7 @@ _DATA: tuple[tuple[str, str, str, str, str, str, str, tuple[str, ...]], ...] = (
         "Guangxi",
         "Guangxi",
         "autonomous_region",
-        ("Guangxi Zhuangzu", "Guangxi Zhuang"),
+        ("廣西", "Guangxi Zhuangzu", "Guangxi Zhuang"),
     ),
     ("46", "海南省", "海南", "琼", "Hainan", "Hainan", "province", ()),
     ("50", "重庆市", "重庆", "渝", "Chongqing", "Chongqing", "municipality", ()),
@@ -110,7 +122,7 @@ _DATA: tuple[tuple[str, str, str, str, str, str, str, tuple[str, ...]], ...] = (
         "Ningxia",
         "Ningxia",
         "autonomous_region",
-        ("Ningxia Huizu", "Ningxia Hui"),
+        ("寧夏", "Ningxia Huizu", "Ningxia Hui"),
     ),
     (
         "65",
@@ -138,7 +150,7 @@ _DATA: tuple[tuple[str, str, str, str, str, str, str, tuple[str, ...]], ...] = (
 
 _PROVINCES: tuple[Province, ...] = tuple(
     Province(code, name, short, abbr, pinyin, english, kind)
-    for code, name, short, abbr, pinyin, english, kind, _ in _DATA
+    for code, name, short, abbr, pinyin, english, kind, _extras in _DATA
 )
 _BY_CODE: dict[str, Province] = {p.code: p for p in _PROVINCES}
 
@@ -156,6 +168,11 @@ _SUFFIXES: tuple[str, ...] = tuple(
             "壮族自治区",
             "回族自治区",
             "自治区",
+            "自治區",
+            "维吾尔",
+            "維吾爾",
+            "壮族",
+            "回族",
             "省",
             "市",
             # pinyin / English, written without spaces
@@ -200,7 +217,7 @@ def _key(text: str) -> str:
 
 def _build_index() -> dict[str, Province]:
     index: dict[str, Province] = {}
-    for (*_, extras), p in zip(_DATA, _PROVINCES, strict=True):
+    for (*_fields, extras), p in zip(_DATA, _PROVINCES, strict=True):
         names = (p.code, p.division_code, p.name, p.short_name, p.abbreviation, p.pinyin)
         for alias in (*names, p.english, *extras):
             key = _key(alias)
@@ -211,11 +228,6 @@ def _build_index() -> dict[str, Province]:
 
 
 _INDEX: dict[str, Province] = _build_index()
-
-_EXPECTED = (
-    "expected a GB/T 2260 code such as 52, a Chinese name such as 贵州 or 贵州省, "
-    "or a pinyin name such as Guizhou"
-)
 
 
 def find_province(text: str | None) -> Province | None:
@@ -256,17 +268,29 @@ def province(text: str | None) -> Province:
         return found
     shown = "" if text is None else unicodedata.normalize("NFKC", str(text)).strip()
     if not shown:
-        raise InvalidInput(f"A province is required: {_EXPECTED}.")
+        raise InvalidInput(
+            _(
+                "A province is required: expected a GB/T 2260 code such as 52, a Chinese name "
+                "such as 贵州 or 贵州省, or a pinyin name such as Guizhou."
+            )
+        )
     if len(shown) > 40:
         shown = shown[:40] + "…"
-    raise InvalidInput(f"'{shown}' is not a province: {_EXPECTED}.")
+    raise InvalidInput(
+        _(
+            "'{value}' is not a province: expected a GB/T 2260 code such as 52, a Chinese name "
+            "such as 贵州 or 贵州省, or a pinyin name such as Guizhou."
+        ).format(value=shown)
+    )
 
 
 def province_by_code(code: str) -> Province:
     """The province with this two-digit code; raises InvalidInput for an unknown code."""
     found = _BY_CODE.get(str(code).strip())
     if found is None:
-        raise InvalidInput(f"'{code}' is not a GB/T 2260 province code such as 52.")
+        raise InvalidInput(
+            _("'{code}' is not a GB/T 2260 province code such as 52.").format(code=code)
+        )
     return found
 
 

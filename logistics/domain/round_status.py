@@ -5,11 +5,15 @@
 
 A planned round may be replaced by a new plan of its day; a started round's van is
 on the road; a finished round has been reconciled stop by stop.
+
+What a round holds (``holds_van``, ``claim_on``) is ruled here once: a started round
+holds its van until its planned return and its parcels; a re-plan of a day with
+started rounds plans the vans free after them and the parcels they do not carry.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from logistics.errors import RuleBroken
@@ -112,3 +116,59 @@ def apply(
     raise RuleBroken(
         message.format(round=round_no, date=service_date, status=status.label, van=van)
     )
+
+
+# ---------------------------------------------------------------- what a round holds
+
+
+def holds_van(status: RoundStatus | str) -> bool:
+    """A started round holds its van until its planned return (it is on the road); a
+    planned round holds nothing yet, a finished one nothing any more."""
+    return RoundStatus(status) is RoundStatus.STARTED
+
+
+def van_back(
+    status: RoundStatus | str, planned_end: datetime, finished_at: datetime | None
+) -> datetime | None:
+    """When a round of the day gives its van back for another round: a started round
+    at its planned return, a finished one when it came back; a planned round (which a
+    new plan replaces) None."""
+    status = RoundStatus(status)
+    if holds_van(status):
+        return planned_end
+    if status is RoundStatus.FINISHED:
+        return finished_at or planned_end
+    return None
+
+
+class Claim(StrEnum):
+    """What a plan of one day may do with a parcel already on a round."""
+
+    FREE = "free"
+    """Plan it: it is on no round, on the day's own unstarted plan (which is replaced),
+    on a finished round that did not collect it, or on a past day's plan never driven."""
+    KEEP = "keep"
+    """Leave it: it is on a van's way (a started round), or an earlier day's plan (today
+    or later) has it."""
+    MOVE = "move"
+    """Plan it and say so: a later day's unstarted plan has it, and this day comes first."""
+
+
+def claim_on(status: RoundStatus | str, round_day: date, day: date, today: date) -> Claim:
+    """What the plan of ``day`` may do with a parcel on a round of ``round_day`` in
+    ``status`` (``today`` is the hub's local day).
+
+    A started round holds its parcels; a finished one holds none (what it did not
+    collect waits again). A planned round of the same day is being replaced; of a later
+    day it gives its parcels up to the earlier day (they are moved, and the plan says
+    so); of an earlier day it keeps them, unless that day is past and the plan was never
+    driven.
+    """
+    status = RoundStatus(status)
+    if status is RoundStatus.STARTED:
+        return Claim.KEEP
+    if status is RoundStatus.FINISHED or round_day == day:
+        return Claim.FREE
+    if round_day > day:
+        return Claim.MOVE
+    return Claim.KEEP if round_day >= today else Claim.FREE

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from logistics.errors import InvalidInput
+from logistics.i18n import _, ngettext
 
 
 class _Missing:
@@ -46,8 +47,10 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _blank(field: str, expected: str) -> InvalidInput:
-    return InvalidInput(f"{field} is required: expected {expected}.")
+def _refused(sentence: str, field: str, raw: str = "", **words: Any) -> InvalidInput:
+    """A parser's refusal: ``sentence`` (translated) with the field, the value as typed
+    (shortened) and any other ``words`` filled in."""
+    return InvalidInput(sentence.format(field=field, value=_shown(raw), **words))
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
@@ -71,22 +74,28 @@ def parse_decimal(
     is given, else is refused as missing. No exponents, NaN or infinities.
     """
     raw = normalize(text)
-    expected = f"a number such as {example}"
+    wrong = _("{field} must be a number such as {example}, got '{value}'.")
     if not raw:
         if default is not REQUIRED:
             return default
-        raise _blank(field, expected)
+        raise _refused(
+            _("{field} is required: expected a number such as {example}."), field, example=example
+        )
     if not _NUMBER.fullmatch(raw):
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(wrong, field, raw, example=example)
     try:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.") from None
+        raise _refused(wrong, field, raw, example=example) from None
     if places is not None and -value.as_tuple().exponent > places:  # type: ignore[operator]
         value_n = value.normalize()
         if -value_n.as_tuple().exponent > places:  # type: ignore[operator]
-            unit = "decimal place" if places == 1 else "decimal places"
-            raise InvalidInput(f"{field} must have at most {places} {unit}, got '{_shown(raw)}'.")
+            sentence = ngettext(
+                "{field} must have at most {n} decimal place, got '{value}'.",
+                "{field} must have at most {n} decimal places, got '{value}'.",
+                places,
+            )
+            raise _refused(sentence, field, raw, n=places)
     _check_range(field, value, raw, minimum, maximum, positive)
     return value
 
@@ -103,16 +112,20 @@ def parse_int(
 ) -> int:
     """A whole number such as ``12`` (also ``１２``, ``1,200``, or ``12.0`` from a sheet)."""
     raw = normalize(text)
-    expected = f"a whole number such as {example}"
+    wrong = _("{field} must be a whole number such as {example}, got '{value}'.")
     if not raw:
         if default is not REQUIRED:
             return default
-        raise _blank(field, expected)
+        raise _refused(
+            _("{field} is required: expected a whole number such as {example}."),
+            field,
+            example=example,
+        )
     if not _NUMBER.fullmatch(raw):
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(wrong, field, raw, example=example)
     number = Decimal(raw.replace(",", ""))
     if number != number.to_integral_value():
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(wrong, field, raw, example=example)
     value = int(number)
     _check_range(field, value, raw, minimum, maximum, positive)
     return value
@@ -127,17 +140,17 @@ def _check_range(
     positive: bool,
 ) -> None:
     if positive and value <= 0:
-        raise InvalidInput(f"{field} must be more than 0, got '{_shown(raw)}'.")
+        raise _refused(_("{field} must be more than 0, got '{value}'."), field, raw)
     low = None if minimum is None else Decimal(minimum)
     high = None if maximum is None else Decimal(maximum)
     if (low is not None and value < low) or (high is not None and value > high):
         if low is not None and high is not None:
-            bounds = f"between {low} and {high}"
+            sentence = _("{field} must be between {low} and {high}, got '{value}'.")
         elif low is not None:
-            bounds = f"at least {low}"
+            sentence = _("{field} must be at least {low}, got '{value}'.")
         else:
-            bounds = f"at most {high}"
-        raise InvalidInput(f"{field} must be {bounds}, got '{_shown(raw)}'.")
+            sentence = _("{field} must be at most {high}, got '{value}'.")
+        raise _refused(sentence, field, raw, low=low, high=high)
 
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")  # 8:30, 08:30, 08:30:00
@@ -166,14 +179,13 @@ def parse_time_of_day(text: Any, field: str, *, default: Any = REQUIRED) -> dt.t
     """A time of day such as ``08:30`` (also ``8:30``, ``08:30:00``, ``0830``, ``８：３０``,
     ``8点30``, ``8点半``)."""
     raw = normalize(text)
-    expected = "a time of day such as 08:30"
     if not raw:
         if default is not REQUIRED:
             return default
-        raise _blank(field, expected)
+        raise _refused(_("{field} is required: expected a time of day such as 08:30."), field)
     value = _clock(raw)
     if value is None:
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(_("{field} must be a time of day such as 08:30, got '{value}'."), field, raw)
     return value
 
 
@@ -188,20 +200,22 @@ def parse_hours(text: Any, field: str, *, default: Any = REQUIRED) -> tuple[dt.t
     The closing time must be after the opening time (no overnight hours).
     """
     raw = normalize(text)
-    expected = "opening hours such as 08:00-18:00"
+    wrong = _("{field} must be opening hours such as 08:00-18:00, got '{value}'.")
     if not raw:
         if default is not REQUIRED:
             return default
-        raise _blank(field, expected)
+        raise _refused(_("{field} is required: expected opening hours such as 08:00-18:00."), field)
     parts = _RANGE_SEP.split(raw)
     if len(parts) != 2:
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(wrong, field, raw)
     opens, closes = _clock(parts[0]), _clock(parts[1], allow_24=True)
     if opens is None or closes is None:
-        raise InvalidInput(f"{field} must be {expected}, got '{_shown(raw)}'.")
+        raise _refused(wrong, field, raw)
     if closes <= opens:
-        raise InvalidInput(
-            f"{field} must close after it opens (as in 08:00-18:00), got '{_shown(raw)}'."
+        raise _refused(
+            _("{field} must close after it opens (as in 08:00-18:00), got '{value}'."),
+            field,
+            raw,
         )
     return opens, closes
 

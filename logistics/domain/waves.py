@@ -9,6 +9,7 @@ out over the waves by ``WAVE_SHARES``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import replace
 
 from logistics.domain.routing import SearchSettings
@@ -72,3 +73,11 @@ def for_stations(settings: SearchSettings, stations: int) -> SearchSettings:
 def back_at_hub_s(return_s: int) -> int:
     """When a van that returns at ``return_s`` can leave on its next round."""
     return return_s + RELOAD_MINUTES * 60
+
+
+def free_from_s(shift_start_s: int, returns_s: Iterable[int], not_before_s: int = 0) -> int:
+    """When a van can leave on a new round of the day: at its shift start, or once back
+    from the rounds it is already on (``returns_s``, the planned return of a started
+    round or the actual return of a finished one) and reloaded, and not before
+    ``not_before_s`` (now, when the day is under way)."""
+    return max([shift_start_s, not_before_s] + [back_at_hub_s(r) for r in returns_s])

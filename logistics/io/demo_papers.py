@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _
 from logistics.io import files
 
 if TYPE_CHECKING:  # the documents only; reportlab is loaded when they are written
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # the documents only; reportlab is loaded when they are writt
 ROUND_SHEETS = "round-sheets"
 MANIFESTS = "manifests"
 LABELS = "labels.pdf"
-STEP = "Writing the printouts"
+STEP = N_("Writing the printouts")
 
 Progress = Callable[[str, int, int], None]
 
@@ -40,15 +41,19 @@ def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path
     demo's papers and ``force`` is not given."""
     where = Path(folder)
     if where.exists() and not where.is_dir():
-        raise InvalidInput(f"'{where}' is a file: expected a folder for the demo's papers.")
+        raise InvalidInput(
+            _("'{path}' is a file: expected a folder for the demo's papers.").format(path=where)
+        )
     earlier = [
         where / name for name in (ROUND_SHEETS, MANIFESTS, LABELS) if (where / name).exists()
     ]
     earlier += sorted(where.glob("report-*.pdf")) if where.is_dir() else []
     if earlier and not force:
         raise InvalidInput(
-            f"Folder '{where}' already holds the papers of an earlier demo ({earlier[0].name}): "
-            "add --force to replace them, or choose another folder."
+            _(
+                "Folder '{folder}' already holds the papers of an earlier demo ({file}): "
+                "add --force to replace them, or choose another folder."
+            ).format(folder=where, file=earlier[0].name)
         )
     try:
         where.mkdir(parents=True, exist_ok=True)
@@ -116,3 +121,32 @@ def _subfolder(path: Path) -> Path:
     except OSError as error:
         raise files.cannot_write(str(path), error) from None
     return path
+
+
+def work_folder() -> Path:
+    """A new temporary folder for one demo run (its database, and its printouts when no
+    folder is given)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="hub-demo-"))
+
+
+def folder_size(folder: str | os.PathLike[str]) -> int:
+    """Bytes held by the files under ``folder`` (0 when it is gone)."""
+    total = 0
+    for path in Path(folder).rglob("*"):
+        try:
+            if path.is_file():
+                total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def remove_folder(folder: str | os.PathLike[str]) -> int:
+    """Remove a demo's temporary folder and everything in it; returns the bytes freed."""
+    import shutil
+
+    size = folder_size(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    return size

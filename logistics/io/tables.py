@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import itertools
 import operator
 import os
@@ -124,6 +125,11 @@ class Table:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the file's bytes (64 hex digits): the same file under any name."""
+        return file_digest(self.path)
+
     def original(self, row: TableRow) -> dict[str, str]:
         """The row's raw cells keyed by the file's own headers (for :func:`write_rejects`)."""
         return {h: c for h, c in zip(self.headers, row.cells, strict=False) if h}
@@ -214,6 +220,19 @@ def _detect_encoding(path: Path) -> str:
             "(or as Excel's GB18030/ANSI CSV) and import it again."
         ).format(file=path.name)
     )
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes as 64 lowercase hex digits, read in chunks."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    try:
+        with _open_binary(path) as f:
+            while chunk := f.read(_CHUNK):
+                digest.update(chunk)
+    except OSError as error:
+        raise _os_error(path, error) from None
+    return digest.hexdigest()
 
 
 def _open_binary(path: Path):
@@ -454,19 +473,35 @@ def _choose_header(
             best = (number, cells, columns, ignored, clashes)
             break
     if best is None:
-        number, cells = top[0]
-        columns, ignored, clashes = _match_header(cells, aliases)
-        missing = next((f for f in required if f not in columns), None)
-        if missing is not None:
+        # the row most like a header (a title row above it names no field): its missing
+        # columns are the ones to name, all of them in one sentence
+        matches = [(number, cells, _match_header(cells, aliases)) for number, cells in top]
+        number, cells, (columns, ignored, clashes) = max(
+            matches, key=lambda match: len(match[2][0])
+        )
+        missing = [f for f in required if f not in columns]
+        if len(missing) == 1:
             raise InvalidInput(
                 _(
                     "File '{file}' has no '{field}' column in its header row "
                     "(row {row}): expected a header such as {headers}."
                 ).format(
                     file=path.name,
-                    field=missing,
+                    field=missing[0],
                     row=number,
-                    headers=_accepted(missing, aliases),
+                    headers=_accepted(missing[0], aliases),
+                )
+            )
+        if missing:
+            raise InvalidInput(
+                _(
+                    "File '{file}' has no {fields} columns in its header row "
+                    "(row {row}): expected headers such as {headers}."
+                ).format(
+                    file=path.name,
+                    fields=", ".join(f"'{f}'" for f in missing),
+                    row=number,
+                    headers="; ".join(_accepted(f, aliases) for f in missing),
                 )
             )
         best = (number, cells, columns, ignored, clashes)

@@ -1,6 +1,7 @@
 """SQLModel tables, one module per area; importing this package registers them all."""
 
-from logistics.models.manifests import Manifest, ManifestLoadScan
+from logistics.models.imports import ImportedFile
+from logistics.models.manifests import Manifest, ManifestExport, ManifestLoadScan
 from logistics.models.network import (
     Courier,
     CourierExcludedProvince,
@@ -17,7 +18,9 @@ __all__ = [
     "CourierExcludedProvince",
     "CourierTariff",
     "Hub",
+    "ImportedFile",
     "Manifest",
+    "ManifestExport",
     "ManifestLoadScan",
     "Parcel",
     "ParcelEvent",

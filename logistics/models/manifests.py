@@ -43,3 +43,18 @@ class ManifestLoadScan(SQLModel, table=True):
     outcome: str = Field(max_length=12)  # a LoadOutcome
     at: datetime = Field(sa_type=DateTime())
     operator: str = Field(max_length=64)
+
+
+class ManifestExport(SQLModel, table=True):
+    """One handover file of a manifest written for the courier's system (full recipient
+    data): who wrote it, when, how many parcels and the file's name. The parcels it held
+    are noted on each one's events."""
+
+    __tablename__ = "manifest_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    manifest_id: int = Field(foreign_key="manifest.id", index=True)
+    at: datetime = Field(sa_type=DateTime())
+    operator: str = Field(max_length=64)
+    parcels: int
+    file_name: str = Field(max_length=255)

@@ -1093,6 +1093,16 @@ class SampleGenerator:
         if ctx.now is not None:
             keep_parcel = parcels["reg"] <= ctx.now
             keep_event = (events["at"] <= ctx.now) & keep_parcel[events["parcel"]]
+            # A parcel is manifested only together with its handover: cut between the two
+            # it would be "manifested" on no manifest, so it waits at the hub instead.
+            handed = events["parcel"][keep_event & (events["action"] == Action.HANDOVER)]
+            open_manifest = (
+                keep_event
+                & (events["action"] == Action.MANIFEST)
+                & ~np.isin(events["parcel"], handed)
+            )
+            keep_event &= ~open_manifest
+            manifested_at[events["parcel"][open_manifest]] = never
             events = {k: v[keep_event] for k, v in events.items()}
         manifested = manifested_at <= (ctx.now if ctx.now is not None else never - 1)
 

@@ -7,8 +7,18 @@ the database, asks it to decide, and stores the answer in one commit:
   day; with ``include_stations`` also those still waiting at a station (``registered``,
   ``collected``). Parcels already assigned by an earlier run are decided again (a run can
   be repeated until a parcel is on a manifest); oldest first, so under a shortage the
-  oldest equally priced parcels are served first. A parcel whose courier is fixed by its
-  tracking number (``courier_fixed``) keeps its courier and uses that courier's capacity.
+  oldest equally priced parcels are served first. Whose courier may change is one rule,
+  :func:`logistics.domain.assignment.courier_lock`, asked by every path (a day run,
+  ``parcels=``, ``include_stations``, :func:`explain`): a parcel on a manifest, open or
+  closed, keeps its courier and is left out of every run (it counts against its courier's
+  capacity) until the operator takes it off the manifest; a parcel whose courier is fixed
+  by its tracking number (``courier_fixed``) keeps its courier and uses its capacity.
+* **Who waits.** Under a shortage a parcel that has waited goes first: each full day since
+  it was registered counts against its fee (see the domain module), and the explanation
+  says so.
+* **Re-sorting.** A run that changes the courier of a parcel at the hub that already had
+  one lists it in ``resorted`` (from which courier's cage to which), so the operator
+  moves it physically; a dry run lists what it would move.
 * **Remaining capacity.** A courier's ``daily_capacity`` minus the parcels already given
   to it for the hub-local day that this run does not decide again: parcels assigned that
   day (an ``assign`` event), parcels on that day's manifests, and parcels still waiting
@@ -40,7 +50,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from logistics.domain import assignment_reasons as reasons
-from logistics.domain.assignment import UnassignedReason
+from logistics.domain.assignment import CourierLock, UnassignedReason
 from logistics.domain.assignment_reasons import Exclusion, Explanation
 from logistics.domain.clock import Day, utcnow
 from logistics.domain.parcel_status import Direction, Status
@@ -52,12 +62,12 @@ from logistics.services.assignment_plan import (
     ASSIGN_EVENT,
     AT_HUB,
     AT_STATIONS,
-    LOCKED,
     Couriers,
     Plan,
     UnassignedLine,
     hub_day,
     load_couriers,
+    lock_of,
     manifest_no,
     parcel_dims,
     plan_run,
@@ -72,6 +82,7 @@ __all__ = [
     "CourierParcelLine",
     "OptionLine",
     "ParcelExplanation",
+    "ResortLine",
     "UnassignedLine",
     "assign_day",
     "explain",
@@ -119,6 +130,20 @@ class CourierParcelLine:
 
 
 @dataclass(frozen=True)
+class ResortLine:
+    """A parcel at the hub whose courier the run changes: move it to the new courier's cage."""
+
+    parcel_no: str
+    from_courier: str
+    to_courier: str | None
+    """None when the run leaves it without a courier (take it out of the old cage)."""
+
+    @property
+    def move(self) -> str:
+        return reasons.resort_sentence(self.parcel_no, self.from_courier, self.to_courier)
+
+
+@dataclass(frozen=True)
 class AssignmentRun:
     """What a run decided (and, unless ``dry_run``, stored). Money in integer fen."""
 
@@ -142,6 +167,9 @@ class AssignmentRun:
     courier: str | None = None
     """The courier whose parcels are listed (``courier=``), else None."""
     courier_parcels: tuple[CourierParcelLine, ...] = ()
+    resorted: tuple[ResortLine, ...] = ()
+    """Parcels at the hub that change from one courier to another (or to none): re-sort
+    them physically. Oldest first."""
 
     @property
     def baseline_sentence(self) -> str:
@@ -157,6 +185,8 @@ class AssignmentRun:
         data["saving"] = self.saving_sentence
         for line in data["unassigned"]:
             line["reason_label"] = UnassignedReason.label_of(line["reason"])
+        for line, resort in zip(data["resorted"], self.resorted, strict=True):
+            line["move"] = resort.move
         return data
 
 
@@ -185,6 +215,12 @@ class ParcelExplanation:
     fixed: bool
     locked: bool
     """True when the parcel is on a manifest or handed over: its courier can no longer change."""
+    waited_days: int
+    """Full days since the parcel was registered."""
+    priority_fen: int
+    """What its waiting counts against its fee when capacity is short (0 when locked/fixed)."""
+    ageing: str | None
+    """The ageing rule with its numbers, when it mattered for this parcel."""
     stored_courier: str | None
     stored_fee_fen: int | None
     options: tuple[OptionLine, ...]
@@ -213,6 +249,12 @@ class _Changes:
     updates: list[dict[str, Any]] = field(default_factory=list)
     notes: list[tuple[Any, str]] = field(default_factory=list)
     changed: int = 0
+    resorted: dict[str, ResortLine] = field(default_factory=dict)
+
+    def resort(self, parcel: Any, was: str | None, now: str | None) -> None:
+        """A parcel at the hub that had a courier moves to another cage (or out of it)."""
+        if was is not None and parcel.status == Status.AT_HUB:
+            self.resorted[parcel.parcel_no] = ResortLine(parcel.parcel_no, was, now)
 
 
 def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
@@ -225,8 +267,9 @@ def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
         fee_fen = None if a.fee is None else fen(a.fee)
         if parcel.courier_id != courier_id:
             out.changed += 1
+            was = plan.couriers.code(parcel.courier_id)
+            out.resort(parcel, was, a.courier)
             if with_notes:
-                was = plan.couriers.code(parcel.courier_id)
                 out.notes.append((parcel, reasons.assigned_note(plan.result, a, was)))
         stored = (parcel.courier_id, parcel.chargeable_g, parcel.fee_fen)
         if stored != (courier_id, a.chargeable_g, fee_fen):
@@ -240,10 +283,11 @@ def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
             )
     for line in plan.unassigned:
         parcel = by_no[line.parcel_no]
-        if parcel.courier_fixed or parcel.courier_id is None:
+        if parcel.courier_id is None or lock_of(parcel) is not None:
             continue  # a tracking number's courier is never taken away
         out.changed += 1
         was = plan.couriers.code(parcel.courier_id)
+        out.resort(parcel, was, None)
         out.notes.append((parcel, reasons.unassigned_note(line.detail, was)))
         out.updates.append(
             {"id": parcel.id, "courier_id": None, "chargeable_g": None, "fee_fen": None}
@@ -341,6 +385,9 @@ def _report(
         groups=result.groups,
         courier=courier,
         courier_parcels=_courier_parcels(plan, courier) if courier else (),
+        resorted=tuple(
+            changes.resorted[p.parcel_no] for p in plan.parcels if p.parcel_no in changes.resorted
+        ),
     )
 
 
@@ -393,15 +440,19 @@ def explain(
 
     ``code``: hub parcel id or tracking number. The parcel is explained as part of the
     run ``assign_day`` would make on ``day`` (a parcel still at a station brings the
-    station parcels into that run). A parcel on a manifest or handed over is shown with
-    its courier, which can no longer change. Nothing is stored.
+    station parcels into that run). A parcel on a manifest (open or closed) or handed over
+    is shown with its courier, which can no longer change (``courier_lock``, the rule the
+    runs follow). Nothing is stored.
     """
     parcel = find_parcel(session, code)
     day, _zone = hub_day(session, day)
     couriers = load_couriers(session)
     stored = couriers.code(parcel.courier_id)
     outbound = parcel.direction == Direction.OUTBOUND
-    if outbound and (parcel.status in LOCKED or parcel.manifest_id is not None):
+    lock = lock_of(parcel) if outbound else None
+    if lock is CourierLock.ON_MANIFEST or (
+        lock is CourierLock.FINAL and parcel.status == Status.HANDED_OVER
+    ):
         return _explain_locked(session, parcel, couriers, day)
     if not outbound or parcel.status not in AT_HUB + AT_STATIONS:
         refuse_named(parcel, couriers, session)
@@ -493,6 +544,9 @@ def _explanation(
         fee_fen=None if ex.fee is None else fen(ex.fee),
         fixed=ex.fixed,
         locked=locked,
+        waited_days=max(0, (day - parcel.registered_on).days),
+        priority_fen=ex.priority_fen,
+        ageing=ex.ageing,
         stored_courier=stored,
         stored_fee_fen=parcel.fee_fen,
         options=options,

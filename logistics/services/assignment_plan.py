@@ -21,9 +21,11 @@ from logistics.domain import assignment_reasons as reasons
 from logistics.domain.assignment import (
     AssignmentResult,
     CourierDay,
+    CourierLock,
     ParcelToAssign,
     UnassignedReason,
     assign_couriers,
+    courier_lock,
     destination_problem,
 )
 from logistics.domain.clock import Day, day_bounds_utc, parse_day, zone
@@ -47,8 +49,23 @@ from logistics.services.parcel_events import find_parcel
 ASSIGN_EVENT = "assign"
 AT_HUB: tuple[Status, ...] = (Status.AT_HUB,)
 AT_STATIONS: tuple[Status, ...] = (Status.REGISTERED, Status.COLLECTED)
-LOCKED: tuple[Status, ...] = (Status.MANIFESTED, Status.HANDED_OVER)
 NO_PROVINCE = UnassignedReason.NO_PROVINCE.value
+
+
+def lock_of(parcel: Any) -> CourierLock | None:
+    """Why a run may not change this parcel's courier (a Parcel or a row of COLUMNS):
+    :func:`logistics.domain.assignment.courier_lock`, the one rule."""
+    return courier_lock(
+        parcel.status,
+        on_manifest=parcel.manifest_id is not None,
+        tracking_number=bool(parcel.courier_fixed),
+    )
+
+
+def in_runs(parcel: Any) -> bool:
+    """True when a run may take the parcel in (decided, or kept by its tracking number)."""
+    lock = lock_of(parcel)
+    return lock is None or not lock.keeps_out_of_runs
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,8 @@ class UnassignedLine:
     parcel_no: str
     reason: str
     detail: str
+    waited_days: int = 0
+    """Full days the parcel has waited since it was registered."""
 
 
 COLUMNS = (
@@ -70,6 +89,8 @@ COLUMNS = (
     Parcel.courier_fixed,
     Parcel.status,
     Parcel.registered_at,
+    Parcel.registered_on,
+    Parcel.manifest_id,
     Parcel.chargeable_g,
     Parcel.fee_fen,
 )
@@ -117,7 +138,10 @@ class Plan:
     @property
     def unassigned(self) -> list[UnassignedLine]:
         lines = [
-            UnassignedLine(u.parcel_id, u.reason.value, u.detail) for u in self.result.unassigned
+            UnassignedLine(
+                u.parcel_id, u.reason.value, u.detail, self.result.waited_days(u.parcel_id)
+            )
+            for u in self.result.unassigned
         ]
         return lines + self.bad
 
@@ -207,14 +231,15 @@ def refuse_named(parcel: Parcel, couriers: Couriers, session: Session) -> None:
                 "Parcel {parcel} is an inbound parcel; only outbound parcels are given a courier."
             ).format(parcel=parcel.parcel_no)
         )
-    if parcel.status == Status.HANDED_OVER:
+    lock = lock_of(parcel)
+    if lock is CourierLock.FINAL and parcel.status == Status.HANDED_OVER:
         raise RuleBroken(
             _(
                 "Parcel {parcel} was already handed over to {courier}; its courier "
                 "can no longer change."
             ).format(parcel=parcel.parcel_no, courier=courier)
         )
-    if parcel.status == Status.MANIFESTED or parcel.manifest_id is not None:
+    if lock is CourierLock.ON_MANIFEST:
         state = reasons.locked_state(
             courier, handed_over=False, manifest_no=manifest_no(session, parcel)
         )
@@ -258,23 +283,34 @@ def _waiting_parcels(
     )
     if for_update:
         query = query.with_for_update()
-    return list(session.exec(query))  # rows: 5,000 ORM objects would cost a second
+    # rows: 5,000 ORM objects would cost a second. A parcel on a manifest (an open one
+    # keeps it at the hub) is left out: its courier changes only when it is taken off.
+    return [row for row in session.exec(query) if in_runs(row)]
 
 
 def _to_assign(
-    parcels: Sequence[Any], couriers: Couriers
+    parcels: Sequence[Any], couriers: Couriers, day: date
 ) -> tuple[list[ParcelToAssign], list[UnassignedLine]]:
     """The solver's input, and the parcels it cannot take (no usable province)."""
     inputs: list[ParcelToAssign] = []
     bad: list[UnassignedLine] = []
     for p in parcels:
+        waited = max(0, (day - p.registered_on).days)
         problem = destination_problem(p.parcel_no, p.province_code)
         if problem is not None:
-            bad.append(UnassignedLine(p.parcel_no, NO_PROVINCE, problem))
+            bad.append(UnassignedLine(p.parcel_no, NO_PROVINCE, problem, waited))
             continue
-        fixed = couriers.code(p.courier_id) if p.courier_fixed else None
+        current = couriers.code(p.courier_id)
         inputs.append(
-            ParcelToAssign(p.parcel_no, p.province_code, p.weight_g, parcel_dims(p), fixed)
+            ParcelToAssign(
+                p.parcel_no,
+                p.province_code,
+                p.weight_g,
+                parcel_dims(p),
+                current if p.courier_fixed else None,
+                waited,
+                current,
+            )
         )
     return inputs, bad
 
@@ -308,7 +344,7 @@ def plan_run(
             session, day, include_stations=include_stations, for_update=for_update
         )
     earlier = _earlier(session, day, tz_name, {p.id for p in parcels})
-    inputs, bad = _to_assign(parcels, couriers)
+    inputs, bad = _to_assign(parcels, couriers, day)
     # A handful of named parcels is not the day's mix: minimum shares stay out.
     days = _courier_days(couriers, earlier, shares=not named)
     return Plan(day, couriers, parcels, bad, earlier, assign_couriers(inputs, days))

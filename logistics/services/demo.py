@@ -22,6 +22,8 @@ from sqlmodel import Session, select
 from logistics import db
 from logistics.domain.clock import local_today, month_bounds, zone
 from logistics.domain.parcel_status import Action, Direction, Status
+from logistics.errors import RuleBroken
+from logistics.i18n import N_, _
 from logistics.io.pdf.labels import LabelSheet
 from logistics.io.pdf.manifest import ManifestDocument
 from logistics.io.pdf.round_sheet import RoundSheetDocument
@@ -39,6 +41,17 @@ from logistics.services import (
 )
 
 Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: ``step`` is one of the steps below, in English (the
+catalog key); whoever shows it translates it with ``_()``."""
+
+GENERATING_TODAY = N_("Generating today's parcels")
+PLANNING = N_("Planning the rounds")
+DRIVING = N_("Driving the rounds")
+ARRIVING = N_("Scanning arrivals at the hub")
+ASSIGNING = N_("Assigning couriers")
+HANDING_OVER = N_("Closing and handing over manifests")
+GENERATING_MONTH = N_("Generating last month")
+REPORTING = N_("Reporting on last month")
 
 # One outbound parcel in this many is "not found" at its station when the van calls.
 LEFT_BEHIND_ONE_IN = 150
@@ -82,32 +95,62 @@ def run_day(
     progress: Progress | None = None,
     with_month: bool = True,
 ) -> DemoDay:
-    """Run the sample township's day on the database at ``url``."""
+    """Run the sample township's day on the database at ``url``, which must hold nothing
+    (see :func:`refuse_unless_empty`): the demo never touches a hub's own data."""
+    refuse_unless_empty(url)
     tick = progress or (lambda _step, _done, _total: None)
     setup.initialise(url, sample=True)
     with db.session_scope(url) as session:
         tz = zone(network.current_hub(session).timezone)
         day = local_today(tz)
-        tick("Generating today's parcels", 0, 1)
+        tick(GENERATING_TODAY, 0, 1)
         generated = sample.generate(session, 1, seed, start=day, today=True)
-        tick("Generating today's parcels", 1, 1)
+        tick(GENERATING_TODAY, 1, 1)
 
-        tick("Planning the rounds", 0, 1)
+        tick(PLANNING, 0, 1)
         plan = planning.plan_day(session, day)
-        tick("Planning the rounds", 1, 1)
+        tick(PLANNING, 1, 1)
         result = DemoDay(db.describe(url), day, generated, plan)
 
         _drive_rounds(session, url, result, operator=operator, seed=seed, tick=tick)
         _arrive_at_hub(session, url, result, operator=operator, tick=tick)
 
-        tick("Assigning couriers", 0, 1)
+        tick(ASSIGNING, 0, 1)
         result.assignment = assignment.assign_day(session, day, operator=operator)
-        tick("Assigning couriers", 1, 1)
+        tick(ASSIGNING, 1, 1)
 
         _manifests(session, result, operator=operator, tick=tick)
         if with_month:
             _month(session, result, seed=seed, tick=tick)
     return result
+
+
+def refuse_unless_empty(url: str) -> None:
+    """RuleBroken when the database at ``url`` holds any row, in any table: the demo makes
+    up parcels, plans, drives rounds and hands manifests over, so it runs only on a
+    database that does not exist yet or holds nothing at all, however it was named."""
+    from sqlalchemy import inspect, text
+
+    path = db.sqlite_path(url)
+    if path is not None and not path.exists():
+        return
+    engine = db.make_engine(url)
+    if db.is_sqlite(url):
+        engine = engine.execution_options(sqlite_begin="DEFERRED")
+    with engine.connect() as connection:
+        names = sorted(inspect(connection).get_table_names())
+        quote = connection.dialect.identifier_preparer.quote
+        for name in names:
+            if name == "alembic_version":
+                continue
+            if connection.execute(text(f"SELECT 1 FROM {quote(name)} LIMIT 1")).first():
+                raise RuleBroken(
+                    _(
+                        "The demo runs only on an empty database, and {database} holds data "
+                        "(table {table}): run `hub demo` without --db, and it makes a "
+                        "database of its own."
+                    ).format(database=db.describe(url), table=name)
+                )
 
 
 def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tick) -> None:
@@ -117,7 +160,7 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
     ).all()
     stations = {s.id: s.code for s in session.exec(select(Station))}
     for number, (round_id, round_no) in enumerate(planned, start=1):
-        tick("Driving the rounds", number - 1, len(planned))
+        tick(DRIVING, number - 1, len(planned))
         result.papers.round_sheets.append(rounds.sheet_document(session, round_no))
         rounds.start_round(session, round_no, operator=operator)
         on_round = session.exec(
@@ -143,7 +186,7 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
             else:
                 result.dropped_at_stations += accepted
         result.finished.append(rounds.finish_round(session, round_no, operator=operator))
-    tick("Driving the rounds", len(planned), len(planned))
+    tick(DRIVING, len(planned), len(planned))
 
 
 def _arrive_at_hub(session: Session, url, result: DemoDay, *, operator, tick) -> None:
@@ -157,8 +200,8 @@ def _arrive_at_hub(session: Session, url, result: DemoDay, *, operator, tick) ->
     for number, code in enumerate(collected, start=1):
         result.arrived += scanner.scan(code).accepted
         if number % 200 == 0:
-            tick("Scanning arrivals at the hub", number, len(collected))
-    tick("Scanning arrivals at the hub", len(collected), len(collected))
+            tick(ARRIVING, number, len(collected))
+    tick(ARRIVING, len(collected), len(collected))
 
 
 def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
@@ -167,7 +210,7 @@ def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
     session.rollback()
     chosen = [m for m in built.manifests if m.parcels]
     for number, item in enumerate(chosen):
-        tick("Closing and handing over manifests", number, len(chosen))
+        tick(HANDING_OVER, number, len(chosen))
         manifests.close_manifest(session, item.manifest_no, operator=operator)
         result.papers.manifests.append(manifests.manifest_document(session, item.manifest_no))
         session.rollback()
@@ -190,7 +233,7 @@ def _manifests(session: Session, result: DemoDay, *, operator, tick) -> None:
         sheet = manifests.label_sheet(session, codes)
         manifests.note_labels_printed(session, sheet, operator=operator)
         result.papers.labels = sheet
-    tick("Closing and handing over manifests", len(chosen), len(chosen))
+    tick(HANDING_OVER, len(chosen), len(chosen))
 
 
 def _month(session: Session, result: DemoDay, *, seed, tick) -> None:
@@ -199,11 +242,11 @@ def _month(session: Session, result: DemoDay, *, seed, tick) -> None:
     first, following = month_bounds(month)
 
     def on_day(done: int, total: int) -> None:
-        tick("Generating last month", done, total)
+        tick(GENERATING_MONTH, done, total)
 
     result.month_generated = sample.generate(
         session, (following - first).days, seed, start=first, progress=on_day
     )
-    tick("Reporting on last month", 0, 1)
+    tick(REPORTING, 0, 1)
     result.month = result.papers.month = reports.monthly_report(session, month)
-    tick("Reporting on last month", 1, 1)
+    tick(REPORTING, 1, 1)

@@ -28,7 +28,15 @@ from sqlalchemy import and_, func, select, text
 from sqlmodel import Session
 
 from logistics.domain.manifest_status import ManifestStatus
-from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Direction, Status
+from logistics.domain.parcel_status import (
+    INBOUND_STATES,
+    OUTBOUND_STATES,
+    REGISTER_ACTION,
+    Action,
+    Direction,
+    Status,
+)
+from logistics.i18n import N_, _, is_chinese
 from logistics.models import Manifest, Parcel, ParcelEvent
 
 SHOWN = 10
@@ -52,24 +60,64 @@ def check(session: Session) -> list[str]:
     return problems
 
 
-def _listed(rows: list, total: int, describe, what: str) -> list[str]:
+def _listed(rows: list, total: int, describe, more: str) -> list[str]:
+    """A finding per row, at most SHOWN, then ``more`` (an N_ sentence with ``{n}``)."""
     lines = [describe(row) for row in rows[:SHOWN]]
     if total > SHOWN:
-        lines.append(f"... and {total - SHOWN} more {what}.")
+        lines.append(_(more).format(n=total - SHOWN))
     return lines
+
+
+def _state(stored: str | None) -> str:
+    """A parcel's state as the finding shows it: the code as stored in English (the
+    database's words), the state's name in Chinese; an unknown value reads as itself."""
+    if stored is None:
+        return _("nothing")
+    return Status.label_of(stored) if is_chinese() else stored
+
+
+def _manifest_state(stored: str | None) -> str:
+    if stored is None:
+        return _("nothing")
+    return ManifestStatus.label_of(stored) if is_chinese() else stored
+
+
+def _step(action: str) -> str:
+    """An event's action: as stored in English, the step's name in Chinese."""
+    if not is_chinese():
+        return action
+    if action == REGISTER_ACTION:
+        return _("register")
+    try:
+        return Action(action).label
+    except ValueError:
+        return action
+
+
+def _direction(stored: str) -> str:
+    if not is_chinese():
+        return stored
+    try:
+        return Direction(stored).label
+    except ValueError:
+        return stored
 
 
 def _sqlite_file(session: Session) -> list[str]:
     problems = []
     verdict = [row[0] for row in session.execute(text("PRAGMA quick_check")).all()]
     if verdict != ["ok"]:
-        problems.append(f"The SQLite file is damaged: {'; '.join(verdict[:SHOWN])}.")
+        problems.append(
+            _("The SQLite file is damaged: {details}.").format(details="; ".join(verdict[:SHOWN]))
+        )
     dangling = session.execute(text("PRAGMA foreign_key_check")).all()
     problems += _listed(
         dangling,
         len(dangling),
-        lambda row: f"Row {row[1]} of table {row[0]} refers to a missing row of {row[2]}.",
-        "dangling references",
+        lambda row: _("Row {row} of table {table} refers to a missing row of {other}.").format(
+            row=row[1], table=row[0], other=row[2]
+        ),
+        N_("... and {n} more dangling references."),
     )
     return problems
 
@@ -88,8 +136,10 @@ def _parcels_and_events(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: f"Parcel {row.parcel_no} has no event: every parcel starts with one.",
-        "parcels without events",
+        lambda row: _("Parcel {parcel} has no event: every parcel starts with one.").format(
+            parcel=row.parcel_no
+        ),
+        N_("... and {n} more parcels without events."),
     )
 
     disagree = (
@@ -104,11 +154,16 @@ def _parcels_and_events(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: (
-            f"Parcel {row.parcel_no} is {row.status} but its last event "
-            f"({row.action}) left it {row.to_status}: the two must agree."
+        lambda row: _(
+            "Parcel {parcel} is {state} but its last event ({action}) left it {last}: "
+            "the two must agree."
+        ).format(
+            parcel=row.parcel_no,
+            state=_state(row.status),
+            action=_step(row.action),
+            last=_state(row.to_status),
         ),
-        "parcels whose status disagrees with their last event",
+        N_("... and {n} more parcels whose status disagrees with their last event."),
     )
 
     orphans = (
@@ -122,8 +177,10 @@ def _parcels_and_events(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: f"Event {row.id} belongs to parcel id {row.parcel_id}, which does not exist.",
-        "events without a parcel",
+        lambda row: _(
+            "Event {event} belongs to parcel id {parcel_id}, which does not exist."
+        ).format(event=row.id, parcel_id=row.parcel_id),
+        N_("... and {n} more events without a parcel."),
     )
     return problems
 
@@ -154,12 +211,17 @@ def _event_chains(session: Session) -> list[str]:
     return _listed(
         rows,
         total,
-        lambda row: (
-            f"Parcel {row.parcel_no}: event {row.id} ({row.action}) starts from "
-            f"{row.from_status or 'nothing'} but the event before it left the parcel "
-            f"{row.previous or 'nothing'}: a step is missing or doubled."
+        lambda row: _(
+            "Parcel {parcel}: event {event} ({action}) starts from {start} but the event "
+            "before it left the parcel {previous}: a step is missing or doubled."
+        ).format(
+            parcel=row.parcel_no,
+            event=row.id,
+            action=_step(row.action),
+            start=_state(row.from_status),
+            previous=_state(row.previous),
         ),
-        "broken event chains",
+        N_("... and {n} more broken event chains."),
     )
 
 
@@ -180,11 +242,10 @@ def _states(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: (
-            f"Parcel {row.parcel_no} ({row.direction}) is '{row.status}', "
-            "which is not a state of its direction."
-        ),
-        "parcels in unknown states",
+        lambda row: _(
+            "Parcel {parcel} ({direction}) is '{state}', which is not a state of its direction."
+        ).format(parcel=row.parcel_no, direction=_direction(row.direction), state=row.status),
+        N_("... and {n} more parcels in unknown states."),
     )
     held = Status.HELD
     held_wrong = (
@@ -201,12 +262,15 @@ def _states(session: Session) -> list[str]:
         rows,
         total,
         lambda row: (
-            f"Parcel {row.parcel_no} is held but does not record what it was held from."
+            _("Parcel {parcel} is held but does not record what it was held from.").format(
+                parcel=row.parcel_no
+            )
             if row.status == held
-            else f"Parcel {row.parcel_no} is {row.status} but still records being held "
-            f"from {row.held_from}."
+            else _("Parcel {parcel} is {state} but still records being held from {held}.").format(
+                parcel=row.parcel_no, state=_state(row.status), held=_state(row.held_from)
+            )
         ),
-        "parcels with a wrong held state",
+        N_("... and {n} more parcels with a wrong held state."),
     )
     return problems
 
@@ -233,12 +297,20 @@ def _manifests(session: Session) -> list[str]:
         rows,
         total,
         lambda row: (
-            f"Parcel {row.parcel_no} is on no manifest although it is manifested or handed over."
+            _("Parcel {parcel} is on no manifest although it is manifested or handed over.").format(
+                parcel=row.parcel_no
+            )
             if row.manifest_no is None
-            else f"Parcel {row.parcel_no} is manifested or handed over but its manifest "
-            f"{row.manifest_no} is {row.manifest_status}."
+            else _(
+                "Parcel {parcel} is manifested or handed over but its manifest {manifest} "
+                "is {state}."
+            ).format(
+                parcel=row.parcel_no,
+                manifest=row.manifest_no,
+                state=_manifest_state(row.manifest_status),
+            )
         ),
-        "parcels manifested outside a closed manifest",
+        N_("... and {n} more parcels manifested outside a closed manifest."),
     )
 
     wrong_members = (
@@ -257,11 +329,15 @@ def _manifests(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: (
-            f"Manifest {row.manifest_no} is {row.status} but its parcel {row.parcel_no} "
-            f"is {row.parcel_status}."
+        lambda row: _(
+            "Manifest {manifest} is {manifest_state} but its parcel {parcel} is {state}."
+        ).format(
+            manifest=row.manifest_no,
+            manifest_state=_manifest_state(row.status),
+            parcel=row.parcel_no,
+            state=_state(row.parcel_status),
         ),
-        "parcels whose state does not fit their manifest",
+        N_("... and {n} more parcels whose state does not fit their manifest."),
     )
 
     unstamped = (
@@ -278,11 +354,11 @@ def _manifests(session: Session) -> list[str]:
     problems += _listed(
         rows,
         total,
-        lambda row: (
-            f"Manifest {row.manifest_no} is '{row.status}' without the time it was "
-            "closed or handed over, or in a state manifests do not have."
-        ),
-        "manifests with a wrong state",
+        lambda row: _(
+            "Manifest {manifest} is '{state}' without the time it was closed or handed over, "
+            "or in a state manifests do not have."
+        ).format(manifest=row.manifest_no, state=_manifest_state(row.status)),
+        N_("... and {n} more manifests with a wrong state."),
     )
     return problems
 

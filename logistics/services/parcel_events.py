@@ -19,6 +19,7 @@ from logistics.domain import parcel_status
 from logistics.domain.clock import utcnow
 from logistics.domain.parcel_status import Action, Outcome
 from logistics.errors import NotFound
+from logistics.i18n import _
 from logistics.models import Parcel, ParcelEvent
 
 _PARCELS = Parcel.__table__
@@ -231,8 +232,10 @@ def lock_parcel_state(connection: Connection, code: str) -> ParcelState:
 
 def _no_parcel(code: str) -> NotFound:
     return NotFound(
-        f"No parcel has the hub id or tracking number '{code}': check the label, "
-        "or register the parcel first."
+        _(
+            "No parcel has the hub id or tracking number '{code}': check the label, "
+            "or register the parcel first."
+        ).format(code=code)
     )
 
 

@@ -11,9 +11,18 @@ can be fixed and imported again. The rejects file is written by
 rejects file the hub may not write (the input itself, the database, an existing file
 without ``force``) stops the import with nothing changed.
 
+A bad row is counted once, however many problems it has; its problems are listed
+under it. A file with a header and no data rows is refused (nothing to import is not
+an import), and a header row missing required columns is refused naming all of them.
+
 Rows whose order reference or tracking number the hub already has are skipped and
-counted as already imported, so importing a file twice creates no duplicates; the
-same order reference or tracking number twice inside one file is a bad row.
+counted as already imported; the same order reference or tracking number twice inside
+one file is a bad row. Rows with neither cannot be recognised, so the hub also
+remembers every imported file by the SHA-256 of its bytes (:class:`ImportedFile`,
+recorded in the import's own transaction) and refuses the same file again, under any
+name, unless ``again``: a retry after an import was killed between its commit and its
+summary adds nothing. The summary counts the rows imported without any reference
+(``unreferenced``): an edited or re-saved copy of the file would add them again.
 
 The file is read with the table reader's fast path (one tuple of cleaned cells a row)
 and checked with one prepared row check. The good rows are written in one transaction
@@ -30,7 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from logistics.domain.parcel_rows import (
     CHINESE_HEADERS,
@@ -44,11 +54,12 @@ from logistics.domain.parcel_rows import (
     row_checker,
 )
 from logistics.domain.parcel_status import Direction
-from logistics.errors import ImportRejected, InvalidInput
-from logistics.i18n import _
+from logistics.errors import ImportRejected, InvalidInput, RuleBroken
+from logistics.i18n import _, ngettext
 from logistics.io.files import check_target
 from logistics.io.tables import TableRow, open_table, write_rejects
 from logistics.models import Parcel
+from logistics.models.imports import ImportedFile
 from logistics.services.parcel_register import _lock_day, insert_parcels, load_network
 
 Progress = Callable[[int, int | None], None]
@@ -72,6 +83,10 @@ class ImportSummary:
     seconds: float = 0.0
     #: products the list does not know, as typed -> rows imported with it (stored as other)
     unknown_products: dict[str, int] = field(default_factory=dict)
+    #: parcels imported with neither order_ref nor tracking_no: a second import of the
+    #: same rows in another file could not be recognised
+    unreferenced: int = 0
+    digest: str = ""  # SHA-256 of the file's bytes
 
     @property
     def first(self) -> str | None:
@@ -86,6 +101,53 @@ class ImportSummary:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
+class RowsRejected(ImportRejected):
+    """A file with bad rows, counted as rows: a row with five problems is one bad row,
+    its problems listed under it. ``rows`` is how many rows are bad; ``problems`` the
+    lines to show (a row with one problem is one line, a row with several a line naming
+    the row and then one indented line per problem); ``bad_rows`` (row number,
+    [(column, problem)]) per row."""
+
+    def __init__(self, source: str, bad_rows: list[tuple[int, list[tuple[str, str]]]]):
+        self.source = source
+        self.bad_rows = bad_rows
+        self.rows = len(bad_rows)
+        blocks = [_row_lines(source, number, found) for number, found in bad_rows]
+        self.problems = [line for block in blocks for line in block]
+        shown = [line for block in blocks[: self.shown] for line in block]
+        more = self.rows - min(self.rows, self.shown)
+        head = ngettext(
+            "{file}: {n} bad row, nothing was imported.",
+            "{file}: {n} bad rows, nothing was imported.",
+            self.rows,
+        ).format(file=source, n=f"{self.rows:,}")
+        tail = (
+            [
+                ngettext("... and {n} more bad row.", "... and {n} more bad rows.", more).format(
+                    n=f"{more:,}"
+                )
+            ]
+            if more
+            else []
+        )
+        InvalidInput.__init__(self, "\n".join([head, *shown, *tail]))
+
+
+def _row_lines(file: str, number: int, found: list[tuple[str, str]]) -> list[str]:
+    if len(found) == 1:
+        column, problem = found[0]
+        return [
+            _("{file} row {row}, column {column}: {problem}").format(
+                file=file, row=number, column=column, problem=problem
+            )
+        ]
+    under = _("column {column}: {problem}")
+    return [
+        _("{file} row {row}, {n} problems:").format(file=file, row=number, n=len(found)),
+        *("  " + under.format(column=column, problem=problem) for column, problem in found),
+    ]
+
+
 def import_parcels(
     session: Session,
     path: str | Path,
@@ -96,14 +158,16 @@ def import_parcels(
     skip_invalid: bool = False,
     rejects: str | Path | None = None,
     force: bool = False,
+    again: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a parcel file (see the module's description); commits once.
 
     ``station`` is the station of rows that name none (a file of one station's parcels).
     ``rejects`` is where the bad rows go with ``skip_invalid``; ``force`` lets it replace
-    an existing file. ``progress(rows_read, total_rows_or_None)`` is called as the file
-    is read.
+    an existing file. ``again`` imports a file the hub has already imported (its rows
+    with an order reference or tracking number are still skipped). ``progress(rows_read,
+    total_rows_or_None)`` is called as the file is read.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -127,7 +191,10 @@ def import_parcels(
     table = open_table(path, PARCEL_HEADERS, required)
     if skip_invalid and rejects is not None:
         check_target(rejects, force=force)  # refused before the file is read, not after
-    summary = ImportSummary(file=table.name, direction=direction)
+    summary = ImportSummary(file=table.name, direction=direction, digest=table.digest)
+    if not again:  # said before the file is read; checked again when the rows are stored
+        _refuse_known_file(session, summary, network.tz)
+        session.commit()
 
     def column(fld: str) -> str:
         """The column as the file names it (重量), else as people know the field."""
@@ -135,10 +202,8 @@ def import_parcels(
         header = table.headers[index].strip() if index is not None else ""
         return header if header and header.casefold() != fld else field_label(fld)
 
-    where = _("{file} row {row}, column {column}: {problem}")
-
     specs: list[ParcelSpec] = []
-    problems: list[str] = []
+    problems: list[tuple[int, list[tuple[str, str]]]] = []  # per bad row
     bad_rows: list[tuple[TableRow, str]] = []
     seen_refs: dict[str, int] = {}
     seen_tracking: dict[str, int] = {}
@@ -155,11 +220,7 @@ def import_parcels(
         try:
             spec = check(values)
         except RowInvalid as error:
-            lines = [
-                where.format(file=name, row=number, column=column(p.field), problem=p.message)
-                for p in error.problems
-            ]
-            problems.extend(lines)
+            problems.append((number, [(column(p.field), p.message) for p in error.problems]))
             row = TableRow(number, dict(zip(FIELDS, values, strict=True)), cells)
             bad_rows.append((row, " ".join(p.message for p in error.problems)))
             continue
@@ -179,9 +240,7 @@ def import_parcels(
             message = _(
                 "{field} '{value}' repeats row {first} of this file: expected each parcel once."
             ).format(field=field_label(fld), value=value, first=first)
-            problems.append(
-                where.format(file=name, row=number, column=column(fld), problem=message)
-            )
+            problems.append((number, [(column(fld), message)]))
             row = TableRow(number, dict(zip(FIELDS, values, strict=True)), cells)
             bad_rows.append((row, message))
             continue
@@ -190,8 +249,12 @@ def import_parcels(
     if progress is not None:
         progress(count, count)
 
+    if count == 0:
+        raise InvalidInput(
+            _("File '{file}' has no data rows: nothing was imported.").format(file=name)
+        )
     if problems and not skip_invalid:
-        raise ImportRejected(name, problems)
+        raise RowsRejected(name, problems)
     if bad_rows:
         summary.rejected = len(bad_rows)
         if rejects is not None:
@@ -210,6 +273,11 @@ def import_parcels(
 
         moment = utcnow()
         _lock_day(session, to_local(moment, network.tz).date())
+        remembered = None
+        if again:
+            remembered = _imported_file(session, summary.digest)
+        else:
+            _refuse_known_file(session, summary, network.tz)
         known = _known(session, specs)
         fresh = [
             s
@@ -229,12 +297,69 @@ def import_parcels(
             at=moment,
         )
         summary.imported = len(fresh)
+        summary.unreferenced = sum(
+            1 for s in fresh if s.order_ref is None and s.tracking_no is None
+        )
         summary.unknown_products = dict(
             Counter(s.category_typed for s in fresh if s.category_typed).most_common()
         )
+        if remembered is None:
+            remembered = ImportedFile(digest=summary.digest)
+        remembered.file_name = name[:255]
+        remembered.parcels_added = summary.imported
+        remembered.imported_at = moment
+        remembered.operator = operator
+        session.add(remembered)
+        try:
+            session.flush()
+        except IntegrityError:  # the same file, imported at this moment by another operator
+            session.rollback()
+            _refuse_known_file(session, summary, network.tz)
+            raise
     session.commit()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _imported_file(session: Session, digest: str) -> ImportedFile | None:
+    return session.exec(select(ImportedFile).where(ImportedFile.digest == digest)).first()
+
+
+def _refuse_known_file(session: Session, summary: ImportSummary, tz) -> None:
+    """Refuse a file the hub has imported before (same bytes, any name)."""
+    from logistics.domain.clock import to_local
+
+    known = _imported_file(session, summary.digest)
+    if known is None:
+        return None
+    when = to_local(known.imported_at, tz).strftime("%Y-%m-%d %H:%M")
+    n = known.parcels_added
+    if known.file_name == summary.file:
+        message = ngettext(
+            "File '{file}' was already imported on {when} by {operator}, adding {n} parcel: "
+            "nothing was imported (add --again to import it once more).",
+            "File '{file}' was already imported on {when} by {operator}, adding {n} parcels: "
+            "nothing was imported (add --again to import it once more).",
+            n,
+        )
+    else:
+        message = ngettext(
+            "File '{file}' was already imported as '{earlier}' on {when} by {operator}, "
+            "adding {n} parcel: nothing was imported (add --again to import it once more).",
+            "File '{file}' was already imported as '{earlier}' on {when} by {operator}, "
+            "adding {n} parcels: nothing was imported (add --again to import it once more).",
+            n,
+        )
+    session.rollback()
+    raise RuleBroken(
+        message.format(
+            file=summary.file,
+            earlier=known.file_name,
+            when=when,
+            operator=known.operator,
+            n=f"{n:,}",
+        )
+    )
 
 
 def _original(table, row: TableRow) -> dict[str, str]:

@@ -62,6 +62,8 @@ STEP_WORDS: dict[str, str] = {
     "handover": N_("handover"),
     "assign": N_("assign a courier"),
     "label": N_("print the label"),
+    "handover-file": N_("in a handover file for the courier"),
+    "waybill": N_("courier's tracking number loaded"),
 }
 
 

@@ -3,10 +3,17 @@
 What came in on the day (parcels registered or arrived, by direction and their status
 now), what moved (the day's steps by the state they led to), what waits where now (per
 station and at the hub), the day's rounds and manifests, and the day's problem parcels.
+
+The day's exceptions are its steps into held, cancelled or returned, and the parcels the
+day's finished rounds reconciled as missing (expected, not collected), extra (collected,
+not planned) or, where `hub round finish` stores them, unconfirmed (inbound drops not
+confirmed). Rounds come in the order people count them: R-20261123-2 before -10.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -23,7 +30,7 @@ from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.round_status import RoundStatus
 from logistics.domain.units import km
-from logistics.i18n import _
+from logistics.i18n import N_, _
 from logistics.models import Courier, Manifest, Parcel, ParcelEvent, Round, Station, Vehicle
 from logistics.models.rounds import RoundStop
 from logistics.services.network import current_hub
@@ -46,6 +53,21 @@ AT_HUB_STATUSES = (
     Status.ARRIVED_HUB,
 )
 _RANK = {status: k for k, status in enumerate(STATUS_ORDER)}
+#: What a round's reconciliation counts as exceptions, in the order they are listed.
+RECONCILED = ("missing", "extra", "unconfirmed")
+RECONCILED_LABELS = {
+    "missing": N_("missing on the round"),
+    "extra": N_("extra on the round"),
+    "unconfirmed": N_("drop not confirmed"),
+}
+_LOOKUP_CHUNK = 500
+
+
+def round_number_key(round_no: str) -> tuple[tuple[int, int | str], ...]:
+    """Round numbers in the order people count them: R-20261123-2 before R-20261123-10
+    (runs of digits compare as numbers, the rest as text)."""
+    parts = re.split(r"([0-9]+)", round_no)
+    return tuple((0, int(part)) if k % 2 else (1, part) for k, part in enumerate(parts))
 
 
 @dataclass
@@ -93,14 +115,20 @@ def daily_report(session: Session, day: date | Day | str | None = None) -> Daily
         for status in AT_HUB_STATUSES
     }
     manifests, manifest_counts = _day_manifests(session, day, couriers)
+    day_rounds, reconciled = _day_rounds(session, day, tz)
     exceptions = _day_exceptions(session, start, end, stations, tz)
+    exceptions += _round_exceptions(session, reconciled, stations)
+    exceptions.sort(key=lambda row: row.pop("_at"))  # stable: steps, then rounds
     moved = {row["status"]: row["parcels"] for row in moves}
+    counted = {kind: sum(r[kind] or 0 for r in day_rounds) for kind in RECONCILED}
+    steps = sum(1 for row in exceptions if row["what"] not in RECONCILED)
     totals = {
         "registered_outbound": _sum_of(registered, Direction.OUTBOUND),
         "arrived_inbound": _sum_of(registered, Direction.INBOUND),
         "handed_over": moved.get(Status.HANDED_OVER, 0),
         "picked_up": moved.get(Status.PICKED_UP, 0),
-        "exceptions": len(exceptions),
+        "exceptions": steps + sum(counted.values()),
+        **counted,
         "overdue_inbound": sum(overdue.values()),
     }
     return DailyReport(
@@ -113,7 +141,7 @@ def daily_report(session: Session, day: date | Day | str | None = None) -> Daily
         moves=moves,
         waiting=_waiting(open_counts, overdue, stations),
         at_hub=at_hub,
-        rounds=_day_rounds(session, day),
+        rounds=day_rounds,
         manifests=manifests,
         manifest_counts=manifest_counts,
         exceptions=exceptions,
@@ -195,15 +223,19 @@ def _waiting(
     return waiting
 
 
-def _day_rounds(session: Session, day: date) -> list[dict[str, Any]]:
+def _day_rounds(
+    session: Session, day: date, tz: ZoneInfo
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The day's rounds in number order, with what each finished one reconciled, and the
+    parcels their reconciliations name."""
     found = session.exec(
         select(Round, Vehicle.code)
         .join(Vehicle, Round.vehicle_id == Vehicle.id)
         .where(Round.service_date == day)
-        .order_by(Round.round_no)
     ).all()
     if not found:
-        return []
+        return [], []
+    found = sorted(found, key=lambda item: round_number_key(item[0].round_no))
     ids = [r.id for r, _van in found]
     stops = dict(
         rows(
@@ -221,18 +253,89 @@ def _day_rounds(session: Session, day: date) -> list[dict[str, Any]]:
             .group_by(Parcel.round_id),
         )
     )
-    return [
-        {
-            "round_no": r.round_no,
-            "van": van,
-            "status": r.status,
-            "status_label": RoundStatus.label_of(r.status),
-            "stops": stops.get(r.id, 0),
-            "km": km(r.planned_m),
-            "parcels": parcels.get(r.id, 0),
-        }
-        for r, van in found
-    ]
+    day_rounds, named = [], []
+    for r, van in found:
+        counts: dict[str, int | None] = dict.fromkeys(RECONCILED)
+        if r.status == RoundStatus.FINISHED:
+            read = _read_reconciliation(r.reconciliation, tz)
+            if read is not None:
+                counts, listed, finished = read
+                at = r.finished_at or finished
+                local = clock.to_local(at, tz) if at else None
+                named += [
+                    {"round_no": r.round_no, "at": at, "local": local, **item} for item in listed
+                ]
+        day_rounds.append(
+            {
+                "round_no": r.round_no,
+                "van": van,
+                "status": r.status,
+                "status_label": RoundStatus.label_of(r.status),
+                "stops": stops.get(r.id, 0),
+                "km": km(r.planned_m),
+                "parcels": parcels.get(r.id, 0),
+                **counts,
+            }
+        )
+    return day_rounds, named
+
+
+def _count(value: Any) -> tuple[int, list[str]]:
+    """A reconciliation's entry as (count, parcel ids): a list of ids or a bare count."""
+    if isinstance(value, list):
+        ids = []
+        for item in value:
+            if isinstance(item, dict):
+                item = item.get("parcel_no")
+            if isinstance(item, str | int) and not isinstance(item, bool) and str(item):
+                ids.append(str(item))
+        return len(value), ids
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(value, 0), []
+    return 0, []
+
+
+def _read_reconciliation(
+    text: str | None, tz: ZoneInfo
+) -> tuple[dict[str, int | None], list[dict[str, Any]], datetime | None] | None:
+    """A finished round's stored reconciliation (JSON, see `services.rounds`) read
+    defensively: counts of missing, extra and unconfirmed parcels (from its stops when
+    they carry them, else from its totals), the parcels it names with their stop, and
+    when it was finished (naive UTC). None when nothing readable is stored."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    stops = [stop for stop in data.get("stops") or [] if isinstance(stop, dict)]
+    counts: dict[str, int | None] = {}
+    listed: list[dict[str, Any]] = []
+    for order, kind in enumerate(RECONCILED):
+        in_stops = [stop for stop in stops if kind in stop]
+        total = 0
+        for stop in in_stops or [{kind: data.get(kind)}]:
+            n, ids = _count(stop.get(kind))
+            total += n
+            station = stop.get("station") if isinstance(stop.get("station"), str) else ""
+            seq = stop.get("seq") if isinstance(stop.get("seq"), int) else 0
+            listed += [
+                {"kind": kind, "order": order, "seq": seq, "station": station, "parcel_no": no}
+                for no in ids
+            ]
+        counts[kind] = total
+    listed.sort(key=lambda item: (item["order"], item["seq"], item["parcel_no"]))
+    finished = None
+    if isinstance(data.get("finished_at"), str):
+        try:
+            moment = datetime.fromisoformat(data["finished_at"])
+        except ValueError:
+            moment = None
+        if moment is not None:
+            finished = clock.to_utc(moment, tz)
+    return counts, listed, finished
 
 
 def _day_manifests(
@@ -304,6 +407,7 @@ def _day_exceptions(
     )
     return [
         {
+            "_at": at,
             "time": clock.to_local(at, tz).strftime("%H:%M"),
             "parcel_no": parcel_no,
             "direction": direction,
@@ -318,3 +422,43 @@ def _day_exceptions(
         }
         for at, to_status, operator, note, parcel_no, direction, station_id, status in found
     ]
+
+
+def _round_exceptions(
+    session: Session, named: list[dict[str, Any]], stations: Mapping[int, Station]
+) -> list[dict[str, Any]]:
+    """The parcels the day's rounds reconciled as missing, extra or unconfirmed, with
+    their state now."""
+    numbers = sorted({item["parcel_no"] for item in named})
+    now: dict[str, tuple[str, str, int]] = {}
+    for k in range(0, len(numbers), _LOOKUP_CHUNK):
+        chunk = numbers[k : k + _LOOKUP_CHUNK]
+        for parcel_no, direction, status, station_id in rows(
+            session,
+            select(Parcel.parcel_no, Parcel.direction, Parcel.status, Parcel.station_id).where(
+                Parcel.parcel_no.in_(chunk)
+            ),
+        ):
+            now[parcel_no] = (direction, status, station_id)
+    found = []
+    for item in named:
+        direction, status, station_id = now.get(item["parcel_no"], ("", "", None))
+        station = item["station"] or (stations[station_id].code if station_id in stations else "")
+        local = item["local"]
+        found.append(
+            {
+                "_at": item["at"] or datetime.max,
+                "time": local.strftime("%H:%M") if local else "",
+                "parcel_no": item["parcel_no"],
+                "direction": direction,
+                "direction_label": direction_label(direction) if direction else "",
+                "station": station,
+                "what": item["kind"],
+                "what_label": _(RECONCILED_LABELS[item["kind"]]),
+                "status_now": status,
+                "status_now_label": Status.label_of(status) if status else "",
+                "operator": "",
+                "note": item["round_no"],  # the round's number, as data
+            }
+        )
+    return found

@@ -19,6 +19,8 @@ Definitions:
   parcels registered in the month (cancelled ones included).
 * Overdue inbound: the month's inbound parcels still waiting at a station longer than
   its retention period, as of now.
+* A month that has not begun is no report; the month in progress runs to now. A month
+  without parcels is, for an operator, one sentence rather than files of zeros.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sqlmodel import Session
 from logistics.domain import clock
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.units import kg, km, yuan
+from logistics.errors import InvalidInput, NotFound
 from logistics.i18n import _
 from logistics.models import Courier, Parcel, Station
 from logistics.services.network import current_hub
@@ -99,8 +102,15 @@ def default_month(session: Session) -> str:
     return f"{last:%Y-%m}"
 
 
-def monthly_report(session: Session, month: str | None = None) -> MonthlyReport:
+def monthly_report(
+    session: Session, month: str | None = None, *, refuse_empty: bool = False
+) -> MonthlyReport:
     """The hub's figures for one month, ``YYYY-MM`` (default: the last complete one).
+
+    A month that has not begun in the hub's time zone is refused (`InvalidInput`, naming
+    this month); the month in progress is reported up to now. With ``refuse_empty`` a
+    month without a single parcel registered is refused too (`NotFound`): an operator
+    asking for files or the terminal view gets one sentence instead of a report of zeros.
 
     The month's parcels are read four times, each a GROUP BY (or, for the hours, one
     column) on the (registered_on, direction) index: a cube by (day, direction, status,
@@ -112,6 +122,13 @@ def monthly_report(session: Session, month: str | None = None) -> MonthlyReport:
     tz = clock.zone(hub.timezone)
     month = clock.read_month(month) if month else default_month(session)
     first, following = clock.month_bounds(month)
+    this_month = clock.local_today(tz).replace(day=1)
+    if first > this_month:
+        raise InvalidInput(
+            _("{month} has not begun: this month is {this_month}.").format(
+                month=month, this_month=f"{this_month:%Y-%m}"
+            )
+        )
     previous_first = (first - timedelta(days=1)).replace(day=1)
     in_month = and_(Parcel.registered_on >= first, Parcel.registered_on < following)
 
@@ -119,6 +136,10 @@ def monthly_report(session: Session, month: str | None = None) -> MonthlyReport:
     couriers = {c.id: c for c in session.exec(select(Courier)).scalars()}
 
     cube = month_cube(session, in_month)
+    if refuse_empty and not cube.registered:
+        raise NotFound(
+            _("No parcels were registered in {month}: no report was written.").format(month=month)
+        )
     previous = parcels_by_station(session, previous_first, first)
     outbound_total, inbound_total = cube.total[OUT], cube.total[IN]
     found = destinations(session, in_month)

@@ -5,14 +5,34 @@
   one round at a time, so a round whose van is still on another one is refused.
 * On the way the driver scans what each station hands over: ``hub scan collect
   --station CODE --round ROUND``.
-* **finish**: the round becomes ``finished`` and each stop is reconciled: *expected* are
-  the outbound parcels of this round at that station; *collected* are the parcels of
-  that station with a ``collect`` event since the round started (a scan noted for
-  another round is not counted); *missing* = expected and not collected, *extra* =
-  collected but not planned on this round. Counts go to the round's stops, the parcel ids
-  to the round's reconciliation (JSON). Missing parcels stay at their station and are
-  planned again; an extra parcel that was on no started round is put on this round,
-  which carried it.
+* **finish**: the round becomes ``finished`` and each stop is reconciled, pickups and
+  drops. Pickups: *expected* are the outbound parcels of this round at that station;
+  *collected* are the parcels of that station with a ``collect`` event since the round
+  started (a scan noted for another round is not counted); *missing* = expected and not
+  collected, *extra* = collected but not planned on this round. Drops: each station
+  confirms what it received; the inbound parcels of this round for that station
+  scanned ``at-station`` since the round started are *delivered*, the rest are
+  *unconfirmed* (they stay out for delivery until the station scans them). Counts go to
+  the round's stops, the parcel ids to the round's reconciliation (JSON). Missing
+  parcels stay at their station and are planned again; an extra parcel that was on no
+  started round is put on this round, which carried it.
+
+The stored reconciliation (``Round.reconciliation``, JSON), which reports count from::
+
+    {"finished_at": "2026-11-23T11:02:00+08:00",       # hub-local
+     "expected": 5, "collected": 3, "missing": 3, "extra": 1,     # pickups, totals
+     "drops": 2, "delivered": 1, "unconfirmed": 1,                # drops, totals
+     "stops": [{"seq": 1, "station": "GD05",
+                "expected": 3, "collected": 3,
+                "missing": ["P20261123-00042"],      # pickups expected, not collected
+                "extra": ["P20261123-00077"],        # collected, not on this round
+                "drops": 1, "delivered": 0,
+                "unconfirmed": ["P20261123-00105"]}, # dropped, not scanned at-station
+               ...]}
+
+Per stop, ``missing``, ``extra`` and ``unconfirmed`` list hub parcel ids; the totals of
+the same names count them over the stops (a station visited twice is reconciled at its
+first stop).
 
 Rounds are named by their number (``R-20261123-1``) or their database id.
 """
@@ -326,6 +346,9 @@ class StopReconciliation:
     collected: int
     missing: tuple[str, ...]
     extra: tuple[str, ...]
+    drops: int = 0
+    delivered: int = 0
+    unconfirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -351,6 +374,18 @@ class FinishResult:
     def extra(self) -> int:
         return sum(len(s.extra) for s in self.stops)
 
+    @property
+    def drops(self) -> int:
+        return sum(s.drops for s in self.stops)
+
+    @property
+    def delivered(self) -> int:
+        return sum(s.delivered for s in self.stops)
+
+    @property
+    def unconfirmed(self) -> int:
+        return sum(len(s.unconfirmed) for s in self.stops)
+
 
 def _other_round_note(note: str | None, rnd: Round) -> bool:
     """True when a scan's note names a round that is not this one."""
@@ -358,6 +393,32 @@ def _other_round_note(note: str | None, rnd: Round) -> bool:
         return False
     named = note[6:].strip().upper()
     return named not in (rnd.round_no.upper(), str(rnd.id))
+
+
+def _drops(
+    session: Session, rnd: Round, station_ids: list[int], now: datetime
+) -> tuple[dict[int, dict[int, str]], set[int]]:
+    """The inbound parcels this round dropped, by station, and those of them their
+    station confirmed (an ``at-station`` scan since the round started)."""
+    drops: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
+    for pid, no, sid in session.exec(
+        select(Parcel.id, Parcel.parcel_no, Parcel.station_id).where(
+            Parcel.round_id == rnd.id, Parcel.direction == Direction.INBOUND
+        )
+    ):
+        drops.setdefault(sid, {})[pid] = no
+    ids = [pid for by_station in drops.values() for pid in by_station]
+    if not ids:
+        return drops, set()
+    confirmed = session.exec(
+        select(ParcelEvent.parcel_id).where(
+            ParcelEvent.parcel_id.in_(ids),  # type: ignore[attr-defined]
+            ParcelEvent.action == Action.AT_STATION.value,
+            ParcelEvent.at >= rnd.started_at,
+            ParcelEvent.at <= now,
+        )
+    )
+    return drops, set(confirmed)
 
 
 def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishResult:
@@ -400,6 +461,7 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
                 continue
             collected[sid][pid] = no
             extra_rounds[pid] = round_id
+    drops, delivered = _drops(session, rnd, station_ids, now)
     seen: set[int] = set()
     lines = []
     for stop in stops:
@@ -412,6 +474,8 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
         want, got = expected.get(sid, {}), collected.get(sid, {})
         missing = sorted(no for pid, no in want.items() if pid not in got)
         extra = sorted(no for pid, no in got.items() if pid not in want)
+        dropped = drops.get(sid, {})
+        unconfirmed = sorted(no for pid, no in dropped.items() if pid not in delivered)
         stop.collected_parcels = len(got)
         stop.missing_parcels = len(missing)
         stop.extra_parcels = len(extra)
@@ -426,6 +490,9 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
                 collected=len(got),
                 missing=tuple(missing),
                 extra=tuple(extra),
+                drops=len(dropped),
+                delivered=len(dropped) - len(unconfirmed),
+                unconfirmed=tuple(unconfirmed),
             )
         )
         # An extra parcel on no round (or on a round not yet driven) came on this one.
@@ -450,6 +517,9 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
             "collected": sum(s.collected for s in lines),
             "missing": sum(len(s.missing) for s in lines),
             "extra": sum(len(s.extra) for s in lines),
+            "drops": sum(s.drops for s in lines),
+            "delivered": sum(s.delivered for s in lines),
+            "unconfirmed": sum(len(s.unconfirmed) for s in lines),
             "stops": [
                 {
                     "seq": s.seq,
@@ -458,6 +528,9 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
                     "collected": s.collected,
                     "missing": list(s.missing),
                     "extra": list(s.extra),
+                    "drops": s.drops,
+                    "delivered": s.delivered,
+                    "unconfirmed": list(s.unconfirmed),
                 }
                 for s in lines
             ],

@@ -21,6 +21,7 @@ from logistics.domain import clock, parcel_ids
 from logistics.domain.clock import Day
 from logistics.domain.parcel_status import Direction
 from logistics.errors import InvalidInput, RuleBroken
+from logistics.i18n import _
 from logistics.models import (
     Courier,
     CourierExcludedProvince,
@@ -41,6 +42,9 @@ from logistics.sample.generator import (
 from logistics.services.network import current_hub
 
 MAX_DAYS = 3660
+SAMPLE_MARK = "sample data"
+"""The note on the first event of every parcel the sample commands make: the mark by
+which :func:`refuse_real_data` tells a sample-made hub from one with real parcels."""
 
 _PARCELS = Parcel.__table__
 _EVENTS = ParcelEvent.__table__
@@ -85,12 +89,21 @@ def generate(
     ``progress(done, total)`` is called after each day is committed.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidInput(f"The seed must be a whole number of 0 or more, got {seed!r}.")
+        raise InvalidInput(
+            _("The seed must be a whole number of 0 or more, got {seed}.").format(seed=repr(seed))
+        )
     if not today and not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"The number of days must be between 1 and {MAX_DAYS}, got {days}.")
+        raise InvalidInput(
+            _("The number of days must be between 1 and {most}, got {days}.").format(
+                most=MAX_DAYS, days=days
+            )
+        )
     if parcels_per_day is not None and parcels_per_day < 0:
-        raise InvalidInput(f"Parcels per day must be 0 or more, got {parcels_per_day}.")
+        raise InvalidInput(
+            _("Parcels per day must be 0 or more, got {n}.").format(n=parcels_per_day)
+        )
     hub, generator, station_ids, courier_ids = _network(session, seed, parcels_per_day)
+    refuse_real_data(session)
     tz = clock.zone(hub.timezone)
     now = clock.utcnow()
     given = None if start is None else clock.parse_day(start, tz)
@@ -98,6 +111,9 @@ def generate(
         first, count, mode = given or clock.local_today(tz), 1, TODAY
     else:
         first, count, mode = given or clock.local_today(tz) - timedelta(days=days), days, HISTORY
+    if today and _day_has_parcels(session, first):
+        session.commit()
+        return GenerateSummary(first, first, 0, 1, 0, 0, 0, 0, 0.0, today)
     session.commit()  # end the reading transaction; each day is its own
 
     began = timer.perf_counter()
@@ -158,11 +174,17 @@ def _network(
         .all()
     )
     if not stations or not couriers:
-        missing = "stations" if not stations else "couriers"
-        raise RuleBroken(
-            f"Hub {hub.code} has no active {missing}: add stations and couriers before "
-            "making sample parcels (hub init --sample loads the sample township)."
-        )
+        if not stations:
+            sentence = _(
+                "Hub {hub} has no active stations: add stations and couriers before "
+                "making sample parcels (hub init --sample loads the sample township)."
+            )
+        else:
+            sentence = _(
+                "Hub {hub} has no active couriers: add stations and couriers before "
+                "making sample parcels (hub init --sample loads the sample township)."
+            )
+        raise RuleBroken(sentence.format(hub=hub.code))
     tariffs: dict[int, dict[str, tuple[int, int]]] = {}
     for row in session.exec(select(CourierTariff)).scalars():
         tariffs.setdefault(row.courier_id, {})[row.province_code] = (
@@ -230,6 +252,42 @@ def _apply(session: Session, pragmas: dict[str, int]) -> None:
     conn = session.connection()
     for name, value in pragmas.items():
         conn.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+
+
+def refuse_real_data(session: Session) -> None:
+    """RuleBroken when the database holds a parcel the sample commands did not make:
+    sample parcels go only into an empty hub or one made by the sample commands, where
+    they can never be mistaken for real ones (or leave real ones inconsistent)."""
+    first_event = (
+        select(_EVENTS.c.id)
+        .where(
+            _EVENTS.c.parcel_id == _PARCELS.c.id,
+            _EVENTS.c.from_status.is_(None),
+            _EVENTS.c.note == SAMPLE_MARK,
+        )
+        .exists()
+    )
+    real = (
+        session.connection()
+        .execute(select(_PARCELS.c.parcel_no).where(~first_event).limit(1))
+        .scalar()
+    )
+    if real is not None:
+        raise RuleBroken(
+            _(
+                "This hub holds real parcels (such as {parcel}): sample parcels go only "
+                "into an empty hub or one made by the sample commands; use a new database "
+                "(hub --db sample.db init --sample) or `hub demo`."
+            ).format(parcel=real)
+        )
+
+
+def _day_has_parcels(session: Session, day: date) -> bool:
+    """Whether ``day`` already holds parcels registered or arrived on it (of any seed)."""
+    found = session.connection().execute(
+        select(_PARCELS.c.id).where(_PARCELS.c.registered_on == day).limit(1)
+    )
+    return found.first() is not None
 
 
 def _already_loaded(session: Session, batch: DayBatch) -> bool:
@@ -319,8 +377,10 @@ def _insert_day(
         ).all()
         if len(rows) != len(idx):
             raise RuleBroken(
-                f"Parcels {first_no} to {last_no} were changed by someone else while the "
-                "sample was being written: run the command again."
+                _(
+                    "Parcels {first} to {last} were changed by someone else while the "
+                    "sample was being written: run the command again."
+                ).format(first=first_no, last=last_no)
             )
         ids[idx] = [row[0] for row in rows]
 
@@ -336,7 +396,11 @@ def _insert_day(
             "to_status": ev["to_status"],
             "place": ev["place"],
             "operator": ev["operator"],
-            "note": ev["note"],
+            "note": np.where(
+                np.equal(ev["from_status"], None) & np.equal(ev["note"], None),
+                SAMPLE_MARK,
+                ev["note"],
+            ),
         },
     )
 

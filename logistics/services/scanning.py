@@ -38,6 +38,7 @@ from logistics.domain.parcel_ids import classify_code
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.verdicts import ScanVerdict
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
+from logistics.i18n import _
 from logistics.models import Station
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import (
@@ -87,10 +88,7 @@ class ScanSession:
         if not isinstance(self.action, Action):
             self.action = parcel_status.parse_action(self.action)
         if self.action not in parcel_status.SCAN_ACTIONS:
-            names = ", ".join(a.value for a in parcel_status.SCAN_ACTIONS)
-            raise InvalidInput(
-                f"'{self.action.value}' is not a scan action: expected one of {names}."
-            )
+            raise parcel_status.not_a_scan_action(self.action.value)
         # One connection and one database session for every scan: each scan is still its
         # own transaction (begun by its first statement, committed before the answer).
         self._connection = self.engine.connect()
@@ -104,13 +102,15 @@ class ScanSession:
                 found = session.exec(select(Station).where(Station.code == code)).first()
                 if found is None:
                     raise NotFound(
-                        f"There is no station with code '{self.station}': "
-                        "`hub station list` shows them."
+                        _(
+                            "There is no station with code '{station}': "
+                            "`hub station list` shows them."
+                        ).format(station=self.station)
                     )
                 self.station, self._station_id = found.code, found.id
             elif self.action is Action.COLLECT:
                 raise InvalidInput(
-                    "A collection scan needs --station CODE: the station the van is at."
+                    _("A collection scan needs --station CODE: the station the van is at.")
                 )
         self._session.expunge_all()
 
@@ -128,6 +128,8 @@ class ScanSession:
 
     @property
     def note(self) -> str | None:
+        """The note kept on each event, in English as stored (shown translated by
+        ``logistics.services.parcels.note_text``)."""
         return f"round {self.round_ref}" if self.round_ref else None
 
     def _place_of(self, parcel: ParcelState) -> str | None:
@@ -146,7 +148,7 @@ class ScanSession:
         code = (code or "").strip()
         if not code:
             result = ScanResult(
-                code, ScanVerdict.REFUSED, "An empty code was scanned: expected a parcel id."
+                code, ScanVerdict.REFUSED, _("An empty code was scanned: expected a parcel id.")
             )
         else:
             try:
@@ -156,7 +158,8 @@ class ScanSession:
             except OperationalError as error:
                 if not is_busy(error):
                     raise
-                result = ScanResult(code, ScanVerdict.REFUSED, f"{code}: {BUSY_SENTENCE}")
+                busy = _("{code}: {problem}").format(code=code, problem=_(BUSY_SENTENCE))
+                result = ScanResult(code, ScanVerdict.REFUSED, busy)
         self.tally[result.verdict] += 1
         return result
 
@@ -189,8 +192,10 @@ class ScanSession:
         ):
             other = self._station_codes.get(parcel.station_id, "?")
             raise RuleBroken(
-                f"Parcel {label} belongs to station {other}, "
-                f"not {self.station}: it cannot be {self.action.phrase} here."
+                _(
+                    "Parcel {parcel} belongs to station {other}, not {station}: "
+                    "it cannot be {action} here."
+                ).format(parcel=label, other=other, station=self.station, action=self.action.phrase)
             )
         outcome = parcel_status.apply(
             parcel.direction, parcel.status, self.action, parcel.held_from, label=label
@@ -234,8 +239,10 @@ class ScanSession:
 
         if self.station is None:
             raise NotFound(
-                f"No parcel has the tracking number '{code.upper()}': import the courier's "
-                "list first, or scan with --station CODE to register it for that station."
+                _(
+                    "No parcel has the tracking number '{code}': import the courier's "
+                    "list first, or scan with --station CODE to register it for that station."
+                ).format(code=code.upper())
             )
         network = load_network(session)
         number = normalize_tracking_no(code)
@@ -258,8 +265,12 @@ class ScanSession:
         return ScanResult(
             code,
             ScanVerdict.DONE,
-            f"Parcel {parcel_no} ({number}, {courier_code}) is now arrived at the hub, "
-            f"for station {self.station}.",
+            _(
+                "Parcel {parcel} ({tracking_no}, {courier}) is now arrived at the hub, "
+                "for station {station}."
+            ).format(
+                parcel=parcel_no, tracking_no=number, courier=courier_code, station=self.station
+            ),
             parcel_no,
             Status.ARRIVED_HUB,
         )

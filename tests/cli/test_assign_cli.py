@@ -140,3 +140,47 @@ def test_unknown_parcel_is_one_sentence(hub, couriers):
     result = hub("assign", "--explain", "P00000000-00000")
     assert result.exit_code == 1
     assert "No parcel has the hub id or tracking number" in result.output
+
+
+def test_a_run_that_moves_parcels_says_which_cage_to_which(hub, session, couriers, make_parcel):
+    parcels = [make_parcel() for _ in range(2)]
+    assert "2 parcels changed courier" in hub("assign").output
+    couriers["JT"].daily_capacity = 1
+    session.add(couriers["JT"])
+    session.commit()
+
+    dry = hub("assign", "--dry-run", "--json")
+    [line] = json.loads(dry.stdout)["resorted"]
+    moved = parcels[1].parcel_no
+    assert line == {
+        "parcel_no": moved,
+        "from_courier": "JT",
+        "to_courier": "YTO",
+        "move": f"Move {moved} from JT's cage to YTO's.",
+    }
+    result = hub("assign")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Re-sort 1 parcel at the hub" in out
+    assert f"Move {moved} from JT's cage to YTO's." in out
+    assert parcels[0].parcel_no not in out  # it keeps JT: nothing to move
+    assert "Re-sort" not in hub("assign").output  # nothing changes, nothing to move
+
+
+def test_explain_says_how_long_a_parcel_waited_and_the_rule(hub, session, couriers, make_parcel):
+    from datetime import timedelta
+
+    for courier in couriers.values():
+        courier.daily_capacity = 1 if courier.code == "JT" else 0
+        session.add(courier)
+    session.commit()
+    old = make_parcel(weight_g=10_000, registered_at=utcnow() - timedelta(days=2))
+    new = make_parcel()
+    result = hub("assign")
+    assert "Waited (days)" in result.output
+    out = hub("assign", "--explain", old.parcel_no).output
+    assert "Waited 2 days: priority raised by 20.00 yuan." in out
+    assert "each full day a parcel has waited" in out
+    data = json.loads(hub("assign", "--explain", new.parcel_no, "--json").stdout)
+    assert data["courier"] is None and data["waited_days"] == 0
+    assert "10.00 yuan against its fee" in data["ageing"]

@@ -167,9 +167,10 @@ def test_print_pdf_and_csv_and_reprint_is_identical(hub, make_parcel, tmp_path):
     assert again.read_bytes() == pdf.read_bytes()
 
 
-def test_print_needs_an_output_file(hub, make_parcel):
+def test_print_needs_an_output_file(hub, make_parcel, tmp_path, monkeypatch):
     make_parcel(courier="ZTO")
     hub("manifest", "build")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no printer either
     result = hub("manifest", "print", number("ZTO"))
     assert result.exit_code == 1 and "--pdf FILE" in result.output
 
@@ -261,3 +262,199 @@ def test_build_and_list_read_the_date_as_every_command_does(hub, make_parcel):
     assert wrong.exit_code == 1 and "'2026-13-01' is not a date" in wrong.output
     bad_status = hub("manifest", "list", "--status", "opened")
     assert bad_status.exit_code == 1 and "not a manifest status" in bad_status.output
+
+
+# ------------------------------------------------------------------ issue 14: habits
+
+
+class _Terminal:
+    """A terminal stand-in: what the bell writes lands here."""
+
+    def __init__(self) -> None:
+        self.written = ""
+
+    def write(self, text: str) -> int:
+        self.written += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_load_reads_dash_as_standard_input_as_scan_does(hub, make_parcel, waiting):
+    hub("manifest", "build")
+    hub("manifest", "close", number("ZTO"))
+    scans = waiting[0].tracking_no + "\n\n" + waiting[1].parcel_no + "\n"
+
+    loaded = hub("manifest", "load", number("ZTO"), "-", input=scans)
+
+    answers = [line.split()[0] for line in loaded.output.splitlines() if line[:1].isalpha()]
+    assert answers.count("loaded") == 2 and "refused" not in answers, loaded.output
+    assert "'-'" not in loaded.output and "2 of 3 loaded" in loaded.output
+
+
+def test_load_rings_the_bell_on_each_refusal_unless_quiet(hub, make_parcel, waiting, monkeypatch):
+    from logistics.cli import scanning_input
+
+    hub("manifest", "build")
+    hub("manifest", "close", number("ZTO"))
+    screen = _Terminal()
+    monkeypatch.setattr(scanning_input, "terminal", lambda: screen)
+    scans = "\n".join([waiting[0].tracking_no, "NOT-A-PARCEL", waiting[3].parcel_no]) + "\n"
+
+    rung = hub("manifest", "load", number("ZTO"), input=scans)
+    assert rung.exit_code == 1 and screen.written == "\a\a"  # two refusals, two rings
+    assert "\a" not in rung.output  # never into the answers
+
+    screen.written = ""
+    quiet = hub("manifest", "load", number("ZTO"), "--quiet", "NOT-A-PARCEL")
+    assert quiet.exit_code == 1 and screen.written == ""
+
+
+def test_scanning_input_convention():
+    import io
+
+    from logistics.cli.scanning_input import ScanInput, iter_codes
+
+    stdin = io.StringIO(" A1 \n\nB2\n")
+    assert list(iter_codes(["X", "-", "Y"], stdin=stdin)) == ["X", "A1", "B2", "Y"]
+    assert list(iter_codes([], default_stdin=True, stdin=io.StringIO("C3\n"))) == ["C3"]
+    assert list(iter_codes([], stdin=io.StringIO("C3\n"))) == []
+    assert ScanInput(["-"]).reads_stdin and ScanInput([], default_stdin=True).reads_stdin
+    assert not ScanInput(["P1"], default_stdin=True).reads_stdin
+    # under pytest neither output is a terminal: no bell is written anywhere
+    assert ScanInput(["-"]).bell() is False and ScanInput(["-"], quiet=True).bell() is False
+
+
+def _fake_printer(folder: Path, name: str = "lp") -> Path:
+    """A `lp` that keeps a copy of what it is asked to print and its arguments."""
+    folder.mkdir(exist_ok=True)
+    script = folder / name
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" > "{folder}/args"\n'
+        "for last; do :; done\n"
+        f'/bin/cp "$last" "{folder}/printed.pdf"\n'
+        'echo "request id is Printer-7 (1 file(s))"\n'
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def test_print_without_a_file_goes_to_the_default_printer(hub, make_parcel, tmp_path, monkeypatch):
+    manifest = closed_zto(hub, make_parcel)
+    printer = _fake_printer(tmp_path / "bin")
+    monkeypatch.setenv("PATH", str(printer))
+
+    result = hub("manifest", "print", manifest)
+
+    assert result.exit_code == 0, result.output
+    assert (printer / "printed.pdf").read_bytes().startswith(b"%PDF")
+    assert "sent to the printer" in result.output and "lp" in result.output
+    assert not list(tmp_path.glob("*.pdf"))  # the temporary PDF is gone
+    named = hub("manifest", "print", manifest, "--printer", "dock")
+    assert named.exit_code == 0 and (printer / "args").read_text().startswith("-d dock")
+
+
+def test_print_without_a_file_or_a_printer_names_the_option_to_add(
+    hub, make_parcel, tmp_path, monkeypatch
+):
+    manifest = closed_zto(hub, make_parcel)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    result = hub("manifest", "print", manifest)
+
+    assert result.exit_code == 1
+    assert "no printer command (lp or lpr)" in result.output
+    assert f"hub manifest print {manifest} --pdf {manifest}.pdf" in result.output
+
+
+def test_print_when_the_printer_refuses_says_why_and_what_to_add(
+    hub, make_parcel, tmp_path, monkeypatch
+):
+    manifest = closed_zto(hub, make_parcel)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "lp").write_text(
+        "#!/bin/sh\necho 'lp: Error - no default destination available.' >&2\nexit 1\n"
+    )
+    (folder / "lp").chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+
+    result = hub("manifest", "print", manifest)
+
+    assert result.exit_code == 1
+    assert "no default destination available" in result.output and "--pdf" in result.output
+
+
+def test_export_then_waybills_then_the_label_shows_the_courier_number(hub, make_parcel, tmp_path):
+    import csv
+    import os
+    import stat
+
+    parcel = make_parcel(courier="ZTO")
+    hub("manifest", "build")
+    manifest = number("ZTO")
+    early = hub("manifest", "export", manifest, tmp_path / "early.csv")
+    assert early.exit_code == 1 and "still open" in early.output
+    hub("manifest", "close", manifest)
+    handover = tmp_path / "handover.csv"
+
+    exported = hub("manifest", "export", manifest, handover)
+
+    assert exported.exit_code == 0, exported.output
+    assert "1 parcel" in exported.output and "recorded" in exported.output
+    assert "13812345678" in handover.read_text(encoding="utf-8-sig")
+    assert stat.S_IMODE(os.stat(handover).st_mode) == 0o600
+    again = hub("manifest", "export", manifest, handover)
+    assert again.exit_code == 1 and "add --force" in again.output
+    listed = json.loads(hub("manifest", "exports", manifest, "--json").output)
+    assert [(r["operator"], r["parcels"], r["file"]) for r in listed] == [
+        ("tester", 1, str(handover))
+    ]
+
+    waybill_file = tmp_path / "zto-waybills.csv"
+    with open(waybill_file, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([["订单号", "运单号"], [parcel.parcel_no, "73100000000077"]])
+    loaded = hub("manifest", "waybills", manifest, waybill_file)
+    assert loaded.exit_code == 0 and "1 tracking number of ZTO stored" in loaded.output
+
+    shown = json.loads(hub("parcel", "show", parcel.parcel_no, "--json").output)
+    assert shown["tracking_no"] == "73100000000077"
+    assert "73100000000077" in json.dumps(shown, ensure_ascii=False)  # on the timeline
+
+
+def test_waybills_with_a_wrong_row_store_nothing_unless_skipped_to_rejects(
+    hub, make_parcel, tmp_path
+):
+    import csv
+
+    good, bad = make_parcel(courier="ZTO"), make_parcel(courier="ZTO")
+    hub("manifest", "build")
+    hub("manifest", "close", number("ZTO"))
+    source = tmp_path / "w.csv"
+    with open(source, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(
+            [["中心编号", "运单号"], [good.parcel_no, "73100000000088"], [bad.parcel_no, "12345"]]
+        )
+
+    refused = hub("manifest", "waybills", number("ZTO"), source)
+    assert refused.exit_code == 1 and "Row 3:" in refused.output and "12345" in refused.output
+    shown = json.loads(hub("parcel", "show", good.parcel_no, "--json").output)
+    assert shown["tracking_no"] is None
+    onto_input = hub(
+        "manifest", "waybills", number("ZTO"), source, "--skip-invalid", "--rejects", source
+    )
+    assert onto_input.exit_code == 1 and "input of this command" in onto_input.output
+
+    rejects = tmp_path / "rejects.csv"
+    skipped = hub(
+        "manifest", "waybills", number("ZTO"), source, "--skip-invalid", "--rejects", rejects
+    )
+    assert skipped.exit_code == 1 and "1 row refused" in skipped.output
+    assert "12345" in rejects.read_text(encoding="utf-8-sig")
+    shown = json.loads(hub("parcel", "show", good.parcel_no, "--json").output)
+    assert shown["tracking_no"] == "73100000000088"

@@ -83,3 +83,23 @@ def test_help_lists_only_working_groups(hub):
     assert result.exit_code == 0
     for group in ("station", "courier", "vehicle", "init", "db", "demo"):
         assert group in result.output
+
+
+def test_import_lists_what_it_changes_and_dry_run_saves_nothing(ready, tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("code,service_minutes,站长电话\nGD05,9,139\nGD07,\n", encoding="utf-8")
+    refused = ready("station", "import", str(path))
+    assert refused.exit_code == 1 and "站长电话" in refused.output
+    assert "--ignore-unknown" in " ".join(refused.output.split())
+    dry = ready("station", "import", str(path), "--ignore-unknown", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "GD05" in dry.output and "service_minutes 6 → 9" in dry.output
+    assert "1 row unchanged: GD07" in dry.output and "Dry run: nothing was saved" in dry.output
+    assert json.loads(ready("station", "show", "GD05", "--json").output)["service_minutes"] == 6
+    done = ready("station", "import", str(path), "--ignore-unknown")
+    said = " ".join(done.output.split())
+    assert "0 stations added, 1 updated, 1 unchanged" in said
+    shown = json.loads(ready("station", "show", "GD05", "--json").output)
+    assert (shown["service_minutes"], shown["keeper_phone"]) == (9, "13683524485")
+    as_json = json.loads(ready("station", "import", str(path), "--ignore-unknown", "--json").output)
+    assert as_json["rows"][0] == {"code": "GD05", "change": "unchanged", "fields": []}

@@ -70,9 +70,73 @@ def test_import_lists_every_bad_row_and_changes_nothing(ready, tmp_path):
     assert ok.exit_code == 0 and "1 parcel (" in ok.output and "2 bad rows skipped" in ok.output
     assert rejects.stat().st_mode & 0o777 == 0o600  # names and phone numbers
     again = ready(
-        "parcel", "import", str(path), "--skip-invalid", "--rejects", str(rejects), "--force"
+        "parcel", "import", path, "--skip-invalid", "--rejects", rejects, "--force", "--again"
     )
     assert "0 parcels" in again.output and "1 already imported" in again.output
+
+
+def test_import_counts_bad_rows_and_lists_each_rows_problems_under_it(ready, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "站点,订单号,收件人,电话,省份,地址,重量\n"
+        "GD99,T B,李四,12,Atlantis,2号,heavy\n"
+        "GD01,A2,王五,13812345679,贵州,2号,-1\n",
+        encoding="utf-8",
+    )
+    result = ready("parcel", "import", path)
+    assert result.exit_code == 1
+    assert "p.csv: 2 bad rows, nothing was imported." in result.output
+    assert "7 bad rows" not in result.output
+    lines = result.output.splitlines()
+    at = lines.index("  p.csv row 2, 5 problems:")
+    assert [line.split(":")[0] for line in lines[at + 1 : at + 6]] == [
+        "    column 订单号",
+        "    column 电话",
+        "    column 省份",
+        "    column 重量",
+        "    column 站点",
+    ]
+    assert lines[at + 6].startswith("  p.csv row 3, column 重量: weight_kg must be")
+
+
+def test_a_file_with_only_a_header_is_refused_with_exit_1(ready, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("站点,收件人,电话,省份,地址,重量\n", encoding="utf-8")
+    result = ready("parcel", "import", path)
+    assert result.exit_code == 1
+    assert "File 'p.csv' has no data rows: nothing was imported." in result.output
+    assert "Imported" not in result.output
+
+
+def test_import_names_every_missing_column_at_once(ready, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("站点,收件人,地址\nGD01,张三,1号\n", encoding="utf-8")
+    result = ready("parcel", "import", path)
+    assert result.exit_code == 1
+    assert "has no 'recipient_phone', 'province', 'weight_kg' columns" in result.output
+
+
+def test_the_same_file_twice_is_refused_unless_again(ready, tmp_path):
+    path = tmp_path / "shop.csv"
+    path.write_text(
+        "站点,收件人,电话,省份,地址,重量\n"
+        "GD01,张三,13812345678,贵州,1号,2.5\n"
+        "GD02,李四,13900001111,广东,2号,1\n",
+        encoding="utf-8",
+    )
+    first = ready("parcel", "import", path)
+    assert first.exit_code == 0 and "2 parcels" in first.output
+    assert "2 imported rows have no order_ref and no tracking_no" in first.output
+    retry = ready("parcel", "import", path)
+    assert retry.exit_code == 1
+    assert "File 'shop.csv' was already imported on " in retry.output
+    assert "by tester, adding 2 parcels: nothing was imported" in retry.output
+    assert len(json.loads(ready("parcel", "list", "--json").output)) == 2
+    again = ready("parcel", "import", path, "--again", "--json")
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.output)
+    assert (summary["imported"], summary["unreferenced"]) == (2, 2)
+    assert len(json.loads(ready("parcel", "list", "--json").output)) == 4
 
 
 BAD_FILE = (

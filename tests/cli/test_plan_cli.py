@@ -70,16 +70,23 @@ def test_plan_json_and_round_commands(hub, day, tmp_path):
     )
     assert scan.exit_code == 0, scan.output
 
-    refused = hub("plan", "--time-limit", "0.3")
-    assert refused.exit_code == 1 and "has started" in refused.output
-    assert "Traceback" not in refused.output
+    replanned = hub("plan", "--time-limit", "0.3")
+    assert replanned.exit_code == 0 and "Kept 1 round of" in replanned.output
+    assert "0 of 0 parcels served" in replanned.output  # the started round carries them all
 
     finished = hub("round", "finish", round_no)
     assert finished.exit_code == 0, finished.output
     assert "1 collected of 3 expected, 2 missing, 0 extra" in finished.output
     assert day["GD05"][1].parcel_no in finished.output  # missing parcels listed by id
+    # The inbound parcel dropped at GD06 was never scanned in there: it is named.
+    said = " ".join(finished.output.split())
+    assert "0 of 1 dropped parcels confirmed at their stations, 1 not confirmed." in said
+    assert day["in"][0].parcel_no in finished.output
     again = json.loads(hub("round", "show", round_no, "--json").output)
     assert again["status"] == "finished" and again["reconciliation"]["missing"] == 2
+    assert again["reconciliation"]["unconfirmed"] == 1
+    shown = " ".join(hub("round", "show", round_no).output.split())
+    assert f"drops not confirmed: {day['in'][0].parcel_no}" in shown
 
 
 def test_plan_with_a_road_table(hub, day, tmp_path):

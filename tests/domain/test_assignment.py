@@ -414,3 +414,57 @@ def check_optimal(parcels, couriers):
             for o in why.options:
                 if o.fee is not None and o.fee < why.fee:
                     assert o.exclusion in {Exclusion.CAPACITY_FULL, Exclusion.MINIMUM_SHARE}
+
+
+# ------------------------------------------------ issue 14: who may move, who waits
+
+
+def test_one_rule_decides_whose_courier_may_change():
+    from logistics.domain.assignment import CourierLock, courier_lock
+
+    assert courier_lock("at_hub", on_manifest=False) is None
+    assert courier_lock("collected", on_manifest=False) is None
+    assert courier_lock("at_hub", on_manifest=True) is CourierLock.ON_MANIFEST  # open manifest
+    assert courier_lock("manifested", on_manifest=False) is CourierLock.ON_MANIFEST
+    for final in ("handed_over", "cancelled"):
+        assert courier_lock(final, on_manifest=True) is CourierLock.FINAL
+    fixed = courier_lock("at_hub", on_manifest=False, tracking_number=True)
+    assert fixed is CourierLock.TRACKING_NUMBER and not fixed.keeps_out_of_runs
+    assert CourierLock.ON_MANIFEST.keeps_out_of_runs and CourierLock.FINAL.keeps_out_of_runs
+
+
+def test_a_parcel_that_waited_two_days_beats_a_typical_heavy_parcels_fee_difference():
+    from logistics.domain.assignment import AGE_BONUS_FEN_PER_DAY, AGE_DAYS_CAP, priority_fen
+
+    assert (AGE_BONUS_FEN_PER_DAY, AGE_DAYS_CAP) == (1_000, 7)
+    assert [priority_fen(d) for d in (-1, 0, 1, 2, 7, 30)] == [0, 0, 1000, 2000, 7000, 7000]
+    # STO to 44: 6 + 4 per extra kg. 5 kg costs 22.00 yuan, 1 kg 6.00: 16.00 yuan apart.
+    days = CourierDay(STO, remaining_capacity=2)
+    heavy = [ParcelToAssign(f"H{d}", "44", 5000, waited_days=d) for d in (0, 1, 2)]
+    light = [ParcelToAssign(f"L{i}", "44", 1000) for i in range(2)]
+    result = assign_couriers(heavy + light, [days])
+    assert {a.parcel_id for a in result.assignments} == {"H2", "L0"}
+    ex = result.explain("H2")
+    assert (ex.waited_days, ex.priority_fen) == (2, 2000)
+    assert "Waited 2 days: priority raised by 20.00 yuan." in ex.summary
+    assert "for at most 7 days (70.00 yuan)" in ex.ageing
+    left = result.explain("L1")
+    assert left.courier is None and left.ageing is not None
+    assert result.explain("L0").ageing is None  # served without having waited
+
+
+def test_ageing_never_changes_which_courier_a_served_parcel_gets():
+    parcels = [ParcelToAssign(f"P{i}", "52", 800, waited_days=i % 4) for i in range(12)]
+    days = [CourierDay(ZTO), CourierDay(STO, remaining_capacity=5), CourierDay(EMS)]
+    young = [ParcelToAssign(p.id, p.province, p.weight_g) for p in parcels]
+    assert assign_couriers(parcels, days).total_fee == assign_couriers(young, days).total_fee
+
+
+def test_equally_priced_parcels_keep_the_courier_they_already_have():
+    parcels = [ParcelToAssign(f"P{i}", "52", 800, current_courier="STO") for i in range(3)]
+    fresh = [ParcelToAssign("N", "52", 800)]
+    days = [CourierDay(ZTO, remaining_capacity=10), CourierDay(STO, remaining_capacity=1)]
+    # one group (same fees); STO, cheaper, has one place: P0 keeps it, N goes to ZTO
+    result = assign_couriers(fresh + parcels, days)
+    got = {a.parcel_id: a.courier for a in result.assignments}
+    assert got["P0"] == "STO" and got["N"] == "ZTO"

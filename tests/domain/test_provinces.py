@@ -154,3 +154,34 @@ def test_any_text_either_names_a_province_or_is_refused_cleanly(text):
         assert isinstance(province(text), Province)
     except InvalidInput as error:
         assert str(error).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("内蒙", "15"),
+        ("内蒙古", "15"),
+        ("内蒙自治区", "15"),
+        ("內蒙古", "15"),
+        ("Neimeng", "15"),
+        ("广西", "45"),
+        ("广西壮族", "45"),
+        ("廣西", "45"),
+        ("新疆", "65"),
+        ("新疆维吾尔", "65"),
+        ("新疆維吾爾自治區", "65"),
+        ("宁夏", "64"),
+        ("宁夏回族", "64"),
+        ("寧夏", "64"),
+        ("西藏", "54"),
+        ("西藏自治区", "54"),
+    ],
+)
+def test_autonomous_regions_by_the_short_forms_people_write(text, code):
+    assert find_province(text).code == code
+    assert province(text).code == code
+
+
+@pytest.mark.parametrize("text", ["回族", "壮族", "维吾尔", "自治区"])
+def test_a_people_or_suffix_alone_names_no_province(text):
+    assert find_province(text) is None

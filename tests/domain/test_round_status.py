@@ -61,3 +61,25 @@ def test_a_replan_refusal_names_the_day_and_the_van():
 def test_an_unknown_stored_status_is_shown_as_written():
     assert RoundStatus.label_of("started") == "started"
     assert RoundStatus.label_of("lost") == "lost"
+
+
+def test_a_started_round_holds_its_van_and_parcels():
+    from datetime import date, datetime
+
+    from logistics.domain.round_status import Claim, claim_on, holds_van, van_back
+
+    end, back = datetime(2026, 12, 2, 3, 0), datetime(2026, 12, 2, 2, 40)
+    assert holds_van("started") and not holds_van("planned") and not holds_van("finished")
+    assert van_back("started", end, None) == end
+    assert van_back("finished", end, back) == back
+    assert van_back("planned", end, None) is None
+    today, tomorrow, yesterday = date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 1)
+    # Planning today:
+    assert claim_on("started", today, today, today) is Claim.KEEP
+    assert claim_on("planned", today, today, today) is Claim.FREE
+    assert claim_on("finished", today, today, today) is Claim.FREE
+    assert claim_on("planned", tomorrow, today, today) is Claim.MOVE
+    assert claim_on("started", tomorrow, today, today) is Claim.KEEP
+    assert claim_on("planned", yesterday, today, today) is Claim.FREE  # never driven
+    # Planning tomorrow leaves today's plan alone:
+    assert claim_on("planned", today, tomorrow, today) is Claim.KEEP

@@ -333,3 +333,16 @@ def test_every_life_is_allowed_by_the_status_machine(november):
             status, held_from = outcome.status, outcome.held_from or held_from
         assert status == p["status"][k]
         assert p["held_from"][k] == (held_from if status == "held" else None)
+
+
+def test_sample_categories_are_the_canonical_product_keys(generator):
+    """The report counts products by key: the generator stores only keys of the one list,
+    so every sample parcel has a label in both languages."""
+    from logistics.domain.products import PRODUCTS
+
+    keys = {product.key for product in PRODUCTS}
+    seen: set[str] = set()
+    for day in (date(2026, 1, 20), date(2026, 4, 15), date(2026, 10, 8)):
+        seen |= set(generator.day(day).parcels["category"])
+    assert seen <= keys, seen - keys
+    assert {"kiwi", "cured_meat", "rice_tofu", "tea", "apparel", "farm_inputs"} <= seen

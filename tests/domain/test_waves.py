@@ -51,16 +51,31 @@ def test_waiting_days_count_from_the_oldest_parcel():
     assert carry_over.waiting_days(day, [date(2026, 11, 24)]) == 0
 
 
-def test_the_first_waves_reason_stands():
-    reasons = carry_over.CarryOverReasons()
-    reasons.no_van([1], wave=1, latest_return_s=15 * 3600 + 1800)
-    reasons.unserved(2, "the van is full")
-    reasons.no_van([1, 2, 3], wave=2, latest_return_s=15 * 3600 + 1800)
+def test_the_reason_is_the_rule_not_the_wave():
+    back = 15 * 3600 + 1800
+    reasons = carry_over.CarryOverReasons(back)
+    reasons.no_van([1])
+    reasons.cannot(2, "opening hours 05:00-06:00 cannot be reached")
+    reasons.no_van([5], busy=True)
     assert reasons.of(1) == carry_over.NO_VAN
-    assert reasons.of(2) == "the van is full"
-    assert reasons.of(3) == (
+    assert reasons.of(2) == "opening hours 05:00-06:00 cannot be reached"
+    assert reasons.of(5) == (
         "no van is back at the hub in time for another round before the 15:30 return"
     )
-    reasons.trimmed(2)
-    assert reasons.of(2) == carry_over.CAPACITY_TRIM
-    assert reasons.of(4) == carry_over.LEFT_FOR_ANOTHER_DAY
+    reasons.trimmed(3)
+    reasons.trimmed(2)  # what cannot be served at all says so first
+    assert reasons.of(3) == carry_over.CAPACITY_TRIM
+    assert reasons.of(2) == "opening hours 05:00-06:00 cannot be reached"
+    reasons.most_rounds([6], 4)
+    assert reasons.of(6) == "the vans already went out in 4 waves, the most in a day"
+    assert reasons.of(4) == (
+        "a van could serve it, but the vans' time until the 15:30 return went to other "
+        "stations' work"
+    )
+
+
+def test_a_van_is_free_after_the_rounds_it_is_on():
+    start = 7 * 3600
+    assert waves.free_from_s(start, []) == start
+    assert waves.free_from_s(start, [10 * 3600]) == 10 * 3600 + waves.RELOAD_MINUTES * 60
+    assert waves.free_from_s(start, [6 * 3600]) == start

@@ -179,6 +179,7 @@ def test_the_run_reads_in_chinese_and_the_event_note_too(
         )
     ).one()
     assert note == "JT，7.10 元：能接的快递公司中最便宜"
+    session.commit()  # end the read, so the next `hub` command can write
 
     data = json.loads(hub("assign", "--json").stdout)
     [line] = data["unassigned"]
@@ -230,11 +231,24 @@ def test_english_is_unchanged(hub, session, couriers, make_parcel):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Courier assignment for 2026-11-23 (at the hub)" in out
-    assert "Total fee: 8.00 yuan for 1 parcel (baseline 8.00 yuan)." in out
+    assert "Total fee: 8.00 yuan for 1 parcel (baseline 7.10 yuan)." in out
     assert "1 parcel to ZTO in this run" in out
+    assert "JT (7.10 yuan) had no capacity left" in out
     assert "Dry run: nothing was stored (1 parcels would change courier)." in out
     assert CJK not in out
     explained = hub("assign", "--explain", parcel.parcel_no).output
     assert f"Parcel {parcel.parcel_no}: to province 44 (广东), 2.50 kg" in explained
     assert "JT is cheaper but its remaining capacity (0 parcels) is full." in explained
     assert "运费" not in explained and "元" not in explained
+
+
+def test_waiting_and_re_sorting_read_in_chinese(chinese):
+    from logistics.domain.assignment_reasons import resort_sentence
+
+    parcels = [ParcelToAssign("OLD", "44", 2500, waited_days=2), ParcelToAssign("NEW", "44", 2500)]
+    result = assign_couriers(parcels, [CourierDay(JT, 1), CourierDay(YTO, 0)])
+    served = result.explain("OLD")
+    assert "已等 2 天：优先级提高 20.00 元" in served.summary
+    assert "每等满一天，就在运费上抵减 10.00 元，最多算 7 天（70.00 元）" in served.ageing
+    assert resort_sentence("P1", "ZTO", "YTO") == "把 P1 从 ZTO 的笼车移到 YTO 的笼车。"
+    assert resort_sentence("P1", "ZTO", None) == "把 P1 从 ZTO 的笼车取出：它现在没有快递公司。"

@@ -126,6 +126,30 @@ def test_a_bad_import_row_reads_in_chinese(ready, tmp_path):
     assert "p.csv row 3, column 重量: weight_kg must be a weight in kg" in english.output
 
 
+def test_import_habits_read_in_chinese(ready, tmp_path):
+    bad = tmp_path / "b.csv"
+    bad.write_text("站点,订单号,收件人,电话,省份,地址,重量\nGD99,T B,李四,12,贵州,2号,1\n", "utf-8")
+    said = " ".join(ready("parcel", "import", bad, "--lang", "zh").output.split())
+    assert "b.csv：1 行有错，一件都没有导入。" in said
+    assert "b.csv 第 2 行，3 处错误：" in said and "“站点”列：" in said
+    empty = tmp_path / "e.csv"
+    empty.write_text("站点,收件人,电话,省份,地址,重量\n", encoding="utf-8")
+    said = " ".join(ready("parcel", "import", empty, "--lang", "zh").output.split())
+    assert "文件“e.csv”只有表头，没有数据行：一件都没有导入。" in said
+    narrow = tmp_path / "n.csv"
+    narrow.write_text("站点,收件人,地址\nGD01,张三,1号\n", encoding="utf-8")
+    said = " ".join(ready("parcel", "import", narrow, "--lang", "zh").output.split())
+    assert "缺少 'recipient_phone', 'province', 'weight_kg' 这几列" in said
+    shop = tmp_path / "s.csv"
+    shop.write_text("站点,收件人,电话,省份,地址,重量\nGD01,张三,13812345678,贵州,1号,2\n", "utf-8")
+    said = " ".join(ready("parcel", "import", shop, "--lang", "zh").output.split())
+    assert "导入的 1 行既没有订单号也没有运单号" in said
+    retry = ready("parcel", "import", shop, "--lang", "zh")
+    said = " ".join(retry.output.split())
+    assert retry.exit_code == 1 and "文件“s.csv”已于 " in said
+    assert "导入了 1 件：这次一件都没有导入（确要再导入一次，请加 --again）。" in said
+
+
 def test_the_import_summary_names_unknown_products(ready, tmp_path):
     path = tmp_path / "q.csv"
     path.write_text(

@@ -230,3 +230,14 @@ def test_pdf_in_english_has_page_numbers_and_a_place_to_sign(hub, october, tmp_p
     assert "Page 1 of " in text and "monthly report 2026-10" in text
     assert "Prepared by: ________" in text and "Checked by: ________" in text
     assert "(Stamp)" in text and "Thu" in text and "kiwi fruit" in text
+
+
+# ---------------------------------------------------------------- habits (issue 14)
+
+
+def test_a_future_or_empty_month_is_one_chinese_sentence(hub, sample_network, monkeypatch):
+    monkeypatch.setenv("HUB_NOW", "2026-11-23T18:00:00")
+    future = hub("--lang", "zh", "report", "monthly", "--month", "2026-12")
+    assert future.exit_code == 1 and "2026-12 还没开始：本月是 2026-11。" in future.output
+    empty = hub("--lang", "zh", "report", "monthly", "--month", "2026-08")
+    assert empty.exit_code == 1 and "2026-08 没有登记任何包裹：未生成报表。" in empty.output

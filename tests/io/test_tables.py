@@ -124,6 +124,29 @@ def test_missing_required_column_names_file_column_and_accepted_headers(tmp_path
     assert "'省份'" in message and "'省'" in message
 
 
+def test_every_missing_required_column_is_named_at_once(tmp_path):
+    rows = [["11月发货清单"], ["站点", "收件人"], ["S01", "a"]]
+    with pytest.raises(InvalidInput) as info:
+        open_table(write_csv(tmp_path / "p.csv", rows), ALIASES, REQUIRED)
+    message = str(info.value)
+    assert message.startswith(
+        "File 'p.csv' has no 'province', 'weight_kg' columns in its header row (row 2): "
+        "expected headers such as 'province', '省份', '省'; 'weight_kg', '重量',"
+    )
+
+
+def test_a_file_digest_is_its_bytes_under_any_name(tmp_path):
+    from logistics.io.tables import file_digest
+
+    first = write_csv(tmp_path / "a.csv", ROWS)
+    copy = tmp_path / "b.csv"
+    copy.write_bytes(first.read_bytes())
+    assert file_digest(first) == file_digest(copy) == open_table(first, ALIASES).digest
+    assert len(file_digest(first)) == 64
+    copy.write_bytes(first.read_bytes() + b"\n")
+    assert file_digest(copy) != file_digest(first)
+
+
 def test_two_columns_for_one_field_are_refused(tmp_path):
     path = write_csv(
         tmp_path / "p.csv", [["站点", "省份", "重量", "weight"], ["S", "贵州", "1", "2"]]

@@ -54,10 +54,8 @@ def test_stations_are_within_fifteen_km_of_the_hub(sample_network):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_station_import_reads_what_chinese_excel_saves(sample_network, tmp_path, encoding):
-    added, updated = network.import_stations(
-        sample_network, write(tmp_path / "s.csv", STATIONS, encoding)
-    )
-    assert (added, updated) == (2, 0)
+    result = network.import_stations(sample_network, write(tmp_path / "s.csv", STATIONS, encoding))
+    assert (result.added, result.updated) == (2, 0)
     station = network.station_by_code(sample_network, "GD91")
     assert station.name == "北岭村服务站"
     assert f"{station.opens:%H:%M}-{station.closes:%H:%M}" == "09:00-12:00"
@@ -67,7 +65,8 @@ def test_station_import_twice_updates_by_code(sample_network, tmp_path):
     path = write(tmp_path / "s.csv", STATIONS)
     network.import_stations(sample_network, path)
     write(path, STATIONS.replace("新庄村服务站", "新庄服务站"))
-    assert network.import_stations(sample_network, path) == (0, 2)
+    again = network.import_stations(sample_network, path)
+    assert (again.added, again.updated, again.unchanged) == (0, 1, 1)
     assert count(sample_network, Station) == 32
     assert network.station_by_code(sample_network, "GD90").name == "新庄服务站"
 
@@ -119,7 +118,7 @@ def test_courier_import_with_tariffs_and_provinces_by_any_name(sample_network, t
         "gb18030",
     )
     result = network.import_couriers(sample_network, couriers, tariffs)
-    assert result == {"added": 1, "updated": 0, "tariff_rows": 3}
+    assert (result.added, result.updated, len(result.tariffs)) == (1, 0, 3)
     shown = network.show_courier(sample_network, "best")
     assert shown["min_share"] == pytest.approx(0.12)
     assert shown["weight_step_kg"] == 0.5

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from logistics.domain.parcel_status import Direction, Status
-from logistics.errors import ImportRejected, InvalidInput
+from logistics.errors import ImportRejected, InvalidInput, RuleBroken
 from logistics.io.tables import write_template
 from logistics.models import Parcel, ParcelEvent, Station
 from logistics.services.parcel_import import import_parcels, template_headers
@@ -54,7 +54,9 @@ def test_encodings(sample_network, tmp_path, encoding):
 def test_importing_twice_creates_no_duplicates(sample_network, tmp_path):
     path = write(tmp_path / "p.csv", HEADER + "".join(ROWS))
     import_parcels(sample_network, path, operator="amy")
-    again = import_parcels(sample_network, path, operator="amy")
+    with pytest.raises(RuleBroken, match="'p.csv' was already imported on .* adding 3 parcels"):
+        import_parcels(sample_network, path, operator="amy")
+    again = import_parcels(sample_network, path, operator="amy", again=True)
     assert (again.imported, again.already) == (0, 3)
     assert count(sample_network) == 3
 

@@ -147,9 +147,7 @@ def pdf_text(path) -> str:
 
 
 @needs_pdftotext
-def test_the_sheet_says_when_it_was_printed_and_when_the_van_leaves(
-    planned, tmp_path, monkeypatch
-):
+def test_the_sheet_says_when_it_was_printed_and_when_the_van_leaves(planned, tmp_path, monkeypatch):
     """Printed at 05:39 for a 07:xx departure: the footer gives 05:39, the header the
     planned departure, each named as what it is."""
     session, round_no, _ = planned
@@ -207,3 +205,45 @@ def test_a_sheet_gives_the_same_figures_as_the_round(planned):
     assert str(by_station["GD06"]["drop_kg"]) == "0.50"
     sheet_gd06 = next(s for s in doc.stops if s.station_code == "GD06")
     assert kg_shown(sheet_gd06.drop_kg) == "0.50"
+
+
+def test_finish_reconciles_drops_each_station_confirmed(planned, make_parcel):
+    """The inbound parcel dropped at GD06 counts as delivered once GD06 scans it in;
+    a drop its station never scanned is listed as not confirmed, and counted."""
+    session, round_no, parcels = planned
+    second = make_parcel("arrived_hub", station="GD05", weight_g=700)
+    rnd = session.exec(select(Round).where(Round.round_no == round_no)).one()
+    second.round_id = rnd.id  # a second drop, at GD05
+    session.add(second)
+    session.commit()
+    rounds.start_round(session, round_no, operator=OP)
+    dropped = parcels["in"][0]
+    scanned = scan_codes(session, "at-station", [dropped.parcel_no], operator=OP, station="GD06")
+    assert all(r.accepted for r in scanned)
+
+    result = rounds.finish_round(session, round_no, operator=OP)
+
+    lines = {s.station: s for s in result.stops}
+    assert (lines["GD06"].drops, lines["GD06"].delivered, lines["GD06"].unconfirmed) == (1, 1, ())
+    assert (lines["GD05"].drops, lines["GD05"].delivered) == (1, 0)
+    assert lines["GD05"].unconfirmed == (second.parcel_no,)
+    assert (result.drops, result.delivered, result.unconfirmed) == (2, 1, 1)
+    session.expire_all()
+    assert session.get(Parcel, dropped.id).status == "at_station"
+    assert session.get(Parcel, second.id).status == "out_for_delivery"
+    kept = json.loads(session.get(Round, rnd.id).reconciliation)
+    assert (kept["drops"], kept["delivered"], kept["unconfirmed"]) == (2, 1, 1)
+    kept05 = next(s for s in kept["stops"] if s["station"] == "GD05")
+    assert kept05["unconfirmed"] == [second.parcel_no] and kept05["missing"]
+    kept06 = next(s for s in kept["stops"] if s["station"] == "GD06")
+    assert kept06["unconfirmed"] == [] and kept06["delivered"] == 1
+
+
+def test_a_drop_scanned_before_the_start_is_not_confirmed(planned):
+    session, round_no, parcels = planned
+    dropped = parcels["in"][0]
+    scan_codes(session, "at-station", [dropped.parcel_no], operator=OP, station="GD06")
+    rounds.start_round(session, round_no, operator=OP)
+    result = rounds.finish_round(session, round_no, operator=OP)
+    gd06 = next(s for s in result.stops if s.station == "GD06")
+    assert (gd06.drops, gd06.delivered, gd06.unconfirmed) == (1, 0, (dropped.parcel_no,))

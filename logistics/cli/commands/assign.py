@@ -63,7 +63,13 @@ COURIER_COLUMNS = [
 UNASSIGNED_COLUMNS = [
     Column("parcel_no", N_("Parcel")),
     Column("reason", N_("Reason"), format=_unassigned_reason),
+    Column("waited_days", N_("Waited (days)"), "right", leave_out=1),
     Column("detail", N_("Detail")),
+]
+RESORT_COLUMNS = [
+    Column("parcel_no", N_("Parcel")),
+    Column("from_courier", N_("From cage")),
+    Column("to_courier", N_("To cage"), format=lambda code: code or _("no courier")),
 ]
 OPTION_COLUMNS = [
     Column("courier", N_("Courier")),
@@ -224,6 +230,8 @@ def _show_run(run) -> None:
         render_rows(rows, _shown(UNASSIGNED_COLUMNS), title=title)
     if run.courier:
         _show_courier_parcels(run)
+    if run.resorted:
+        _show_resorted(run)
     if run.dry_run:
         warn(
             _("Dry run: nothing was stored ({n} parcels would change courier).").format(
@@ -257,6 +265,31 @@ def _show_courier_parcels(run) -> None:
     )
 
 
+def _show_resorted(run) -> None:
+    """The parcels at the hub to move from one courier's cage to another's."""
+    rows = [vars(line) for line in run.resorted]
+    n = len(rows)
+    if run.dry_run:
+        title = ngettext(
+            "A run would move {n} parcel at the hub to another courier's cage",
+            "A run would move {n} parcels at the hub to another courier's cage",
+            n,
+        )
+    else:
+        title = ngettext(
+            "Re-sort {n} parcel at the hub: move it to its new courier's cage",
+            "Re-sort {n} parcels at the hub: move each to its new courier's cage",
+            n,
+        )
+    render_rows(rows, _shown(RESORT_COLUMNS), title=title.format(n=f"{n:,}"))
+    for line in run.resorted[:_MOVES_SPELLED_OUT]:
+        console.print(escape(line.move))
+
+
+_MOVES_SPELLED_OUT = 5
+"""The first few moves are also said in a sentence; the table has them all."""
+
+
 def _show_explanation(ex) -> None:
     rows = [vars(option) for option in ex.options]
     facts = {
@@ -280,6 +313,8 @@ def _show_explanation(ex) -> None:
         refused(ex.summary)
     else:
         console.print(escape(ex.summary))
+    if ex.ageing:
+        console.print(Text(ex.ageing, style="dim"))
     if ex.note:
         warn(ex.note)
 

@@ -7,6 +7,12 @@ from typing import Annotated
 
 import typer
 
+from logistics.cli.commands.station import (
+    DryRunOption,
+    IgnoreUnknownOption,
+    show_import,
+    translated,
+)
 from logistics.cli.context import open_session
 from logistics.cli.output import (
     Column,
@@ -19,22 +25,29 @@ from logistics.cli.output import (
     render_rows,
     yuan,
 )
+from logistics.i18n import N_, _, ngettext
 
 NAME = "courier"
 ORDER = 11
 app = typer.Typer(help="Couriers: list, show, add, import (with tariffs).", no_args_is_help=True)
 
 COLUMNS = [
-    Column("code", "Code"),
-    Column("name", "Courier"),
-    Column("cutoff", "Cut-off"),
-    Column("daily_capacity", "Capacity/day", "right"),
-    Column("min_share", "Min share", "right", lambda v: f"{v:.0%}", leave_out=2),
-    Column("volumetric_divisor", "Divisor", "right", leave_out=4),
-    Column("weight_step_kg", "Step kg", "right", figure, leave_out=4),
-    Column("max_weight_kg", "Max kg", "right", figure, leave_out=3),
-    Column("not_served", "Not served", format=lambda v: "、".join(v)),
-    Column("tariff_rows", "Tariffs", "right", leave_out=5),
+    Column("code", N_("Code")),
+    Column("name", N_("Courier")),
+    Column("cutoff", N_("Cut-off")),
+    Column("daily_capacity", N_("Capacity/day"), "right"),
+    Column("min_share", N_("Min share"), "right", lambda v: f"{v:.0%}", leave_out=2),
+    Column("volumetric_divisor", N_("Divisor"), "right", leave_out=4),
+    Column("weight_step_kg", N_("Step kg"), "right", figure, leave_out=4),
+    Column("max_weight_kg", N_("Max kg"), "right", figure, leave_out=3),
+    Column("not_served", N_("Not served"), format=lambda v: "、".join(v)),
+    Column("tariff_rows", N_("Tariffs"), "right", leave_out=5),
+]
+TARIFF_COLUMNS = [
+    Column("province", N_("Province")),
+    Column("province_code", N_("Code")),
+    Column("first_kg_fen", N_("First kg ¥"), "right", yuan),
+    Column("extra_kg_fen", N_("Each extra kg ¥"), "right", yuan),
 ]
 
 
@@ -49,11 +62,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = F
         rows = [{**row, "not_served": ";".join(row["not_served"])} for row in rows]
     render_rows(
         rows,
-        COLUMNS,
-        title="Couriers",
+        translated(COLUMNS),
+        title=_("Couriers"),
         as_json=as_json,
         as_csv=as_csv,
-        empty="No couriers yet: `hub courier import FILE` or `hub init --sample`.",
+        empty=_("No couriers yet: `hub courier import FILE` or `hub init --sample`."),
     )
 
 
@@ -68,30 +81,29 @@ def show(ctx: typer.Context, code: str, as_json: JsonOption = False) -> None:
         print_json(record)
         return
     render_record(
-        {**record, "not_served": "、".join(record["not_served"]) or "-"},
+        {
+            **record,
+            "min_share": f"{record['min_share']:.0%}",
+            "not_served": "、".join(record["not_served"]) or "-",
+        },
         [
-            ("code", "Code"),
-            ("name", "Courier"),
-            ("cutoff", "Cut-off"),
-            ("daily_capacity", "Capacity/day"),
-            ("min_share", "Minimum share"),
-            ("volumetric_divisor", "Volumetric divisor"),
-            ("weight_step_kg", "Weight step kg"),
-            ("max_weight_kg", "Max weight kg"),
-            ("not_served", "Not served"),
-            ("tracking_pattern", "Tracking number pattern"),
+            ("code", _("Code")),
+            ("name", _("Courier")),
+            ("cutoff", _("Cut-off")),
+            ("daily_capacity", _("Capacity/day")),
+            ("min_share", _("Minimum share")),
+            ("volumetric_divisor", _("Volumetric divisor")),
+            ("weight_step_kg", _("Weight step kg")),
+            ("max_weight_kg", _("Max weight kg")),
+            ("not_served", _("Not served")),
+            ("tracking_pattern", _("Tracking number pattern")),
         ],
     )
     render_rows(
         record["tariffs"],
-        [
-            Column("province", "Province"),
-            Column("province_code", "Code"),
-            Column("first_kg_fen", "First kg ¥", "right", yuan),
-            Column("extra_kg_fen", "Each extra kg ¥", "right", yuan),
-        ],
-        title="Tariff",
-        empty="No tariff rows: `hub courier import --tariffs FILE`.",
+        translated(TARIFF_COLUMNS),
+        title=_("Tariff"),
+        empty=_("No tariff rows: `hub courier import --tariffs FILE`."),
     )
 
 
@@ -130,7 +142,7 @@ def add(
     }
     with open_session(ctx) as session:
         courier = network.add_courier(session, values)
-    done(f"Courier {courier.code} {courier.name} saved.")
+    done(_("Courier {code} {name} saved.").format(code=courier.code, name=courier.name))
 
 
 @app.command("import")
@@ -140,26 +152,49 @@ def import_(
     tariffs: Annotated[
         Path | None, typer.Option(help="Tariff CSV/XLSX: courier, province, first_kg, extra_kg.")
     ] = None,
+    ignore_unknown: IgnoreUnknownOption = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import couriers and/or tariffs; a second run updates them by code.
 
     Couriers: code, name, tracking_pattern, cutoff, daily_capacity, min_share,
     volumetric_divisor, weight_step_kg, max_weight_kg, excluded_provinces.
     Tariffs: courier, province (code, 贵州, Guizhou or * for the rest), first_kg, extra_kg
-    (yuan). Nothing is imported if any row is bad.
+    (yuan). A new courier needs code, name and daily_capacity; a courier already set up
+    changes only in the columns the file carries, and a blank cell keeps what is stored.
+    A column the import does not know is refused unless --ignore-unknown is given.
+    Nothing is imported if any row is bad. Every row is listed as added, updated (with
+    the fields) or unchanged; --dry-run only lists.
 
     Examples:
       hub courier import couriers.csv --tariffs tariffs.csv
-      hub courier import --tariffs tariffs-2027.xlsx
+      hub courier import --tariffs tariffs-2027.xlsx --dry-run
     """
+    from logistics.domain.network import Change
     from logistics.services import network
 
     if file is None and tariffs is None:
-        raise typer.BadParameter("give a couriers file, --tariffs FILE, or both")
+        raise typer.BadParameter(_("give a couriers file, --tariffs FILE, or both"))
     with open_session(ctx) as session:
-        result = network.import_couriers(session, file, tariffs)
+        result = network.import_couriers(
+            session, file, tariffs, ignore_unknown=ignore_unknown, dry_run=dry_run
+        )
+    show_import(result, as_json=as_json)
+    if as_json or dry_run:
+        return
+    tariff_rows = len(result.tariffs) - result.count(Change.UNCHANGED, tariffs=True)
     done(
-        "Imported: {added} couriers added, {updated} updated, {tariff_rows} tariff rows.".format(
-            **result
+        ngettext(
+            "Imported: {added} courier added, {updated} updated, {unchanged} unchanged; "
+            "{tariff_rows} tariff rows added or changed.",
+            "Imported: {added} couriers added, {updated} updated, {unchanged} unchanged; "
+            "{tariff_rows} tariff rows added or changed.",
+            result.added,
+        ).format(
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            tariff_rows=tariff_rows,
         )
     )

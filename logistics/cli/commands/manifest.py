@@ -4,7 +4,6 @@ load-check and hand over."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -259,19 +258,24 @@ def print_(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="CSV copy to write (UTF-8 with BOM, for Excel).")
     ] = None,
+    printer: Annotated[
+        str | None,
+        typer.Option(help="Printer to use without --pdf/--csv; default: the computer's default."),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Print the manifest for the courier's driver to sign (PDF and/or CSV).
+    """Print the manifest for the courier's driver to sign: on paper, as PDF and/or CSV.
 
-    A closed manifest printed again gives the same document; an open one prints as a
-    draft marked open.
+    Without --pdf or --csv it goes to the computer's default printer (or --printer NAME)
+    through the system's lp or lpr command. A closed manifest printed again gives the
+    same document; an open one prints as a draft marked open.
 
     Examples:
+      hub manifest print M-ZTO-20261123-1        # to the default printer
+      hub manifest print M-ZTO-20261123-1 --printer dock
       hub manifest print M-ZTO-20261123-1 --pdf zto.pdf
       hub manifest print M-ZTO-20261123-1 --pdf zto.pdf --csv zto.csv
     """
-    if pdf is None and csv is None:
-        raise InvalidInput(_("Nothing to print: expected --pdf FILE and/or --csv FILE."))
     from logistics.io import files
     from logistics.io.manifest_csv import write_manifest_csv
     from logistics.io.pdf.manifest import write_manifest_pdf
@@ -279,6 +283,13 @@ def print_(
 
     with open_session(ctx, write=False) as session:
         doc = manifests.manifest_document(session, manifest)
+    if pdf is None and csv is None:
+        _to_printer(doc, printer)
+        return
+    if printer is not None:
+        raise InvalidInput(
+            _("--printer sends the manifest to a printer: leave out --pdf and --csv with it.")
+        )
     for target in (pdf, csv):  # refuse before writing either, so none is left half done
         if target is not None:
             files.check_target(target, force=force)
@@ -304,6 +315,41 @@ def print_(
         "Manifest {manifest}, {n} parcels: {files}.",
         count,
     ).format(manifest=doc.manifest_no, n=f"{count:,}", files=files_text)
+    if doc.status == ManifestStatus.OPEN:
+        warn(_sentences(text, _("It is still open: a draft until `hub manifest close`.")))
+    else:
+        done(text)
+
+
+def _to_printer(doc, printer: str | None) -> None:
+    """Send the manifest's PDF to the printer, through a temporary file written by io."""
+    from logistics.io.pdf.manifest import write_manifest_pdf
+    from logistics.io.printer import send_to_printer
+
+    instead = _(
+        "add --pdf FILE to write it as a file, e.g. `hub manifest print {manifest} "
+        "--pdf {manifest}.pdf`, or --csv FILE for a spreadsheet copy."
+    ).format(manifest=doc.manifest_no)
+    printed = send_to_printer(
+        lambda path: write_manifest_pdf(doc, path),
+        name=f"{doc.manifest_no}.pdf",
+        printer=printer,
+        instead=instead,
+    )
+    count = len(doc.lines)
+    where = printed.printer or _("the default printer")
+    pages = ngettext("{n} page", "{n} pages", printed.pages).format(n=f"{printed.pages:,}")
+    text = ngettext(
+        "Manifest {manifest}, {n} parcel: {pages} sent to the printer ({where}, {command}).",
+        "Manifest {manifest}, {n} parcels: {pages} sent to the printer ({where}, {command}).",
+        count,
+    ).format(
+        manifest=doc.manifest_no,
+        n=f"{count:,}",
+        pages=pages,
+        where=where,
+        command=printed.command,
+    )
     if doc.status == ManifestStatus.OPEN:
         warn(_sentences(text, _("It is still open: a draft until `hub manifest close`.")))
     else:
@@ -341,32 +387,37 @@ def load(
     manifest: ManifestArg,
     codes: Annotated[
         list[str] | None,
-        typer.Argument(help="Codes to scan; without them they are read from standard input."),
+        typer.Argument(
+            help="Codes to scan; - (or no code) reads them from standard input.",
+        ),
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No bell on a refused scan.")] = False,
 ) -> None:
     """The driver's load check: scan each parcel as it goes into the truck.
 
     Codes (hub parcel id or tracking number) are read one per line from standard input
-    as a barcode scanner types them, until it ends (Ctrl-D). Each scan is answered at
-    once: green loaded, yellow repeat, red refused (not on this manifest: do not load
-    it), followed by how many are still missing and the next few. Every scan is kept
-    with the manifest; running it again continues the check. Exit status 1 when any
+    as a barcode scanner types them, until it ends (Ctrl-D), when - or no code is given,
+    as `hub scan` does. Each scan is answered at once: green loaded, yellow repeat, red
+    refused (not on this manifest: do not load it) with the terminal's bell (--quiet
+    silences it), followed by how many are still missing and the next few. Every scan is
+    kept with the manifest; running it again continues the check. Exit status 1 when any
     scan was refused.
 
-    Example:
-      hub manifest load M-ZTO-20261123-1        # then scan the parcels; Ctrl-D ends
+    Examples:
+      hub manifest load M-ZTO-20261123-1      # then scan; Ctrl-D ends
+      hub manifest load M-ZTO-20261123-1 -    # the same
+      hub manifest load M-ZTO-20261123-1 P20261123-00042
     """
+    from logistics.cli.scanning_input import ScanInput
     from logistics.services import manifests
 
+    reader = ScanInput(codes, default_stdin=True, quiet=quiet)
     with open_session(ctx) as session:
         check = manifests.open_load_check(session, manifest, operator=hub_context(ctx).operator)
         progress = check.progress
         console.print(
             escape(
-                _(
-                    "Load check of {manifest}: {loaded} of {expected} loaded. "
-                    "Scan the parcels (Ctrl-D ends)."
-                ).format(
+                _("Load check of {manifest}: {loaded} of {expected} loaded.").format(
                     manifest=check.manifest_no,
                     loaded=progress.loaded,
                     expected=progress.expected,
@@ -374,6 +425,7 @@ def load(
             )
         )
         console.file.flush()
+        reader.prompt(_("Scan the parcels, one per line; Ctrl-D ends."))
 
         def answer(code: str) -> None:
             result = check.scan(code)
@@ -397,15 +449,12 @@ def load(
             answer_text = _sentences(escape(result.message), f"[dim]{escape(tail)}[/dim]")
             console.print(f"[{colour}]{word}[/{colour}] {answer_text}", soft_wrap=True)
             console.file.flush()
+            if result.outcome is LoadOutcome.REFUSED:
+                reader.bell()
 
         try:
-            if codes:
-                for code in codes:
-                    answer(code)
-            else:
-                for line in iter(sys.stdin.readline, ""):
-                    if line.strip():
-                        answer(line)
+            for code in reader:
+                answer(code)
         except KeyboardInterrupt:
             pass  # every answered scan is already saved
         progress = check.progress
@@ -484,3 +533,168 @@ def handover(
         warn(_sentences(text, forced.format(n=result.missing)))
     else:
         done(text)
+
+
+EXPORT_COLUMNS = [
+    Column("at", N_("Written")),
+    Column("operator", N_("Operator")),
+    Column("parcels", N_("Parcels"), "right"),
+    Column("file", N_("File")),
+]
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    manifest: ManifestArg,
+    file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx with --xlsx.")],
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Write an Excel workbook instead of CSV.")
+    ] = False,
+    all_parcels: Annotated[
+        bool,
+        typer.Option("--all", help="Every parcel, also those with a tracking number already."),
+    ] = False,
+    force: ForceOption = False,
+) -> None:
+    """Write the handover file of a closed manifest for the courier's system to import.
+
+    The courier's system makes its own waybills (电子面单) from it for the parcels that
+    have no tracking number of the courier yet (with --all: every parcel). Unlike the
+    printed manifest it holds the recipients' names, mobile numbers and addresses in
+    full, so it is written only on request, readable by its owner only, and each export
+    is recorded (who, when, how many parcels, which file: `hub manifest exports`) and
+    noted on each parcel.
+
+    The columns follow the batch-order import templates (批量下单/批量导入) of the
+    courier outlet systems of ZTO, YTO, STO and Yunda and of Cainiao: 订单号 (the hub
+    parcel id), 收件人姓名, 收件人手机, 收件省, 收件市, 收件区县, 收件详细地址, the same
+    for the sender (寄件人...), 物品名称, 重量(kg), 件数, 备注. Match a column in the
+    courier's import screen if its template names one differently. Load the tracking
+    numbers it gives back with `hub manifest waybills`.
+
+    Examples:
+      hub manifest export M-ZTO-20261123-1 zto-handover.csv
+      hub manifest export M-ZTO-20261123-1 zto-handover.xlsx --xlsx
+    """
+    from logistics.io.handover_file import is_xlsx, write_handover
+    from logistics.services import manifests
+
+    if xlsx and not is_xlsx(file):
+        raise InvalidInput(
+            _("--xlsx writes an Excel workbook: name the file {name}.xlsx.").format(
+                name=file.with_suffix("").name
+            )
+        )
+    xlsx = xlsx or is_xlsx(file)
+    with open_session(ctx, write=False) as session:
+        doc = manifests.handover_file(session, manifest, all_parcels=all_parcels)
+    rows = write_handover(doc, file, xlsx=xlsx, force=force)
+    # Recorded only once the file exists: a refused or failed write records nothing.
+    with open_session(ctx) as session:
+        manifests.note_export(session, doc, file_name=str(file), operator=hub_context(ctx).operator)
+    done(
+        ngettext(
+            "Handover file of {manifest} written to {file}: {n} parcel, full recipient data "
+            "(readable by you only); the export is recorded.",
+            "Handover file of {manifest} written to {file}: {n} parcels, full recipient data "
+            "(readable by you only); the export is recorded.",
+            rows,
+        ).format(manifest=doc.manifest_no, file=file, n=f"{rows:,}")
+    )
+
+
+@app.command("exports")
+def exports(ctx: typer.Context, manifest: ManifestArg, as_json: JsonOption = False) -> None:
+    """List the handover files written of a manifest: when, by whom, parcels, file."""
+    from logistics.services import manifests
+
+    with open_session(ctx, write=False) as session:
+        rows = manifests.list_exports(session, manifest)
+    if as_json:
+        print_json(rows)
+        return
+    render_rows(
+        rows,
+        _shown(EXPORT_COLUMNS),
+        title=_("Handover files of {manifest}").format(manifest=manifest.strip().upper()),
+        empty=_("No handover file was written of this manifest: `hub manifest export`."),
+    )
+
+
+@app.command("waybills")
+def waybills(
+    ctx: typer.Context,
+    manifest: ManifestArg,
+    file: Annotated[
+        Path,
+        typer.Argument(help="The courier's file: 订单号 or 中心编号, and 运单号 (.csv/.xlsx)."),
+    ],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Store the good rows; bad ones go to --rejects."),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="CSV file for the refused rows (with --skip-invalid)."),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Load the courier's tracking numbers (运单号) onto the manifest's parcels.
+
+    The courier's system answers a handover file with a file of its waybills: for each
+    订单号 (the hub parcel id; 中心编号 is read too) the 运单号 it gave. Each number is
+    checked against the courier's pattern, and must belong to no other parcel. A file with
+    a wrong row stores nothing and names every wrong row, unless --skip-invalid
+    --rejects FILE: then the good rows are stored and the wrong ones written to FILE to
+    correct. Labels (`hub parcel label`) and the parcel's timeline then show the number,
+    and the load check accepts it.
+
+    Examples:
+      hub manifest waybills M-ZTO-20261123-1 zto-waybills.csv
+      hub manifest waybills M-ZTO-20261123-1 zto-waybills.xlsx --skip-invalid --rejects bad.csv
+    """
+    from logistics.io import files
+    from logistics.io.waybills import read_waybills, write_waybill_rejects
+    from logistics.services import manifests
+
+    if skip_invalid and rejects is None:
+        raise InvalidInput(
+            _("--skip-invalid needs --rejects FILE: expected where the refused rows go.")
+        )
+    if rejects is not None and not skip_invalid:
+        raise InvalidInput(_("--rejects is only for --skip-invalid: add it or leave it out."))
+    source = read_waybills(file)
+    if rejects is not None:
+        files.check_target(rejects, force=force)  # refuse before anything is stored
+    with open_session(ctx) as session:
+        result = manifests.load_waybills(
+            session,
+            manifest,
+            source,
+            operator=hub_context(ctx).operator,
+            skip_invalid=skip_invalid,
+        )
+    text = ngettext(
+        "Manifest {manifest}: {n} tracking number of {courier} stored from {file}.",
+        "Manifest {manifest}: {n} tracking numbers of {courier} stored from {file}.",
+        result.stored,
+    ).format(
+        manifest=result.manifest_no, n=f"{result.stored:,}", courier=result.courier_code, file=file
+    )
+    if result.unchanged:
+        text = _sentences(text, _("{n} were stored already.").format(n=f"{result.unchanged:,}"))
+    if result.rejects:
+        count = write_waybill_rejects(rejects, source, result.rejects, force=force)
+        warn(
+            _sentences(
+                text,
+                ngettext(
+                    "{n} row refused, written to {file}.",
+                    "{n} rows refused, written to {file}.",
+                    count,
+                ).format(n=f"{count:,}", file=rejects),
+            )
+        )
+        raise typer.Exit(1)
+    done(text)

@@ -260,6 +260,14 @@ def import_(
         typer.Option(help="With --skip-invalid: CSV file for the bad rows and their reasons."),
     ] = None,
     force: ForceOption = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Import a file the hub has already imported (its rows without an order_ref "
+            "or tracking_no are added again).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import parcels from a file; nothing is imported if any row is bad.
@@ -269,10 +277,12 @@ def import_(
     recipient_phone (电话), province (省份: 52, 贵州 or Guizhou), city (城市),
     address (地址), weight_kg (重量), length_cm/width_cm/height_cm (长/宽/高),
     category (品类), courier (快递), tracking_no (运单号). `hub parcel template` writes
-    an empty file. Rows already imported (same order_ref or tracking_no) are skipped,
-    so importing a file twice adds nothing. Inbound files (--direction inbound) are a
-    courier's parcels for the township; each goes to the station named, or the station
-    whose village the address names.
+    an empty file. Rows already imported (same order_ref or tracking_no) are skipped.
+    Inbound files (--direction inbound) are a courier's parcels for the township; each
+    goes to the station named, or the station whose village the address names.
+
+    The hub remembers every file it imported, by its content: the same file again, under
+    any name, is refused (say, a retry after an import was interrupted), unless --again.
 
     Examples:
       hub parcel import today.csv
@@ -280,7 +290,7 @@ def import_(
       hub parcel import zto-inbound.csv --direction inbound
       hub parcel import big.csv --skip-invalid --rejects big-rejects.csv
     """
-    from logistics.errors import ImportRejected, InvalidInput
+    from logistics.errors import InvalidInput
     from logistics.services import parcel_import
 
     if skip_invalid and rejects is None:
@@ -302,12 +312,13 @@ def import_(
                     skip_invalid=skip_invalid,
                     rejects=rejects,
                     force=force,
+                    again=again,
                     progress=progress,
                 ),
                 file,
             )
-        except ImportRejected as rejected:
-            count = len(rejected.problems)
+        except parcel_import.RowsRejected as rejected:
+            count = rejected.rows  # rows, not problems: a row's problems are listed under it
             head = ngettext(
                 "{file}: {n} bad row, nothing was imported.",
                 "{file}: {n} bad rows, nothing was imported.",
@@ -337,6 +348,8 @@ def import_(
                 "first": summary.first,
                 "last": summary.last,
                 "unknown_products": summary.unknown_products,
+                "unreferenced": summary.unreferenced,
+                "digest": summary.digest,
             }
         )
         return
@@ -362,6 +375,18 @@ def import_(
                 "{n} bad rows skipped, written to {file}.",
                 summary.rejected,
             ).format(n=f"{summary.rejected:,}", file=summary.rejects_file)
+        )
+    if summary.unreferenced:
+        warn(
+            ngettext(
+                "{n} imported row has no order_ref and no tracking_no: the hub cannot "
+                "recognise it if it comes again in another file (an edited or re-saved copy "
+                "of this one), and would add it twice.",
+                "{n} imported rows have no order_ref and no tracking_no: the hub cannot "
+                "recognise them if they come again in another file (an edited or re-saved "
+                "copy of this one), and would add them twice.",
+                summary.unreferenced,
+            ).format(n=f"{summary.unreferenced:,}")
         )
     _warn_unknown_products(summary.unknown_products)
 

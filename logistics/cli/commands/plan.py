@@ -13,7 +13,7 @@ from logistics.cli import dates
 from logistics.cli.context import open_session
 from logistics.cli.output import JsonOption, console, done, print_json, warn
 from logistics.domain.units import kg_text
-from logistics.i18n import N_, _
+from logistics.i18n import N_, _, ngettext
 
 ORDER = 30
 
@@ -54,8 +54,12 @@ def plan(
     Stations with outbound parcels waiting or inbound parcels to drop are shared among
     the active vans within capacities (kg and parcels), opening hours, van shifts and the
     return before the earliest courier cut-off; a van back early goes out again. What
-    cannot be served is carried over with the reason. Refused once a round of the day
-    has started.
+    cannot be served is carried over with the reason.
+
+    Once rounds of the day have started, planning again keeps them: it plans the vans
+    as they come back and the parcels still waiting, and replaces only the unstarted
+    rounds. Parcels on a later day's unstarted plan are planned for this day instead,
+    and the summary says how many moved from which day.
 
     Examples:
       hub plan
@@ -105,6 +109,32 @@ PLAN_HEADERS = (
 
 
 def show_plan(summary) -> None:
+    if summary.kept_rounds:
+        kept = ", ".join(
+            _("{round} ({van}, {status}, back {time})").format(
+                round=r.round_no, van=r.van, status=r.status_label, time=f"{r.back:%H:%M}"
+            )
+            for r in summary.kept_rounds
+        )
+        warn(
+            ngettext(
+                "Kept {n} round of {date} that has started or finished: {rounds}. This plan "
+                "is for the vans as they come back and the parcels it does not carry.",
+                "Kept {n} rounds of {date} that have started or finished: {rounds}. This plan "
+                "is for the vans as they come back and the parcels they do not carry.",
+                len(summary.kept_rounds),
+            ).format(n=len(summary.kept_rounds), date=summary.service_date, rounds=escape(kept))
+        )
+    for moved in summary.moved:
+        warn(
+            ngettext(
+                "Moved {n} parcel from the plan of {from_date} to {date}: plan {from_date} "
+                "again (`hub plan --date {from_date}`).",
+                "Moved {n} parcels from the plan of {from_date} to {date}: plan {from_date} "
+                "again (`hub plan --date {from_date}`).",
+                moved.parcels,
+            ).format(n=moved.parcels, from_date=moved.from_date, date=summary.service_date)
+        )
     if summary.replaced_rounds:
         warn(
             _("Replaced the earlier unstarted plan of {date} ({n} rounds).").format(

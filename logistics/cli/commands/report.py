@@ -68,9 +68,10 @@ def monthly(
     month = dates.month(month)
     from logistics.services import reports
 
-    with open_session(ctx, write=False) as session:
-        report = reports.monthly_report(session, month)
     files = csv_dir or xlsx or pdf
+    # A month without parcels is one sentence and no file; a script's --json gets zeros.
+    with open_session(ctx, write=False) as session:
+        report = reports.monthly_report(session, month, refuse_empty=bool(files) or not as_json)
     if files:
         from logistics.io import report_export
 
@@ -177,6 +178,11 @@ def show_monthly(report: MonthlyReport) -> None:
     if not report.service["registered"]:
         empty = _("No parcels were registered in {month}.").format(month=report.month)
         console.print(f"[yellow]{escape(empty)}[/yellow]")
+    elif report.last_day >= report.generated_at.date():
+        running = _("{month} is not over: the figures run to {today}.").format(
+            month=report.month, today=report.generated_at.date().isoformat()
+        )
+        console.print(f"[yellow]{escape(running)}[/yellow]")
     grid = Table.grid(padding=(0, 4))
     grid.add_row(_rich_table(tables["totals"]), _rich_table(tables["service"]))
     console.print(grid)
@@ -270,9 +276,12 @@ def show_daily(report: DailyReport) -> None:
         ],
         _("nothing waiting at the stations."),
     )
+    unconfirmed = any(r.get("unconfirmed") for r in report.rounds)
+    headers = [_("Round"), _("Van"), _("Status"), _("Stops"), _("km"), _("Parcels")]
+    headers += [_("Missing"), _("Extra")] + ([_("Not confirmed")] if unconfirmed else [])
     _simple(
         _("Rounds"),
-        [_("Round"), _("Van"), _("Status"), _("Stops"), _("km"), _("Parcels")],
+        headers,
         [
             [
                 r["round_no"],
@@ -281,11 +290,15 @@ def show_daily(report: DailyReport) -> None:
                 r["stops"],
                 cell_text(r["km"], "km"),
                 r["parcels"],
+                r.get("missing"),
+                r.get("extra"),
+                *([r.get("unconfirmed")] if unconfirmed else []),
             ]
             for r in report.rounds
         ],
         _("no rounds on this day."),
     )
+    _reconciled(report.totals)
     counts = report.manifest_counts
     console.print(
         escape(
@@ -306,10 +319,36 @@ def show_daily(report: DailyReport) -> None:
             ],
             "",
         )
-    if report.exceptions:
-        n = len(report.exceptions)
+    n = report.totals.get("exceptions", len(report.exceptions))
+    if n:
         many = ngettext("{n} exception on this day.", "{n} exceptions on this day.", n)
         console.print(f"[yellow]{escape(many.format(n=f'{n:,}'))}[/yellow]")
+    if report.exceptions or not n:  # a round may count parcels it does not name
+        _exceptions(report)
+    _overdue(report)
+
+
+def _reconciled(totals: dict[str, int]) -> None:
+    """What the day's finished rounds reconciled, when they found anything."""
+    missing, extra = totals.get("missing", 0), totals.get("extra", 0)
+    if missing or extra:
+        found = ngettext(
+            "{missing} parcel missing and {extra} extra on the day's rounds.",
+            "{missing} parcels missing and {extra} extra on the day's rounds.",
+            missing,
+        ).format(missing=f"{missing:,}", extra=f"{extra:,}")
+        console.print(f"[yellow]{escape(found)}[/yellow]")
+    unconfirmed = totals.get("unconfirmed", 0)
+    if unconfirmed:
+        drops = ngettext(
+            "{n} drop not confirmed on the day's rounds.",
+            "{n} drops not confirmed on the day's rounds.",
+            unconfirmed,
+        ).format(n=f"{unconfirmed:,}")
+        console.print(f"[yellow]{escape(drops)}[/yellow]")
+
+
+def _exceptions(report: DailyReport) -> None:
     _simple(
         _("Exceptions"),
         [
@@ -335,6 +374,9 @@ def show_daily(report: DailyReport) -> None:
         ],
         _("none."),
     )
+
+
+def _overdue(report: DailyReport) -> None:
     overdue = report.totals.get("overdue_inbound")
     if overdue:
         late = ngettext(

@@ -176,8 +176,9 @@ def _show_reconciliation(data) -> None:
         for key, sentence in (
             ("missing", _("Stop {seq} {station} missing: {parcels}")),
             ("extra", _("Stop {seq} {station} extra: {parcels}")),
+            ("unconfirmed", _("Stop {seq} {station} drops not confirmed: {parcels}")),
         ):
-            if stop[key]:
+            if stop.get(key):
                 warn(
                     sentence.format(
                         seq=stop["seq"], station=stop["station"], parcels=", ".join(stop[key])
@@ -303,7 +304,9 @@ def start(ctx: typer.Context, round_ref: RoundArg) -> None:
 @app.command()
 def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
     """Finish the round as the van is back, and reconcile each stop: parcels expected,
-    collected (scanned with `hub scan collect` since the start), missing and extra.
+    collected (scanned with `hub scan collect` since the start), missing and extra; and
+    the parcels dropped, with those the station has not confirmed (not scanned with
+    `hub scan at-station` since the start).
 
     Example:
       hub round finish R-20261123-1
@@ -326,6 +329,10 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
             detail.append(_("missing: {parcels}").format(parcels=", ".join(stop.missing)))
         if stop.extra:
             detail.append(_("extra: {parcels}").format(parcels=", ".join(stop.extra)))
+        if stop.unconfirmed:
+            detail.append(
+                _("drops not confirmed: {parcels}").format(parcels=", ".join(stop.unconfirmed))
+            )
         table.add_row(
             str(stop.seq),
             escape(f"{stop.station} {stop.station_name}"),
@@ -333,6 +340,8 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
             str(stop.collected),
             f"[red]{len(stop.missing)}[/red]" if stop.missing else "0",
             f"[yellow]{len(stop.extra)}[/yellow]" if stop.extra else "0",
+            str(stop.drops),
+            f"[yellow]{len(stop.unconfirmed)}[/yellow]" if stop.unconfirmed else "0",
             escape(("；" if is_chinese() else "; ").join(detail)),
         )
     console.print(table)
@@ -348,6 +357,17 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
         extra=result.extra,
     )
     (done if not (result.missing or result.extra) else warn)(text)
+    if result.drops:
+        dropped = _(
+            "{delivered} of {drops} dropped parcels confirmed at their stations, "
+            "{unconfirmed} not confirmed."
+        ).format(delivered=result.delivered, drops=result.drops, unconfirmed=result.unconfirmed)
+        if result.unconfirmed:
+            dropped += " " + _(
+                "They stay out for delivery until their station scans them "
+                "(`hub scan at-station --station CODE`)."
+            )
+        (done if not result.unconfirmed else warn)(dropped)
 
 
 RECONCILIATION_HEADERS = (
@@ -357,5 +377,7 @@ RECONCILIATION_HEADERS = (
     (N_("Collected"), "right"),
     (N_("Missing"), "right"),
     (N_("Extra"), "right"),
+    (N_("Dropped"), "right"),
+    (N_("Not confirmed"), "right"),
     (N_("Parcels"), "left"),
 )

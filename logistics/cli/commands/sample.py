@@ -9,6 +9,7 @@ import typer
 from logistics.cli import dates
 from logistics.cli.context import open_session
 from logistics.cli.output import done, warn
+from logistics.i18n import _, ngettext
 
 NAME = "sample"
 ORDER = 80
@@ -56,7 +57,7 @@ def generate(
             transient=True,
         ) as bar,
     ):
-        task = bar.add_task("Generating days", total=1 if today else days)
+        task = bar.add_task(_("Generating days"), total=1 if today else days)
         summary = sample.generate(
             session,
             days,
@@ -65,13 +66,41 @@ def generate(
             today=today,
             progress=lambda finished, total: bar.update(task, completed=finished, total=total),
         )
+    if summary.days == 0 and summary.today:
+        warn(
+            _("{day} already holds parcels: --today added none, so the day is not doubled.").format(
+                day=summary.first_day
+            )
+        )
+        return
     if summary.days == 0:
-        warn(f"Those {summary.skipped_days} days already hold seed {seed}'s parcels: none added.")
+        warn(
+            ngettext(
+                "That day already holds seed {seed}'s parcels: none added.",
+                "Those {n} days already hold seed {seed}'s parcels: none added.",
+                summary.skipped_days,
+            ).format(n=summary.skipped_days, seed=seed)
+        )
         return
     done(
-        f"Generated {summary.parcels:,} parcels ({summary.outbound:,} outbound, "
-        f"{summary.inbound:,} inbound) and {summary.events:,} events for "
-        f"{summary.first_day} to {summary.last_day} in {summary.seconds:.1f} s."
+        _(
+            "Generated {parcels} parcels ({outbound} outbound, {inbound} inbound) and "
+            "{events} events for {first} to {last} in {seconds} s."
+        ).format(
+            parcels=f"{summary.parcels:,}",
+            outbound=f"{summary.outbound:,}",
+            inbound=f"{summary.inbound:,}",
+            events=f"{summary.events:,}",
+            first=summary.first_day,
+            last=summary.last_day,
+            seconds=f"{summary.seconds:.1f}",
+        )
     )
     if summary.skipped_days:
-        warn(f"{summary.skipped_days} days already held seed {seed}'s parcels and were skipped.")
+        warn(
+            ngettext(
+                "{n} day already held seed {seed}'s parcels and was skipped.",
+                "{n} days already held seed {seed}'s parcels and were skipped.",
+                summary.skipped_days,
+            ).format(n=summary.skipped_days, seed=seed)
+        )

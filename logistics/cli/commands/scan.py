@@ -11,16 +11,15 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 
 from logistics.cli.context import hub_context
 from logistics.cli.output import console
-from logistics.domain.parcel_status import SCAN_ACTIONS
 from logistics.domain.verdicts import ScanVerdict
+from logistics.i18n import _
 
 NAME = "scan"
 ORDER = 30
-
-_ACTIONS = ", ".join(action.value for action in SCAN_ACTIONS)
 
 _COLOUR = {
     ScanVerdict.DONE: "green",
@@ -35,7 +34,13 @@ def register(root: typer.Typer) -> None:
 
 def scan(
     ctx: typer.Context,
-    action: Annotated[str, typer.Argument(help=f"What happens to the parcels: {_ACTIONS}.")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            help="What happens to the parcels: collect, arrive, hold, release, cancel, "
+            "arrive-inbound, dispatch, at-station, picked-up, return."
+        ),
+    ],
     codes: Annotated[
         list[str] | None,
         typer.Argument(
@@ -60,7 +65,7 @@ def scan(
 
     Examples:
       hub scan collect --station GD03 P20261123-00042 P20261123-00043
-      hub scan arrive -                  (then scan labels; Ctrl-D ends)
+      hub scan arrive -                  # then scan the labels; Ctrl-D ends
       hub scan hold 73100000000001
       hub scan at-station --station GD05 -
       hub scan arrive-inbound --station GD05 YT1234567890123
@@ -70,7 +75,7 @@ def scan(
     hub = hub_context(ctx)
     codes = list(codes or [])
     if not codes:
-        raise typer.BadParameter("give the codes to scan, or - to read them from standard input")
+        raise typer.BadParameter(_("give the codes to scan, or - to read them from standard input"))
     session = open_scan_session(
         hub.url, action, operator=hub.operator, station=station, round_ref=round_ref
     )
@@ -78,11 +83,15 @@ def scan(
 
     def answer(code: str) -> None:
         result = session.scan(code)
-        colour, word = _COLOUR[result.verdict], result.verdict.label
+        colour, word = _COLOUR[result.verdict], _padded(result.verdict.label, 8)
         done, already, refused = _counts(session.tally)
+        tally = _("({done} done, {already} already, {refused} refused)").format(
+            done=done, already=already, refused=refused
+        )
+        gap = "" if tally.startswith("（") else " "  # a full-width bracket brings its space
         out.print(
-            f"[{colour}]{word:<8}[/{colour}] {_escape(result.message)} "
-            f"[dim]({done} done, {already} already, {refused} refused)[/dim]",
+            f"[{colour}]{word}[/{colour}] {_escape(result.message)}{gap}"
+            f"[dim]{_escape(tally)}[/dim]",
             soft_wrap=True,
         )
         out.file.flush()
@@ -90,6 +99,8 @@ def scan(
     try:
         for code in codes:
             if code == "-":
+                if sys.stdin.isatty():
+                    out.print(f"[dim]{_('Scan the labels one by one; Ctrl-D ends.')}[/dim]")
                 for line in iter(sys.stdin.readline, ""):
                     line = line.strip()
                     if line:
@@ -100,10 +111,11 @@ def scan(
         pass  # every answered scan is already saved; fall through to the summary
     done, already, refused = _counts(session.tally)
     colour = "red" if refused else "green"
-    out.print(
-        f"[{colour}]{done + already + refused} scanned: {done} done, {already} already done, "
-        f"{refused} refused.[/{colour}]"
+    summary = _("{total} scanned: {done} done, {already} already done, {refused} refused.")
+    summary = summary.format(
+        total=done + already + refused, done=done, already=already, refused=refused
     )
+    out.print(f"[{colour}]{_escape(summary)}[/{colour}]")
     if refused:
         raise typer.Exit(1)
 
@@ -111,6 +123,11 @@ def scan(
 def _counts(tally) -> tuple[int, int, int]:
     """Done, already and refused scans so far."""
     return tally[ScanVerdict.DONE], tally[ScanVerdict.ALREADY], tally[ScanVerdict.REFUSED]
+
+
+def _padded(word: str, cells: int) -> str:
+    """``word`` padded to ``cells`` terminal cells (a Chinese character takes two)."""
+    return word + " " * max(cells - cell_len(word), 0)
 
 
 def _escape(text: str) -> str:

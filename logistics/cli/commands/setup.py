@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from logistics.cli.context import hub_context, open_session
 from logistics.cli.output import console, done, refused, warn
-from logistics.i18n import N_, _
+from logistics.i18n import N_, _, ngettext
 
 NAME = "db"
 ORDER = 90
@@ -54,6 +54,15 @@ def init(
                 "Loaded the sample township: {stations} stations, {couriers} couriers "
                 "({tariff_rows} tariff rows), {vans} vans."
             ).format(**result.loaded)
+        )
+    kept = result.loaded.get("kept") if result.loaded else None
+    if kept:
+        warn(
+            ngettext(
+                "Left {n} row as it is, not as the sample has it: {codes}.",
+                "Left {n} rows as they are, not as the sample has them: {codes}.",
+                len(kept),
+            ).format(n=len(kept), codes=", ".join(kept))
         )
     if hub:
         done(_("The hub is {name}.").format(name=hub_name))

@@ -2,37 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from logistics.cli.context import open_session
 from logistics.cli.output import (
     Column,
     CsvOption,
     JsonOption,
+    console,
     done,
     print_json,
     render_record,
     render_rows,
 )
+from logistics.i18n import N_, _, is_chinese, ngettext
 
 NAME = "station"
 ORDER = 10
 app = typer.Typer(help="Village service stations: list, show, add, import.", no_args_is_help=True)
 
 COLUMNS = [
-    Column("code", "Code"),
-    Column("name", "Station"),
-    Column("keeper", "Keeper", leave_out=2),
-    Column("phone", "Phone"),
-    Column("hours", "Hours", leave_out=1),
-    Column("lat", "Lat", "right", leave_out=3),
-    Column("lon", "Lon", "right", leave_out=3),
-    Column("households", "Households", "right", leave_out=4),
-    Column("waiting", "Waiting", "right"),
+    Column("code", N_("Code")),
+    Column("name", N_("Station")),
+    Column("keeper", N_("Keeper"), leave_out=2),
+    Column("phone", N_("Phone")),
+    Column("hours", N_("Opening hours"), leave_out=1),
+    Column("lat", N_("Lat"), "right", leave_out=3),
+    Column("lon", N_("Lon"), "right", leave_out=3),
+    Column("households", N_("Households"), "right", leave_out=4),
+    Column("waiting", N_("Waiting"), "right"),
 ]
+
+
+def translated(columns: list[Column]) -> list[Column]:
+    """The columns with their headers in the chosen language (the list is made at import,
+    before the language is chosen)."""
+    return [replace(column, header=_(column.header)) for column in columns]
+
+
+def yes_no(value: object) -> object:
+    """An on/off flag as a person reads it: 是/否 in Chinese (English shows it as today)."""
+    if not is_chinese() or not isinstance(value, bool):
+        return value
+    return _("yes") if value else _("no")
 
 
 @app.command("list")
@@ -49,11 +66,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = F
         rows = network.list_stations(session)
     render_rows(
         rows,
-        COLUMNS,
-        title="Stations",
+        translated(COLUMNS),
+        title=_("Stations"),
         as_json=as_json,
         as_csv=as_csv,
-        empty="No stations yet: `hub station import FILE` or `hub init --sample`.",
+        empty=_("No stations yet: `hub station import FILE` or `hub init --sample`."),
     )
 
 
@@ -68,22 +85,22 @@ def show(ctx: typer.Context, code: str, as_json: JsonOption = False) -> None:
         print_json(record)
         return
     render_record(
-        record,
+        {**record, "active": yes_no(record.get("active"))},
         [
-            ("code", "Code"),
-            ("name", "Station"),
-            ("village", "Village"),
-            ("keeper_name", "Keeper"),
-            ("keeper_phone", "Phone"),
-            ("lat", "Latitude"),
-            ("lon", "Longitude"),
-            ("hours", "Opening hours"),
-            ("service_minutes", "Stop minutes"),
-            ("households", "Households"),
-            ("retention_days", "Retention days"),
-            ("outbound_waiting", "Outbound waiting"),
-            ("inbound_waiting", "Inbound to pick up"),
-            ("active", "Active"),
+            ("code", _("Code")),
+            ("name", _("Station")),
+            ("village", _("Village")),
+            ("keeper_name", _("Keeper")),
+            ("keeper_phone", _("Phone")),
+            ("lat", _("Latitude")),
+            ("lon", _("Longitude")),
+            ("hours", _("Opening hours")),
+            ("service_minutes", _("Stop minutes")),
+            ("households", _("Households")),
+            ("retention_days", _("Retention days")),
+            ("outbound_waiting", _("Outbound waiting")),
+            ("inbound_waiting", _("Inbound to pick up")),
+            ("active", _("Active")),
         ],
     )
 
@@ -123,25 +140,102 @@ def add(
     }
     with open_session(ctx) as session:
         station = network.add_station(session, values)
-    done(f"Station {station.code} {station.name} saved.")
+    done(_("Station {code} {name} saved.").format(code=station.code, name=station.name))
+
+
+IgnoreUnknownOption = Annotated[
+    bool,
+    typer.Option("--ignore-unknown", help="Import the file without the columns it does not know."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what the import would change; save nothing.")
+]
+CHANGE_COLUMNS = [
+    Column("code", N_("Code")),
+    Column("change", N_("Change")),
+    Column("fields", N_("Fields")),
+]
+
+
+def show_import(result, *, as_json: bool = False, title: str | None = None) -> None:
+    """The listing of an import's rows: added, updated with the fields, unchanged."""
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _show_changes(result.changes, title or _("Rows of {file}").format(file=result.file))
+    if result.tariffs:
+        _show_changes(result.tariffs, _("Tariff rows"))
+    if result.dry_run:
+        console.print(escape(_("Dry run: nothing was saved.")))
+
+
+def _show_changes(changes, title: str) -> None:
+    from logistics.domain.network import Change
+
+    shown = [
+        {
+            "code": row.code,
+            "change": row.change.label,
+            "fields": "; ".join(
+                f"{name} {old or '-'} → {new or '-'}" for name, old, new in row.fields
+            ),
+        }
+        for row in changes
+        if row.change is not Change.UNCHANGED
+    ]
+    if shown:
+        render_rows(shown, translated(CHANGE_COLUMNS), title=title)
+    same = [row.code for row in changes if row.change is Change.UNCHANGED]
+    if same:
+        console.print(
+            escape(
+                ngettext(
+                    "{n} row unchanged: {codes}.", "{n} rows unchanged: {codes}.", len(same)
+                ).format(n=len(same), codes=", ".join(same))
+            )
+        )
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX.")],
+    ignore_unknown: IgnoreUnknownOption = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import stations from a file; a second run updates them by code.
 
     Columns: code, name, village, keeper_name, keeper_phone, lat, lon, hours
     (08:00-18:00), service_minutes, households (Chinese headers such as 站点编码,
-    纬度, 经度, 营业时间 work too). Nothing is imported if any row is bad.
+    纬度, 经度, 营业时间 work too). A new station needs code, name, lat and lon; a
+    station already set up changes only in the columns the file carries, and a blank
+    cell keeps what is stored. A column the import does not know is refused unless
+    --ignore-unknown is given. Nothing is imported if any row is bad. Every row is
+    listed as added, updated (with the fields) or unchanged; --dry-run only lists.
 
-    Example:
+    Examples:
+      hub station import stations.csv --dry-run
       hub station import stations.csv
     """
     from logistics.services import network
 
     with open_session(ctx) as session:
-        added, updated = network.import_stations(session, file)
-    done(f"Imported {file.name}: {added} stations added, {updated} updated.")
+        result = network.import_stations(
+            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run
+        )
+    show_import(result, as_json=as_json)
+    if as_json or dry_run:
+        return
+    done(
+        ngettext(
+            "Imported {file}: {added} station added, {updated} updated, {unchanged} unchanged.",
+            "Imported {file}: {added} stations added, {updated} updated, {unchanged} unchanged.",
+            result.added,
+        ).format(
+            file=file.name,
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )

@@ -7,22 +7,30 @@ from typing import Annotated
 
 import typer
 
+from logistics.cli.commands.station import (
+    DryRunOption,
+    IgnoreUnknownOption,
+    show_import,
+    translated,
+    yes_no,
+)
 from logistics.cli.context import open_session
 from logistics.cli.output import Column, CsvOption, JsonOption, done, figure, render_rows, yuan
+from logistics.i18n import N_, _, ngettext
 
 NAME = "vehicle"
 ORDER = 12
 app = typer.Typer(help="The hub's vans: list, add, import.", no_args_is_help=True)
 
 COLUMNS = [
-    Column("code", "Van"),
-    Column("plate", "Plate"),
-    Column("capacity_kg", "Capacity kg", "right", figure),
-    Column("capacity_parcels", "Capacity parcels", "right"),
-    Column("shift", "Shift"),
-    Column("cost_per_km_fen", "¥/km", "right", yuan),
-    Column("fixed_cost_fen", "¥/day", "right", yuan),
-    Column("active", "Active"),
+    Column("code", N_("Van")),
+    Column("plate", N_("Plate")),
+    Column("capacity_kg", N_("Capacity kg"), "right", figure),
+    Column("capacity_parcels", N_("Capacity parcels"), "right"),
+    Column("shift", N_("Shift")),
+    Column("cost_per_km_fen", N_("¥/km"), "right", yuan),
+    Column("fixed_cost_fen", N_("¥/day"), "right", yuan),
+    Column("active", N_("Active"), format=lambda v: str(yes_no(v))),
 ]
 
 
@@ -35,11 +43,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = F
         rows = network.list_vehicles(session)
     render_rows(
         rows,
-        COLUMNS,
-        title="Vans",
+        translated(COLUMNS),
+        title=_("Vans"),
         as_json=as_json,
         as_csv=as_csv,
-        empty="No vans yet: `hub vehicle import FILE` or `hub init --sample`.",
+        empty=_("No vans yet: `hub vehicle import FILE` or `hub init --sample`."),
     )
 
 
@@ -74,21 +82,45 @@ def add(
     }
     with open_session(ctx) as session:
         vehicle = network.add_vehicle(session, values)
-    done(f"Van {vehicle.code} saved.")
+    done(_("Van {code} saved.").format(code=vehicle.code))
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX.")],
+    ignore_unknown: IgnoreUnknownOption = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import vans; a second run updates them by code.
 
     Columns: code, plate, capacity_kg, capacity_parcels, shift_start, shift_end,
-    cost_per_km, fixed_cost (yuan). Nothing is imported if any row is bad.
+    cost_per_km, fixed_cost (yuan). A new van needs code, capacity_kg and
+    capacity_parcels; a van already set up changes only in the columns the file
+    carries, and a blank cell keeps what is stored. A column the import does not know
+    is refused unless --ignore-unknown is given. Nothing is imported if any row is bad.
+    Every row is listed as added, updated (with the fields) or unchanged; --dry-run
+    only lists.
     """
     from logistics.services import network
 
     with open_session(ctx) as session:
-        added, updated = network.import_vehicles(session, file)
-    done(f"Imported {file.name}: {added} vans added, {updated} updated.")
+        result = network.import_vehicles(
+            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run
+        )
+    show_import(result, as_json=as_json)
+    if as_json or dry_run:
+        return
+    done(
+        ngettext(
+            "Imported {file}: {added} van added, {updated} updated, {unchanged} unchanged.",
+            "Imported {file}: {added} vans added, {updated} updated, {unchanged} unchanged.",
+            result.added,
+        ).format(
+            file=file.name,
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )

@@ -30,6 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from logistics.errors import InvalidInput
+from logistics.i18n import _
 from logistics.io.pdf.fonts import MONO, draw_text, register_fonts
 
 Output = str | os.PathLike[str] | BinaryIO
@@ -111,12 +112,14 @@ def check_barcode_value(value: str, what: str) -> str:
     """Refuse a value a Code128 barcode cannot carry exactly (reportlab would drop
     such characters silently and the barcode would scan as something else)."""
     if not value:
-        raise InvalidInput(f"The {what} is empty; a barcode needs a value.")
+        raise InvalidInput(_("The {what} is empty; a barcode needs a value.").format(what=what))
     bad = [ch for ch in value if not " " <= ch <= "~"]
     if bad:
         raise InvalidInput(
-            f"The {what} {value!r} contains {bad[0]!r}; expected printable ASCII letters, "
-            "digits and signs only, so that its Code128 barcode scans back the same."
+            _(
+                "The {what} {value} contains {char}; expected printable ASCII letters, "
+                "digits and signs only, so that its Code128 barcode scans back the same."
+            ).format(what=what, value=repr(value), char=repr(bad[0]))
         )
     return value
 

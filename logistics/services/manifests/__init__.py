@@ -8,7 +8,8 @@ states and the moves between them are :mod:`logistics.domain.manifest_status`.
 * :mod:`.listing`: list and show;
 * :mod:`.loading`: the driver's load check and the handover;
 * :mod:`.printing`: the manifest and label documents (``logistics.io`` writes the files);
-* :mod:`.lookup`: finding a manifest and its parcels.
+* :mod:`.lookup`: finding a manifest and its parcels;
+* :mod:`.handover_file`: the courier's handover file (full data, recorded) and its waybills.
 
 Every state change of a parcel goes through :func:`parcel_events.record_step`.
 """
@@ -19,6 +20,14 @@ from logistics.services.manifests.building import (
     CloseResult,
     build_manifests,
     close_manifest,
+)
+from logistics.services.manifests.handover_file import (
+    ExportRecord,
+    WaybillResult,
+    handover_file,
+    list_exports,
+    load_waybills,
+    note_export,
 )
 from logistics.services.manifests.listing import list_manifests, show_manifest
 from logistics.services.manifests.loading import (
@@ -41,20 +50,26 @@ __all__ = [
     "BuildResult",
     "BuiltManifest",
     "CloseResult",
+    "ExportRecord",
     "HandoverResult",
     "LoadCheck",
     "LoadProgress",
     "LoadResult",
+    "WaybillResult",
     "build_manifests",
     "close_manifest",
     "get_manifest",
+    "handover_file",
     "handover_manifest",
     "label_sheet",
+    "list_exports",
     "list_manifests",
     "load_scan",
+    "load_waybills",
     "manifest_document",
     "manifest_no_for",
     "members",
+    "note_export",
     "note_labels_printed",
     "open_load_check",
     "show_manifest",

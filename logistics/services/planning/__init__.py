@@ -8,11 +8,17 @@
    pure planner; a van back early goes out again. Each round gets whole parcels, oldest
    first, within its van's kg capacity.
 4. **Store** (``store``): rounds ``R-{yyyymmdd}-{n}`` and their stops, each parcel's
-   round. An unstarted plan of the day is replaced; once a round of the day has
-   started the plan is refused.
+   round. An unstarted plan of the day is replaced.
 
-The answer is a :class:`PlanSummary` (``summary``): the rounds in order, what is carried
-over and why.
+Once rounds of the day have started (the afternoon re-plan), they stay: each holds its
+van until its planned return and its parcels (``domain.round_status``), so the plan is
+made for the vans as they come back (and not before now) and for the parcels no
+started round carries, and replaces only the planned rounds. A parcel on a later day's
+unstarted plan is planned for this (earlier) day and counted as moved; a later day
+leaves the parcels of an earlier day's plan (from today on) alone.
+
+The answer is a :class:`PlanSummary` (``summary``): the rounds in order, the rounds
+kept, the parcels moved from a later day's plan, what is carried over and why.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from logistics.services.planning.problem import SERVICE_PER_PARCEL_S, solve_in_w
 from logistics.services.planning.store import store_rounds
 from logistics.services.planning.summary import (
     CarriedOver,
+    KeptRound,
+    MovedParcels,
     PlannedRound,
     PlannedStop,
     PlanSummary,
@@ -58,7 +66,8 @@ def plan_day(
     ``time_limit`` is the search time of the whole day in seconds (shared over the
     waves; ``DAY_TIME_LIMIT_S`` by default); ``settings`` the planner's other search
     settings; ``vans`` limits the plan to these van codes (a list or ``"VAN1,VAN2"``);
-    ``matrix`` is a road table CSV. Refused (RuleBroken) when a round of the day started.
+    ``matrix`` is a road table CSV. Started and finished rounds of the day stay as they
+    are (``PlanSummary.kept_rounds``).
     """
     say = progress or _quiet
     total_s = day_time_limit(time_limit)
@@ -80,6 +89,8 @@ __all__ = [
     "RELOAD_MINUTES",
     "SERVICE_PER_PARCEL_S",
     "CarriedOver",
+    "KeptRound",
+    "MovedParcels",
     "PlanSummary",
     "PlannedRound",
     "PlannedStop",

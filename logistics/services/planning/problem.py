@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from logistics.domain import waves as wave_rules
-from logistics.domain.carry_over import CarryOverReasons, waiting_days
+from logistics.domain.carry_over import CarryOverReasons, cannot_serve, waiting_days
 from logistics.domain.round_loads import RoundLoad, StationWork, fill, trim, weight_g
 from logistics.domain.routing import (
     Depot,
@@ -50,10 +50,14 @@ def solve_in_waves(
     day: PlanningDay, settings: SearchSettings, total_s: float, say: Callable[[str], None]
 ) -> Waves:
     """Plan the day's work wave by wave within ``total_s`` seconds of search; the parcels
-    the rounds take leave ``day.work``."""
-    out = Waves()
-    free_from = {v.code: seconds_of_day(v.shift_start) for v in day.fleet}
-    for wave, settings_of_wave in enumerate(wave_rules.wave_settings(settings, total_s), start=1):
+    the rounds take leave ``day.work``. Vans start free from ``day.free_from`` (their
+    shift start, or their return from a started round)."""
+    out = Waves(reasons=CarryOverReasons(day.latest_return_s))
+    free_from = dict(day.free_from)
+    first_vans: list[Vehicle] | None = None
+    exhausted = 0  # the number of waves, when the last one ran and work is left
+    every_wave = wave_rules.wave_settings(settings, total_s)
+    for wave, settings_of_wave in enumerate(every_wave, start=1):
         todo = sorted((w for w in day.work.values() if not w.empty), key=lambda w: w.code)
         if not todo:
             break
@@ -62,10 +66,11 @@ def solve_in_waves(
             for v in day.fleet
             if free_from[v.code] < min(day.latest_return_s, seconds_of_day(v.shift_end))
         ]
+        if first_vans is None:
+            first_vans = usable
         if not usable:
-            out.reasons.no_van(
-                (w.station_id for w in todo), wave=wave, latest_return_s=day.latest_return_s
-            )
+            if wave == 1:
+                out.reasons.no_van((w.station_id for w in todo), busy=bool(day.fleet))
             break
         problem = build_problem(day, todo, usable, free_from, wave)
         parcels = sum(len(w.outbound) + len(w.inbound) for w in todo)
@@ -81,8 +86,6 @@ def solve_in_waves(
         out.count = wave
         out.solve_seconds += plan.solve_seconds
         out.notes.extend(n for n in plan.notes if n not in out.notes)
-        for item in plan.unserved:
-            out.reasons.unserved(day.station_of[item.key], item.reason)
         if not plan.rounds:
             break
         loads = _whole_parcels(day, plan, usable, wave, out.reasons)
@@ -92,7 +95,33 @@ def solve_in_waves(
         out.rounds.extend(loads)
         if not moved:
             break
+        exhausted = wave if wave == len(every_wave) else 0
+    _explain(day, out.reasons, first_vans or [], free_from, exhausted)
     return out
+
+
+def _explain(
+    day: PlanningDay,
+    reasons: CarryOverReasons,
+    vans: list[Vehicle],
+    free_from: dict[str, int],
+    exhausted: int,
+) -> None:
+    """Give each station with work left the reason that actually kept it out
+    (``logistics.domain.carry_over``): checked against the vans as they were free when
+    the plan started, whatever wave or search left it."""
+    left = [w for w in day.work.values() if not w.empty]
+    if not left or not vans:
+        return
+    for slot in left:
+        reason = cannot_serve(build_problem(day, [slot], vans, dict(day.free_from), 0))
+        if reason is not None:
+            reasons.cannot(slot.station_id, reason)
+    still_free = any(
+        free_from[v.code] < min(day.latest_return_s, seconds_of_day(v.shift_end)) for v in vans
+    )
+    if exhausted and still_free:
+        reasons.most_rounds((w.station_id for w in left), exhausted)
 
 
 def build_problem(

@@ -1,6 +1,8 @@
-"""Storing a day's plan: rounds ``R-{yyyymmdd}-{n}`` (n in order of departure), their
-stops, and each parcel's round. An unstarted plan of the day is replaced, in one
-commit."""
+"""Storing a day's plan: rounds ``R-{yyyymmdd}-{n}`` (n in order of departure, after the
+numbers of the day's started rounds, which stay), their stops, and each parcel's round.
+An unstarted plan of the day is replaced, in one commit. Parcels taken off a later
+day's unstarted plan leave its stops' counts too (that plan says so until it is made
+again)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from logistics.domain.clock import to_local, to_utc
+from logistics.domain.parcel_status import Direction
 from logistics.domain.road_time import hours
 from logistics.domain.round_loads import RoundLoad, VisitLoad, weight_g
 from logistics.domain.round_status import RoundStatus
@@ -29,7 +32,7 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
     planned = []
     assignments: list[dict[str, int]] = []
     ordered = sorted(loads, key=lambda d: (d.wave, d.departure_s, d.van))
-    for n, load in enumerate(ordered, start=1):
+    for n, load in enumerate(ordered, start=day.first_round):
         row = Round(
             round_no=f"R-{day.service_date:%Y%m%d}-{n}",
             service_date=day.service_date,
@@ -68,8 +71,43 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
             .values(round_id=bindparam("rid")),
             assignments,
         )
+    if day.moved_rounds:
+        _recount_stops(session, day.moved_rounds)
     session.commit()
     return planned
+
+
+def _recount_stops(session: Session, round_ids: set[int]) -> None:
+    """The stops of rounds that gave parcels up count what is still on them: each
+    station's parcels fill its stops in order, up to what each stop had."""
+    session.flush()
+    left: dict[tuple[int, int], list[int]] = {}
+    rows = session.exec(
+        select(Parcel.round_id, Parcel.station_id, Parcel.direction, Parcel.weight_g).where(
+            Parcel.round_id.in_(round_ids)  # type: ignore[union-attr]
+        )
+    )
+    for rid, sid, direction, grams in rows:
+        q = left.setdefault((rid, sid), [0, 0, 0, 0])
+        k = 2 if direction == Direction.INBOUND else 0
+        q[k] += 1
+        q[k + 1] += max(0, grams or 0)
+    stops = session.exec(
+        select(RoundStop)
+        .where(RoundStop.round_id.in_(round_ids))  # type: ignore[attr-defined]
+        .order_by(RoundStop.round_id, RoundStop.seq)
+    )
+    for stop in stops:
+        q = left.get((stop.round_id, stop.station_id), [0, 0, 0, 0])
+        stop.pickup_parcels = min(stop.pickup_parcels, q[0])
+        stop.pickup_g = min(stop.pickup_g, q[1])
+        stop.drop_parcels = min(stop.drop_parcels, q[2])
+        stop.drop_g = min(stop.drop_g, q[3])
+        q[0] -= stop.pickup_parcels
+        q[1] -= stop.pickup_g
+        q[2] -= stop.drop_parcels
+        q[3] -= stop.drop_g
+        session.add(stop)
 
 
 def _drop_old_plan(session: Session, old_ids: list[int]) -> None:

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from logistics.domain import round_status
 from logistics.domain.carry_over import CarryOverReasons, waiting_days
+from logistics.domain.clock import to_local
 from logistics.domain.round_loads import weight_g
 from logistics.domain.round_status import RoundStatus
 from logistics.domain.routing import clock
@@ -79,6 +81,25 @@ class CarriedOver:
 
 
 @dataclass(frozen=True)
+class KeptRound:
+    """A round of the day that a re-plan leaves as it is (started or finished)."""
+
+    round_no: str
+    van: str
+    status: str
+    status_label: str
+    back: datetime  # local: planned return of a started round, actual of a finished one
+
+
+@dataclass(frozen=True)
+class MovedParcels:
+    """Parcels this plan took off the unstarted plan of a later day."""
+
+    from_date: date
+    parcels: int
+
+
+@dataclass(frozen=True)
 class PlanSummary:
     service_date: date
     rounds: tuple[PlannedRound, ...]
@@ -94,6 +115,8 @@ class PlanSummary:
     solve_seconds: float
     replaced_rounds: int
     notes: tuple[str, ...] = ()
+    kept_rounds: tuple[KeptRound, ...] = ()
+    moved: tuple[MovedParcels, ...] = ()
 
     @property
     def km(self) -> Decimal:
@@ -175,4 +198,22 @@ def summarise(day: PlanningDay, waves: Waves, planned: list[PlannedRound]) -> Pl
         solve_seconds=round(waves.solve_seconds, 2),
         replaced_rounds=len(day.old_rounds),
         notes=tuple(notes),
+        kept_rounds=tuple(_kept(day)),
+        moved=tuple(MovedParcels(d, n) for d, n in sorted(day.moved.items())),
     )
+
+
+def _kept(day: PlanningDay) -> list[KeptRound]:
+    out = []
+    for r in day.kept_rounds:
+        back = round_status.van_back(r.status, r.planned_end, r.finished_at) or r.planned_end
+        out.append(
+            KeptRound(
+                round_no=r.round_no,
+                van=day.van_codes.get(r.vehicle_id, "?"),
+                status=RoundStatus(r.status).value,
+                status_label=RoundStatus.label_of(r.status),
+                back=to_local(back, day.tz),
+            )
+        )
+    return out

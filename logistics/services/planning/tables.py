@@ -3,18 +3,22 @@ distances.
 
 Outbound parcels waiting at their station (registered) and inbound parcels sorted for a
 station (arrived at the hub), registered before the end of the hub-local day, are the
-day's work, one :class:`StationWork` per station. Parcels already on a started round
-are on a van's way and left alone; parcels of a finished round that were not collected
-(missing) wait again. The latest return is the earliest active courier cut-off minus
-the hub's sorting minutes. Distances are great-circle times the hub's road factor at
-its van speed, or a road table.
+day's work, one :class:`StationWork` per station. What a plan may do with a parcel
+already on a round is ``round_status.claim_on``: a started round keeps its parcels (on
+a van's way), a finished one's uncollected parcels wait again, an earlier day's plan
+(from today on) keeps its parcels, a later day's unstarted plan gives them up to this
+day (counted in ``moved``, by day). The day's started and finished rounds stay; each
+van is free from its shift start or its return from them (``waves.free_from_s``). The
+latest return is the earliest active courier cut-off minus the hub's sorting minutes.
+Distances are great-circle times the hub's road factor at its van speed, or a road
+table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,11 +26,19 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlmodel import Session, select
 
-from logistics.domain import geo, round_status
-from logistics.domain.clock import Day, day_bounds_utc, parse_day, zone
+from logistics.domain import geo, round_status, waves
+from logistics.domain.clock import (
+    Day,
+    day_bounds_utc,
+    local_today,
+    parse_day,
+    to_local,
+    utcnow,
+    zone,
+)
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.round_loads import StationWork, WaitingParcel
-from logistics.domain.round_status import RoundAction, RoundStatus
+from logistics.domain.round_status import Claim, RoundAction, RoundStatus
 from logistics.domain.routing import seconds_of_day
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _
@@ -43,8 +55,10 @@ class PlanningDay:
     hub: Hub
     tz: ZoneInfo
     service_date: date
-    old_rounds: list[Round]
+    old_rounds: list[Round]  # the day's unstarted plan, which this one replaces
+    kept_rounds: list[Round]  # the day's started and finished rounds, which stay
     fleet: list[Vehicle]
+    free_from: dict[str, int]  # van code: seconds of day it can leave on a new round
     latest_return_s: int
     stations: dict[int, Station]
     work: dict[int, StationWork]
@@ -54,6 +68,10 @@ class PlanningDay:
     distances: str
     outbound_waiting: int
     inbound_waiting: int
+    moved: dict[date, int]  # parcels taken off a later day's unstarted plan, by day
+    moved_rounds: set[int]  # the rounds they were on
+    first_round: int  # the number n of the first new round R-{yyyymmdd}-{n}
+    van_codes: dict[int, str]  # every van of the hub by id
 
     @cached_property
     def node_of(self) -> dict[int, int]:
@@ -81,11 +99,12 @@ def load_day(
         vans = [code for code in vans.split(",") if code.strip()]
 
     say(_("Reading the parcels waiting on {date}").format(date=service_date))
-    old_rounds = _refuse_started(session, service_date)
+    old_rounds, kept_rounds = _rounds_of_day(session, service_date)
     fleet = _vans(session, hub, vans)
     latest_return = _latest_return_s(session, hub, fleet)
     day_end = day_bounds_utc(service_date, tz)[1]
-    work, stations = _waiting(session, service_date, day_end, {r.id for r in old_rounds})
+    waiting = _waiting(session, service_date, local_today(tz), day_end)
+    work, stations = waiting.work, waiting.stations
     with_work = sorted((stations[sid] for sid in work), key=lambda s: s.code)
 
     say(_("Distances between the hub and {n} stations").format(n=len(with_work)))
@@ -95,7 +114,9 @@ def load_day(
         tz=tz,
         service_date=service_date,
         old_rounds=old_rounds,
+        kept_rounds=kept_rounds,
         fleet=fleet,
+        free_from=_free_from(fleet, kept_rounds, service_date, tz),
         latest_return_s=latest_return,
         stations=stations,
         work=work,
@@ -105,6 +126,10 @@ def load_day(
         distances=distances,
         outbound_waiting=sum(len(w.outbound) for w in work.values()),
         inbound_waiting=sum(len(w.inbound) for w in work.values()),
+        moved=waiting.moved,
+        moved_rounds=waiting.moved_rounds,
+        first_round=1 + max((_round_number(r.round_no) for r in kept_rounds), default=0),
+        van_codes={v.id: v.code for v in session.exec(select(Vehicle))},
     )
 
 
@@ -138,25 +163,51 @@ def _latest_return_s(session: Session, hub: Hub, vans: Sequence[Vehicle]) -> int
     return max((seconds_of_day(v.shift_end) for v in vans), default=24 * 3600)
 
 
-def _refuse_started(session: Session, day: date) -> list[Round]:
-    """The day's rounds, which a new plan replaces; refused once one of them has left."""
+def _rounds_of_day(session: Session, day: date) -> tuple[list[Round], list[Round]]:
+    """The day's rounds: those a new plan replaces (planned) and those that stay
+    (started or finished)."""
     rounds = list(session.exec(select(Round).where(Round.service_date == day).order_by(Round.id)))
-    for r in rounds:
-        if not round_status.allows(r.status, RoundAction.REPLAN):
-            van = session.get(Vehicle, r.vehicle_id)
-            round_status.apply(
-                r.status,
-                RoundAction.REPLAN,
-                round_no=r.round_no,
-                service_date=day,
-                van=van.code if van else "van ?",
-            )
-    return rounds
+    replaced = [r for r in rounds if round_status.allows(r.status, RoundAction.REPLAN)]
+    kept = [r for r in rounds if not round_status.allows(r.status, RoundAction.REPLAN)]
+    return replaced, kept
 
 
-def _waiting(
-    session: Session, day: date, day_end_utc, replaced: set[int]
-) -> tuple[dict[int, StationWork], dict[int, Station]]:
+def _free_from(
+    fleet: Sequence[Vehicle], kept: Sequence[Round], day: date, tz: ZoneInfo
+) -> dict[str, int]:
+    """Each van's first moment free for a new round of the day, in seconds of day; once
+    rounds of today are under way, no new round leaves before now."""
+    midnight = datetime.combine(day, time.min)
+    now_s = 0
+    if kept and day == local_today(tz):
+        now = to_local(utcnow(), tz).replace(tzinfo=None)
+        now_s = int((now - midnight).total_seconds())
+    back: dict[int, list[int]] = {}
+    for r in kept:
+        moment = round_status.van_back(r.status, r.planned_end, r.finished_at)
+        if moment is not None:
+            local = to_local(moment, tz).replace(tzinfo=None)
+            back.setdefault(r.vehicle_id, []).append(int((local - midnight).total_seconds()))
+    return {
+        v.code: waves.free_from_s(seconds_of_day(v.shift_start), back.get(v.id, ()), now_s)
+        for v in fleet
+    }
+
+
+def _round_number(round_no: str) -> int:
+    tail = round_no.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+@dataclass
+class _Waiting:
+    work: dict[int, StationWork]
+    stations: dict[int, Station]
+    moved: dict[date, int]
+    moved_rounds: set[int]
+
+
+def _waiting(session: Session, day: date, today: date, day_end_utc) -> _Waiting:
     stations = {s.id: s for s in session.exec(select(Station))}
     rounds = {
         r.id: (r.status, r.service_date)
@@ -177,18 +228,23 @@ def _waiting(
         Parcel.registered_at < day_end_utc,
     )
     work: dict[int, StationWork] = {}
+    moved: dict[date, int] = {}
+    moved_rounds: set[int] = set()
     for pid, no, sid, direction, grams, reg_at, reg_on, round_id in session.exec(query):
-        if round_id is not None and round_id not in replaced and round_id in rounds:
-            status, service_date = rounds[round_id]
-            # On a van's way now, or already planned for a later day: not ours to plan.
-            if status == RoundStatus.STARTED or service_date > day:
+        if round_id is not None and round_id in rounds:
+            status, round_day = rounds[round_id]
+            claim = round_status.claim_on(status, round_day, day, today)
+            if claim is Claim.KEEP:
                 continue
+            if claim is Claim.MOVE:
+                moved[round_day] = moved.get(round_day, 0) + 1
+                moved_rounds.add(round_id)
         inbound = direction == Direction.INBOUND
         parcel = WaitingParcel(pid, no, sid, inbound, max(0, grams or 0), reg_at, reg_on)
         work.setdefault(sid, StationWork(sid, stations[sid].code)).add(parcel)
     for slot in work.values():
         slot.sort()
-    return work, stations
+    return _Waiting(work, stations, moved, moved_rounds)
 
 
 def _matrices(
