@@ -9,16 +9,27 @@ instead of one of them failing on a stale snapshot. PostgreSQL is reached throug
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlmodel import Session
 
 from logistics.errors import (
@@ -28,17 +39,18 @@ from logistics.errors import (
     RuleBroken,
     SchemaOutdated,
 )
+from logistics.i18n import N_, _, ngettext
 from logistics.io import files
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 DEFAULT_URL = "sqlite:///hub.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
 
-BUSY_SENTENCE = (
+BUSY_SENTENCE = N_(
     "The database is busy: another operator's command is writing to it; try again in a moment."
 )
 
@@ -61,10 +73,22 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def _bad_url(url: str) -> str:
-    return (
-        f"'{url}' is not a database this hub can use: expected a file path such as hub.db, "
+    return _(
+        "'{url}' is not a database this hub can use: expected a file path such as hub.db, "
         "sqlite:///hub.db or postgresql+psycopg://user:password@host/dbname."
-    )
+    ).format(url=_without_password(url))
+
+
+def _without_password(url: str) -> str:
+    """The URL as typed, but with any password shown as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        head, at, tail = url.rpartition("@")
+        scheme, sep, credentials = head.partition("://")
+        if not at or not sep or ":" not in credentials:
+            return url
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{tail}"
 
 
 def is_sqlite(url: str) -> bool:
@@ -137,15 +161,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def schema_version(engine: Engine) -> str | None:
-    """The Alembic revision of the database, or None when it was never initialised."""
+    """The Alembic revision of the database, or None when it was never initialised.
+
+    A damaged SQLite file raises (see :func:`is_damaged`): it is not "not initialised".
+    """
     with engine.execution_options(sqlite_begin="DEFERRED").connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except OperationalError as error:
             if is_busy(error):
-                raise DatabaseBusy(BUSY_SENTENCE) from None
-            return None
-        except Exception:  # the table is missing: PostgreSQL raises ProgrammingError
+                raise DatabaseBusy(_(BUSY_SENTENCE)) from None
+            if "no such table" in str(error.orig).lower():
+                return None
+            raise
+        except ProgrammingError:  # PostgreSQL: the table is missing
             return None
 
 
@@ -160,7 +189,9 @@ def check_ready(url: str) -> Engine:
     engine = make_engine(url)
     try:
         version = schema_version(engine)
-    except OperationalError as error:
+    except DatabaseError as error:
+        if is_damaged(error):
+            raise DatabaseNotReady(damaged_sentence(url, error)) from None
         raise DatabaseNotReady(
             f"Cannot open the database {describe(url)}: {_first_line(error)}."
         ) from None
@@ -186,6 +217,24 @@ def check_ready_or_old(url: str) -> None:
 def _first_line(error: Exception) -> str:
     message = str(getattr(error, "orig", None) or error)
     return message.strip().splitlines()[0].rstrip(".") if message.strip() else type(error).__name__
+
+
+def is_damaged(error: BaseException) -> bool:
+    """SQLite found the file is not a database, or that its pages are malformed."""
+    original = getattr(error, "orig", None) or error
+    name = getattr(original, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return True
+    text_ = str(original).lower()
+    return "file is not a database" in text_ or "disk image is malformed" in text_
+
+
+def damaged_sentence(url: str, error: BaseException) -> str:
+    """The one sentence for a damaged database (every command, ``hub db check``)."""
+    return _(
+        "The database {database} is damaged ({detail}): `hub db restore` puts back a "
+        "backup and keeps the damaged file beside it."
+    ).format(database=describe(url), detail=_first_line(error))
 
 
 def is_busy(error: BaseException) -> bool:
@@ -226,6 +275,7 @@ def upgrade(url: str) -> tuple[str | None, str]:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
     engine = make_engine(url)
     try:
         before = schema_version(engine)
@@ -236,13 +286,22 @@ def upgrade(url: str) -> tuple[str | None, str]:
         ):
             command.upgrade(alembic_config(connection), "head")
             _check_foreign_keys(connection)
-    except OperationalError as error:
+    except DatabaseError as error:
         if is_busy(error):
-            raise DatabaseBusy(BUSY_SENTENCE) from None
+            raise DatabaseBusy(_(BUSY_SENTENCE)) from None
+        if is_damaged(error):
+            raise DatabaseNotReady(damaged_sentence(url, error)) from None
         raise DatabaseNotReady(
             f"Cannot open the database {describe(url)}: {_first_line(error)}."
         ) from None
     return before, schema_version(engine) or SCHEMA_HEAD
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite file readable by its owner only; SQLite gives its -wal, -shm and
+    -journal files the database file's mode. An existing file is left as it is."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @contextmanager
@@ -302,21 +361,262 @@ def backup(url: str, target: Path, *, force: bool = False) -> int:
     return files.write_file(target, fill, force=force, private=True).stat().st_size
 
 
-def restore(url: str, source_file: Path) -> None:
-    """Replace a SQLite database by a backup (the current data is overwritten)."""
+# ------------------------------------------------------------------------------ restore
+
+#: Tables every hub database has had since its first schema.
+HUB_TABLES = ("hub", "station", "courier", "parcel", "parcel_event")
+#: The rows a restore counts in the backup and shows.
+COUNTED = {
+    "stations": "station",
+    "couriers": "courier",
+    "parcels": "parcel",
+    "events": "parcel_event",
+}
+#: How long a restore waits for the database to be its own before it refuses.
+SOLE_ACCESS_TIMEOUT_S = 0.5
+
+IN_USE_SENTENCE = N_(
+    "Another process has the database {database} open (a scan session or another "
+    "command): stop it first, then restore; nothing was changed."
+)
+
+
+@dataclass(frozen=True)
+class BackupFacts:
+    """A checked backup: its schema and how many rows of each kind it holds."""
+
+    file: Path
+    version: str
+    counts: dict[str, int]
+
+    @property
+    def outdated(self) -> bool:
+        """Written by an older hub: `hub db upgrade` brings it up to date."""
+        return self.version != SCHEMA_HEAD
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    backup: BackupFacts
+    kept: Path | None
+    """The database the restore replaced, kept beside it (None when there was none)."""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.backup.counts
+
+
+def inspect_backup(source_file: Path) -> BackupFacts:
+    """Check a file before it may replace the hub's database: a whole SQLite file
+    (``PRAGMA integrity_check`` and ``foreign_key_check``), a hub database (its tables),
+    at a schema this hub knows (``0001`` up to :data:`SCHEMA_HEAD`). Reads it only;
+    InvalidInput with one sentence otherwise."""
+    shown = str(source_file)
+    if not source_file.is_file():
+        raise InvalidInput(_("There is no backup file at {file}.").format(file=shown))
+    try:
+        with contextlib.closing(_read_only(source_file)) as backup_db:
+            return _facts(backup_db, source_file)
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and not is_damaged(error):
+            raise InvalidInput(
+                _("{file} cannot be read as a backup ({reason}); nothing was changed.").format(
+                    file=shown, reason=_first_line(error)
+                )
+            ) from None
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(
+            error
+        ):
+            raise InvalidInput(
+                _(
+                    "{file} is not a SQLite database, so it is no backup of the hub; "
+                    "nothing was changed."
+                ).format(file=shown)
+            ) from None
+        raise _damaged_backup(shown, _first_line(error)) from None
+
+
+def _facts(backup_db: sqlite3.Connection, source_file: Path) -> BackupFacts:
+    shown = str(source_file)
+    tables = {
+        row[0] for row in backup_db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    verdict = [row[0] for row in backup_db.execute("PRAGMA integrity_check(10)")]
+    if verdict != ["ok"]:
+        raise _damaged_backup(shown, "; ".join(verdict))
+    missing = [name for name in ("alembic_version", *HUB_TABLES) if name not in tables]
+    if missing:
+        raise InvalidInput(
+            _(
+                "{file} is not a hub database (it has no table {tables}); nothing was changed."
+            ).format(file=shown, tables=", ".join(missing))
+        )
+    row = backup_db.execute("SELECT version_num FROM alembic_version").fetchone()
+    version = str(row[0]) if row else ""
+    if not _known_version(version):
+        raise InvalidInput(
+            _(
+                "{file} is at schema {version}, which this hub does not know (it knows "
+                "0001 to {head}): it comes from a newer hub or from something else; "
+                "nothing was changed."
+            ).format(file=shown, version=version or "?", head=SCHEMA_HEAD)
+        )
+    dangling = backup_db.execute("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        raise _damaged_backup(
+            shown,
+            ngettext(
+                "{n} row refers to a row that does not exist",
+                "{n} rows refer to rows that do not exist",
+                len(dangling),
+            ).format(n=len(dangling)),
+        )
+    counts = {
+        label: int(backup_db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        for label, table in COUNTED.items()
+    }
+    return BackupFacts(source_file, version, counts)
+
+
+def _known_version(version: str) -> bool:
+    return len(version) == 4 and version.isdigit() and "0001" <= version <= SCHEMA_HEAD
+
+
+def _damaged_backup(shown: str, details: str) -> InvalidInput:
+    return InvalidInput(
+        _(
+            "The backup {file} is damaged ({details}); nothing was changed: choose another backup."
+        ).format(file=shown, details=details)
+    )
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+
+
+def restore(url: str, source_file: Path) -> RestoreResult:
+    """Replace a SQLite database by a checked backup; the replaced one is kept beside it
+    as ``<name>.before-restore-<yyyymmdd-hhmmss>`` (readable by its owner only).
+
+    Refused, with nothing changed, when the backup is not a whole hub database of a
+    schema this hub knows (:func:`inspect_backup`), or while another process has the
+    database open (a scan session would go on answering "done" for scans the restore
+    then throws away). The restore holds the database alone (exclusive lock) from that
+    check until the backup is in place.
+    """
     target = sqlite_path(url)
     if target is None:
-        raise RuleBroken("hub db restore writes SQLite files; for PostgreSQL use pg_restore.")
-    if not source_file.exists():
-        raise InvalidInput(f"There is no backup file at {source_file}.")
+        raise RuleBroken(_("hub db restore writes SQLite files; for PostgreSQL use pg_restore."))
     files.protect(source_file, with_companions=True)
-    try:
-        with sqlite3.connect(source_file) as backup_db:
-            backup_db.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
-        raise InvalidInput(f"{source_file} is not a hub database backup.") from None
+    if source_file.exists() and target.exists() and os.path.samefile(source_file, target):
+        raise InvalidInput(
+            _("{file} is the database itself: choose a backup file.").format(file=source_file)
+        )
+    facts = inspect_backup(source_file)
     dispose_engine(url)
-    with sqlite3.connect(source_file) as backup_db, sqlite3.connect(target) as live:
-        backup_db.backup(live)
-    backup_db.close()
-    live.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    had_data = target.exists() and target.stat().st_size > 0
+    _create_private(target)
+    files.protect(target, with_companions=True)
+    live = _sole_access(url, target)
+    kept = None
+    try:
+        if live is not None:
+            if had_data:
+                kept = _keep_beside(target, lambda copy: _sqlite_copy(live, copy))
+            with contextlib.closing(_read_only(source_file)) as backup_db:
+                backup_db.backup(live)
+        else:
+            # SQLite cannot read the live file at all: keep its bytes, put the backup there.
+            kept = _keep_beside(target, lambda copy: shutil.copyfile(target, copy))
+            _replace_damaged(target, source_file)
+    finally:
+        if live is not None:
+            live.close()
+    with contextlib.closing(sqlite3.connect(target)) as restored:
+        restored.execute("PRAGMA journal_mode=WAL")
+    for path in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):
+        with suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
+    return RestoreResult(facts, kept)
+
+
+def _sole_access(url: str, target: Path) -> sqlite3.Connection | None:
+    """A connection holding the database alone until it is closed, or None when SQLite
+    cannot read the file at all (damaged); DatabaseBusy while another process has it open.
+
+    Leaving WAL mode needs every other connection gone (an idle one of a scan session
+    counts); the exclusive locking mode then keeps newcomers out until we are done.
+    """
+    live = sqlite3.connect(target, timeout=SOLE_ACCESS_TIMEOUT_S, isolation_level=None)
+    try:
+        live.execute("PRAGMA locking_mode=EXCLUSIVE")
+        mode = live.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        live.execute("BEGIN EXCLUSIVE")
+        live.execute("COMMIT")
+    except sqlite3.DatabaseError as error:
+        live.close()
+        if is_busy(error):
+            raise DatabaseBusy(_(IN_USE_SENTENCE).format(database=describe(url))) from None
+        if is_damaged(error):
+            return None
+        raise
+    if str(mode).lower() != "delete":
+        live.close()
+        raise DatabaseBusy(_(IN_USE_SENTENCE).format(database=describe(url)))
+    return live
+
+
+def _sqlite_copy(live: sqlite3.Connection, copy: Path) -> None:
+    with contextlib.closing(sqlite3.connect(copy)) as destination:
+        live.backup(destination)
+
+
+def _keep_beside(target: Path, fill) -> Path:
+    """Write the database about to be replaced beside it, readable by its owner only."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}-{n}")
+    return files.write_file(kept, fill, private=True)
+
+
+def _replace_damaged(target: Path, source_file: Path) -> None:
+    """Put the backup in place of a file SQLite cannot read (no lock can be taken on it)."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    temp = Path(temporary)
+    try:
+        os.chmod(temp, 0o600)
+        with (
+            contextlib.closing(_read_only(source_file)) as backup_db,
+            contextlib.closing(sqlite3.connect(temp)) as copy,
+        ):
+            backup_db.backup(copy)
+        os.replace(temp, target)
+    finally:
+        with suppress(FileNotFoundError):
+            temp.unlink()
+    for suffix in ("-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            target.with_name(target.name + suffix).unlink()
+
+
+def damage(url: str) -> str | None:
+    """Why SQLite cannot even open the database file (not a database, a malformed schema),
+    in one sentence, or None (PostgreSQL, a missing file, a readable one)."""
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with contextlib.closing(_read_only(path)) as connection:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            connection.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        if is_damaged(error):
+            return damaged_sentence(url, error)
+    return None

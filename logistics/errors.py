@@ -39,19 +39,25 @@ class DatabaseBusy(HubError):
 
 
 class ImportRejected(InvalidInput):
-    """A file with bad rows; nothing of it was imported. Lists every problem found."""
+    """A file with bad rows; nothing of it was imported. Lists every problem found.
+
+    Counted as rows, whatever the problems: each problem is a sentence (one bad row)
+    or a ``(row number, sentence)`` pair, and the pairs of one row count once, so a row
+    with five problems is one bad row with five lines."""
 
     shown = 20
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str] | list[str | tuple[int, str]]):
         self.source = source
-        self.problems = problems
-        lines = problems[: self.shown]
-        more = len(problems) - len(lines)
+        self.problems = [p if isinstance(p, str) else p[1] for p in problems]
+        numbered = {p[0] for p in problems if not isinstance(p, str)}
+        self.rows = len(numbered) + sum(isinstance(p, str) for p in problems)
+        lines = self.problems[: self.shown]
+        more = len(self.problems) - len(lines)
         head = ngettext(
             "{file}: {n} bad row, nothing was imported.",
             "{file}: {n} bad rows, nothing was imported.",
-            len(problems),
-        ).format(file=source, n=len(problems))
-        tail = [_("... and {n} more.").format(n=more)] if more else []
+            self.rows,
+        ).format(file=source, n=f"{self.rows:,}")
+        tail = [_("... and {n} more.").format(n=f"{more:,}")] if more else []
         super().__init__("\n".join([head, *lines, *tail]))

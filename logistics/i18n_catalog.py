@@ -80,7 +80,8 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(_PLACEHOLDER.findall(text))
+    """The named placeholders of a sentence (a translation may use one twice)."""
+    return sorted(set(_PLACEHOLDER.findall(text)))
 
 
 def problems() -> list[str]:

@@ -180,3 +180,20 @@ def test_four_sessions_holding_and_releasing_the_same_parcels_agree_with_the_log
         assert held in (0, 1), code
         assert statuses[code] == ("held" if held else "at_hub"), code
     assert integrity.check(sample_network) == []
+
+
+def test_four_keepers_scanning_in_at_one_station_never_give_one_pickup_code_twice(
+    make_parcel, sample_network, database_url, tmp_path
+):
+    parcels = [make_parcel("out_for_delivery", station="GD05") for _ in range(40)]
+    warm_up = make_parcel("at_station", station="GD05").parcel_no
+    codes = [p.parcel_no for p in parcels]
+    sample_network.close()
+    # each session scans its own quarter of the parcels, all at the same station
+    plans = [("at-station", warm_up, codes[n::4]) for n in range(4)]
+    results = run_sessions(database_url, plans, tmp_path)
+
+    assert [code for code, _ in results] == [0, 0, 0, 0]
+    given = sample_network.exec(select(Parcel.pickup_code).where(Parcel.parcel_no.in_(codes))).all()
+    assert None not in given and len(set(given)) == 40
+    assert {int(code.split("-")[2]) for code in given} == set(range(1001, 1041))

@@ -303,8 +303,16 @@ def test_hub_init_upgrades_a_database_of_the_previous_release_keeping_every_row(
     assert db.schema_version(db.make_engine(previous_release)) == db.SCHEMA_HEAD
     after = _everything(previous_release)
     # Every row and value kept; what later revisions add (the hub's language) starts empty.
-    added = {"language"}
-    assert all(row[column] is None for row in after["hub"] for column in added)
+    added = {"language", "pickup_code"}
+    assert all(row[column] is None for row in after["hub"] for column in added & set(row))
+    # 0006 gives the parcel already waiting at its station its pickup code (2.5 kg: layer 2)
+    assert {row["parcel_no"]: row["pickup_code"] for row in after["parcel"]} == {
+        "P20261123-00001": None,
+        "P20261123-00002": None,
+        "P20261123-00003": None,
+        "P20261123-00004": None,
+        "P20261123-00005": "1-2-1001",
+    }
     assert {
         table: [{k: v for k, v in row.items() if k not in added} for row in rows]
         for table, rows in after.items()
@@ -331,7 +339,10 @@ def test_the_upgraded_database_still_has_its_indexes_and_foreign_keys(previous_r
     with db.make_engine(previous_release).connect() as connection:
         inspector = inspect(connection)
         for table, (indexes, keys) in shape.items():
-            assert sorted(index["name"] for index in inspector.get_indexes(table)) == indexes
+            names = sorted(index["name"] for index in inspector.get_indexes(table))
+            # indexes later revisions add: 0006 the pickup code at its station
+            later = {"parcel": ["ix_parcel_station_id_pickup_code"]}.get(table, [])
+            assert names == sorted(indexes + later)
             assert (
                 sorted(
                     (tuple(key["constrained_columns"]), key["referred_table"])

@@ -28,14 +28,29 @@ class HubContext:
 
     @property
     def operator(self) -> str:
-        """Who is at the keyboard: --operator, else HUB_OPERATOR, else the login name."""
-        name = self.operator_option or os.environ.get("HUB_OPERATOR")
-        if not name:
-            try:
-                name = getpass.getuser()
-            except (KeyError, OSError):
-                name = "unknown"
-        return name
+        """Who is at the keyboard: --operator, else HUB_OPERATOR, else the login name.
+
+        A name typed is checked as any typed text (no control or invisible characters,
+        :func:`logistics.domain.text.check_text`) and against the length every
+        ``operator`` column holds, on SQLite as on PostgreSQL, before anything is written.
+        """
+        from logistics.domain.text import check_text, visible
+
+        if self.operator_option:
+            return check_text(self.operator_option.strip(), "--operator", limit=OPERATOR_MAX)
+        if os.environ.get("HUB_OPERATOR"):
+            name = os.environ["HUB_OPERATOR"].strip()
+            return check_text(name, "HUB_OPERATOR", limit=OPERATOR_MAX)
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+        return visible(name)[:OPERATOR_MAX] or "unknown"
+
+
+#: The longest operator name: the length of the ``operator`` columns (ParcelEvent,
+#: manifest events, imports), String(64) in logistics/models.
+OPERATOR_MAX = 64
 
 
 def hub_context(ctx: typer.Context) -> HubContext:

@@ -24,13 +24,20 @@ from logistics.cli import commands
 from logistics.cli.context import HubContext
 from logistics.cli.help_text import flowing
 from logistics.cli.language import LANG_HELP
-from logistics.cli.output import err_console
+from logistics.cli.output import err_console, error
 from logistics.errors import HubError
 from logistics.i18n import N_, _
+
+#: The largest whole number either database stores (a BIGINT; SQLite's INTEGER).
+DATABASE_INT_MAX = 2**63 - 1
 
 
 class HubGroup(TyperGroup):
     """Turns every error into one red sentence and an exit code, never a traceback."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bound_whole_numbers(self)
 
     def main(self, args=None, *rest, **options):
         # The language is chosen before parsing: help pages and usage errors are
@@ -48,9 +55,9 @@ class HubGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except HubError as error:
-            err_console.print(f"[red]{escape(str(error))}[/red]")
-            raise typer.Exit(error.exit_code) from None
+        except HubError as problem:
+            error(_said(str(problem)))
+            raise typer.Exit(problem.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
         except BrokenPipeError:
@@ -61,16 +68,51 @@ class HubGroup(TyperGroup):
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             sentence = _("Interrupted; nothing after the last answered line was saved.")
-            err_console.print(f"[yellow]{escape(sentence)}[/yellow]")
+            error(sentence, style="yellow")
             raise typer.Exit(130) from None
-        except Exception as error:  # noqa: BLE001  (the last line of defence)
-            if _is_cli_framework(error):  # usage errors and the like: Typer reports them
+        except Exception as unexpected:  # noqa: BLE001  (the last line of defence)
+            if _is_cli_framework(unexpected):  # usage errors and the like: Typer reports them
                 raise
-            sentence = _sentence_for(error)
+            sentence = _sentence_for(unexpected)
             if os.environ.get("HUB_DEBUG"):
                 raise
-            err_console.print(f"[red]{escape(sentence)}[/red]")
+            error(_said(sentence))
             raise typer.Exit(1) from None
+
+
+def _said(sentence: str) -> str:
+    """An error sentence as shown: a database URL in it without its password (the
+    consoles show any control character in it as an escape)."""
+    from logistics.domain.privacy import hide_password
+
+    return hide_password(sentence)
+
+
+def _bound_whole_numbers(group) -> None:
+    """Every whole-number option and argument of every command refuses a number the
+    database cannot hold, with a sentence naming the option (``--limit``), instead of
+    an unexpected overflow from the database later."""
+    for command in getattr(group, "commands", {}).values():
+        for param in getattr(command, "params", ()):
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is not None and descriptor.annotation is int:
+                param.callback = _within_database(param.callback)
+        _bound_whole_numbers(command)
+
+
+def _within_database(callback):
+    def check(ctx, param, value):
+        if isinstance(value, int) and not -DATABASE_INT_MAX <= value <= DATABASE_INT_MAX:
+            raise typer.BadParameter(
+                _("{value} is more than the hub can count: at most {limit}.").format(
+                    value=f"{value:,}", limit=f"{DATABASE_INT_MAX:,}"
+                ),
+                ctx=ctx,
+                param=param,
+            )
+        return value if callback is None else callback(ctx, param, value)
+
+    return check
 
 
 def _is_cli_framework(error: Exception) -> bool:
@@ -83,6 +125,12 @@ def _sentence_for(error: Exception) -> str:
 
     if is_busy(error):
         return _(BUSY_SENTENCE)
+    if isinstance(error, OverflowError) or "out of range" in str(error):
+        # a number typed where the hub looks up an id, beyond what a database holds
+        return _(
+            "A number on the command line is more than the hub can count (at most {limit}); "
+            "nothing has that number."
+        ).format(limit=f"{DATABASE_INT_MAX:,}")
     if isinstance(error, OSError) and error.filename:
         return _("Cannot use {file}: {reason}.").format(
             file=error.filename, reason=_os_reason(error)

@@ -1,11 +1,18 @@
 """Output shared by every command: tables, --json, --csv, and coloured one-line verdicts.
 
 Colour carries meaning: green done, yellow warning or nothing changed, red refused.
+
+Nothing from the data reaches the terminal raw: both consoles show every control or
+invisible character of what they print as an escape (``\\x1b``, ``<U+202E>``,
+:func:`logistics.domain.text.visible`), cells are made visible before a table is laid
+out, --csv cells likewise, and --json writes such characters as JSON escapes. Errors on
+standard error are one line when it is not a terminal (a log or a pipe), never wrapped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,14 +24,44 @@ import typer
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from logistics.domain.text import REFUSED, visible
 from logistics.domain.units import kg_text, yuan_text
 from logistics.i18n import _, is_chinese, ngettext
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+def _visible_lines(text: str) -> str:
+    """``text`` made visible line by line: a line break printed is a line break."""
+    if "\n" not in text:
+        return visible(text)
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+class SafeConsole(Console):
+    """A rich console that never sends a control or invisible character of the text it
+    prints to the terminal (its own styling and cursor controls pass as they are), and
+    on standard error prints each message as one line when it is not a terminal."""
+
+    def render(self, renderable, options=None):
+        for segment in super().render(renderable, options):
+            text = segment.text
+            if segment.control is None and not (text.isascii() and text.isprintable()):
+                shown = _visible_lines(text)
+                if shown != text:
+                    segment = Segment(shown, segment.style)
+            yield segment
+
+    def print(self, *objects, soft_wrap=None, **options):  # type: ignore[override]
+        if soft_wrap is None and self.stderr and not self.is_terminal:
+            soft_wrap = True
+        super().print(*objects, soft_wrap=soft_wrap, **options)
+
+
+console = SafeConsole(highlight=False)
+err_console = SafeConsole(stderr=True, highlight=False)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV, for spreadsheets and scripts.")]
@@ -71,8 +108,19 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    # json.dumps escapes C0 inside strings already: a raw one is the layout's line break
+    char = match.group()
+    return char if char < " " else json.dumps(char)[1:-1]
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n")
+    """``value`` as JSON; a control or invisible character in a string is written as its
+    JSON escape (``\\u202e``): a script reads the exact text, a terminal shows no trick."""
+    text = json.dumps(plain(value), ensure_ascii=False, indent=2)
+    if not text.isascii():
+        text = REFUSED.sub(_json_escape, text)
+    sys.stdout.write(text + "\n")
 
 
 def _cell(column: Column, value: Any) -> Text:
@@ -82,8 +130,10 @@ def _cell(column: Column, value: Any) -> Text:
         return Text("")
     if column.format is not None:
         shown = column.format(value)
-        return shown if isinstance(shown, Text) else Text(shown)
-    return Text(str(plain(value)))
+        if isinstance(shown, Text):
+            return shown if shown.plain.isprintable() else Text(visible(shown.plain), shown.style)
+        return Text(visible(shown))
+    return Text(visible(plain(value)))
 
 
 def render_rows(
@@ -108,7 +158,7 @@ def render_rows(
         write_csv(
             sys.stdout,
             [column.key for column in columns],
-            ([plain(row.get(column.key)) for column in columns] for row in rows),
+            ([_csv_cell(row.get(column.key)) for column in columns] for row in rows),
             bom=False,
         )
         return
@@ -142,6 +192,12 @@ def render_rows(
             "(a wider window, --csv or --json show every column)."
         ).format(columns=left_out)
         console.print(f"[dim]{escape(sentence)}[/dim]")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A --csv cell: text made visible (a spreadsheet or a terminal gets no control)."""
+    value = plain(value)
+    return visible(value) if isinstance(value, str) else value
 
 
 def _list_separator() -> str:
@@ -186,7 +242,7 @@ def render_record(record: Mapping[str, Any], labels: Iterable[tuple[str, str]]) 
     table.add_column()
     for key, label in labels:
         value = record.get(key)
-        table.add_row(_(label), Text("" if value is None else str(plain(value))))
+        table.add_row(_(label), Text("" if value is None else visible(plain(value))))
     console.print(table)
 
 
@@ -223,6 +279,11 @@ def warn(message: str) -> None:
 
 def refused(message: str) -> None:
     console.print(f"[red]{escape(message)}[/red]")
+
+
+def error(message: str, *, style: str = "red") -> None:
+    """An error sentence on standard error (one line there when it is not a terminal)."""
+    err_console.print(f"[{style}]{escape(message)}[/{style}]")
 
 
 # Tables and sentences show weights and money with the digits of logistics.domain.units;

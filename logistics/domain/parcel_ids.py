@@ -54,6 +54,25 @@ def format_parcel_no(day: dt.date, seq: int) -> str:
     return f"P{day.year:04d}{day.month:02d}{day.day:02d}-{seq:05d}"
 
 
+def check_room(day: dt.date, already: int, adding: int) -> None:
+    """RuleBroken when ``adding`` more parcels would not fit in the day's ids (99,999 a day),
+    saying how many the day has and how many are left."""
+    if already + adding <= MAX_SEQ:
+        return
+    raise RuleBroken(
+        _(
+            "{day} already has {n} parcels and its parcel ids run to {most}: {left} left, "
+            "but {adding} are to be added; register the rest on another day."
+        ).format(
+            day=day.isoformat(),
+            n=f"{already:,}",
+            most=f"{MAX_SEQ:,}",
+            left=f"{max(0, MAX_SEQ - already):,}",
+            adding=f"{adding:,}",
+        )
+    )
+
+
 def parcel_no_prefix(day: dt.date) -> str:
     """``P20261123-``: every id of that day starts with it (for a LIKE/startswith query)."""
     return f"P{day:%Y%m%d}-"

@@ -36,7 +36,9 @@ from typing import NamedTuple
 
 from logistics.domain import products, tracking_numbers, units
 from logistics.domain.parcel_status import Direction
+from logistics.domain.privacy import mask_phone
 from logistics.domain.provinces import find_province
+from logistics.domain.text import check_text, visible
 from logistics.errors import InvalidInput
 from logistics.i18n import N_, _, is_chinese
 
@@ -294,6 +296,8 @@ def clean(text: object) -> str:
 
 
 def _shown(text: str) -> str:
+    """A typed value quoted back: invisible characters made visible, cut at 40."""
+    text = visible(text)
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -385,21 +389,16 @@ def phone(text: str, fld: str) -> str:
         raise InvalidInput(
             _(
                 "{field} must be a phone number such as 13812345678 or 0356-1234567, got '{value}'."
-            ).format(field=field_label(fld), value=_shown(text))
+            ).format(field=field_label(fld), value=_shown(mask_phone(text)))
         )
     return text
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def text_field(text: str, fld: str, limit: int) -> str:
     if len(text) > limit:
         raise InvalidInput(_too_long(fld, limit, len(text)))
-    if _CONTROL.search(text):
-        raise InvalidInput(
-            _("{field} must be plain text, got control characters.").format(field=field_label(fld))
-        )
+    if not text.isprintable():  # the cheap test first: most cells are plain text
+        check_text(text, field_label(fld))
     return text
 
 
@@ -568,7 +567,6 @@ def _make_checker(rules: RowRules, direction: Direction, default_station: str | 
     height = _cached(side_cm, "height_cm")
     mobile = _MOBILE.fullmatch
     reference = _REF.fullmatch
-    control = _CONTROL.search
     patterns = rules._compiled
     matchers = tuple((code, p.fullmatch) for code, p in patterns.items() if p is not None)
     courier_of = rules.courier_code
@@ -594,7 +592,8 @@ def _make_checker(rules: RowRules, direction: Direction, default_station: str | 
         for index, fld in required:
             if not v[index]:
                 problems.append(Problem(fld, _(_EMPTY[fld])))
-        texts_ok = not control("".join([v[i] for i in text_indexes]))
+        # plain printable text needs no closer look (control, bidi, zero-width are not)
+        texts_ok = "".join([v[i] for i in text_indexes]).isprintable()
         if texts_ok:
             for index, limit in texts:
                 if len(v[index]) > limit:

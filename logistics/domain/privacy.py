@@ -7,7 +7,10 @@ Listings and parcel timelines show recipients and senders masked:
 * phone numbers hide at least six digits: ``13800001234`` -> ``1******1234``,
   ``0851-85551234`` -> ``0851-******34``; short numbers are hidden entirely;
 * addresses keep the province, city and district/county and hide the rest:
-  ``贵州省贵阳市云岩区中华北路123号`` -> ``贵州省贵阳市云岩区****``.
+  ``贵州省贵阳市云岩区中华北路123号`` -> ``贵州省贵阳市云岩区****``; a name written
+  into the address (``李四广州市天河区...``, the recipient's or sender's own) is never
+  part of what is kept;
+* a database URL keeps everything but its password (:func:`hide_password`).
 
 Masking never raises: any text gives a masked string (``''`` for blank).
 """
@@ -107,9 +110,27 @@ _CITY = re.compile(rf"[^{_NOT_PLACE}]{{1,12}}?(?:自治州|地区|盟|市)")
 _DISTRICT = re.compile(rf"[^{_NOT_PLACE}]{{1,12}}?(?:自治县|自治旗|林区|特区|新区|区|县|市|旗)")
 
 
-def admin_prefix(address: str | None) -> str:
-    """The province/city/district part at the start of a Chinese address (may be ``''``)."""
-    text = re.sub(r"\s+", "", _nfkc(address))
+_PROVINCE_FULL = re.compile(
+    "|".join(map(re.escape, sorted({p.name for p in all_provinces()}, key=len, reverse=True)))
+)
+
+
+def _without_names(text: str, names: tuple[str | None, ...]) -> str:
+    for name in names:
+        name = re.sub(r"\s+", "", _nfkc(name))
+        if len(name) >= 2:
+            text = text.replace(name, "")
+    return text
+
+
+def admin_prefix(address: str | None, names: tuple[str | None, ...] = ()) -> str:
+    """The province/city/district part at the start of a Chinese address (may be ``''``).
+
+    ``names`` (the recipient's, the sender's) are taken out of the address first; text
+    before a province written in full (``收件人王五，贵州省...``) is not part of it."""
+    text = _without_names(re.sub(r"\s+", "", _nfkc(address)), names)
+    if not _PROVINCE.match(text) and (m := _PROVINCE_FULL.search(text)):
+        text = text[m.start() :]
     end = 0
     if m := _PROVINCE.match(text):
         end = m.end()
@@ -124,16 +145,27 @@ def admin_prefix(address: str | None) -> str:
     return text[:end]
 
 
-def mask_address(address: str | None) -> str:
+def mask_address(address: str | None, names: tuple[str | None, ...] = ()) -> str:
     """The address with only province, city and district/county shown.
 
     ``贵州省贵阳市云岩区中华北路123号`` -> ``贵州省贵阳市云岩区****``; an address
     without a recognisable province, city or district is hidden entirely (``****``).
+    ``names`` are the people of the parcel (recipient, sender): an address that starts
+    with one (``李四广州市天河区体育西路1号``) shows ``广州市天河区****``.
     """
     text = re.sub(r"\s+", "", _nfkc(address))
     if not text:
         return ""
-    prefix = admin_prefix(text)
+    prefix = admin_prefix(text, names)
     if prefix == text:
         return prefix
     return prefix + HIDDEN
+
+
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][\w+.-]*://[^\s:/@]*:)([^\s@]*)(@)")
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the password of every URL in it shown as ``***``:
+    ``mysql://hub:s3cretPW@db/hub`` -> ``mysql://hub:***@db/hub``."""
+    return _URL_PASSWORD.sub(r"\1***\3", text) if "://" in text else text

@@ -7,6 +7,13 @@ value and what was expected, e.g. ``weight_kg must be a number such as 2.5, got
 
 All parsers read full-width forms (``１２．５``, ``０８：３０``) as ASCII and ignore
 surrounding spaces.
+
+Typed text has one rule (:func:`check_text`): no control characters (C0, C1, ESC), no
+bidi overrides or isolates (U+202A-U+202E, U+2066-U+2069), no zero-width or other
+invisible format characters (U+200B-U+200F, U+2060, U+FEFF, ...), and not only
+invisible characters. Anything echoed back from input goes through :func:`visible`,
+which shows such characters as escapes (``\\x1b``, ``<U+202E>``), so a value can never
+move the cursor, recolour the terminal, reverse a line or forge one.
 """
 
 from __future__ import annotations
@@ -31,20 +38,95 @@ REQUIRED: Final = _Missing()
 
 _SPACES = re.compile(r"\s+")
 
+#: Characters refused in typed text: C0 and C1 controls with DEL (ESC among them), soft
+#: hyphen, bidi marks, overrides and isolates, zero-width and other invisible format
+#: characters, line and paragraph separators, lone surrogates and tag characters.
+REFUSED = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
+#: Characters that show nothing although they are not refused (Hangul fillers, the
+#: blank braille pattern, combining grapheme joiner): a text of these only is refused.
+_BLANK = "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
+_SHOWN_AS_CODE = re.compile(f"{REFUSED.pattern[:-1]}{_BLANK}]")
 
-def normalize(text: Any) -> str:
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point:02x}" if point < 0xA0 else f"<U+{point:04X}>"
+
+
+def visible(text: Any) -> str:
+    """``text`` with every refused or blank character shown as an escape: ``\\x1b`` for a
+    control character (``\\x0a`` for a line break), ``<U+202E>`` for a bidi override or
+    a zero-width character. Anything echoed back from input is shown through it."""
+    text = "" if text is None else str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return _SHOWN_AS_CODE.sub(_escape, text)
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+
+
+def check_text(text: Any, field: str, *, limit: int | None = None) -> str:
+    """``text`` unchanged if a person may have typed it as a name, an operator or any other
+    text field; else InvalidInput naming ``field`` and showing the value through
+    :func:`visible`. ``limit`` is the most characters the field holds (on every database,
+    checked before anything is written)."""
+    text = "" if text is None else str(text)
+    if not text.isprintable() and REFUSED.search(text):
+        raise InvalidInput(
+            _(
+                "{field} must be plain text: '{value}' has control or invisible characters "
+                "(shown as \\x1b or <U+202E>); type it again without them."
+            ).format(field=field, value=_shown(text))
+        )
+    if text and all(map(_invisible, text)):
+        raise InvalidInput(
+            _("{field} shows nothing: '{value}' is made only of invisible characters.").format(
+                field=field, value=_shown(text)
+            )
+        )
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(
+            _("{field} must be at most {limit} characters, got {n}.").format(
+                field=field, limit=limit, n=f"{len(text):,}"
+            )
+        )
+    return text
+
+
+def normalize(text: Any, field: str | None = None) -> str:
     """NFKC-normalised text with surrounding spaces removed and inner runs of spaces
-    collapsed to one (``" 贵州　 贵阳 "`` -> ``"贵州 贵阳"``); ``None`` gives ``''``."""
+    collapsed to one (``" 贵州　 贵阳 "`` -> ``"贵州 贵阳"``); ``None`` gives ``''``.
+
+    Line breaks and tabs count as spaces; any other control or invisible character is
+    refused (:func:`check_text`), naming ``field`` when it is given."""
     if text is None:
         return ""
     text = str(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
+    if not text.isprintable():
+        if field is not None:
+            return check_text(text, field)
+        if REFUSED.search(text) or all(map(_invisible, text)):
+            raise InvalidInput(
+                _(
+                    "'{value}' has control or invisible characters (shown as \\x1b or "
+                    "<U+202E>); type it again without them."
+                ).format(value=_shown(text))
+            )
+    return text
 
 
 def _shown(text: str) -> str:
-    return text if len(text) <= 40 else text[:40] + "…"
+    """A value quoted in a sentence: made visible, and shortened past 40 characters."""
+    text = text if len(text) <= 40 else text[:40] + "…"
+    return visible(text)
 
 
 def _refused(sentence: str, field: str, raw: str = "", **words: Any) -> InvalidInput:
@@ -73,7 +155,7 @@ def parse_decimal(
     limits the decimal places (2 for yuan). A blank value returns ``default`` when one
     is given, else is refused as missing. No exponents, NaN or infinities.
     """
-    raw = normalize(text)
+    raw = normalize(text, field)
     wrong = _("{field} must be a number such as {example}, got '{value}'.")
     if not raw:
         if default is not REQUIRED:
@@ -111,7 +193,7 @@ def parse_int(
     example: str = "12",
 ) -> int:
     """A whole number such as ``12`` (also ``１２``, ``1,200``, or ``12.0`` from a sheet)."""
-    raw = normalize(text)
+    raw = normalize(text, field)
     wrong = _("{field} must be a whole number such as {example}, got '{value}'.")
     if not raw:
         if default is not REQUIRED:
@@ -178,7 +260,7 @@ def _clock(raw: str, *, allow_24: bool = False) -> dt.time | None:
 def parse_time_of_day(text: Any, field: str, *, default: Any = REQUIRED) -> dt.time:
     """A time of day such as ``08:30`` (also ``8:30``, ``08:30:00``, ``0830``, ``８：３０``,
     ``8点30``, ``8点半``)."""
-    raw = normalize(text)
+    raw = normalize(text, field)
     if not raw:
         if default is not REQUIRED:
             return default
@@ -199,7 +281,7 @@ def parse_hours(text: Any, field: str, *, default: Any = REQUIRED) -> tuple[dt.t
     ``08:00 to 18:00``. ``24:00`` is accepted as a closing time and read as 23:59.
     The closing time must be after the opening time (no overnight hours).
     """
-    raw = normalize(text)
+    raw = normalize(text, field)
     wrong = _("{field} must be opening hours such as 08:00-18:00, got '{value}'.")
     if not raw:
         if default is not REQUIRED:

@@ -13,9 +13,15 @@ first row). Cell values are NFKC-normalised (full-width ``１２３`` -> ``123``
 stripped; blank and missing cells are ``''``; entirely blank rows are skipped.
 
 CSV files may be UTF-8, UTF-8 with BOM, GB18030 (what Chinese Excel saves) or
-UTF-16 with BOM (Excel's "Unicode text"); the delimiter is a comma, a tab or a
-semicolon, whichever the header line uses. XLSX files are read with openpyxl in
-read-only mode from the first sheet that has the required headers.
+UTF-16 (Excel's "Unicode text"), told apart by :mod:`logistics.io.encodings`, which
+refuses a file whose bytes do not say (a Latin-1 file) unless ``encoding=`` names it;
+the delimiter is a comma, a tab or a semicolon, whichever the header line uses. XLSX
+files are read with openpyxl in read-only mode from the first sheet that has the
+required headers, and only up to the sheet's last row holding a value.
+
+Every file is read within the limits of :mod:`logistics.io.budgets` (columns, cell
+and line lengths, how far an XLSX file unpacks, runs of empty rows), so a damaged or
+hostile file is refused early with a sentence instead of exhausting time or memory.
 
 Every problem with the file is raised as :class:`~logistics.errors.InvalidInput`
 with one sentence naming the file. A file opened here is protected
@@ -26,7 +32,6 @@ as its rejects file. Rejects and templates are written through
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -40,10 +45,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import openpyxl.reader.excel
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from logistics.errors import InvalidInput
 from logistics.i18n import _
-from logistics.io import files
+from logistics.io import budgets, encodings, files
 from logistics.io.csv_export import write_csv
 
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
@@ -65,7 +72,7 @@ class TableRow:
     number: int
     values: dict[str, str]
     cells: Sequence[str] = field(default=(), repr=False, compare=False)
-    """The row's raw cells in file order (as read, padded to the header width)."""
+    """The row's raw cells in file order (as read, padded to the columns of its fields)."""
 
 
 def header_key(text: Any) -> str:
@@ -109,6 +116,7 @@ class Table:
         encoding: str | None = None,
         delimiter: str | None = None,
         sheet: str | None = None,
+        extent: budgets.SheetExtent | None = None,
     ) -> None:
         self.path = path
         self.format = fmt
@@ -120,6 +128,7 @@ class Table:
         self.encoding = encoding
         self.delimiter = delimiter
         self.sheet = sheet
+        self._extent = extent
 
     @property
     def name(self) -> str:
@@ -144,7 +153,8 @@ class Table:
 
         ``values`` are the cleaned cells of ``fields``, in that order, exactly as
         :attr:`TableRow.values` has them (``''`` for a field without a column); ``cells``
-        are the raw cells in file order, padded to at least the header width.
+        are the row's own raw cells in file order, padded only as far as the columns of
+        ``fields`` (so memory follows the rows, never the header's width).
         """
         raw = self._raw_rows()
         try:
@@ -155,7 +165,6 @@ class Table:
     def _records(
         self, raw: Iterator[tuple[int, list[str]]], fields: tuple[str, ...]
     ) -> Iterator[tuple[int, list[str], tuple[str, ...]]]:
-        width = len(self.headers)
         missing = any(f not in self.columns for f in fields)
         # a field without a column reads the '' appended to the row's cells
         indexes = [self.columns.get(f, -1) for f in fields]
@@ -166,7 +175,11 @@ class Table:
             pick = lambda cells: (cells[index],)  # noqa: E731
         else:
             pick = operator.itemgetter(*indexes)
+        width = max(indexes, default=-1) + 1
         header_row = self.header_row
+        name = self.name
+        max_columns = budgets.MAX_COLUMNS
+        max_chars = budgets.MAX_CELL_CHARS
         normalize = unicodedata.normalize
         is_normalized = unicodedata.is_normalized
         strip = str.strip
@@ -175,6 +188,8 @@ class Table:
             if number <= header_row:
                 continue
             joined = "".join(cells)
+            if len(cells) > max_columns or len(joined) > max_chars:
+                cells = budgets.check_row(name, number, cells)
             if not joined.strip():
                 continue  # an entirely blank row
             if len(cells) < width:
@@ -190,36 +205,21 @@ class Table:
     def _raw_rows(self) -> Iterator[tuple[int, list[str]]]:
         if self.format == "csv":
             return _csv_rows(self.path, self.encoding or "utf-8", self.delimiter or ",")
-        return _xlsx_rows(self.path, self.sheet)
+        return _xlsx_rows(self.path, self.sheet, self._extent)
 
 
 # --------------------------------------------------------------------------- CSV
 
 
-def _detect_encoding(path: Path) -> str:
-    """utf-16 (with BOM), utf-8-sig or gb18030, checked over the whole file by streaming."""
-    with _open_binary(path) as f:
-        head = f.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates: tuple[str, ...] = ("utf-16",)
-    else:
-        candidates = ("utf-8-sig", "gb18030")
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with _open_binary(path) as f:
-                while chunk := f.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise InvalidInput(
-        _(
-            "File '{file}' could not be read as text: save it as CSV in UTF-8 "
-            "(or as Excel's GB18030/ANSI CSV) and import it again."
-        ).format(file=path.name)
-    )
+def _encoding(path: Path, encoding: str | None) -> str:
+    """The codec to read a CSV file with: the one named, checked over the whole file,
+    else the one its bytes show (:mod:`logistics.io.encodings`)."""
+    try:
+        if encoding is not None:
+            return encodings.check(path, encodings.resolve(encoding))
+        return encodings.detect(path)
+    except OSError as error:
+        raise _os_error(path, error) from None
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -270,10 +270,12 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
         f = open(path, encoding=encoding, newline="")  # noqa: SIM115 - generator closes it
     except OSError as error:
         raise _os_error(path, error) from None
-    reader = csv.reader(f, delimiter=delimiter, strict=False)
+    reader = csv.reader(budgets.text_lines(f, path), delimiter=delimiter, strict=False)
     try:
         yield from enumerate(reader, 1)
     except csv.Error as error:
+        if "field limit" in str(error):
+            raise budgets.cell_too_long(path.name, reader.line_num) from None
         raise InvalidInput(
             _("File '{file}' line {line} is not valid CSV ({error}).").format(
                 file=path.name, line=reader.line_num, error=error
@@ -282,7 +284,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
     except UnicodeDecodeError:  # the file changed since its encoding was checked
         raise InvalidInput(
             _("File '{file}' line {line} is not {encoding} text.").format(
-                file=path.name, line=reader.line_num + 1, encoding=encoding
+                file=path.name, line=reader.line_num + 1, encoding=encodings.label(encoding)
             )
         ) from None
     finally:
@@ -310,23 +312,28 @@ def _csv_size_hint(path: Path, encoding: str, header_row: int) -> int | None:
     return max(int(size / (len(sample) / lines)) - header_row, 0)
 
 
-def _open_csv(path: Path) -> tuple[dict[str, Any], list[tuple[int, list[str]]]]:
-    encoding = _detect_encoding(path)
+def _open_csv(
+    path: Path, encoding: str | None
+) -> tuple[dict[str, Any], list[tuple[int, list[str]]]]:
+    encoding = _encoding(path, encoding)
     try:
         with open(path, encoding=encoding, newline="") as f:
-            first_lines = [line for line in itertools.islice(f, 50) if line.strip()][:10]
+            lines = itertools.islice(budgets.text_lines(f, path), 50)
+            first_lines = [line for line in lines if line.strip()][:10]
     except OSError as error:
         raise _os_error(path, error) from None
     delimiter = _pick_delimiter(first_lines)
-    top = _top_rows(_csv_rows(path, encoding, delimiter))
+    top = _top_rows(_csv_rows(path, encoding, delimiter), path.name)
     return {"encoding": encoding, "delimiter": delimiter}, top
 
 
-def _top_rows(raw: Iterator[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
-    """The first HEADER_SEARCH_ROWS non-blank rows."""
+def _top_rows(raw: Iterator[tuple[int, list[str]]], name: str) -> list[tuple[int, list[str]]]:
+    """The first HEADER_SEARCH_ROWS non-blank rows (each within the budgets)."""
     top: list[tuple[int, list[str]]] = []
     try:
         for number, cells in raw:
+            if len(cells) > budgets.MAX_COLUMNS or sum(map(len, cells)) > budgets.MAX_CELL_CHARS:
+                cells = budgets.check_row(name, number, cells)
             if any(clean_cell(c) for c in cells):
                 top.append((number, cells))
                 if len(top) >= HEADER_SEARCH_ROWS:
@@ -369,58 +376,106 @@ def xlsx_text(value: Any) -> str:
     return str(value)
 
 
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its ``<dimension>`` when opened.
+
+    openpyxl's own looks for it by parsing the sheet, and a sheet without one is parsed
+    to its end, every empty row kept in memory until then (3 million empty rows: 70 s
+    and 1.4 GB before a single row is read). The hub never trusts the dimension anyway:
+    where the sheet's values end comes from :func:`budgets.sheet_extent`.
+    """
+
+    def _get_size(self) -> None:
+        pass
+
+
 def _load_workbook(path: Path):
+    budgets.check_xlsx(path)  # before openpyxl unpacks anything
+    # openpyxl makes its read-only sheets by this name: for the time of the load, ours
+    reader_module = openpyxl.reader.excel
+    reader_module.ReadOnlyWorksheet = _UnsizedSheet
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise _os_error(path, error) from None
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InvalidInput(
-            _(
-                "File '{file}' could not be read as an XLSX workbook: "
-                "open it in Excel or WPS and save it again as .xlsx or CSV."
-            ).format(file=path.name)
-        ) from None
+        raise _damaged(path) from None
+    finally:
+        reader_module.ReadOnlyWorksheet = ReadOnlyWorksheet
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    wb = _load_workbook(path)
+def _damaged(path: Path) -> InvalidInput:
+    return InvalidInput(
+        _(
+            "File '{file}' could not be read as an XLSX workbook: "
+            "open it in Excel or WPS and save it again as .xlsx or CSV."
+        ).format(file=path.name)
+    )
+
+
+def _sheet_extent(path: Path, ws) -> budgets.SheetExtent:
+    """Where the sheet's values are, from one scan of its XML (see budgets.sheet_extent)."""
+    try:
+        with ws.parent._archive.open(ws._worksheet_path) as stream:
+            return budgets.sheet_extent(stream)
+    except OSError as error:
+        raise _os_error(path, error) from None
+    except Exception:  # a damaged zip part
+        raise _damaged(path) from None
+
+
+def _xlsx_rows(
+    path: Path, sheet: str | None, extent: budgets.SheetExtent | None = None, wb=None
+) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows up to its last row holding a value (``extent``; scanned when not
+    given); the empty rows after it are never read. A run of more than EMPTY_ROW_RUN
+    empty rows with a value after it is refused when the reading gets there."""
+    own = wb is None
+    if own:
+        wb = _load_workbook(path)
     try:
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        ws.reset_dimensions()  # do not trust a wrong <dimension>: read every cell
-        rows = ws.iter_rows(values_only=True)
+        if extent is None:
+            extent = _sheet_extent(path, ws)
+        stop = extent.last if extent.gap is None else extent.gap[0] - 1
         number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception:
-                raise InvalidInput(
-                    _(
-                        "File '{file}' row {row} could not be read: "
-                        "the workbook is damaged; save it again as .xlsx or CSV."
-                    ).format(file=path.name, row=number + 1)
-                ) from None
-            number += 1
-            yield number, [xlsx_text(v) for v in values]
+        if stop > 0:
+            ws.reset_dimensions()  # do not trust a wrong <dimension>: read every cell
+            rows = ws.iter_rows(max_row=stop, values_only=True)
+            text = xlsx_text
+            while True:
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    break
+                except Exception:
+                    raise InvalidInput(
+                        _(
+                            "File '{file}' row {row} could not be read: "
+                            "the workbook is damaged; save it again as .xlsx or CSV."
+                        ).format(file=path.name, row=number + 1)
+                    ) from None
+                number += 1
+                yield number, [text(v) for v in values]
+        if extent.gap is not None:
+            first, row = extent.gap
+            raise InvalidInput(
+                _(
+                    "File '{file}' sheet '{sheet}' has {n} empty rows (rows {first} to "
+                    "{last}) and then more data in row {row}: delete the empty rows (or "
+                    "move the data up) and import it again."
+                ).format(
+                    file=path.name,
+                    sheet=ws.title,
+                    n=f"{row - first:,}",
+                    first=f"{first:,}",
+                    last=f"{row - 1:,}",
+                    row=f"{row:,}",
+                )
+            )
     finally:
-        wb.close()
-
-
-def _xlsx_sheets(path: Path) -> list[tuple[str, int | None]]:
-    wb = _load_workbook(path)
-    try:
-        sheets = []
-        for ws in wb.worksheets:
-            try:
-                max_row = ws.max_row
-            except Exception:
-                max_row = None
-            sheets.append((ws.title, max_row))
-        return sheets
-    finally:
-        wb.close()
+        if own:
+            wb.close()
 
 
 # ------------------------------------------------------------------------ header
@@ -524,14 +579,20 @@ def open_table(
     path: str | os.PathLike[str],
     aliases: Mapping[str, Sequence[str]],
     required: Iterable[str] = (),
+    *,
+    encoding: str | None = None,
 ) -> Table:
     """Open a CSV or XLSX file and find its columns by header name.
 
     ``aliases`` maps each field to the headers accepted for it (the field name itself
     is always accepted), e.g. ``{"station": ["站点", "站点编码"], ...}``; matching
     ignores letter case, spaces, ``_``/``-``, a trailing ``*`` and full-width forms.
+    ``encoding`` names a CSV file's encoding (``--encoding``: utf-8, gb18030, utf-16,
+    latin-1, ...) instead of telling it from the bytes.
     Raises InvalidInput for a missing file, an unsupported extension, an undecodable
-    CSV, a damaged workbook, a missing required column or two columns for one field.
+    CSV or one whose encoding cannot be told, a damaged workbook, a file beyond the
+    budgets of :mod:`logistics.io.budgets`, a missing required column or two columns for
+    one field.
     """
     path = Path(path)
     required = list(required)
@@ -557,24 +618,38 @@ def open_table(
     files.protect(path)
 
     if suffix in CSV_EXTENSIONS:
-        options, top = _open_csv(path)
+        options, top = _open_csv(path, encoding)
         number, cells, columns, ignored = _choose_header(path, top, aliases, required)
         hint = _csv_size_hint(path, options["encoding"], number)
         return Table(path, "csv", cells, number, columns, ignored, hint, **options)
 
-    sheets = _xlsx_sheets(path)
-    if not sheets:
-        raise InvalidInput(_("File '{file}' has no worksheet.").format(file=path.name))
-    first_problem: InvalidInput | None = None
-    for title, max_row in sheets:
-        top = _top_rows(_xlsx_rows(path, title))
-        try:
-            number, cells, columns, ignored = _choose_header(path, top, aliases, required)
-        except InvalidInput as problem:
-            first_problem = first_problem or problem
-            continue
-        hint = None if max_row is None else max(max_row - number, 0)
-        return Table(path, "xlsx", cells, number, columns, ignored, hint, sheet=title)
+    wb = _load_workbook(path)
+    try:
+        if not wb.worksheets:
+            raise InvalidInput(_("File '{file}' has no worksheet.").format(file=path.name))
+        first_problem: InvalidInput | None = None
+        for ws in wb.worksheets:
+            try:
+                extent = _sheet_extent(path, ws)
+                top = _top_rows(_xlsx_rows(path, ws.title, extent, wb), path.name)
+                number, cells, columns, ignored = _choose_header(path, top, aliases, required)
+            except InvalidInput as problem:
+                first_problem = first_problem or problem
+                continue
+            hint = max(extent.last - number, 0)
+            return Table(
+                path,
+                "xlsx",
+                cells,
+                number,
+                columns,
+                ignored,
+                hint,
+                sheet=ws.title,
+                extent=extent,
+            )
+    finally:
+        wb.close()
     assert first_problem is not None
     raise first_problem
 

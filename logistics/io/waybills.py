@@ -2,7 +2,9 @@
 parcel of a handover file, found by the 订单号 / 中心编号 the handover file carried.
 
 CSV or XLSX, any column order, Chinese or English headers (:func:`logistics.io.tables.open_table`);
-the file is protected, so the same command can never write its rejects over it.
+the file is protected, so the same command can never write its rejects over it, and
+read within the limits of :mod:`logistics.io.budgets` like every input file. Each line
+keeps only its own row's cells (never padded to the header's width).
 """
 
 from __future__ import annotations
@@ -58,10 +60,12 @@ class WaybillFile:
     lines: Sequence[WaybillLine]
 
 
-def read_waybills(path: str | os.PathLike[str]) -> WaybillFile:
-    """The rows of a courier's waybill file; InvalidInput names a file that cannot be read
-    or lacks the columns (运单号 and 订单号 or 中心编号)."""
-    table = open_table(path, ALIASES, required=["tracking_no"])
+def read_waybills(path: str | os.PathLike[str], *, encoding: str | None = None) -> WaybillFile:
+    """The rows of a courier's waybill file; InvalidInput names a file that cannot be read,
+    lacks the columns (运单号 and 订单号 or 中心编号) or is beyond the input budgets
+    (:mod:`logistics.io.budgets`). ``encoding`` names a CSV file's encoding instead of
+    telling it from the bytes."""
+    table = open_table(path, ALIASES, required=["tracking_no"], encoding=encoding)
     if "parcel_no" not in table.columns and "order_no" not in table.columns:
         raise InvalidInput(
             _(

@@ -55,6 +55,14 @@ class Parcel(SQLModel, table=True):
             sqlite_where=text("manifest_id IS NOT NULL"),
             postgresql_where=text("manifest_id IS NOT NULL"),
         ),
+        # A station keeper finds a waiting inbound parcel by its pickup code (revision 0006).
+        Index(
+            "ix_parcel_station_id_pickup_code",
+            "station_id",
+            "pickup_code",
+            sqlite_where=text("pickup_code IS NOT NULL"),
+            postgresql_where=text("pickup_code IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +101,9 @@ class Parcel(SQLModel, table=True):
     manifest_id: int | None = Field(default=None, foreign_key="manifest.id")
     chargeable_g: int | None = None
     fee_fen: int | None = None
+    # An inbound parcel's pickup code (取件码, shelf-layer-number: 3-2-1045), given when it
+    # is scanned at its station (logistics.domain.pickup_codes); kept after pickup.
+    pickup_code: str | None = Field(default=None, max_length=16)
 
 
 class ParcelEvent(SQLModel, table=True):

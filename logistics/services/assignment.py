@@ -73,6 +73,7 @@ from logistics.services.assignment_plan import (
     plan_run,
     refuse_named,
 )
+from logistics.services.locks import one_at_a_time
 from logistics.services.parcel_events import find_parcel, record_notes
 
 __all__ = [
@@ -394,6 +395,7 @@ def _report(
 # -------------------------------------------------------------------------- use cases
 
 
+@one_at_a_time
 def assign_day(
     session: Session,
     day: date | Day | str | None = None,

@@ -5,7 +5,8 @@ each (an empty list means all is well). It looks for what a crash, a half-applie
 change or a bug could leave behind:
 
 * SQLite only: the file itself (``PRAGMA quick_check``) and dangling references
-  (``PRAGMA foreign_key_check``);
+  (``PRAGMA foreign_key_check``); a damaged file is the one finding (the rest cannot be
+  read), and :func:`check_database` reports a file SQLite cannot open at all the same way;
 * a parcel with no event, or whose status is not the ``to_status`` of its last event
   (the event log is the truth a parcel's status must agree with);
 * an event whose ``from_status`` is not the previous event's ``to_status`` (a step
@@ -25,8 +26,10 @@ counted, so a badly damaged database still gives a short answer.
 from __future__ import annotations
 
 from sqlalchemy import and_, func, select, text
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
+from logistics import db
 from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.parcel_status import (
     INBOUND_STATES,
@@ -42,6 +45,15 @@ from logistics.models import Manifest, Parcel, ParcelEvent
 SHOWN = 10
 
 
+def check_database(url: str) -> list[str]:
+    """:func:`check` on the database at ``url``; a file too damaged to open is a finding."""
+    damage = db.damage(url)
+    if damage is not None:
+        return [damage]
+    with db.session_scope(url, write=False) as session:
+        return check(session)
+
+
 def check(session: Session) -> list[str]:
     """Every consistency problem found, one sentence each; ``[]`` when there is none.
 
@@ -50,7 +62,10 @@ def check(session: Session) -> list[str]:
     problems: list[str] = []
     try:
         if session.get_bind().dialect.name == "sqlite":
-            problems += _sqlite_file(session)
+            damage = _damage(session)
+            if damage:
+                return damage  # the rest cannot be read
+            problems += _dangling(session)
         problems += _parcels_and_events(session)
         problems += _event_chains(session)
         problems += _states(session)
@@ -103,15 +118,23 @@ def _direction(stored: str) -> str:
         return stored
 
 
-def _sqlite_file(session: Session) -> list[str]:
-    problems = []
-    verdict = [row[0] for row in session.execute(text("PRAGMA quick_check")).all()]
-    if verdict != ["ok"]:
-        problems.append(
-            _("The SQLite file is damaged: {details}.").format(details="; ".join(verdict[:SHOWN]))
-        )
+def _damage(session: Session) -> list[str]:
+    """The SQLite file's own check (``PRAGMA quick_check``): one sentence when it is damaged."""
+    try:
+        verdict = [row[0] for row in session.execute(text("PRAGMA quick_check")).all()]
+    except DatabaseError as error:
+        if not db.is_damaged(error):
+            raise
+        session.rollback()
+        verdict = [str(getattr(error, "orig", error)).strip()]
+    if verdict == ["ok"]:
+        return []
+    return [_("The SQLite file is damaged: {details}.").format(details="; ".join(verdict[:SHOWN]))]
+
+
+def _dangling(session: Session) -> list[str]:
     dangling = session.execute(text("PRAGMA foreign_key_check")).all()
-    problems += _listed(
+    return _listed(
         dangling,
         len(dangling),
         lambda row: _("Row {row} of table {table} refers to a missing row of {other}.").format(
@@ -119,7 +142,6 @@ def _sqlite_file(session: Session) -> list[str]:
         ),
         N_("... and {n} more dangling references."),
     )
-    return problems
 
 
 def _parcels_and_events(session: Session) -> list[str]:

@@ -1,24 +1,26 @@
-"""The hub's network: the hub, stations, couriers with tariffs, vans. Add, import, list, show.
+"""The hub's network: the hub, stations, couriers with tariffs, vans. Add, list, show.
 
-Imports are all-or-nothing: every row is checked first, and only a file without a bad
-row is written, in one transaction, updating by code so a second run adds nothing.
+The work is split by job: this module reads the network and adds or updates one row
+(``hub station add``); :mod:`.network_import` imports station, courier, tariff and van
+files, row by row, with what each row changes; :mod:`.network_sample` loads the sample
+township. This module is the one name callers import: it also hands out the names of
+the other two (see ``_ELSEWHERE``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
 from logistics.domain import network as rules
 from logistics.domain.clock import zone
 from logistics.domain.parcel_status import Direction, Status
-from logistics.domain.units import kg, province_name, yuan
-from logistics.errors import ImportRejected, InvalidInput, NotFound, RuleBroken
+from logistics.domain.units import kg, province_name
+from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _
 from logistics.models import (
     Courier,
@@ -30,21 +32,17 @@ from logistics.models import (
     Vehicle,
 )
 
-Spec = TypeVar("Spec")
-
-HUB_HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("hub_code",),
-    "name": ("hub_name", "名称"),
-    "timezone": ("time_zone", "时区"),
-    "lat": ("latitude", "纬度"),
-    "lon": ("lng", "longitude", "经度"),
-    "address": ("地址",),
-    "sort_minutes": (),
-    "road_factor": (),
-    "van_speed_kmh": (),
-    "retention_days": (),
-}
-
+if TYPE_CHECKING:
+    from logistics.services.network_import import ImportResult as ImportResult
+    from logistics.services.network_import import RowChange as RowChange
+    from logistics.services.network_import import import_couriers as import_couriers
+    from logistics.services.network_import import import_stations as import_stations
+    from logistics.services.network_import import import_vehicles as import_vehicles
+    from logistics.services.network_import import read_specs as read_specs
+    from logistics.services.network_import import t_normal_code as t_normal_code
+    from logistics.services.network_sample import HUB_HEADERS as HUB_HEADERS
+    from logistics.services.network_sample import load_sample_network as load_sample_network
+    from logistics.services.network_sample import sample_file as sample_file
 
 # ---------------------------------------------------------------- the hub
 
@@ -96,167 +94,12 @@ def set_hub(
     return hub
 
 
-# ---------------------------------------------------------------- reading files
-
-
-def read_specs(
-    path: Path,
-    headers: Mapping[str, Iterable[str]],
-    required: Iterable[str],
-    parse: Callable[[Mapping[str, str]], Spec],
-    key: Callable[[Spec], Any] | None = None,
-    check: Callable[[Spec], None] | None = None,
-    *,
-    stored: Mapping[str, Mapping[str, str]] | None = None,
-    ignore_unknown: bool = False,
-) -> list[Spec]:
-    """Every row of the file as a spec, or ImportRejected listing every bad row.
-
-    ``check`` raises InvalidInput for a row that parses but does not fit what the hub
-    has (a tariff of a courier that is not set up); it is listed like any bad row.
-    ``stored`` holds the cells of the rows already stored, by code: a row of the file
-    with such a code is laid over them (:func:`rules.merged`), so the columns the file
-    does not carry, and its blank cells, keep what is stored. A column no field uses is
-    refused, naming it, unless ``ignore_unknown``."""
-    from logistics.io.tables import open_table  # openpyxl: only when a file is read
-
-    table = open_table(path, {name: tuple(names) for name, names in headers.items()}, required)
-    if table.ignored_headers and not ignore_unknown:
-        raise InvalidInput(
-            _(
-                "File '{file}' has columns this import does not know: {columns}; "
-                "rename them to the headers `--help` lists, or add --ignore-unknown "
-                "to import the file without them."
-            ).format(file=table.name, columns=", ".join(table.ignored_headers))
-        )
-    carried = set(table.columns)
-    specs: list[Spec] = []
-    problems: list[str] = []
-    seen: dict[Any, int] = {}
-    for row in table:
-        try:
-            values = row.values
-            if stored:
-                code = t_normal_code(values.get("code", ""))
-                if code in stored:
-                    values = rules.merged(stored[code], values, carried)
-            spec = parse(values)
-            if check is not None:
-                check(spec)
-        except InvalidInput as error:
-            problems.append(
-                _("{file} row {row}: {problem}").format(
-                    file=table.name, row=row.number, problem=error
-                )
-            )
-            continue
-        if key is not None:
-            identity = key(spec)
-            if identity in seen:
-                problems.append(
-                    _(
-                        "{file} row {row}: {code} repeats row {first}; expected each one once."
-                    ).format(file=table.name, row=row.number, code=identity, first=seen[identity])
-                )
-                continue
-            seen[identity] = row.number
-        specs.append(spec)
-    if problems:
-        raise ImportRejected(table.name, problems)
-    return specs
-
-
-def t_normal_code(text: str) -> str:
-    """A code as stored (GD05 for ' gd05 '), or '' when it is not one."""
-    try:
-        return rules.code_of(text or "")
-    except InvalidInput:
-        return ""
-
-
-@dataclass
-class RowChange:
-    """One row of an import file and what it does to the stored row with its code."""
-
-    code: str
-    change: rules.Change
-    fields: list[tuple[str, str, str]] = field(default_factory=list)
-    """(field, stored, new) of an update."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "change": self.change.value,
-            "fields": [{"field": f, "from": old, "to": new} for f, old, new in self.fields],
-        }
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, with ``dry_run``, would do), row by row."""
-
-    file: str
-    changes: list[RowChange] = field(default_factory=list)
-    dry_run: bool = False
-    tariffs: list[RowChange] = field(default_factory=list)
-
-    def count(self, change: rules.Change, *, tariffs: bool = False) -> int:
-        rows = self.tariffs if tariffs else self.changes
-        return sum(1 for row in rows if row.change is change)
-
-    @property
-    def added(self) -> int:
-        return self.count(rules.Change.ADDED)
-
-    @property
-    def updated(self) -> int:
-        return self.count(rules.Change.UPDATED)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(rules.Change.UNCHANGED)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "dry_run": self.dry_run,
-            "rows": [row.as_dict() for row in self.changes],
-            "tariffs": [row.as_dict() for row in self.tariffs],
-        }
-
-
-def _changes(
-    specs: Iterable[Any],
-    stored: Mapping[str, Mapping[str, str]],
-    text: Callable[[Any], Mapping[str, str]],
-    key: Callable[[Any], str] = lambda spec: spec.code,
-) -> list[RowChange]:
-    changes = []
-    for spec in specs:
-        before = stored.get(key(spec))
-        if before is None:
-            changes.append(RowChange(key(spec), rules.Change.ADDED))
-            continue
-        fields = rules.differences(before, text(spec))
-        kind = rules.Change.UPDATED if fields else rules.Change.UNCHANGED
-        changes.append(RowChange(key(spec), kind, fields))
-    return changes
-
-
-def _finish(session: Session, result: ImportResult) -> ImportResult:
-    if result.dry_run:
-        session.rollback()
-    else:
-        session.commit()
-    return result
+# ---------------------------------------------------------------- stations
 
 
 def _apply(target: Any, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         setattr(target, name, value)
-
-
-# ---------------------------------------------------------------- stations
 
 
 def _upsert_by_code(
@@ -286,28 +129,6 @@ def add_station(session: Session, values: Mapping[str, str]) -> Station:
     upsert_stations(session, [spec])
     session.commit()
     return station_by_code(session, spec.code)
-
-
-def import_stations(
-    session: Session, path: Path, *, ignore_unknown: bool = False, dry_run: bool = False
-) -> ImportResult:
-    """Add the file's new stations and update the others by code, changing only the
-    columns the file carries; with ``dry_run`` nothing is saved."""
-    hub_id = current_hub(session).id
-    stored = {s.code: rules.station_text(s) for s in session.exec(select(Station))}
-    specs = read_specs(
-        path,
-        rules.STATION_HEADERS,
-        ("code",),
-        rules.parse_station,
-        key=lambda s: s.code,
-        stored=stored,
-        ignore_unknown=ignore_unknown,
-    )
-    result = ImportResult(Path(path).name, _changes(specs, stored, rules.station_text), dry_run)
-    changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
-    _upsert_by_code(session, Station, [s for s in specs if s.code in changed], hub_id=hub_id)
-    return _finish(session, result)
 
 
 def station_by_code(session: Session, code: str) -> Station:
@@ -430,94 +251,6 @@ def add_courier(session: Session, values: Mapping[str, str]) -> Courier:
     return courier_by_code(session, spec.code)
 
 
-def _stored_couriers(session: Session) -> dict[str, dict[str, str]]:
-    excluded = _excluded(session)
-    return {
-        c.code: rules.courier_text(c, excluded.get(c.id, ())) for c in session.exec(select(Courier))
-    }
-
-
-def _courier_spec_text(spec: rules.CourierSpec) -> dict[str, str]:
-    return rules.courier_text(spec, spec.excluded_provinces)
-
-
-def import_couriers(
-    session: Session,
-    path: Path | None,
-    tariffs: Path | None = None,
-    *,
-    ignore_unknown: bool = False,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Couriers and/or their tariff rows, all in one transaction; an update changes only
-    the columns the file carries; with ``dry_run`` nothing is saved."""
-    result = ImportResult(Path(path).name if path is not None else "", dry_run=dry_run)
-    if path is not None:
-        stored = _stored_couriers(session)
-        specs = read_specs(
-            path,
-            rules.COURIER_HEADERS,
-            ("code",),
-            rules.parse_courier,
-            key=lambda s: s.code,
-            stored=stored,
-            ignore_unknown=ignore_unknown,
-        )
-        result.changes = _changes(specs, stored, _courier_spec_text)
-        changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
-        upsert_couriers(session, [s for s in specs if s.code in changed])
-        session.flush()
-    if tariffs is not None:
-        known = set(session.exec(select(Courier.code)))  # with those just imported
-
-        def courier_is_set_up(spec: rules.TariffSpec) -> None:
-            if spec.courier_code not in known:
-                raise InvalidInput(
-                    _(
-                        "courier '{courier}' is not set up: add it to the couriers "
-                        "file or import it with `hub courier import` first."
-                    ).format(courier=spec.courier_code)
-                )
-
-        tariff_specs = read_specs(
-            tariffs,
-            rules.TARIFF_HEADERS,
-            ("courier", "province", "first_kg", "extra_kg"),
-            rules.parse_tariff,
-            key=lambda s: f"{s.courier_code} {_tariff_place(s.province_code)}",
-            check=courier_is_set_up,
-            ignore_unknown=ignore_unknown,
-        )
-        result.tariffs = _tariff_changes(session, tariff_specs)
-        upsert_tariffs(session, tariff_specs)
-    return _finish(session, result)
-
-
-def _tariff_text(first_kg_fen: int, extra_kg_fen: int) -> dict[str, str]:
-    return {"first_kg": str(yuan(first_kg_fen)), "extra_kg": str(yuan(extra_kg_fen))}
-
-
-def _tariff_changes(session: Session, specs: list[rules.TariffSpec]) -> list[RowChange]:
-    codes = {c.id: c.code for c in session.exec(select(Courier))}
-    stored = {
-        f"{codes[t.courier_id]} {_tariff_place(t.province_code)}": _tariff_text(
-            t.first_kg_fen, t.extra_kg_fen
-        )
-        for t in session.exec(select(CourierTariff))
-    }
-    return _changes(
-        specs,
-        stored,
-        lambda s: _tariff_text(s.first_kg_fen, s.extra_kg_fen),
-        key=lambda s: f"{s.courier_code} {_tariff_place(s.province_code)}",
-    )
-
-
-def _tariff_place(code: str) -> str:
-    """A tariff row's province as people name it: 贵州, or * for the rest."""
-    return code if code == "*" else province_name(code)
-
-
 def courier_by_code(session: Session, code: str) -> Courier:
     courier = session.exec(select(Courier).where(Courier.code == code.strip().upper())).first()
     if courier is None:
@@ -598,28 +331,6 @@ def add_vehicle(session: Session, values: Mapping[str, str]) -> Vehicle:
     return session.exec(select(Vehicle).where(Vehicle.code == spec.code)).one()
 
 
-def import_vehicles(
-    session: Session, path: Path, *, ignore_unknown: bool = False, dry_run: bool = False
-) -> ImportResult:
-    """Add the file's new vans and update the others by code, changing only the columns
-    the file carries; with ``dry_run`` nothing is saved."""
-    hub_id = current_hub(session).id
-    stored = {v.code: rules.vehicle_text(v) for v in session.exec(select(Vehicle))}
-    specs = read_specs(
-        path,
-        rules.VEHICLE_HEADERS,
-        ("code",),
-        rules.parse_vehicle,
-        key=lambda s: s.code,
-        stored=stored,
-        ignore_unknown=ignore_unknown,
-    )
-    result = ImportResult(Path(path).name, _changes(specs, stored, rules.vehicle_text), dry_run)
-    changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
-    _upsert_by_code(session, Vehicle, [s for s in specs if s.code in changed], hub_id=hub_id)
-    return _finish(session, result)
-
-
 def list_vehicles(session: Session) -> list[dict[str, Any]]:
     return [
         {
@@ -636,92 +347,29 @@ def list_vehicles(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-# ---------------------------------------------------------------- the sample township
+# ---------------------------------------------------------------- names kept elsewhere
+
+# The imports and the sample township read and write through this module, so this one
+# cannot import them in turn: their names are looked up on first use (PEP 562), and
+# either module may also be imported on its own.
+_ELSEWHERE = {
+    "ImportResult": "network_import",
+    "RowChange": "network_import",
+    "import_couriers": "network_import",
+    "import_stations": "network_import",
+    "import_vehicles": "network_import",
+    "read_specs": "network_import",
+    "t_normal_code": "network_import",
+    "HUB_HEADERS": "network_sample",
+    "load_sample_network": "network_sample",
+    "sample_file": "network_sample",
+}
 
 
-def sample_file(name: str) -> Path:
-    return Path(str(resources.files("logistics.sample") / "data" / name))
-
-
-def _sample_specs(name: str, headers, parse) -> list:
-    return read_specs(sample_file(name), headers, (), parse)
-
-
-def load_sample_network(session: Session) -> dict[str, Any]:
-    """The Gaodu sample township: hub, 30 stations, 8 couriers with tariffs, 5 vans.
-
-    On a database that already holds a hub or rows of the network, only what is missing
-    is added: the hub, a station, courier, tariff row or van that exists is never
-    overwritten. Returns the counts added and, under ``kept``, the codes of the rows
-    left alone because they differ from the sample's (someone edited them)."""
-    from logistics.io.tables import open_table
-
-    if session.exec(select(Hub.id)).first() is None:
-        hub_rows = list(open_table(sample_file("hub.csv"), HUB_HEADERS, ("code", "name")))
-        values = hub_rows[0].values
-        set_hub(
-            session,
-            code=values["code"],
-            name=values["name"],
-            lat=float(values["lat"]),
-            lon=float(values["lon"]),
-            timezone=values.get("timezone") or "Asia/Shanghai",
-            address=values.get("address") or None,
-            commit=False,
-            sort_minutes=int(values["sort_minutes"]),
-            road_factor=float(values["road_factor"]),
-            van_speed_kmh=float(values["van_speed_kmh"]),
-            retention_days=int(values["retention_days"]),
-        )
-        session.flush()
-    stations = read_specs(
-        sample_file("stations.csv"), rules.STATION_HEADERS, (), rules.parse_station
-    )
-    couriers = read_specs(
-        sample_file("couriers.csv"), rules.COURIER_HEADERS, (), rules.parse_courier
-    )
-    tariffs = read_specs(sample_file("tariffs.csv"), rules.TARIFF_HEADERS, (), rules.parse_tariff)
-    vans = read_specs(sample_file("vehicles.csv"), rules.VEHICLE_HEADERS, (), rules.parse_vehicle)
-    kept: list[str] = []
-
-    def missing(specs, stored, text, key=lambda spec: spec.code):
-        fresh = []
-        for change, spec in zip(_changes(specs, stored, text, key), specs, strict=True):
-            if change.change is rules.Change.ADDED:
-                fresh.append(spec)
-            elif change.change is rules.Change.UPDATED:
-                kept.append(change.code)
-        return fresh
-
-    new_stations = missing(
-        stations,
-        {s.code: rules.station_text(s) for s in session.exec(select(Station))},
-        rules.station_text,
-    )
-    new_couriers = missing(couriers, _stored_couriers(session), _courier_spec_text)
-    new_vans = missing(
-        vans,
-        {v.code: rules.vehicle_text(v) for v in session.exec(select(Vehicle))},
-        rules.vehicle_text,
-    )
-    upsert_stations(session, new_stations)
-    upsert_couriers(session, new_couriers)
-    session.flush()
-    tariff_changes = _tariff_changes(session, tariffs)
-    new_tariffs = [
-        spec
-        for change, spec in zip(tariff_changes, tariffs, strict=True)
-        if change.change is rules.Change.ADDED
-    ]
-    edited_tariffs = {c.code.split()[0] for c in tariff_changes if c.change is rules.Change.UPDATED}
-    kept += sorted(edited_tariffs - set(kept))
-    upsert_tariffs(session, new_tariffs)
-    upsert_vehicles(session, new_vans)
-    session.commit()
-    return {
-        "stations": len(new_stations),
-        "couriers": len(new_couriers),
-        "tariff_rows": len(new_tariffs),
-        "vans": len(new_vans),
-        "kept": kept,
-    }
+def __getattr__(name: str) -> Any:
+    home = _ELSEWHERE.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"logistics.services.{home}"), name)
+    globals()[name] = value
+    return value

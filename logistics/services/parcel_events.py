@@ -15,15 +15,16 @@ from sqlalchemy import Connection, bindparam, insert, inspect, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from logistics.domain import parcel_status
+from logistics.domain import parcel_status, pickup_codes
 from logistics.domain.clock import utcnow
-from logistics.domain.parcel_status import Action, Outcome
-from logistics.errors import NotFound
+from logistics.domain.parcel_status import Action, Outcome, Status
+from logistics.errors import NotFound, RuleBroken
 from logistics.i18n import _
-from logistics.models import Parcel, ParcelEvent
+from logistics.models import Parcel, ParcelEvent, Station
 
 _PARCELS = Parcel.__table__
 _EVENTS = ParcelEvent.__table__
+_STATIONS = Station.__table__
 
 # The two statements of a step, built once (SQLAlchemy caches their compiled form).
 _SET_STATUS = (
@@ -86,6 +87,10 @@ def record_step(
     set_committed_value(parcel, "held_from", outcome.held_from_stored)
     if outcome.leaves_manifest:
         set_committed_value(parcel, "manifest_id", None)
+    if gives_pickup_code(outcome):
+        set_committed_value(
+            parcel, "pickup_code", give_pickup_code(session.connection(), parcel.id)
+        )
     return outcome
 
 
@@ -123,6 +128,107 @@ def write_step(
         },
     )
     return moment
+
+
+# ------------------------------------------------------------------ pickup codes
+
+_WAITING = (Status.AT_STATION.value, Status.HELD.value)
+_LOCK_STATION = (
+    select(_STATIONS.c.id).where(_STATIONS.c.id == bindparam("station")).with_for_update()
+)
+_PARCEL_PLACE = select(_PARCELS.c.station_id, _PARCELS.c.weight_g, _PARCELS.c.pickup_code).where(
+    _PARCELS.c.id == bindparam("parcel")
+)
+_CODES_IN_USE = select(_PARCELS.c.pickup_code).where(
+    _PARCELS.c.station_id == bindparam("station"),
+    _PARCELS.c.pickup_code.is_not(None),
+    _PARCELS.c.status.in_(_WAITING),
+)
+_LAST_CODE = (
+    select(_PARCELS.c.pickup_code)
+    .join(_EVENTS, _EVENTS.c.parcel_id == _PARCELS.c.id)
+    .where(
+        _PARCELS.c.station_id == bindparam("station"),
+        _PARCELS.c.pickup_code.is_not(None),
+        _EVENTS.c.action == Action.AT_STATION.value,
+    )
+    .order_by(_EVENTS.c.id.desc())
+    .limit(1)
+)
+_SET_PICKUP_CODE = (
+    update(_PARCELS)
+    .where(_PARCELS.c.id == bindparam("parcel"))
+    .values(pickup_code=bindparam("code"))
+)
+
+
+def gives_pickup_code(outcome: Outcome) -> bool:
+    """Whether the step gives the parcel its pickup code: it reached its station."""
+    return outcome.changed and outcome.action is Action.AT_STATION
+
+
+def give_pickup_code(connection: Connection, parcel_id: int) -> str:
+    """Give a parcel that has just reached its station its pickup code
+    (``logistics.domain.pickup_codes``), in the caller's transaction; returns it.
+
+    The station's row is locked first (PostgreSQL; SQLite's writer holds the database
+    already), so two keepers scanning at one station at once never give one number twice.
+    """
+    station_id, weight_g, current = connection.execute(_PARCEL_PLACE, {"parcel": parcel_id}).one()
+    if current:
+        return current
+    connection.execute(_LOCK_STATION, {"station": station_id})
+    in_use = {
+        number
+        for (code,) in connection.execute(_CODES_IN_USE, {"station": station_id})
+        if (number := pickup_codes.number_of(code)) is not None
+    }
+    last = pickup_codes.number_of(connection.execute(_LAST_CODE, {"station": station_id}).scalar())
+    try:
+        code = str(pickup_codes.assign(weight_g, in_use, last))
+    except ValueError:
+        raise RuleBroken(
+            _(
+                "Every pickup code of the station is in use: hand out or return waiting "
+                "parcels first."
+            )
+        ) from None
+    connection.execute(_SET_PICKUP_CODE, {"parcel": parcel_id, "code": code})
+    return code
+
+
+_BY_PICKUP_CODE = (
+    select(
+        *(
+            _PARCELS.c[name]
+            for name in ("id", "parcel_no", "direction", "status", "held_from", "station_id")
+        )
+    )
+    .where(
+        _PARCELS.c.station_id == bindparam("station"),
+        _PARCELS.c.pickup_code == bindparam("code"),
+    )
+    # a waiting parcel first; else the last one given the code (a repeat scan)
+    .order_by(_PARCELS.c.status.in_(_WAITING).desc(), _PARCELS.c.status_at.desc())
+    .limit(1)
+    .with_for_update()
+)
+
+
+def lock_parcel_by_pickup_code(
+    connection: Connection, station_id: int, station_code: str, code: str
+) -> ParcelState:
+    """The parcel a pickup code names at a station, locked as ``lock_parcel_state`` does:
+    the parcel waiting there under that code, else the last one picked up under it."""
+    row = connection.execute(_BY_PICKUP_CODE, {"station": station_id, "code": code}).first()
+    if row is None:
+        raise NotFound(
+            _(
+                "No parcel has the pickup code {code} at station {station}: check the code, "
+                "or `hub parcel pickups --station {station}` lists them."
+            ).format(code=code, station=station_code)
+        )
+    return ParcelState(*row)
 
 
 def record_note(

@@ -27,7 +27,11 @@ from sqlmodel import Session
 
 from logistics.domain import parcel_rows
 from logistics.domain.clock import to_local, utcnow, zone
-from logistics.domain.parcel_ids import format_parcel_no, parcel_no_prefix, parse_parcel_no
+from logistics.domain.parcel_ids import (
+    check_room,
+    parcel_no_prefix,
+    parse_parcel_no,
+)
 from logistics.domain.parcel_rows import ParcelSpec, RowRules
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.errors import InvalidInput
@@ -102,7 +106,7 @@ def allocate_parcel_nos(session: Session, day: date, count: int) -> list[str]:
         )
     ).scalar()
     start = parse_parcel_no(last).seq + 1 if last else 1
-    format_parcel_no(day, start + count - 1)  # refuses a day past 99,999 parcels
+    check_room(day, start - 1, count)
     return [f"{prefix}{seq:05d}" for seq in range(start, start + count)]
 
 

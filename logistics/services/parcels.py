@@ -64,6 +64,7 @@ STEP_WORDS: dict[str, str] = {
     "label": N_("print the label"),
     "handover-file": N_("in a handover file for the courier"),
     "waybill": N_("courier's tracking number loaded"),
+    "pickup-notice": N_("pickup notice sent"),
 }
 
 
@@ -84,6 +85,7 @@ def step_label(action: str | None) -> str:
 # the notes the hub itself logs, in English, worded again in the chosen language
 _IMPORTED = re.compile(r"imported from (?P<file>.+)")
 _ROUND = re.compile(r"round (?P<round>R-\S+)")
+_NOTICE = re.compile(r"pickup notice file (?P<file>.+)")
 
 
 def note_text(note: str | None) -> str | None:
@@ -99,6 +101,8 @@ def note_text(note: str | None) -> str | None:
         head = _("imported from {file}").format(file=m["file"])
     elif m := _ROUND.fullmatch(head):
         head = _("round {round}").format(round=m["round"])
+    elif m := _NOTICE.fullmatch(head):
+        head = _("pickup notice file {file}").format(file=m["file"])
     elif head == "label printed":
         head = _("label printed")
     elif head == "registered by an arrival scan":
@@ -123,6 +127,7 @@ def _row(parcel: Parcel, station: str, courier: str | None, tz) -> dict[str, Any
     return {
         "parcel_no": parcel.parcel_no,
         "tracking_no": parcel.tracking_no,
+        "pickup_code": parcel.pickup_code,
         "order_ref": parcel.order_ref,
         "direction": parcel.direction,
         "direction_label": direction_label(parcel.direction),
@@ -236,7 +241,7 @@ def show_parcel(session: Session, code: str) -> dict[str, Any]:
             "station_name": station.name if station else None,
             "sender": mask_name(parcel.sender_name),
             "sender_phone": mask_phone(parcel.sender_phone),
-            "address": mask_address(parcel.address),
+            "address": mask_address(parcel.address, (parcel.recipient_name, parcel.sender_name)),
             "size_cm": _size(parcel),
             "held_from": parcel.held_from,
             "round_id": parcel.round_id,
@@ -317,6 +322,7 @@ def overdue_parcels(
             {
                 "parcel_no": parcel.parcel_no,
                 "tracking_no": parcel.tracking_no,
+                "pickup_code": parcel.pickup_code,
                 "station": st.code,
                 "station_name": st.name,
                 "recipient": mask_name(parcel.recipient_name),

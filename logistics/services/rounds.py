@@ -6,33 +6,9 @@
 * On the way the driver scans what each station hands over: ``hub scan collect
   --station CODE --round ROUND``.
 * **finish**: the round becomes ``finished`` and each stop is reconciled, pickups and
-  drops. Pickups: *expected* are the outbound parcels of this round at that station;
-  *collected* are the parcels of that station with a ``collect`` event since the round
-  started (a scan noted for another round is not counted); *missing* = expected and not
-  collected, *extra* = collected but not planned on this round. Drops: each station
-  confirms what it received; the inbound parcels of this round for that station
-  scanned ``at-station`` since the round started are *delivered*, the rest are
-  *unconfirmed* (they stay out for delivery until the station scans them). Counts go to
-  the round's stops, the parcel ids to the round's reconciliation (JSON). Missing
-  parcels stay at their station and are planned again; an extra parcel that was on no
-  started round is put on this round, which carried it.
-
-The stored reconciliation (``Round.reconciliation``, JSON), which reports count from::
-
-    {"finished_at": "2026-11-23T11:02:00+08:00",       # hub-local
-     "expected": 5, "collected": 3, "missing": 3, "extra": 1,     # pickups, totals
-     "drops": 2, "delivered": 1, "unconfirmed": 1,                # drops, totals
-     "stops": [{"seq": 1, "station": "GD05",
-                "expected": 3, "collected": 3,
-                "missing": ["P20261123-00042"],      # pickups expected, not collected
-                "extra": ["P20261123-00077"],        # collected, not on this round
-                "drops": 1, "delivered": 0,
-                "unconfirmed": ["P20261123-00105"]}, # dropped, not scanned at-station
-               ...]}
-
-Per stop, ``missing``, ``extra`` and ``unconfirmed`` list hub parcel ids; the totals of
-the same names count them over the stops (a station visited twice is reconciled at its
-first stop).
+  drops: :mod:`.round_finish`, which also describes the stored reconciliation
+  (``Round.reconciliation``, JSON) that reports count from. Its names are handed out
+  here too (see ``_ELSEWHERE``).
 
 Rounds are named by their number (``R-20261123-1``) or their database id.
 """
@@ -43,7 +19,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -57,16 +34,25 @@ from logistics.domain.units import kg, km
 from logistics.errors import NotFound, RuleBroken
 from logistics.i18n import _
 from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, write_round_sheet_pdf
-from logistics.models import Parcel, ParcelEvent, Round, RoundStop, Station, Vehicle
+from logistics.models import Parcel, Round, RoundStop, Station, Vehicle
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import record_step
+
+if TYPE_CHECKING:
+    from logistics.services.round_finish import FinishResult as FinishResult
+    from logistics.services.round_finish import StopReconciliation as StopReconciliation
+    from logistics.services.round_finish import finish_round as finish_round
+
+
+# the largest id a database integer holds; a longer number names no round
+MAX_ID = 2**31 - 1
 
 
 def get_round(session: Session, ref: str | int, *, for_update: bool = False) -> Round:
     """The round a number (R-20261123-1) or an id names."""
     text = str(ref).strip()
     query = select(Round)
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:
         query = query.where(Round.id == int(text))
     else:
         query = query.where(Round.round_no == text.upper())
@@ -268,7 +254,7 @@ def _exact_km(metres: int) -> Decimal:
     return Decimal(metres) / 1000
 
 
-# ---------------------------------------------------------------- start and finish
+# ---------------------------------------------------------------- start
 
 
 @dataclass(frozen=True)
@@ -337,211 +323,21 @@ def start_round(session: Session, ref: str | int, *, operator: str) -> StartResu
     )
 
 
-@dataclass(frozen=True)
-class StopReconciliation:
-    seq: int
-    station: str
-    station_name: str
-    expected: int
-    collected: int
-    missing: tuple[str, ...]
-    extra: tuple[str, ...]
-    drops: int = 0
-    delivered: int = 0
-    unconfirmed: tuple[str, ...] = ()
+# ---------------------------------------------------------------- names kept elsewhere
+
+# Finishing a round reads through this module, so this one cannot import it in turn:
+# its names are looked up on first use (PEP 562), and it may also be imported on its own.
+_ELSEWHERE = {
+    "FinishResult": "round_finish",
+    "StopReconciliation": "round_finish",
+    "finish_round": "round_finish",
+}
 
 
-@dataclass(frozen=True)
-class FinishResult:
-    round_no: str
-    van: str
-    finished_at: datetime  # local
-    stops: tuple[StopReconciliation, ...]
-
-    @property
-    def expected(self) -> int:
-        return sum(s.expected for s in self.stops)
-
-    @property
-    def collected(self) -> int:
-        return sum(s.collected for s in self.stops)
-
-    @property
-    def missing(self) -> int:
-        return sum(len(s.missing) for s in self.stops)
-
-    @property
-    def extra(self) -> int:
-        return sum(len(s.extra) for s in self.stops)
-
-    @property
-    def drops(self) -> int:
-        return sum(s.drops for s in self.stops)
-
-    @property
-    def delivered(self) -> int:
-        return sum(s.delivered for s in self.stops)
-
-    @property
-    def unconfirmed(self) -> int:
-        return sum(len(s.unconfirmed) for s in self.stops)
-
-
-def _other_round_note(note: str | None, rnd: Round) -> bool:
-    """True when a scan's note names a round that is not this one."""
-    if not note or not note.lower().startswith("round "):
-        return False
-    named = note[6:].strip().upper()
-    return named not in (rnd.round_no.upper(), str(rnd.id))
-
-
-def _drops(
-    session: Session, rnd: Round, station_ids: list[int], now: datetime
-) -> tuple[dict[int, dict[int, str]], set[int]]:
-    """The inbound parcels this round dropped, by station, and those of them their
-    station confirmed (an ``at-station`` scan since the round started)."""
-    drops: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
-    for pid, no, sid in session.exec(
-        select(Parcel.id, Parcel.parcel_no, Parcel.station_id).where(
-            Parcel.round_id == rnd.id, Parcel.direction == Direction.INBOUND
-        )
-    ):
-        drops.setdefault(sid, {})[pid] = no
-    ids = [pid for by_station in drops.values() for pid in by_station]
-    if not ids:
-        return drops, set()
-    confirmed = session.exec(
-        select(ParcelEvent.parcel_id).where(
-            ParcelEvent.parcel_id.in_(ids),  # type: ignore[attr-defined]
-            ParcelEvent.action == Action.AT_STATION.value,
-            ParcelEvent.at >= rnd.started_at,
-            ParcelEvent.at <= now,
-        )
-    )
-    return drops, set(confirmed)
-
-
-def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishResult:
-    """The van is back: finish the round and reconcile what each stop handed over."""
-    del operator  # nothing changes state at finish; kept for the service's uniform call
-    hub = current_hub(session)
-    tz = zone(hub.timezone)
-    rnd = get_round(session, ref, for_update=True)
-    van = session.get(Vehicle, rnd.vehicle_id)
-    finished = round_status.apply(rnd.status, RoundAction.FINISH, round_no=rnd.round_no)
-    now = utcnow()
-    stations = {s.id: s for s in session.exec(select(Station))}
-    stops = _stops(session, rnd.id)
-    station_ids = sorted({s.station_id for s in stops})
-    expected: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
-    for pid, no, sid in session.exec(
-        select(Parcel.id, Parcel.parcel_no, Parcel.station_id).where(
-            Parcel.round_id == rnd.id, Parcel.direction == Direction.OUTBOUND
-        )
-    ):
-        expected.setdefault(sid, {})[pid] = no
-    collected: dict[int, dict[int, str]] = {sid: {} for sid in station_ids}
-    extra_rounds: dict[int, int | None] = {}
-    if station_ids:
-        query = (
-            select(
-                Parcel.id, Parcel.parcel_no, Parcel.station_id, Parcel.round_id, ParcelEvent.note
-            )
-            .join(ParcelEvent, ParcelEvent.parcel_id == Parcel.id)
-            .where(
-                ParcelEvent.action == Action.COLLECT.value,
-                ParcelEvent.at >= rnd.started_at,
-                ParcelEvent.at <= now,
-                Parcel.direction == Direction.OUTBOUND,
-                Parcel.station_id.in_(station_ids),  # type: ignore[attr-defined]
-            )
-        )
-        for pid, no, sid, round_id, note in session.exec(query):
-            if pid not in expected.get(sid, {}) and _other_round_note(note, rnd):
-                continue
-            collected[sid][pid] = no
-            extra_rounds[pid] = round_id
-    drops, delivered = _drops(session, rnd, station_ids, now)
-    seen: set[int] = set()
-    lines = []
-    for stop in stops:
-        sid = stop.station_id
-        if sid in seen:  # a station visited twice on one round is reconciled at its first stop
-            stop.collected_parcels = stop.missing_parcels = stop.extra_parcels = 0
-            session.add(stop)
-            continue
-        seen.add(sid)
-        want, got = expected.get(sid, {}), collected.get(sid, {})
-        missing = sorted(no for pid, no in want.items() if pid not in got)
-        extra = sorted(no for pid, no in got.items() if pid not in want)
-        dropped = drops.get(sid, {})
-        unconfirmed = sorted(no for pid, no in dropped.items() if pid not in delivered)
-        stop.collected_parcels = len(got)
-        stop.missing_parcels = len(missing)
-        stop.extra_parcels = len(extra)
-        session.add(stop)
-        station = stations[sid]
-        lines.append(
-            StopReconciliation(
-                seq=stop.seq,
-                station=station.code,
-                station_name=station.name,
-                expected=len(want),
-                collected=len(got),
-                missing=tuple(missing),
-                extra=tuple(extra),
-                drops=len(dropped),
-                delivered=len(dropped) - len(unconfirmed),
-                unconfirmed=tuple(unconfirmed),
-            )
-        )
-        # An extra parcel on no round (or on a round not yet driven) came on this one.
-        movable = [pid for pid in got if pid not in want]
-        if movable:
-            started = {
-                r.id
-                for r in session.exec(
-                    select(Round).where(Round.status != RoundStatus.PLANNED, Round.id != rnd.id)
-                )
-            }
-            for parcel in session.exec(select(Parcel).where(Parcel.id.in_(movable))):  # type: ignore[attr-defined]
-                if parcel.round_id is None or parcel.round_id not in started:
-                    parcel.round_id = rnd.id
-                    session.add(parcel)
-    rnd.status = finished
-    rnd.finished_at = now
-    rnd.reconciliation = json.dumps(
-        {
-            "finished_at": to_local(now, tz).isoformat(timespec="seconds"),
-            "expected": sum(s.expected for s in lines),
-            "collected": sum(s.collected for s in lines),
-            "missing": sum(len(s.missing) for s in lines),
-            "extra": sum(len(s.extra) for s in lines),
-            "drops": sum(s.drops for s in lines),
-            "delivered": sum(s.delivered for s in lines),
-            "unconfirmed": sum(len(s.unconfirmed) for s in lines),
-            "stops": [
-                {
-                    "seq": s.seq,
-                    "station": s.station,
-                    "expected": s.expected,
-                    "collected": s.collected,
-                    "missing": list(s.missing),
-                    "extra": list(s.extra),
-                    "drops": s.drops,
-                    "delivered": s.delivered,
-                    "unconfirmed": list(s.unconfirmed),
-                }
-                for s in lines
-            ],
-        },
-        ensure_ascii=False,
-    )
-    session.add(rnd)
-    session.commit()
-    return FinishResult(
-        round_no=rnd.round_no,
-        van=van.code if van else "?",
-        finished_at=to_local(now, tz),
-        stops=tuple(lines),
-    )
+def __getattr__(name: str) -> Any:
+    home = _ELSEWHERE.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"logistics.services.{home}"), name)
+    globals()[name] = value
+    return value

@@ -328,7 +328,7 @@ def _insert_day(
             )
         ).scalar()
         first = parcel_ids.parse_parcel_no(top).seq + 1 if top else 1
-        parcel_ids.format_parcel_no(day, first + len(idx) - 1)  # refuses past 99,999 a day
+        parcel_ids.check_room(day, first - 1, len(idx))
         numbers[idx] = [f"{low}{seq:05d}" for seq in range(first, first + len(idx))]
         groups.append((numbers[idx[0]], numbers[idx[-1]], idx))
 

@@ -20,6 +20,12 @@ with Core statements on it, so nothing of one scan is kept for the next.
 An inbound arrival scan (``arrive-inbound``) of a tracking number the hub does not know
 creates the inbound parcel when the session has a station (the recipient's station):
 the courier is detected from the number, the weight left at 0 until it is weighed.
+
+An inbound parcel scanned ``at-station`` gets its pickup code (取件码, ``3-2-1045``,
+``logistics.domain.pickup_codes``) in the same transaction, and the answer says it. At a
+station (a session with a station) a pickup code names the parcel waiting there under
+it, so a keeper may scan ``picked-up`` by the code the villager shows; without a station
+a pickup code is refused, since every station has its own.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from logistics.db import BUSY_SENTENCE, is_busy
-from logistics.domain import parcel_status
+from logistics.domain import parcel_status, pickup_codes
 from logistics.domain.parcel_ids import classify_code
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.verdicts import ScanVerdict
@@ -44,6 +50,9 @@ from logistics.services.network import current_hub
 from logistics.services.parcel_events import (
     ParcelState,
     find_parcel,
+    give_pickup_code,
+    gives_pickup_code,
+    lock_parcel_by_pickup_code,
     lock_parcel_state,
     write_step,
 )
@@ -62,6 +71,7 @@ class ScanResult:
     message: str
     parcel_no: str | None = None
     status: Status | None = None
+    pickup_code: str | None = None
 
     @property
     def accepted(self) -> bool:
@@ -152,7 +162,11 @@ class ScanSession:
             )
         else:
             try:
-                result = self._scan(classify_code(code).value)
+                pickup = pickup_codes.parse(code)
+                if pickup is not None:
+                    result = self._scan_pickup_code(str(pickup))
+                else:
+                    result = self._scan(classify_code(code).value)
             except HubError as error:
                 result = ScanResult(code, ScanVerdict.REFUSED, str(error))
             except OperationalError as error:
@@ -176,6 +190,20 @@ class ScanSession:
             else:
                 return self._step(connection, transaction, parcel, code)
         return self._arrive_unknown(code)  # the empty transaction above has ended
+
+    def _scan_pickup_code(self, code: str) -> ScanResult:
+        """A pickup code names the parcel waiting under it at the session's station."""
+        if self._station_id is None:
+            raise InvalidInput(
+                _(
+                    "{code} is a pickup code: each station has its own, so scan it with "
+                    "--station CODE (the station the parcel waits at)."
+                ).format(code=code)
+            )
+        connection = self._connection
+        with connection.begin() as transaction:  # rolled back on any exception
+            parcel = lock_parcel_by_pickup_code(connection, self._station_id, self.station, code)
+            return self._step(connection, transaction, parcel, code)
 
     def _step(
         self,
@@ -213,8 +241,15 @@ class ScanSession:
             place=self._place_of(parcel),
             note=self.note,
         )
+        pickup_code = None
+        message = outcome.describe(label)
+        if gives_pickup_code(outcome):
+            pickup_code = give_pickup_code(connection, parcel.id)
+            message = _("Parcel {parcel} is now {state}, pickup code {code}.").format(
+                parcel=label, state=outcome.status.label, code=pickup_code
+            )
         transaction.commit()
-        return ScanResult(code, ScanVerdict.DONE, outcome.describe(label), label, outcome.status)
+        return ScanResult(code, ScanVerdict.DONE, message, label, outcome.status, pickup_code)
 
     def _arrive_unknown(self, code: str) -> ScanResult:
         """An inbound arrival of a code the hub did not know a moment ago: register it, or

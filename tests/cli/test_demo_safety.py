@@ -40,9 +40,7 @@ def test_demo_refuses_a_db_that_holds_anything(hub, database_url, temp_dir):
     assert list(temp_dir.iterdir()) == []  # refused before anything was made
 
 
-def test_demo_ignores_hub_database_url_and_cleans_its_temporary_folder(
-    hub, database_url, temp_dir
-):
+def test_demo_ignores_hub_database_url_and_cleans_its_temporary_folder(hub, database_url, temp_dir):
     # the hub fixture sets HUB_DATABASE_URL to this hub's database
     assert hub("init", "--sample").exit_code == 0
     result = hub("demo", "--no-month")

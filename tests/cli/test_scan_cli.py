@@ -62,3 +62,51 @@ def test_scans_record_the_operator(ready):
     assert ready("--operator", "driver7", "scan", "arrive", code).exit_code == 0
     timeline = json.loads(ready("parcel", "show", code, "--json").output)["timeline"]
     assert timeline[-1]["operator"] == "driver7" and timeline[-1]["action"] == "arrive"
+
+
+class _Terminal:
+    """Stands for the operator's terminal: keeps what is written to it."""
+
+    def __init__(self):
+        self.written = ""
+
+    def write(self, text):
+        self.written += text
+
+    def flush(self):
+        pass
+
+
+def test_no_code_reads_standard_input_as_manifest_load_does(ready):
+    codes = ids(ready)
+    result = ready("scan", "arrive", input="\n".join(codes) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "3 scanned: 3 done, 0 already done, 0 refused." in result.output
+
+
+def test_a_refusal_rings_the_bell_on_the_terminal_unless_quiet(ready, monkeypatch):
+    from logistics.cli import scanning_input
+
+    screen = _Terminal()
+    monkeypatch.setattr(scanning_input, "terminal", lambda: screen)
+    codes = ids(ready)
+    rung = ready("scan", "arrive", "-", input=f"{codes[0]}\nNOPE\n{codes[0]}\nNOPE2\n")
+    assert rung.exit_code == 1 and screen.written == "\a\a"  # two refusals, two rings
+    assert "\a" not in rung.output  # never into the answers
+
+    screen.written = ""
+    quiet = ready("scan", "arrive", "--quiet", "NOPE")
+    assert quiet.exit_code == 1 and screen.written == ""
+
+
+def test_the_prompt_goes_to_a_person_at_a_terminal_only(ready, monkeypatch):
+    from logistics.cli import scanning_input
+
+    code = ids(ready)[0]
+    piped = ready("scan", "arrive", input=f"{code}\n")
+    assert "Ctrl-D" not in piped.output
+    monkeypatch.setattr(scanning_input, "stdin_is_terminal", lambda: True)
+    typed = ready("scan", "hold", "-", input=f"{code}\n")
+    assert typed.exit_code == 0
+    assert "Scan the labels one by one; Ctrl-D ends." in typed.stderr
+    assert "Ctrl-D" not in typed.stdout  # the answers stay answers only

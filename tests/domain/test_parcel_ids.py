@@ -78,3 +78,14 @@ def test_round_trip(day, seq):
     text = format_parcel_no(day, seq)
     assert parse_parcel_no(text) == ParcelNo(day, seq)
     assert classify_code(text) == ScannedCode("parcel_no", text)
+
+
+def test_a_day_near_its_last_id_says_how_many_are_left_and_how_many_were_asked():
+    from logistics.domain.parcel_ids import check_room
+
+    check_room(dt.date(2026, 11, 23), 3_984, 1_000)  # plenty of room: nothing said
+    with pytest.raises(RuleBroken) as refused:
+        check_room(dt.date(2026, 11, 23), 99_000, 3_000)
+    sentence = str(refused.value)
+    assert "99,000 parcels" in sentence and "999 left" in sentence and "3,000" in sentence
+    assert "already registered 99,999" not in sentence

@@ -85,3 +85,9 @@ def test_masking_never_raises_and_never_shows_the_whole_text(text):
         assert isinstance(shown, str)
     if text.strip():
         assert "*" in mask_name(text) or len(text.strip()) == 0
+
+
+@given(st.sampled_from(["李四", "欧阳娜娜", "王海南", "张三丰"]), st.text(max_size=20))
+def test_a_masked_address_never_shows_the_name_of_its_parcel(name, rest):
+    for address in (name + "广州市天河区" + rest, "贵州省贵阳市" + name + rest):
+        assert name not in mask_address(address, (name,))

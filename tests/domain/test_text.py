@@ -140,3 +140,11 @@ def test_parsers_raise_only_invalid_input(text):
             parse(text, "field")
         except InvalidInput as error:
             assert str(error).startswith("field ")
+
+
+@given(st.text(max_size=30))
+def test_what_is_shown_visible_has_no_control_or_invisible_character(text):
+    from logistics.domain.text import REFUSED, visible
+
+    assert not REFUSED.search(visible(text))
+    assert visible(visible(text)) == visible(text)

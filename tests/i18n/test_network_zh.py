@@ -116,7 +116,7 @@ def test_station_import_summary_in_chinese(ready, tmp_path):
     good.write_text("站点编码,站点名称,纬度,经度\nGD41,新庄村服务站,35.6,112.9\n", encoding="utf-8")
     result = ready("--lang", "zh", "station", "import", str(good))
     assert result.exit_code == 0, result.output
-    assert "已导入 new.csv：新增 1 个服务站，更新 0 个。" in said(result)
+    assert "已导入 new.csv：新增 1 个服务站，更新 0 个，0 个未变。" in said(result)
 
 
 def test_unknown_station_in_chinese(ready):

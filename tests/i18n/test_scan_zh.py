@@ -97,11 +97,14 @@ def test_outcomes_and_refusals_are_whole_chinese_sentences(chinese):
 
 def test_the_scan_help_lists_every_scan_action():
     """The help of ACTION is a literal (so it can be translated): it must name them all."""
-    from logistics.cli.commands import scan
+    import typer
 
-    source = open(scan.__file__, encoding="utf-8").read()
+    from logistics.cli.main import app
+
+    command = typer.main.get_command(app).commands["scan"]
+    (argument,) = [param for param in command.params if param.name == "action"]
     listed = ", ".join(action.value for action in SCAN_ACTIONS)
-    assert listed in source.replace('"\n            "', "")
+    assert f": {listed}." in argument.help
 
 
 # ------------------------------------------------------------------ hub scan
@@ -163,6 +166,25 @@ def test_scan_help_in_chinese(ready):
     assert result.exit_code == 0
     assert "扫描包裹" in result.output and "collect（揽收）" in result.output
     assert "then scan the labels" not in result.output
+
+
+def test_pickup_codes_at_the_station_and_the_keepers_list_in_chinese(ready):
+    register = (
+        "parcel", "register", "--direction", "inbound", "--station", "GD05", "--weight", "2",
+        "--recipient", "王小明", "--phone", "13812345671", "--tracking-no", "YT1234567890120",
+    )  # fmt: skip
+    assert ready(*register).exit_code == 0
+    at_station = ready("--lang", "zh", "scan", "at-station", "--station", "GD05", "YT1234567890120")
+    assert at_station.exit_code == 0
+    assert "已改为“待取件”，取件码 1-2-1001。" in at_station.output
+    bare = ready("--lang", "zh", "scan", "picked-up", "1-2-1001")
+    assert bare.exit_code == 1 and "1-2-1001 是取件码：每个服务站各有一套" in bare.output
+    wrong = ready("--lang", "zh", "scan", "picked-up", "--station", "GD05", "9-9-9999")
+    assert "服务站 GD05 没有取件码为 9-9-9999 的包裹" in wrong.output
+    listing = ready("--lang", "zh", "parcel", "pickups", "--station", "GD05")
+    assert "服务站 GD05 待取件（1 件）" in listing.output
+    assert "取件码" in listing.output and "手机尾号" in listing.output
+    assert "5671" in listing.output and "13812345671" not in listing.output
 
 
 # ------------------------------------------------------------------ hub db check

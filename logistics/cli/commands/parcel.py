@@ -20,6 +20,7 @@ from logistics.cli.output import (
     CsvOption,
     JsonOption,
     console,
+    counted,
     done,
     err_console,
     print_json,
@@ -34,7 +35,7 @@ from logistics.i18n import N_, _, is_chinese, ngettext
 NAME = "parcel"
 ORDER = 20
 app = typer.Typer(
-    help="Parcels: register, import, template, list, show, overdue, label.", no_args_is_help=True
+    help="Parcels: register, import, template, list, show, overdue, pickups, label.", no_args_is_help=True
 )
 
 DirectionOption = Annotated[
@@ -577,3 +578,136 @@ def overdue(
         as_csv=as_csv,
         empty=_("No parcel is waiting longer than its station keeps it."),
     )
+
+
+PICKUP_COLUMNS = [
+    Column("pickup_code", N_("Pickup code"), no_wrap=True),
+    Column("parcel_no", N_("Parcel")),
+    Column("tracking_no", N_("Tracking no."), leave_out=2),
+    Column("courier", N_("Courier"), leave_out=3),
+    Column("recipient", N_("Recipient")),
+    Column("phone_tail", N_("Phone (last 4)")),
+    Column("at_station_since", N_("At station since"), leave_out=1),
+    Column("days_waiting", N_("Days"), "right"),
+]
+
+
+def _notice_language(chosen: str | None, hub_language: str | None) -> str:
+    """The notices' language: --notice-lang, else English when English was chosen
+    (--lang, HUB_LANG or the hub's setting), else Chinese (the villagers')."""
+    from logistics import i18n
+    from logistics.cli.language import given_option
+    from logistics.errors import InvalidInput
+
+    if chosen is not None:
+        language = i18n.normalise(chosen)
+        if language is None:
+            raise InvalidInput(
+                _("--notice-lang must be zh or en, got '{value}'.").format(value=chosen)
+            )
+        return language
+    for candidate in (given_option(), os.environ.get("HUB_LANG"), hub_language):
+        language = i18n.normalise(candidate)
+        if language:
+            return language
+    return "zh"
+
+
+@app.command()
+def pickups(
+    ctx: typer.Context,
+    station: Annotated[str, typer.Option(help="The station whose waiting parcels to list.")],
+    as_json: JsonOption = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the list to this CSV file.")
+    ] = None,
+    notices: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write one text message per recipient (phone,message CSV) for the "
+            "keeper's phone to send."
+        ),
+    ] = None,
+    notice_lang: Annotated[
+        str | None,
+        typer.Option("--notice-lang", help="Language of the messages: zh (default) or en."),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """The inbound parcels waiting at a station, by pickup code, for its keeper.
+
+    Each parcel's pickup code (取件码, shelf-layer-number: 3-2-1045) was given when it
+    was scanned at-station; the villager shows it and the keeper scans `hub scan
+    picked-up --station CODE 3-2-1045`. Names are masked and phone numbers show their
+    last four digits only.
+
+    --notices FILE writes one text message per recipient (their parcels' codes, the
+    station's phone) with the full phone number, readable by you only; each parcel's
+    timeline notes who wrote it and when. The messages are in Chinese unless English
+    is chosen (--lang en, or --notice-lang en).
+
+    Examples:
+      hub parcel pickups --station GD05
+      hub parcel pickups --station GD05 --notices gd05-sms.csv
+      hub parcel pickups --station GD05 --csv gd05.csv --json
+    """
+    from logistics.services import pickups as service
+
+    with open_session(ctx, write=notices is not None) as session:
+        rows = service.waiting_parcels(session, station)
+        doc = service.pickup_notices(session, station) if notices is not None else None
+        if doc is not None and doc.notices:
+            from logistics.io.pickup_notices import write_notices
+
+            language = _notice_language(notice_lang, doc.hub_language)
+            written = write_notices(doc, notices, language=language, force=force)
+            service.note_notices(
+                session, doc, file_name=notices.name, operator=hub_context(ctx).operator
+            )
+    if csv_file is not None:
+        from logistics.io.csv_export import write_csv
+
+        write_csv(
+            csv_file,
+            [column.key for column in PICKUP_COLUMNS],
+            rows,
+            force=force,
+            private=True,
+        )
+    code = station.strip().upper()
+    if as_json:
+        print_json(rows)
+    else:
+        render_rows(
+            rows,
+            _columns(PICKUP_COLUMNS),
+            title=_("Waiting at station {station} ({n})").format(station=code, n=f"{len(rows):,}"),
+            empty=_("No parcel is waiting at this station."),
+        )
+    if csv_file is not None:
+        done(_("Wrote {file}.").format(file=csv_file), stderr=as_json)
+    if doc is None:
+        return
+    tell = err_console if as_json else console
+    if doc.notices:
+        done(
+            ngettext(
+                "Wrote {file}: {n} message, {parcels}.",
+                "Wrote {file}: {n} messages, {parcels}.",
+                written,
+            ).format(file=notices, n=f"{written:,}", parcels=counted(doc.parcels, "parcel")),
+            stderr=as_json,
+        )
+    else:
+        tell.print(
+            f"[yellow]{escape(_('No message written: no waiting parcel has a phone number.'))}"
+            "[/yellow]"
+        )
+    if doc.no_phone:
+        sentence = ngettext(
+            "{n} parcel has no phone number to text; tell its recipient another way: {parcels}.",
+            "{n} parcels have no phone number to text; tell their recipients another "
+            "way: {parcels}.",
+            len(doc.no_phone),
+        ).format(n=len(doc.no_phone), parcels=", ".join(doc.no_phone))
+        tell.print(f"[yellow]{escape(sentence)}[/yellow]", soft_wrap=True)

@@ -7,7 +7,6 @@ spreadsheet or migration libraries).
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -44,7 +43,8 @@ def scan(
     codes: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Hub parcel ids or tracking numbers; - reads them from standard input."
+            help="Hub parcel ids, tracking numbers or pickup codes (with --station); "
+            "- (or no code) reads them from standard input."
         ),
     ] = None,
     station: Annotated[
@@ -54,28 +54,35 @@ def scan(
     round_ref: Annotated[
         str | None, typer.Option("--round", help="Round being driven (noted on each event).")
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No bell on a refused scan.")] = False,
 ) -> None:
     """Scan parcels: one answer per code, each accepted scan saved before it is answered.
 
     Each code is answered at once: green done, yellow already done, red refused and why.
 
-    With - the codes are read one per line from standard input until it ends, as a
-    barcode scanner in keyboard mode types them (blank lines are ignored). The exit
-    status is 0 when every scan was accepted or already done, 1 when any was refused.
+    With - or no code the codes are read one per line from standard input until it ends,
+    as a barcode scanner in keyboard mode types them (blank lines are ignored), as
+    `hub manifest load` does. A refused scan rings the terminal's bell (--quiet silences
+    it): at the dock the driver looks at the parcel, not at the screen. The exit status
+    is 0 when every scan was accepted or already done, 1 when any was refused.
+
+    An inbound parcel scanned at-station gets its pickup code (取件码, shelf-layer-number
+    such as 3-2-1045), shown in the answer; at its station the keeper may scan
+    picked-up by that code.
 
     Examples:
       hub scan collect --station GD03 P20261123-00042 P20261123-00043
-      hub scan arrive -                  # then scan the labels; Ctrl-D ends
+      hub scan arrive                    # then scan the labels; Ctrl-D ends
       hub scan hold 73100000000001
       hub scan at-station --station GD05 -
+      hub scan picked-up --station GD05 3-2-1045
       hub scan arrive-inbound --station GD05 YT1234567890123
     """
+    from logistics.cli.scanning_input import ScanInput
     from logistics.services.scanning import open_scan_session
 
     hub = hub_context(ctx)
-    codes = list(codes or [])
-    if not codes:
-        raise typer.BadParameter(_("give the codes to scan, or - to read them from standard input"))
+    reader = ScanInput(codes, default_stdin=True, quiet=quiet)
     session = open_scan_session(
         hub.url, action, operator=hub.operator, station=station, round_ref=round_ref
     )
@@ -95,18 +102,13 @@ def scan(
             soft_wrap=True,
         )
         out.file.flush()
+        if result.verdict is ScanVerdict.REFUSED:
+            reader.bell()
 
+    reader.prompt(_("Scan the labels one by one; Ctrl-D ends."))
     try:
-        for code in codes:
-            if code == "-":
-                if sys.stdin.isatty():
-                    out.print(f"[dim]{_('Scan the labels one by one; Ctrl-D ends.')}[/dim]")
-                for line in iter(sys.stdin.readline, ""):
-                    line = line.strip()
-                    if line:
-                        answer(line)
-            else:
-                answer(code)
+        for code in reader:
+            answer(code)
     except KeyboardInterrupt:
         pass  # every answered scan is already saved; fall through to the summary
     done, already, refused = _counts(session.tally)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from logistics.cli.context import hub_context, open_session
+from logistics.cli.context import hub_context
 from logistics.cli.output import console, done, refused, warn
 from logistics.i18n import N_, _, ngettext
 
@@ -139,17 +139,46 @@ def restore(
     source: Annotated[Path, typer.Argument(help="A file written by `hub db backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before overwriting.")] = False,
 ) -> None:
-    """Replace the SQLite database by a backup (everything since the backup is lost)."""
+    """Replace the SQLite database by a backup (everything since the backup is lost).
+
+    The backup is checked first (a whole hub database of a schema this hub knows), the
+    replaced database is kept beside it as NAME.before-restore-TIME, and the restore is
+    refused while another process (a scan session, another command) has the database open.
+    """
     from logistics import db
 
     url = hub_context(ctx).url
+    facts = db.inspect_backup(source)
     if not yes:
         typer.confirm(
-            _("Overwrite {database} with {file}?").format(database=db.describe(url), file=source),
+            _(
+                "Overwrite {database} with {file} ({stations} stations, {parcels} parcels, "
+                "schema {version})?"
+            ).format(
+                database=db.describe(url),
+                file=source,
+                stations=f"{facts.counts['stations']:,}",
+                parcels=f"{facts.counts['parcels']:,}",
+                version=facts.version,
+            ),
             abort=True,
         )
-    db.restore(url, source)
-    done(_("Restored {database} from {file}.").format(database=db.describe(url), file=source))
+    result = db.restore(url, source)
+    counts = {key: f"{value:,}" for key, value in result.counts.items()}
+    done(
+        _(
+            "Restored {database} from {file}: {stations} stations, {couriers} couriers, "
+            "{parcels} parcels, {events} parcel events."
+        ).format(database=db.describe(url), file=source, **counts)
+    )
+    if result.kept is not None:
+        done(_("The database it replaced is kept as {file}.").format(file=result.kept))
+    if result.backup.outdated:
+        warn(
+            _("The backup is at schema {version}: run `hub db upgrade` before using it.").format(
+                version=result.backup.version
+            )
+        )
 
 
 @app.command()
@@ -161,8 +190,7 @@ def check(ctx: typer.Context) -> None:
     """
     from logistics.services import integrity
 
-    with open_session(ctx, write=False) as session:
-        problems = integrity.check(session)
+    problems = integrity.check_database(hub_context(ctx).url)
     if not problems:
         done(_("The database is consistent."))
         return

@@ -25,13 +25,13 @@ from logistics.domain.units import kg
 from logistics.errors import RuleBroken
 from logistics.i18n import _
 from logistics.models import Courier, Manifest, Parcel
+from logistics.services.locks import one_at_a_time
 from logistics.services.manifests.lookup import (
     chargeable_grams,
     count_and_grams,
     drop_strays,
     get_manifest,
     manifest_no_for,
-    members,
 )
 from logistics.services.network import courier_by_code, current_hub
 from logistics.services.parcel_events import record_step
@@ -66,6 +66,7 @@ class BuildResult:
         return sum(m.added for m in self.manifests)
 
 
+@one_at_a_time
 def build_manifests(
     session: Session,
     *,
@@ -105,8 +106,12 @@ def build_manifests(
 def _build_one(
     session: Session, item: Courier, service_date: date, *, now: datetime
 ) -> BuiltManifest | None:
-    # Serialise builds of one courier (PostgreSQL; SQLite holds the write lock already).
-    session.exec(select(Courier.id).where(Courier.id == item.id).with_for_update()).first()
+    # Builds, assign and close run one at a time (locks.one_at_a_time). The courier's row
+    # is locked against changes too, but FOR NO KEY UPDATE: a parcel given this courier
+    # meanwhile (its foreign key's share lock) does not wait for the build, nor it for it.
+    session.exec(
+        select(Courier.id).where(Courier.id == item.id).with_for_update(key_share=True)
+    ).first()
     waiting = _waiting(session, item)
     manifest = session.exec(
         select(Manifest).where(
@@ -176,6 +181,30 @@ def _next_number(session: Session, courier: Courier, day: date) -> str:
     return manifest_no_for(courier.code, day, max(taken, default=0) + 1)
 
 
+def _lock_parcels_on(session: Session, manifest: Manifest) -> tuple[list[Parcel], int]:
+    """Lock every parcel on the open manifest first (by hub parcel id), then take off those
+    no longer at the hub for its courier: the parcels that stay, and how many left.
+
+    Locked before they are sorted, so a parcel held by a scan a moment ago is read as it
+    is now and leaves, and one not yet held waits on the manifest until it is closed.
+    """
+    on_it = session.exec(
+        select(Parcel)
+        .where(Parcel.manifest_id == manifest.id)
+        .order_by(Parcel.parcel_no)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    kept = []
+    for parcel in on_it:
+        if parcel.status == Status.AT_HUB and parcel.courier_id == manifest.courier_id:
+            kept.append(parcel)
+        else:
+            parcel.manifest_id = None
+            session.add(parcel)
+    return kept, len(on_it) - len(kept)
+
+
 @dataclass(frozen=True)
 class CloseResult:
     manifest_no: str
@@ -188,15 +217,15 @@ class CloseResult:
         return kg(self.weight_g)
 
 
+@one_at_a_time
 def close_manifest(session: Session, ref: str | int, *, operator: str) -> CloseResult:
     """Lock an open manifest: its parcels become manifested, in one transaction."""
     manifest = get_manifest(session, ref, for_update=True)
     closed = manifest_status.apply(
         manifest.status, ManifestAction.CLOSE, manifest_no=manifest.manifest_no
     )
-    removed = drop_strays(session, manifest)
+    parcels, removed = _lock_parcels_on(session, manifest)
     session.flush()
-    parcels = members(session, manifest, for_update=True)
     if not parcels:
         session.rollback()
         raise RuleBroken(

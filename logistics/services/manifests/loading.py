@@ -25,6 +25,7 @@ from logistics.domain.verdicts import LoadOutcome
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _, ngettext
 from logistics.models import Manifest, ManifestLoadScan, Parcel
+from logistics.services.locks import one_at_a_time
 from logistics.services.manifests.lookup import (
     chargeable_grams,
     get_manifest,
@@ -234,6 +235,7 @@ def _signer(driver: str, plate: str, reason: str | None, *, force: bool) -> _Sig
     return signer
 
 
+@one_at_a_time
 def handover_manifest(
     session: Session,
     ref: str | int,

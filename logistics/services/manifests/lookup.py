@@ -24,11 +24,15 @@ def manifest_no_for(courier_code: str, day: date, n: int) -> str:
     return f"M-{courier_code}-{day:%Y%m%d}-{n}"
 
 
+# the largest id a database integer holds; a longer number names no manifest
+MAX_ID = 2**31 - 1
+
+
 def get_manifest(session: Session, ref: str | int, *, for_update: bool = False) -> Manifest:
     """The manifest a number (``M-ZTO-20261123-1``, any case) or database id names."""
     text = str(ref).strip().upper()
     query = select(Manifest)
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:
         query = query.where(Manifest.id == int(text))
     else:
         query = query.where(Manifest.manifest_no == text)
