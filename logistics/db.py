@@ -183,8 +183,10 @@ def check_ready(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None and not path.exists():
         raise DatabaseNotReady(
-            f"There is no hub database at {path}: run `hub init` to create one "
-            "(`hub init --sample` loads the sample township), or pass --db."
+            _(
+                "There is no hub database at {path}: run `hub init` to create one "
+                "(`hub init --sample` loads the sample township), or pass --db."
+            ).format(path=path)
         )
     engine = make_engine(url)
     try:
@@ -192,18 +194,20 @@ def check_ready(url: str) -> Engine:
     except DatabaseError as error:
         if is_damaged(error):
             raise DatabaseNotReady(damaged_sentence(url, error)) from None
-        raise DatabaseNotReady(
-            f"Cannot open the database {describe(url)}: {_first_line(error)}."
-        ) from None
+        raise DatabaseNotReady(_cannot_open(url, error)) from None
     if version is None:
         raise DatabaseNotReady(
-            f"The database {describe(url)} is not initialised: run `hub init` "
-            "(`hub init --sample` loads the sample township)."
+            _(
+                "The database {database} is not initialised: run `hub init` "
+                "(`hub init --sample` loads the sample township)."
+            ).format(database=describe(url))
         )
     if version != SCHEMA_HEAD:
         raise SchemaOutdated(
-            f"The database {describe(url)} is at schema {version} but this hub needs "
-            f"{SCHEMA_HEAD}: run `hub db upgrade`."
+            _(
+                "The database {database} is at schema {version} but this hub needs "
+                "{head}: run `hub db upgrade`."
+            ).format(database=describe(url), version=version, head=SCHEMA_HEAD)
         )
     return engine
 
@@ -212,6 +216,12 @@ def check_ready_or_old(url: str) -> None:
     """Like check_ready, but an older schema is fine (it is about to be upgraded)."""
     with suppress(SchemaOutdated):
         check_ready(url)
+
+
+def _cannot_open(url: str, error: Exception) -> str:
+    return _("Cannot open the database {database}: {reason}.").format(
+        database=describe(url), reason=_first_line(error)
+    )
 
 
 def _first_line(error: Exception) -> str:
@@ -291,9 +301,7 @@ def upgrade(url: str) -> tuple[str | None, str]:
             raise DatabaseBusy(_(BUSY_SENTENCE)) from None
         if is_damaged(error):
             raise DatabaseNotReady(damaged_sentence(url, error)) from None
-        raise DatabaseNotReady(
-            f"Cannot open the database {describe(url)}: {_first_line(error)}."
-        ) from None
+        raise DatabaseNotReady(_cannot_open(url, error)) from None
     return before, schema_version(engine) or SCHEMA_HEAD
 
 
@@ -332,8 +340,13 @@ def _check_foreign_keys(connection) -> None:
     if broken:
         shown = ", ".join(sorted({f"{row[0]} -> {row[2]}" for row in broken}))
         raise RuleBroken(
-            f"The upgrade would leave {len(broken)} rows pointing at rows that do not exist "
-            f"({shown}); nothing was changed."
+            ngettext(
+                "The upgrade would leave {n} row pointing at a row that does not exist "
+                "({rows}); nothing was changed.",
+                "The upgrade would leave {n} rows pointing at rows that do not exist "
+                "({rows}); nothing was changed.",
+                len(broken),
+            ).format(n=len(broken), rows=shown)
         )
 
 
@@ -346,8 +359,10 @@ def backup(url: str, target: Path, *, force: bool = False) -> int:
     source = sqlite_path(url)
     if source is None:
         raise RuleBroken(
-            "hub db backup copies SQLite files; for PostgreSQL use pg_dump, "
-            "e.g. pg_dump -Fc -f hub.dump DBNAME."
+            _(
+                "hub db backup copies SQLite files; for PostgreSQL use pg_dump, "
+                "e.g. pg_dump -Fc -f hub.dump DBNAME."
+            )
         )
     check_ready(url)
 
@@ -415,7 +430,7 @@ def inspect_backup(source_file: Path) -> BackupFacts:
     if not source_file.is_file():
         raise InvalidInput(_("There is no backup file at {file}.").format(file=shown))
     try:
-        with contextlib.closing(_read_only(source_file)) as backup_db:
+        with _reading(source_file) as backup_db:
             return _facts(backup_db, source_file)
     except sqlite3.DatabaseError as error:
         if isinstance(error, sqlite3.OperationalError) and not is_damaged(error):
@@ -490,10 +505,25 @@ def _damaged_backup(shown: str, details: str) -> InvalidInput:
     )
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(
+@contextmanager
+def _reading(path: Path, *, tidy: bool = True) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a SQLite file; with ``tidy``, the -wal and -shm files
+    SQLite makes beside a WAL-mode file to read it are removed again (a backup's folder
+    is left as it was)."""
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    present = {companion for companion in companions if companion.exists()}
+    connection = sqlite3.connect(
         f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
     )
+    try:
+        yield connection
+    finally:
+        connection.close()
+        if tidy:
+            for companion in companions:
+                if companion not in present:
+                    with suppress(OSError):
+                        companion.unlink()
 
 
 def restore(url: str, source_file: Path) -> RestoreResult:
@@ -526,7 +556,7 @@ def restore(url: str, source_file: Path) -> RestoreResult:
         if live is not None:
             if had_data:
                 kept = _keep_beside(target, lambda copy: _sqlite_copy(live, copy))
-            with contextlib.closing(_read_only(source_file)) as backup_db:
+            with _reading(source_file) as backup_db:
                 backup_db.backup(live)
         else:
             # SQLite cannot read the live file at all: keep its bytes, put the backup there.
@@ -593,7 +623,7 @@ def _replace_damaged(target: Path, source_file: Path) -> None:
     try:
         os.chmod(temp, 0o600)
         with (
-            contextlib.closing(_read_only(source_file)) as backup_db,
+            _reading(source_file) as backup_db,
             contextlib.closing(sqlite3.connect(temp)) as copy,
         ):
             backup_db.backup(copy)
@@ -613,7 +643,7 @@ def damage(url: str) -> str | None:
     if path is None or not path.is_file():
         return None
     try:
-        with contextlib.closing(_read_only(path)) as connection:
+        with _reading(path, tidy=False) as connection:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             connection.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as error:

@@ -132,7 +132,7 @@ def test_backup_never_writes_over_the_database_itself(database_url):
 
 @pytest.mark.sqlite_only
 def test_backup_into_a_missing_folder_is_one_sentence(database_url, tmp_path: Path):
-    with pytest.raises(InvalidInput, match="cannot be written: no such file or directory"):
+    with pytest.raises(InvalidInput, match="cannot be written: its folder does not exist"):
         db.backup(database_url, tmp_path / "no" / "b.db")
 
 

@@ -225,7 +225,7 @@ def translate_framework_sentence(text: str) -> str:
     """A click/Typer error sentence in the chosen language, part by part."""
     if not i18n.is_chinese():
         return text
-    parts = re.split(r"(?<=[.?)])\s+", text)
+    parts = re.split(r"(?<=[.?)])\s+|\s+(?=\()", text)
     return " ".join(_translate_part(part) for part in parts)
 
 

@@ -73,7 +73,7 @@ class HubGroup(TyperGroup):
         except Exception as unexpected:  # noqa: BLE001  (the last line of defence)
             if _is_cli_framework(unexpected):  # usage errors and the like: Typer reports them
                 raise
-            sentence = _sentence_for(unexpected)
+            sentence = _sentence_for(unexpected, ctx)
             if os.environ.get("HUB_DEBUG"):
                 raise
             error(_said(sentence))
@@ -120,11 +120,15 @@ def _is_cli_framework(error: Exception) -> bool:
     return type(error).__module__.split(".")[0] in ("typer", "click")
 
 
-def _sentence_for(error: Exception) -> str:
-    from logistics.db import BUSY_SENTENCE, is_busy
+def _sentence_for(error: Exception, ctx=None) -> str:
+    from logistics.db import BUSY_SENTENCE, damaged_sentence, is_busy, is_damaged
 
     if is_busy(error):
         return _(BUSY_SENTENCE)
+    if is_damaged(error):
+        root = ctx.find_root().obj if ctx is not None else None
+        url = root.url if isinstance(root, HubContext) else "hub.db"
+        return damaged_sentence(url, error)
     if isinstance(error, OverflowError) or "out of range" in str(error):
         # a number typed where the hub looks up an id, beyond what a database holds
         return _(

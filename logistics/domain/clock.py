@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.errors import InvalidInput
+from logistics.i18n import _
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -24,7 +25,9 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name or DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"'{name}' is not a time zone: expected an IANA name such as Asia/Shanghai."
+            _("'{value}' is not a time zone: expected an IANA name such as Asia/Shanghai.").format(
+                value=name
+            )
         ) from None
 
 
@@ -116,7 +119,10 @@ _YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 
 
 def _not_a_date(text: str) -> str:
-    return f"'{text}' is not a date: expected YYYY-MM-DD (e.g. 2026-11-23), today or yesterday."
+    return _(
+        "'{value}' is not a date: expected YYYY-MM-DD (e.g. 2026-11-23), 2026年11月23日, "
+        "11月23日, today or yesterday (今天, 昨天)."
+    ).format(value=text)
 
 
 def read_day(text: str | None) -> Day:
@@ -152,7 +158,11 @@ def read_month(text: str) -> str:
         year, month = (int(part) for part in found.groups())
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
-    raise InvalidInput(f"'{typed}' is not a month: expected YYYY-MM, e.g. 2026-11.")
+    raise InvalidInput(
+        _("'{value}' is not a month: expected YYYY-MM, e.g. 2026-11 or 2026年11月.").format(
+            value=typed
+        )
+    )
 
 
 def parse_day(text: str | Day | date | None, tz: ZoneInfo) -> date:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from logistics.domain.parcel_status import choice_words, read_word
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.i18n import N_, _
 
@@ -61,16 +62,16 @@ _MOVES: dict[ManifestAction, tuple[ManifestStatus, ManifestStatus]] = {
 
 
 def read_status(text: str) -> ManifestStatus:
-    """A status an operator typed (``handed-over``, ``Closed``), or InvalidInput."""
-    key = str(text).strip().lower().replace("-", "_").replace(" ", "_")
-    try:
-        return ManifestStatus(key)
-    except ValueError:
+    """A status an operator typed, by its code (``handed-over``, ``Closed``), its English
+    words or its Chinese (``已封单``); InvalidInput lists the choices in the chosen language."""
+    found = read_word(text, _LABELS)
+    if found is None:
         raise InvalidInput(
-            _("'{text}' is not a manifest status: expected open, closed or handed_over.").format(
-                text=text
+            _("'{text}' is not a manifest status: expected one of {choices}.").format(
+                text=str(text).strip(), choices=choice_words(ManifestStatus)
             )
-        ) from None
+        )
+    return found
 
 
 def apply(

@@ -95,12 +95,12 @@ FIELDS: tuple[str, ...] = tuple(PARCEL_HEADERS)
 #: The Chinese column header people know for each field (the Chinese template's, and the
 #: name a row problem gives the field when Chinese is chosen).
 CHINESE_HEADERS: dict[str, str] = {
-    "station": "站点",
+    "station": "服务站",
     "order_ref": "订单号",
     "sender_name": "寄件人",
     "sender_phone": "寄件人电话",
     "recipient_name": "收件人",
-    "recipient_phone": "电话",
+    "recipient_phone": "收件人电话",
     "province": "省份",
     "city": "城市",
     "address": "地址",
@@ -109,7 +109,7 @@ CHINESE_HEADERS: dict[str, str] = {
     "width_cm": "宽",
     "height_cm": "高",
     "category": "品类",
-    "courier": "快递",
+    "courier": "快递公司",
     "tracking_no": "运单号",
 }
 

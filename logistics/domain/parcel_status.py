@@ -32,12 +32,65 @@ allowed next.
 
 from __future__ import annotations
 
+import gettext
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NoReturn
+from functools import cache
+from typing import NoReturn, TypeVar
 
+from logistics import i18n
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.i18n import N_, _, is_chinese
+
+_Word = TypeVar("_Word", bound=StrEnum)
+
+
+def fold_word(text: object) -> str:
+    """A typed state or direction folded for matching: NFKC (full-width forms), case-folded,
+    without spaces, ``_`` and ``-`` (``handed over``, ``Handed_Over`` and ``handed-over``
+    are one word)."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return "".join(folded.replace("_", " ").replace("-", " ").split())
+
+
+@cache
+def _chinese_catalog() -> gettext.NullTranslations:
+    return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["zh"], fallback=True)
+
+
+def chinese_of(message: str) -> str:
+    """The Chinese of a marked message whatever language is chosen (an operator may type
+    已登记 in an English session)."""
+    return _chinese_catalog().gettext(message)
+
+
+def read_word(
+    text: object,
+    labels: Mapping[_Word, str],
+    synonyms: Mapping[str, _Word] | None = None,
+) -> _Word | None:
+    """The member of an enum that ``text`` names by its code, its English label or its
+    Chinese label (``labels``: member -> marked English label), or a synonym; else None."""
+    key = fold_word(text)
+    if not key:
+        return None
+    for member, label in labels.items():
+        if key in (fold_word(member.value), fold_word(label), fold_word(chinese_of(label))):
+            return member
+    for word, member in (synonyms or {}).items():
+        if key == fold_word(word):
+            return member
+    return None
+
+
+def choice_words(members: Iterable[StrEnum]) -> str:
+    """The choices a refusal lists, in the chosen language: the codes people type in
+    English (``open, closed``), the glossary's words in Chinese (未封单、已封单)."""
+    if is_chinese():
+        return "、".join(member.label for member in members)  # type: ignore[attr-defined]
+    return ", ".join(member.value for member in members)
 
 
 class Direction(StrEnum):
@@ -48,6 +101,19 @@ class Direction(StrEnum):
     def label(self) -> str:
         """The direction in the chosen language: ``outbound`` 寄出, ``inbound`` 进港."""
         return _(_DIRECTION_LABELS[self])
+
+    @classmethod
+    def parse(cls, text: str) -> Direction:
+        """The direction an operator typed: ``outbound``, ``寄出``, ``出港``, ``inbound``,
+        ``进港``, ``派送``; InvalidInput lists the choices in the chosen language."""
+        found = read_word(text, _DIRECTION_LABELS, _DIRECTION_SYNONYMS)
+        if found is None:
+            raise InvalidInput(
+                _("direction '{value}' is not known: expected one of {choices}.").format(
+                    value=str(text).strip(), choices=choice_words(cls)
+                )
+            )
+        return found
 
 
 class Status(StrEnum):
@@ -72,6 +138,20 @@ class Status(StrEnum):
         """How the state reads in a sentence: ``at the hub``, ``on a manifest``...
         (the glossary's state word in Chinese: 已到件, 已上单...)."""
         return _(_STATUS_LABELS[self])
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """The state an operator typed, by its code (``at_hub``, ``AT-HUB``), its English
+        words (``at the hub``) or its Chinese (``已到件``); InvalidInput lists the choices
+        in the chosen language."""
+        found = read_word(text, _STATUS_LABELS)
+        if found is None:
+            raise InvalidInput(
+                _("status '{value}' is not known: expected one of {choices}.").format(
+                    value=str(text).strip(), choices=choice_words(cls)
+                )
+            )
+        return found
 
     @classmethod
     def label_of(cls, stored: str) -> str:
@@ -118,6 +198,8 @@ class Action(StrEnum):
 
 
 _DIRECTION_LABELS = {Direction.OUTBOUND: N_("outbound"), Direction.INBOUND: N_("inbound")}
+# the glossary's other words for the directions (寄出 (出港) / 进港 (派送))
+_DIRECTION_SYNONYMS = {"出港": Direction.OUTBOUND, "派送": Direction.INBOUND}
 
 _STATUS_LABELS = {
     Status.REGISTERED: N_("registered"),

@@ -2,17 +2,22 @@
 
 The round planner works in totals per station (grams, parcels) and may split a busy
 station over several visits. A van carries whole parcels, though: this module hands
-each visit its parcels, oldest first (a split station fills its visits in part order),
+each visit its parcels, oldest first (a split station fills its visits in time order),
 and takes the heaviest off split visits when whole parcels would put the van over its
 kg capacity (they wait for the next wave, or another day).
+
+A station visited more than once in a day (a split visit, or a van back early going
+out again) has its visits numbered 1/n ... n/n in time order across all the day's
+rounds (:func:`visit_marks`), whatever wave or search made them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from logistics.domain.routing import RoutingPlan, Visit
 
@@ -116,13 +121,30 @@ def fill(
     for sid, visits in per_station.items():
         slot = work[sid]
         out_i = in_i = 0
-        for r_i, v_i, visit in sorted(visits, key=lambda t: (t[2].part, t[0])):
+        # the earliest visit takes the oldest parcels (at the same time: part order)
+        in_time = sorted(visits, key=lambda t: (t[2].service_start_s, t[2].part, t[0]))
+        for r_i, v_i, visit in in_time:
             pickups = slot.outbound[out_i : out_i + visit.pickup_parcels]
             drops = slot.inbound[in_i : in_i + visit.delivery_parcels]
             out_i += len(pickups)
             in_i += len(drops)
             filled[(r_i, v_i)] = VisitLoad(sid, visit, pickups, drops)
     return filled
+
+
+def visit_marks(visits: Sequence[tuple[Hashable, Any]]) -> list[tuple[int, int]]:
+    """Each visit's mark ``(part, parts)``, in the order given: ``visits`` are all the
+    day's visits as ``(station, arrival)``; a station's visits are numbered in arrival
+    order (ties: the order given), 1/n for the earliest, n/n for the latest, on every
+    visit of a station visited n times. A station visited once is 1/1."""
+    order: dict[Hashable, list[int]] = defaultdict(list)
+    for k in sorted(range(len(visits)), key=lambda k: visits[k][1]):
+        order[visits[k][0]].append(k)
+    marks = [(1, 1)] * len(visits)
+    for ks in order.values():
+        for part, k in enumerate(ks, start=1):
+            marks[k] = (part, len(ks))
+    return marks
 
 
 def trim(load: RoundLoad) -> list[WaitingParcel]:

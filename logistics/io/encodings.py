@@ -164,9 +164,14 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def _decode_all(path: Path, encoding: str) -> int | None:
     """None if the whole file decodes; else the line (1-based) of the first bad byte."""
+    skip = 0
+    if encoding == "utf-8-sig":  # a byte-order mark would shift the error's position
+        encoding, skip = "utf-8", len(codecs.BOM_UTF8)
     decoder = codecs.getincrementaldecoder(encoding)()
     lines = 0
     with open(path, "rb") as f:
+        if skip and f.read(skip) != codecs.BOM_UTF8:
+            f.seek(0)
         while True:
             chunk = f.read(_CHUNK)
             try:

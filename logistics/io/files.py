@@ -20,6 +20,7 @@ A failure is worded once, here: "File 'x' cannot be written: <reason>."
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from logistics.errors import InvalidInput
+from logistics.i18n import N_, _
 
 _protected: set[Path] = set()
 _owned_folders: set[Path] = set()
@@ -67,15 +69,19 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     shown = os.fspath(path)
     if is_protected(target):
         raise InvalidInput(
-            f"File '{shown}' is the database or an input of this command: "
-            "choose another file name, nothing was written."
+            _(
+                "File '{file}' is the database or an input of this command: "
+                "choose another file name, nothing was written."
+            ).format(file=shown)
         )
     if target.is_dir():
-        raise InvalidInput(f"'{shown}' is a folder: expected a file name.")
+        raise InvalidInput(_("'{file}' is a folder: expected a file name.").format(file=shown))
     if target.exists() and not force and target.parent not in _owned_folders:
         raise InvalidInput(
-            f"File '{shown}' already exists: add --force to replace it, "
-            "or choose another file name."
+            _(
+                "File '{file}' already exists: add --force to replace it, "
+                "or choose another file name."
+            ).format(file=shown)
         )
     return target
 
@@ -158,8 +164,29 @@ def open_text(
 
 def cannot_write(shown: str, error: OSError) -> InvalidInput:
     """The one sentence for a file the hub could not write."""
-    reason = (error.strerror or type(error).__name__).lower()
-    return InvalidInput(f"File '{shown}' cannot be written: {reason}.")
+    return InvalidInput(
+        _("File '{file}' cannot be written: {reason}.").format(file=shown, reason=os_reason(error))
+    )
+
+
+_REASONS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOENT: N_("its folder does not exist"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ENOTDIR: N_("a part of its path is not a folder"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in the chosen language where the hub knows the reason."""
+    known = _REASONS.get(error.errno or 0)
+    if known:
+        return _(known)
+    return (error.strerror or type(error).__name__).lower()
 
 
 def _umask() -> int:

@@ -9,7 +9,8 @@ caller passes ``force`` and words a failure to write. A cell reads as
 - CSV: one file per table (``totals.csv``, ``stations.csv``...), UTF-8 with a BOM so
   Excel and WPS show the Chinese names, cells made formula-safe by `write_csv`.
 - XLSX: one sheet per table, header row frozen, numbers stored as numbers (money and kg
-  exactly as their decimals, shares as fractions shown as per cent).
+  exactly as their decimals, shares as fractions shown as per cent); a key figure's
+  words and its unit, a product's name, never the key CSV keeps for scripts.
 - PDF: A4, the key figures, a bar chart of parcels by day and a pie of the couriers'
   shares drawn with reportlab's own graphics, then every table, and at the end a place
   for the preparer's and the checker's signatures and the unit's stamp, as a report to
@@ -140,19 +141,20 @@ def write_xlsx(report: MonthlyReport, path: str | Path, *, force: bool = False) 
     bold = Font(bold=True)
     for table in report.tables():
         sheet = book.create_sheet(_sheet_name(table))
-        sheet.append([column.header for column in table.columns])
+        columns = table.people_columns  # words, not the keys CSV keeps for scripts
+        sheet.append([column.header for column in columns])
         for cell in sheet[1]:
             cell.font = bold
             cell.alignment = Alignment(horizontal="center")
-        widths = [max(8, _text_width(column.header)) for column in table.columns]
+        widths = [max(8, _text_width(column.header)) for column in columns]
         for row in table.rows:
             values = []
-            for k, column in enumerate(table.columns):
+            for k, column in enumerate(columns):
                 value = _xlsx_value(row.get(column.field))
                 values.append(value)
                 widths[k] = max(widths[k], _text_width(value))
             sheet.append(values)
-            for column, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
+            for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
                 number_format = XLSX_FORMATS.get(cell_kind(column, row))
                 if number_format and isinstance(cell.value, int | float | Decimal):
                     cell.number_format = number_format
@@ -222,7 +224,9 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _pdf_table(table: ReportTable, styles, width: float) -> Table:
     figures = table.name in FIGURE_TABLES
     columns = (
-        [c for c in table.columns if c.key in ("label", "value")] if figures else table.columns
+        [c for c in table.columns if c.key in ("label", "value")]
+        if figures
+        else table.people_columns
     )
     data = [
         [

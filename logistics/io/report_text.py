@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from logistics.services.report_tables import TableColumn
 
 NUMERIC = ("int", "kg", "km", "yuan", "pct", "hours", "rate", "number")
-#: Key-figure rows whose value is followed by its unit (``41.5 km``; money ``70.50 yuan``).
-SUFFIXED = ("kg", "km", "yuan")
+#: Key-figure rows whose value is followed by its unit (``41.5 km``; money ``70.50 yuan``;
+#: ``8.51 hours``): their labels never name the unit, so it is said once.
+SUFFIXED = ("kg", "km", "yuan", "hours")
 FIGURE_TABLES = ("totals", "service")
 #: The kind of a key-figure row's value, by its unit.
 UNIT_KINDS = {
@@ -74,11 +75,14 @@ def cell_text(value: Any, kind: str) -> str:
 
 def figure_text(row: Mapping[str, Any], column: TableColumn) -> str:
     """A cell of any table as people read it (a code column shows its label); a key
-    figure's value carries its unit when it has one, money as ``70.50 yuan`` / ``70.50 元``."""
+    figure's value carries its unit when it has one, money as ``70.50 yuan`` / ``70.50 元``,
+    time as ``8.51 hours`` / ``8.51 小时``."""
     text = cell_text(row.get(column.field), cell_kind(column, row))
     unit = row.get("unit")
     if column.key != "value" or unit not in SUFFIXED or row.get("value") is None:
         return text
     if unit == "yuan":
         return _("{amount} yuan").format(amount=text)
+    if unit == "hours":
+        return _("{hours} hours").format(hours=text)
     return f"{text} {unit}"

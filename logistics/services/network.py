@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from logistics.domain import network as rules
 from logistics.domain.clock import zone
+from logistics.domain.courier_names import courier_key
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.units import kg, province_name
 from logistics.errors import InvalidInput, NotFound, RuleBroken
@@ -252,7 +253,11 @@ def add_courier(session: Session, values: Mapping[str, str]) -> Courier:
 
 
 def courier_by_code(session: Session, code: str) -> Courier:
-    courier = session.exec(select(Courier).where(Courier.code == code.strip().upper())).first()
+    """The courier a person typed, by code in any case or by name (``ZTO``, ``zto``,
+    ``中通快递``, ``中通``: :func:`logistics.domain.courier_names.courier_key`)."""
+    couriers = {c.code: c for c in session.exec(select(Courier))}
+    key = courier_key(code, {c.code: c.name for c in couriers.values()})
+    courier = couriers.get(key) if key else None
     if courier is None:
         raise NotFound(
             _("There is no courier with code '{code}': `hub courier list` shows them.").format(

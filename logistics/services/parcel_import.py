@@ -159,6 +159,7 @@ def import_parcels(
     rejects: str | Path | None = None,
     force: bool = False,
     again: bool = False,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a parcel file (see the module's description); commits once.
@@ -188,7 +189,7 @@ def import_parcels(
     required = [f for f in REQUIRED[direction] if f != "station"]
     if direction is Direction.OUTBOUND and default_station is None:
         required.insert(0, "station")
-    table = open_table(path, PARCEL_HEADERS, required)
+    table = open_table(path, PARCEL_HEADERS, required, encoding=encoding)
     if skip_invalid and rejects is not None:
         check_target(rejects, force=force)  # refused before the file is read, not after
     summary = ImportSummary(file=table.name, direction=direction, digest=table.digest)
@@ -391,9 +392,16 @@ def _known(session: Session, specs: list[ParcelSpec]) -> set[tuple[str, str]]:
 
 # ------------------------------------------------------------------ template
 
+#: The Chinese template speaks the glossary's words (服务站, 快递公司, 收件人电话); the
+#: import still reads the older headers (站点, 快递, 电话: parcel_rows.PARCEL_HEADERS).
 TEMPLATE_HEADERS: dict[str, dict[str, str]] = {
     "en": {f: f for f in FIELDS},
-    "zh": CHINESE_HEADERS,
+    "zh": {
+        **CHINESE_HEADERS,
+        "station": "服务站",
+        "recipient_phone": "收件人电话",
+        "courier": "快递公司",
+    },
 }
 
 

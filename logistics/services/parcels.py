@@ -20,10 +20,9 @@ from sqlmodel import Session
 
 from logistics.domain import products, units
 from logistics.domain.clock import Day, local_today, parse_day, to_local, utcnow, zone
-from logistics.domain.parcel_rows import courier_aliases, fold_courier
-from logistics.domain.parcel_status import INBOUND_STATES, OUTBOUND_STATES, Direction, Status
+from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.privacy import mask_address, mask_name, mask_phone
-from logistics.errors import InvalidInput, NotFound
+from logistics.errors import NotFound
 from logistics.i18n import N_, _
 from logistics.models import Courier, Parcel, ParcelEvent, Station
 from logistics.services.network import current_hub, station_by_code
@@ -86,6 +85,19 @@ def step_label(action: str | None) -> str:
 _IMPORTED = re.compile(r"imported from (?P<file>.+)")
 _ROUND = re.compile(r"round (?P<round>R-\S+)")
 _NOTICE = re.compile(r"pickup notice file (?P<file>.+)")
+# services.manifests: the handover (driver and plate as typed), a handover file, waybills
+_HANDOVER = re.compile(
+    r"(?P<manifest>M-\S+) to (?P<whom>.+?)"
+    r"(?:; not scanned in the load check, forced: (?P<reason>.*))?"
+)
+_EXPORT = re.compile(r"(?P<manifest>M-\S+) handover file (?P<file>.+)")
+_WAYBILL = re.compile(r"(?P<courier>\S+) tracking number (?P<number>\S+) from (?P<file>.+)")
+#: the hub's fixed notes, worded again where shown (services.sample's SAMPLE_MARK too)
+_FIXED_NOTES = {
+    "label printed": N_("label printed"),
+    "registered by an arrival scan": N_("registered by an arrival scan"),
+    "sample data": N_("sample data"),
+}
 
 
 def note_text(note: str | None) -> str | None:
@@ -103,10 +115,19 @@ def note_text(note: str | None) -> str | None:
         head = _("round {round}").format(round=m["round"])
     elif m := _NOTICE.fullmatch(head):
         head = _("pickup notice file {file}").format(file=m["file"])
-    elif head == "label printed":
-        head = _("label printed")
-    elif head == "registered by an arrival scan":
-        head = _("registered by an arrival scan")
+    elif m := _EXPORT.fullmatch(head):
+        head = _("{manifest} handover file {file}").format(manifest=m["manifest"], file=m["file"])
+    elif m := _WAYBILL.fullmatch(head):
+        head = _("{courier} tracking number {number} from {file}").format(
+            courier=m["courier"], number=m["number"], file=m["file"]
+        )
+    elif m := _HANDOVER.fullmatch(head):
+        head = _("{manifest} handed over to {whom}").format(manifest=m["manifest"], whom=m["whom"])
+        if m["reason"] is not None:
+            forced = _("not scanned in the load check, forced: {reason}").format(reason=m["reason"])
+            head = _("{note}; {product}").format(note=head, product=forced)
+    elif head in _FIXED_NOTES:
+        head = _(_FIXED_NOTES[head])
     if product is None:
         return head
     return _("{note}; {product}").format(note=head, product=product) if head else product
@@ -150,29 +171,6 @@ def _row(parcel: Parcel, station: str, courier: str | None, tz) -> dict[str, Any
     }
 
 
-_UNKNOWN_CHOICE = {
-    "status": N_("status '{value}' is not known: expected one of {choices}."),
-    "direction": N_("direction '{value}' is not known: expected one of {choices}."),
-}
-
-
-def _check_choice(value: str | None, allowed: Iterable[str], fld: str) -> str | None:
-    if value is None:
-        return None
-    value = value.strip().lower().replace("-", "_")
-    allowed = list(allowed)
-    if value not in allowed:
-        raise InvalidInput(_(_UNKNOWN_CHOICE[fld]).format(value=value, choices=", ".join(allowed)))
-    return value
-
-
-def _courier_code(session: Session, typed: str) -> str:
-    """The courier code a typed name or code means (中通, 中通快递, zto -> ZTO); as typed
-    when none fits (``courier_by_code`` then says so)."""
-    names = {code: name for code, name in session.execute(select(Courier.code, Courier.name))}
-    return courier_aliases(names).get(fold_courier(typed), typed)
-
-
 def list_parcels(
     session: Session,
     *,
@@ -190,8 +188,6 @@ def list_parcels(
     day (today, 12月2日) is read in the hub's time zone."""
     hub = current_hub(session)
     tz = zone(hub.timezone)
-    states = dict.fromkeys(s.value for s in (*OUTBOUND_STATES, *INBOUND_STATES))
-    directions = [d.value for d in Direction]
     query = (
         select(Parcel, Station.code, Courier.code)
         .join(Station, Station.id == Parcel.station_id)
@@ -199,18 +195,17 @@ def list_parcels(
     )
     if station:
         query = query.where(Parcel.station_id == station_by_code(session, station).id)
-    if (status := _check_choice(status, states, "status")) is not None:
-        query = query.where(Parcel.status == Status(status))
-    if (direction := _check_choice(direction, directions, "direction")) is not None:
-        query = query.where(Parcel.direction == Direction(direction))
+    if status is not None:
+        query = query.where(Parcel.status == Status.parse(status))
+    if direction is not None:
+        query = query.where(Parcel.direction == Direction.parse(direction))
     if courier:
         if courier.strip().lower() in ("none", "-", "unassigned"):
             query = query.where(Parcel.courier_id.is_(None))
         else:
             from logistics.services.network import courier_by_code
 
-            code = _courier_code(session, courier)
-            query = query.where(Parcel.courier_id == courier_by_code(session, code).id)
+            query = query.where(Parcel.courier_id == courier_by_code(session, courier).id)
     if day is not None:
         query = query.where(Parcel.registered_on == parse_day(day, tz))
     if since is not None:

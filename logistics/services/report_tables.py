@@ -37,12 +37,16 @@ class TableColumn:
     0.123 = 12.3 %), hours, rate (two decimals), number, date.
 
     ``shown`` names the row's field people read when ``key`` holds a code (``weekday`` is
-    shown as ``weekday_label``): the terminal, XLSX and PDF show it, CSV keeps the code."""
+    shown as ``weekday_label``): the terminal, XLSX and PDF show it, CSV keeps the code.
+    A ``scripts_only`` column holds a code whose words another column shows (a key
+    figure's key, a product's key): CSV keeps it, the terminal, XLSX and PDF leave it
+    out, so people read each thing once."""
 
     key: str
     header: str
     kind: str = "text"
     shown: str | None = None
+    scripts_only: bool = False
 
     @property
     def field(self) -> str:
@@ -56,6 +60,11 @@ class ReportTable:
     columns: tuple[TableColumn, ...]
     rows: list[dict[str, Any]]
     sheet: str = ""  # the sheet's name in the chosen language (name when empty)
+
+    @property
+    def people_columns(self) -> tuple[TableColumn, ...]:
+        """The columns people read (terminal, XLSX, PDF); CSV writes all of them."""
+        return tuple(column for column in self.columns if not column.scripts_only)
 
 
 # ---------------------------------------------------------------- row labels
@@ -87,23 +96,25 @@ def direction_label(direction: str) -> str:
 # ---------------------------------------------------------------- the monthly report's tables
 
 # Key figures: key -> (what, unit). Shares and rates are fractions (0.123 = 12.3 %).
+# A label names what is counted, never its unit: the unit is said once, after the value
+# (33,077.87 kg, 8.51 hours) in the terminal and the PDF, in the Unit column of the XLSX.
 TOTAL_LABELS = {
     "outbound_parcels": (N_("Outbound parcels"), "parcels"),
     "inbound_parcels": (N_("Inbound parcels"), "parcels"),
     "parcels": (N_("Parcels"), "parcels"),
-    "outbound_kg": (N_("Outbound kg"), "kg"),
-    "inbound_kg": (N_("Inbound kg"), "kg"),
-    "kg": (N_("kg"), "kg"),
+    "outbound_kg": (N_("Outbound weight"), "kg"),
+    "inbound_kg": (N_("Inbound weight"), "kg"),
+    "kg": (N_("Weight"), "kg"),
     "fees": (N_("Fees"), "yuan"),
     "previous_parcels": (N_("Parcels the month before"), "parcels"),
     "growth": (N_("Growth on the month before"), "share"),
 }
 SERVICE_LABELS = {
     "handed_over": (N_("Outbound parcels handed over"), "parcels"),
-    "median_hours": (N_("Median hours, registration to handover"), "hours"),
-    "p90_hours": (N_("90th percentile hours, registration to handover"), "hours"),
+    "median_hours": (N_("Median time, registration to handover"), "hours"),
+    "p90_hours": (N_("90th percentile time, registration to handover"), "hours"),
     "rounds": (N_("Rounds driven"), "rounds"),
-    "km": (N_("Km driven"), "km"),
+    "km": (N_("Distance driven"), "km"),
     "round_parcels": (N_("Parcels carried on the rounds"), "parcels"),
     "parcels_per_km": (N_("Parcels per km"), "parcels/km"),
     "registered": (N_("Parcels registered (cancelled included)"), "parcels"),
@@ -124,7 +135,7 @@ UNIT_LABELS = {
     "parcels/km": N_("parcels/km"),
 }
 FIGURE_COLUMNS = (
-    TableColumn("figure", N_("Figure")),
+    TableColumn("figure", N_("Figure"), scripts_only=True),
     TableColumn("label", N_("What")),
     TableColumn("value", N_("Value"), "number"),
     TableColumn("unit", N_("Unit"), shown="unit_label"),
@@ -153,7 +164,7 @@ def figure_columns() -> tuple[TableColumn, ...]:
 
 def _column(column: TableColumn) -> TableColumn:
     header = column.header
-    return TableColumn(column.key, _(header), column.kind, column.shown)
+    return TableColumn(column.key, _(header), column.kind, column.shown, column.scripts_only)
 
 
 def figure_rows(values: Mapping[str, Any], labels: Mapping[str, tuple[str, str]]) -> list:
@@ -245,7 +256,7 @@ def monthly_tables(report: MonthlyReport) -> list[ReportTable]:
             _("By product category"),
             (
                 TableColumn("direction", _("Direction"), shown="direction_label"),
-                TableColumn("category", _("Category")),
+                TableColumn("category", _("Category"), scripts_only=True),
                 TableColumn("label", _("Product")),
                 TableColumn("parcels", _("Parcels"), "int"),
                 TableColumn("share", _("Share"), "pct"),

@@ -182,7 +182,7 @@ def test_skip_invalid_needs_rejects(ready, tmp_path):
 def test_template_then_overdue(ready, tmp_path):
     target = tmp_path / "t.csv"
     assert ready("parcel", "template", str(target), "--chinese").exit_code == 0
-    assert target.read_text(encoding="utf-8-sig").startswith("站点*,订单号")
+    assert target.read_text(encoding="utf-8-sig").startswith("服务站*,订单号")
     again = ready("parcel", "template", str(target))
     assert again.exit_code == 1 and "already exists: add --force" in again.output
     assert ready("parcel", "template", str(target), "--force").exit_code == 0

@@ -58,7 +58,7 @@ def test_monthly_report_in_the_terminal(hub, october):
     assert "高都村服务站" in out and "中通快递" in out and "广东" in out
     assert "By day" in out and "█" in out and "░" in out  # the bar chart by day
     assert "10-01 Thu" in out and "10-31 Sat" in out
-    assert "Median hours, registration to handover" in out and "20.00" in out
+    assert "Median time, registration to handover" in out and "20.00 hours" in out
     assert "70.50 yuan" in out  # 12.50 + 18.00 + 9.00 + 31.00, the October fees
     assert "Traceback" not in out
 
@@ -143,8 +143,10 @@ def test_monthly_report_as_xlsx_keeps_numbers_as_numbers(hub, october, tmp_path)
     assert couriers["ZTO"][1] == "中通快递"
     assert couriers["ZTO"][3] == 0.5 and couriers["ZTO"][5] == pytest.approx(30.5)
     assert book["couriers"]["D2"].number_format == "0.0%"
-    totals = {row[0]: row[2] for row in book["totals"].iter_rows(min_row=2, values_only=True)}
-    assert totals["outbound_parcels"] == 4 and totals["fees"] == pytest.approx(70.5)
+    totals = {row[0]: row[1:] for row in book["totals"].iter_rows(min_row=2, values_only=True)}
+    assert totals["Outbound parcels"] == (4, "parcels")  # words, not the key CSV keeps
+    assert totals["Fees"] == (pytest.approx(70.5), "yuan")
+    assert totals["Outbound weight"] == (pytest.approx(18.8), "kg")
     days = list(book["days"].iter_rows(min_row=2, values_only=True))
     assert len(days) == 31 and days[0][0].date().isoformat() == "2026-10-01"
 

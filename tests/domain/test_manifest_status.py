@@ -106,7 +106,17 @@ def test_labels_and_stored_values():
     assert ManifestStatus.label_of("lost") == "lost"
 
 
-@pytest.mark.parametrize("typed", ["handed_over", "Handed-Over", " handed over ", "HANDED_OVER"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "handed_over",
+        "Handed-Over",
+        " handed over ",
+        "HANDED_OVER",
+        "已交接",
+        "ｈａｎｄｅｄ＿ｏｖｅｒ",
+    ],
+)
 def test_a_typed_status_is_read_in_any_case_and_spelling(typed):
     assert read_status(typed) is HANDED_OVER
 
@@ -115,5 +125,5 @@ def test_an_unknown_typed_status_is_one_sentence():
     with pytest.raises(InvalidInput) as wrong:
         read_status("opened")
     assert str(wrong.value) == (
-        "'opened' is not a manifest status: expected open, closed or handed_over."
+        "'opened' is not a manifest status: expected one of open, closed, handed_over."
     )

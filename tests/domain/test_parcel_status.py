@@ -163,3 +163,37 @@ def test_any_sequence_keeps_a_valid_state_and_refuses_with_a_sentence(direction,
         if outcome.held_from is not None:
             held_from = outcome.held_from
         status = outcome.status
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_state_is_read_by_its_code_english_and_chinese_words(status):
+    from logistics import i18n
+
+    typed = [status.value, status.value.upper().replace("_", "-"), status.label]
+    i18n.use("zh")
+    try:
+        typed.append(status.label)
+    finally:
+        i18n.use("en")
+    assert [Status.parse(t) for t in typed] == [status] * 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "direction"),
+    [("outbound", OUT), ("寄出", OUT), ("出港", OUT), ("Inbound", IN), ("进港", IN), ("派送", IN)],
+)
+def test_a_direction_is_read_by_its_code_and_the_glossary_s_words(typed, direction):
+    assert Direction.parse(typed) is direction
+
+
+def test_an_unknown_state_lists_the_choices_in_the_chosen_language():
+    from logistics import i18n
+
+    with pytest.raises(InvalidInput, match="expected one of registered, collected, at_hub"):
+        Status.parse("nope")
+    i18n.use("zh")
+    try:
+        with pytest.raises(InvalidInput, match="应为以下之一：寄出、进港。"):
+            Direction.parse("往外")
+    finally:
+        i18n.use("en")

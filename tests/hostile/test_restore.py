@@ -150,6 +150,23 @@ def test_a_restore_keeps_the_replaced_database_beside_it(database_url, live, tmp
         station = session.exec(select(Station).where(Station.code == "GD01")).one()
         assert station.name == "高都村服务站"
     assert live.stat().st_mode & 0o777 == MODE_600
+    assert sorted(path.name for path in tmp_path.glob("b.db*")) == ["b.db"]
+
+
+def test_a_backup_restores_over_a_database_sqlite_cannot_read(database_url, live, tmp_path):
+    backup = tmp_path / "b.db"
+    db.backup(database_url, backup)
+    db.dispose_engine(database_url)
+    for companion in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
+        companion.unlink(missing_ok=True)
+    garbage = _random_file(live).read_bytes()
+
+    result = db.restore(database_url, backup)
+
+    assert result.kept is not None and result.kept.read_bytes() == garbage
+    assert result.kept.stat().st_mode & 0o777 == MODE_600
+    assert _quick_check(live) == "ok"
+    assert _stations(live) == 30
 
 
 SCANNER = """

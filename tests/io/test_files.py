@@ -98,7 +98,7 @@ def test_a_failing_fill_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
     with pytest.raises(InvalidInput) as refused:
         files.write_file(target, disk_full, force=True)
-    assert str(refused.value) == f"File '{target}' cannot be written: no space left on device."
+    assert str(refused.value) == f"File '{target}' cannot be written: the disk is full."
     assert target.read_text(encoding="utf-8") == "the signed one"
     assert _leftovers(tmp_path) == []
 
@@ -139,10 +139,10 @@ def test_a_missing_folder_is_one_sentence(tmp_path):
     target = tmp_path / "no-such-folder" / "manifest.pdf"
     with pytest.raises(InvalidInput) as refused:
         files.write_file(target, _writes("x"))
-    assert str(refused.value) == f"File '{target}' cannot be written: no such file or directory."
+    assert str(refused.value) == f"File '{target}' cannot be written: its folder does not exist."
     with pytest.raises(InvalidInput) as refused:
         write_csv(target.with_suffix(".csv"), ["a"], [])
-    assert str(refused.value).endswith("cannot be written: no such file or directory.")
+    assert str(refused.value).endswith("cannot be written: its folder does not exist.")
 
 
 def test_a_folder_is_not_a_file_name(tmp_path):

@@ -189,7 +189,9 @@ def test_a_folder_is_named_as_a_folder_whatever_its_name(tmp_path):
 def test_undecodable_csv_is_one_sentence(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"station,province,weight_kg\n\xff\xfe\x80\x81,\x80,\xff\n")
-    with pytest.raises(InvalidInput, match="'bad.csv' is neither UTF-8 nor Chinese GB18030 text.*--encoding"):
+    with pytest.raises(
+        InvalidInput, match="'bad.csv' is neither UTF-8 nor Chinese GB18030.*--encoding"
+    ):
         open_table(path, ALIASES, REQUIRED)
 
 

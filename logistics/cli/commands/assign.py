@@ -48,43 +48,46 @@ def _unassigned_reason(code: str) -> str:
     return UnassignedReason.label_of(code)
 
 
+# Courier codes (DEPPON), parcel ids and figures are never broken across lines
+# (no_wrap); reasons and names fold. A terminal too narrow for the table leaves out the
+# columns with the highest leave_out first (--json has them all).
 COURIER_COLUMNS = [
-    Column("courier", N_("Courier")),
-    Column("parcels", N_("Parcels"), "right"),
-    Column("fixed_parcels", N_("Own no."), "right"),
-    Column("earlier", N_("Earlier"), "right"),
-    Column("weight_g", N_("kg"), "right", kg),
-    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
-    Column("share", N_("Share"), "right", _share),
-    Column("min_share", N_("Min share"), "right", _share),
-    Column("min_share_met", N_("Met"), format=_met),
-    Column("capacity_left", N_("Capacity left"), "right"),
+    Column("courier", N_("Courier"), no_wrap=True),
+    Column("parcels", N_("Parcels"), "right", no_wrap=True),
+    Column("fixed_parcels", N_("Own no."), "right", leave_out=3, no_wrap=True),
+    Column("earlier", N_("Earlier"), "right", leave_out=4, no_wrap=True),
+    Column("weight_g", N_("kg"), "right", kg, leave_out=2, no_wrap=True),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan, no_wrap=True),
+    Column("share", N_("Share"), "right", _share, no_wrap=True),
+    Column("min_share", N_("Min share"), "right", _share, no_wrap=True),
+    Column("min_share_met", N_("Met"), format=_met, no_wrap=True),
+    Column("capacity_left", N_("Capacity left"), "right", leave_out=1, no_wrap=True),
 ]
 UNASSIGNED_COLUMNS = [
     Column("parcel_no", N_("Parcel")),
     Column("reason", N_("Reason"), format=_unassigned_reason),
-    Column("waited_days", N_("Waited (days)"), "right", leave_out=1),
+    Column("waited_days", N_("Waited (days)"), "right", leave_out=1, no_wrap=True),
     Column("detail", N_("Detail")),
 ]
 RESORT_COLUMNS = [
     Column("parcel_no", N_("Parcel")),
-    Column("from_courier", N_("From cage")),
-    Column("to_courier", N_("To cage"), format=lambda code: code or _("no courier")),
+    Column("from_courier", N_("From cage"), no_wrap=True),
+    Column("to_courier", N_("To cage"), format=lambda code: code or _("no courier"), no_wrap=True),
 ]
 OPTION_COLUMNS = [
-    Column("courier", N_("Courier")),
-    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
-    Column("chargeable_g", N_("Chargeable kg"), "right", kg),
-    Column("chosen", N_("Chosen"), format=lambda chosen: _yes(chosen, "green")),
+    Column("courier", N_("Courier"), no_wrap=True),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan, no_wrap=True),
+    Column("chargeable_g", N_("Chargeable kg"), "right", kg, no_wrap=True),
+    Column("chosen", N_("Chosen"), format=lambda chosen: _yes(chosen, "green"), no_wrap=True),
     Column("reason", N_("Why")),
 ]
 COURIER_PARCEL_COLUMNS = [
     Column("parcel_no", N_("Parcel")),
     Column("province_label", N_("Province"), leave_out=2),
-    Column("weight_g", N_("kg"), "right", kg, leave_out=3),
-    Column("fee_fen", N_("Fee (yuan)"), "right", yuan),
-    Column("fixed", N_("Own no."), format=_yes, leave_out=4),
-    Column("changed", N_("New"), format=_yes, leave_out=1),
+    Column("weight_g", N_("kg"), "right", kg, leave_out=3, no_wrap=True),
+    Column("fee_fen", N_("Fee (yuan)"), "right", yuan, no_wrap=True),
+    Column("fixed", N_("Own no."), format=_yes, leave_out=4, no_wrap=True),
+    Column("changed", N_("New"), format=_yes, leave_out=1, no_wrap=True),
     Column("why", N_("Why")),
 ]
 

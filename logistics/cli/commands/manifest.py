@@ -56,11 +56,12 @@ COLUMNS = [
     Column("cutoff", N_("Cut-off"), leave_out=4),
     Column("status", N_("Status"), format=_status),
     Column("parcels", N_("Parcels"), "right"),
-    Column("weight_kg", N_("kg"), "right", lambda v: f"{v:,}", leave_out=2),  # units.kg
+    # the courier's billing weight (units.kg), not the parcels' weight `parcel show` gives
+    Column("weight_kg", N_("Chargeable kg"), "right", lambda v: f"{v:,}", leave_out=2),
     Column("loaded", N_("Loaded"), "right", leave_out=1),
     Column("closed_at", N_("Closed"), leave_out=6),
     Column("handed_over_at", N_("Handed over"), leave_out=7),
-    Column("driver", N_("Driver"), leave_out=5),
+    Column("driver", N_("Line-haul driver"), leave_out=5),
     Column("plate", N_("Plate"), leave_out=5),
 ]
 
@@ -71,7 +72,7 @@ LINE_COLUMNS = [
     Column("station", N_("Station"), leave_out=4),
     Column("province", N_("Province"), leave_out=3),
     Column("city", N_("City"), leave_out=5),
-    Column("chargeable_kg", N_("kg"), "right", lambda v: f"{v:,}"),  # already units.kg
+    Column("chargeable_kg", N_("Chargeable kg"), "right", lambda v: f"{v:,}"),  # units.kg
     Column("recipient", N_("Recipient"), leave_out=2),
     Column("recipient_phone", N_("Phone"), leave_out=6),
     Column("loaded", N_("Loaded"), format=lambda v: _("yes") if v else ""),
@@ -89,7 +90,7 @@ RECORD_LABELS = [
     ("closed_at", N_("Closed")),
     ("load", N_("Load check")),
     ("handed_over_at", N_("Handed over")),
-    ("driver", N_("Driver")),
+    ("driver", N_("Line-haul driver")),
     ("plate", N_("Plate")),
 ]
 

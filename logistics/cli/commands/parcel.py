@@ -35,7 +35,8 @@ from logistics.i18n import N_, _, is_chinese, ngettext
 NAME = "parcel"
 ORDER = 20
 app = typer.Typer(
-    help="Parcels: register, import, template, list, show, overdue, pickups, label.", no_args_is_help=True
+    help="Parcels: register, import, template, list, show, overdue, pickups, label.",
+    no_args_is_help=True,
 )
 
 DirectionOption = Annotated[
@@ -261,6 +262,14 @@ def import_(
         typer.Option(help="With --skip-invalid: CSV file for the bad rows and their reasons."),
     ] = None,
     force: ForceOption = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The CSV file's encoding when its bytes cannot tell: utf-8, gb18030, "
+            "utf-16 or latin-1.",
+        ),
+    ] = None,
     again: Annotated[
         bool,
         typer.Option(
@@ -273,14 +282,20 @@ def import_(
 ) -> None:
     """Import parcels from a file; nothing is imported if any row is bad.
 
-    Columns, by header in any order (Chinese headers work too): station (站点),
-    order_ref (订单号), sender_name (寄件人), sender_phone, recipient_name (收件人),
-    recipient_phone (电话), province (省份: 52, 贵州 or Guizhou), city (城市),
-    address (地址), weight_kg (重量), length_cm/width_cm/height_cm (长/宽/高),
-    category (品类), courier (快递), tracking_no (运单号). `hub parcel template` writes
-    an empty file. Rows already imported (same order_ref or tracking_no) are skipped.
-    Inbound files (--direction inbound) are a courier's parcels for the township; each
-    goes to the station named, or the station whose village the address names.
+    Columns, by header in any order (Chinese headers work too):
+    station (服务站), order_ref (订单号), sender_name (寄件人), sender_phone,
+    recipient_name (收件人), recipient_phone (收件人电话),
+    province (省份: 52, 贵州 or Guizhou), city (城市), address (地址),
+    weight_kg (重量), length_cm/width_cm/height_cm (长/宽/高), category (品类),
+    courier (快递公司), tracking_no (运单号); the older headers 站点, 电话 and 快递
+    are read too. `hub parcel template` writes an empty file. Rows already imported
+    (same order_ref or tracking_no) are skipped. Inbound files (--direction inbound)
+    are a courier's parcels for the township; each goes to the station named, or the
+    station whose village the address names.
+
+    A CSV file's encoding is told from its bytes (UTF-8 with or without BOM, UTF-16 as
+    Excel's "Unicode text", GB18030); a file whose bytes cannot tell is refused, and
+    --encoding names it (for example latin-1 for a file from a European Excel).
 
     The hub remembers every file it imported, by its content: the same file again, under
     any name, is refused (say, a retry after an import was interrupted), unless --again.
@@ -314,6 +329,7 @@ def import_(
                     rejects=rejects,
                     force=force,
                     again=again,
+                    encoding=encoding,
                     progress=progress,
                 ),
                 file,
@@ -442,7 +458,7 @@ def _with_progress(work, file: Path):
 def template(
     file: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
     chinese: Annotated[
-        bool, typer.Option("--chinese", help="Chinese headers (站点, 收件人...).")
+        bool, typer.Option("--chinese", help="Chinese headers (服务站, 收件人...).")
     ] = False,
     force: ForceOption = False,
 ) -> None:

@@ -18,6 +18,11 @@ from logistics.i18n import N_, _, ngettext
 ORDER = 30
 
 
+def _n(value) -> str:
+    """A count or a figure (km, hours) with thousands separated: 3,984."""
+    return f"{value:,}"
+
+
 def plan(
     ctx: typer.Context,
     day: Annotated[
@@ -123,7 +128,7 @@ def show_plan(summary) -> None:
                 "Kept {n} rounds of {date} that have started or finished: {rounds}. This plan "
                 "is for the vans as they come back and the parcels they do not carry.",
                 len(summary.kept_rounds),
-            ).format(n=len(summary.kept_rounds), date=summary.service_date, rounds=escape(kept))
+            ).format(n=_n(len(summary.kept_rounds)), date=summary.service_date, rounds=escape(kept))
         )
     for moved in summary.moved:
         warn(
@@ -133,12 +138,12 @@ def show_plan(summary) -> None:
                 "Moved {n} parcels from the plan of {from_date} to {date}: plan {from_date} "
                 "again (`hub plan --date {from_date}`).",
                 moved.parcels,
-            ).format(n=moved.parcels, from_date=moved.from_date, date=summary.service_date)
+            ).format(n=_n(moved.parcels), from_date=moved.from_date, date=summary.service_date)
         )
     if summary.replaced_rounds:
         warn(
             _("Replaced the earlier unstarted plan of {date} ({n} rounds).").format(
-                date=summary.service_date, n=summary.replaced_rounds
+                date=summary.service_date, n=_n(summary.replaced_rounds)
             )
         )
     for rnd in summary.rounds:
@@ -148,15 +153,21 @@ def show_plan(summary) -> None:
                 van=escape(rnd.van),
                 start=f"{rnd.start:%H:%M}",
                 end=f"{rnd.end:%H:%M}",
-                km=rnd.km,
-                up=rnd.pickup_parcels,
-                down=rnd.drop_parcels,
+                km=_n(rnd.km),
+                up=_n(rnd.pickup_parcels),
+                down=_n(rnd.drop_parcels),
             ),
             title_justify="left",
         )
         for header, justify in PLAN_HEADERS:
             shown = header if header in ("#", "kg", "kg ", "km") else _(header)
-            table.add_column(shown, justify=justify, overflow="fold")  # type: ignore[arg-type]
+            # a time or a figure never breaks across lines; the station's name folds
+            table.add_column(
+                shown,
+                justify=justify,  # type: ignore[arg-type]
+                overflow="fold",
+                no_wrap=header != N_("Station"),
+            )
         for stop in rnd.stops:
             if stop.parts > 1:
                 name = _("{station} {name} (visit {part}/{parts})").format(
@@ -169,14 +180,14 @@ def show_plan(summary) -> None:
                 escape(name),
                 f"{stop.arrive:%H:%M}",
                 f"{stop.depart:%H:%M}",
-                str(stop.pickup_parcels),
+                _n(stop.pickup_parcels),
                 kg_text(stop.pickup_g),
-                str(stop.drop_parcels),
+                _n(stop.drop_parcels),
                 kg_text(stop.drop_g),
-                f"{stop.km_from_previous}",
+                _n(stop.km_from_previous),
             )
         table.add_row(
-            "", _("back to the hub"), f"{rnd.end:%H:%M}", "", "", "", "", "", f"{rnd.return_km}"
+            "", _("back to the hub"), f"{rnd.end:%H:%M}", "", "", "", "", "", _n(rnd.return_km)
         )
         console.print(table)
     if not summary.rounds:
@@ -187,14 +198,14 @@ def show_plan(summary) -> None:
         "back by {back}; distances: {distances}."
     ).format(
         date=summary.service_date,
-        rounds=len(summary.rounds),
-        vans=summary.vans_used,
-        km=summary.km,
-        hours=summary.hours,
-        served=summary.parcels_served,
-        waiting=summary.outbound_waiting + summary.inbound_waiting,
-        up=summary.outbound_served,
-        down=summary.inbound_served,
+        rounds=_n(len(summary.rounds)),
+        vans=_n(summary.vans_used),
+        km=_n(summary.km),
+        hours=_n(summary.hours),
+        served=_n(summary.parcels_served),
+        waiting=_n(summary.outbound_waiting + summary.inbound_waiting),
+        up=_n(summary.outbound_served),
+        down=_n(summary.inbound_served),
         back=summary.latest_return,
         distances=summary.distances,
     )
@@ -207,11 +218,11 @@ def show_plan(summary) -> None:
             ).format(
                 station=item.station,
                 name=item.station_name,
-                up=item.outbound_parcels,
+                up=_n(item.outbound_parcels),
                 up_kg=kg_text(item.outbound_g),
-                down=item.inbound_parcels,
+                down=_n(item.inbound_parcels),
                 down_kg=kg_text(item.inbound_g),
-                days=item.waiting_days,
+                days=_n(item.waiting_days),
                 reason=item.reason,
             )
         )

@@ -12,14 +12,14 @@ from rich.text import Text
 
 from logistics.cli import dates
 from logistics.cli.context import open_session
-from logistics.cli.output import JsonOption, console, done, print_json
+from logistics.cli.output import Column, JsonOption, console, done, print_json, render_rows
 from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.parcel_status import Status
 from logistics.i18n import _, ngettext
-from logistics.io.report_text import FIGURE_TABLES, NUMERIC, cell_text, figure_text
+from logistics.io.report_text import NUMERIC, cell_text, figure_text
 
 if TYPE_CHECKING:
-    from logistics.services.reports import DailyReport, MonthlyReport, ReportTable
+    from logistics.services.reports import DailyReport, MonthlyReport, ReportTable, TableColumn
 
 NAME = "report"
 ORDER = 90
@@ -129,21 +129,62 @@ def daily(
 
 # ---------------------------------------------------------------- terminal rendering
 
+#: Columns a terminal too narrow for a monthly table leaves out, highest rank first
+#: (the month before is in its own report; the rank is the rows' order).
+MONTHLY_LEAVE_OUT = {
+    ("stations", "previous"): 2,
+    ("stations", "rank"): 1,
+    ("provinces", "rank"): 2,
+    ("provinces", "code"): 1,
+}
+#: Between the two key-figure tables when they stand side by side.
+FIGURES_GAP = 4
 
-def _rich_table(table: ReportTable, *, hide: tuple[str, ...] = ()) -> Table:
-    figures = table.name in FIGURE_TABLES
-    columns = [c for c in table.columns if c.key not in hide]
-    if figures:
-        columns = [c for c in columns if c.key in ("label", "value")]
-    out = Table(title=table.title, title_justify="left", show_header=not figures)
-    for column in columns:
-        out.add_column(
-            column.header, justify="right" if column.kind in NUMERIC else "left", overflow="fold"
-        )
+
+def _whole(column: TableColumn) -> bool:
+    """A figure, a date or a code is never broken across lines; words fold."""
+    return column.kind != "text" or column.key == "code"
+
+
+def _figures(table: ReportTable) -> Table:
+    """A key-figure table: what (words, folding) and its value with its unit (whole)."""
+    by_key = {column.key: column for column in table.columns}
+    label, value = by_key["label"], by_key["value"]
+    out = Table(title=table.title, title_justify="left", show_header=False)
+    out.add_column(overflow="fold")
+    out.add_column(justify="right", no_wrap=True)
     for row in table.rows:
-        # station and courier names are data, not markup
-        out.add_row(*(Text(figure_text(row, column)) for column in columns))
+        out.add_row(Text(figure_text(row, label)), Text(figure_text(row, value)))
     return out
+
+
+def _listing(table: ReportTable) -> None:
+    """A monthly table through the shared listing renderer: figures and codes whole,
+    names folding, the columns of :data:`MONTHLY_LEAVE_OUT` left out when too narrow."""
+    shown = table.people_columns
+    columns = [
+        Column(
+            column.key,
+            column.header,
+            "right" if column.kind in NUMERIC else "left",
+            leave_out=MONTHLY_LEAVE_OUT.get((table.name, column.key), 0),
+            no_wrap=_whole(column),
+        )
+        for column in shown
+    ]
+    rows = [{column.key: figure_text(row, column) for column in shown} for row in table.rows]
+    if not rows:
+        _nothing(table.title, _("none."))
+        return
+    render_rows(rows, columns, title=table.title)
+
+
+def _nothing(title: str, empty: str) -> None:
+    """``title: nothing`` on one line, for a table without rows."""
+    line = Text(_("{title}: {nothing}").format(title=title, nothing=empty))
+    line.highlight_words([title], style="bold")
+    line.highlight_words([empty], style="dim")
+    console.print(line)
 
 
 def day_bars(days: list[dict[str, Any]], width: int = BAR_WIDTH) -> list[Text]:
@@ -183,16 +224,25 @@ def show_monthly(report: MonthlyReport) -> None:
             month=report.month, today=report.generated_at.date().isoformat()
         )
         console.print(f"[yellow]{escape(running)}[/yellow]")
-    grid = Table.grid(padding=(0, 4))
-    grid.add_row(_rich_table(tables["totals"]), _rich_table(tables["service"]))
-    console.print(grid)
-    console.print(_rich_table(tables["stations"]))
-    console.print(_rich_table(tables["couriers"]))
+    totals, service = _figures(tables["totals"]), _figures(tables["service"])
+    side_by_side = (
+        console.measure(totals).maximum + FIGURES_GAP + console.measure(service).maximum
+        <= console.width
+    )
+    if side_by_side:
+        grid = Table.grid(padding=(0, FIGURES_GAP))
+        grid.add_row(totals, service)
+        console.print(grid)
+    else:  # a narrow terminal: one under the other, each value on its label's line
+        console.print(totals)
+        console.print(service)
+    _listing(tables["stations"])
+    _listing(tables["couriers"])
     console.print(Text(_("By day"), style="italic") + Text(" ") + _legend())
     for line in day_bars(report.days):
         console.print(line)
-    console.print(_rich_table(tables["provinces"]))
-    console.print(_rich_table(tables["categories"], hide=("category",)))
+    _listing(tables["provinces"])
+    _listing(tables["categories"])
 
 
 def _legend() -> Text:
@@ -205,23 +255,34 @@ def _legend() -> Text:
     return legend
 
 
-def _simple(title: str, headers: list[str], rows: list[list[Any]], empty: str) -> None:
-    """A titled table; numbers right-aligned. The title is its own line so a narrow table
-    does not wrap it. ``title``, ``headers`` and ``empty`` come translated."""
+def _simple(title: str, columns: list[Column], rows: list[dict[str, Any]], empty: str) -> None:
+    """A titled listing through the shared renderer: ids, codes and figures whole, words
+    folding. The title is its own line so a narrow table does not wrap it. ``title``,
+    ``empty`` and the columns' headers come translated; ``rows`` hold the cells as shown."""
     if not rows:
-        line = Text(_("{title}: {nothing}").format(title=title, nothing=empty))
-        line.highlight_words([title], style="bold")
-        line.highlight_words([empty], style="dim")
-        console.print(line)
+        _nothing(title, empty)
         return
     console.print(f"[bold]{escape(title)}[/bold]")
-    table = Table()
-    for k, header in enumerate(headers):
-        numeric = all(isinstance(row[k], int) for row in rows)
-        table.add_column(header, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(cell_text(value, "int")) for value in row))
-    console.print(table)
+    render_rows(rows, columns)
+
+
+def _count(value: Any) -> str:
+    return cell_text(value, "int")
+
+
+def _figure(key: str, header: str, *, leave_out: int = 0) -> Column:
+    """A column of counts: right-aligned, never broken."""
+    return Column(key, header, "right", leave_out=leave_out, no_wrap=True)
+
+
+def _code(key: str, header: str, *, leave_out: int = 0) -> Column:
+    """A column of codes (station, van, courier, a time): never broken."""
+    return Column(key, header, leave_out=leave_out, no_wrap=True)
+
+
+def _words(key: str, header: str, *, leave_out: int = 0) -> Column:
+    """A column of words or names: folds when the terminal is narrow."""
+    return Column(key, header, leave_out=leave_out, no_wrap=False)
 
 
 def show_daily(report: DailyReport) -> None:
@@ -240,64 +301,52 @@ def show_daily(report: DailyReport) -> None:
     )
     _simple(
         _("The day's parcels by status now"),
-        [_("Direction"), _("Status"), _("Parcels")],
-        [[r["direction_label"], r["status_label"], r["parcels"]] for r in report.registered],
+        [_words("direction", _("Direction")), _words("status", _("Status")),
+         _figure("parcels", _("Parcels"))],
+        [
+            {"direction": r["direction_label"], "status": r["status_label"],
+             "parcels": _count(r["parcels"])}
+            for r in report.registered
+        ],
         _("no parcels registered on this day."),
-    )
+    )  # fmt: skip
+    by_state = [_words("state", _("State")), _figure("parcels", _("Parcels"))]
     _simple(
         _("Scans and steps of the day, by the state they led to"),
-        [_("State"), _("Parcels")],
-        [[r["status_label"], r["parcels"]] for r in report.moves],
+        by_state,
+        [{"state": r["status_label"], "parcels": _count(r["parcels"])} for r in report.moves],
         _("nothing was scanned on this day."),
     )
     now = f"{report.generated_at:%H:%M}"
     hub_rows = [
-        [Status.label_of(status), count] for status, count in report.at_hub.items() if count
+        {"state": Status.label_of(status), "parcels": _count(count)}
+        for status, count in report.at_hub.items()
+        if count
     ]
     _simple(
         _("At the hub and on vans now ({time})").format(time=now),
-        [_("State"), _("Parcels")],
+        by_state,
         hub_rows,
         _("nothing waiting at the hub."),
     )
+    waiting = ("to_collect", "to_deliver", "at_station", "overdue")
     _simple(
         _("Waiting at the stations now ({time})").format(time=now),
         [
-            _("Code"),
-            _("Station"),
-            _("To collect"),
-            _("To deliver"),
-            _("At station"),
-            _("Overdue"),
+            _code("code", _("Code")),
+            _words("name", _("Station")),
+            _figure("to_collect", _("To collect")),
+            _figure("to_deliver", _("To deliver")),
+            _figure("at_station", _("At station")),
+            _figure("overdue", _("Overdue")),
         ],
         [
-            [r["code"], r["name"], r["to_collect"], r["to_deliver"], r["at_station"], r["overdue"]]
+            {"code": r["code"], "name": r["name"], **{key: _count(r[key]) for key in waiting}}
             for r in report.waiting
         ],
         _("nothing waiting at the stations."),
     )
-    unconfirmed = any(r.get("unconfirmed") for r in report.rounds)
-    headers = [_("Round"), _("Van"), _("Status"), _("Stops"), _("km"), _("Parcels")]
-    headers += [_("Missing"), _("Extra")] + ([_("Not confirmed")] if unconfirmed else [])
-    _simple(
-        _("Rounds"),
-        headers,
-        [
-            [
-                r["round_no"],
-                r["van"],
-                r["status_label"],
-                r["stops"],
-                cell_text(r["km"], "km"),
-                r["parcels"],
-                r.get("missing"),
-                r.get("extra"),
-                *([r.get("unconfirmed")] if unconfirmed else []),
-            ]
-            for r in report.rounds
-        ],
-        _("no rounds on this day."),
-    )
+    _rounds(report)
     _reconciled(report.totals)
     counts = report.manifest_counts
     console.print(
@@ -312,9 +361,19 @@ def show_daily(report: DailyReport) -> None:
     if report.manifests:
         _simple(
             _("Manifests"),
-            [_("Manifest"), _("Courier"), _("Status"), _("Parcels")],
             [
-                [r["manifest_no"], r["courier"], r["status_label"], r["parcels"]]
+                Column("manifest_no", _("Manifest")),  # an id: never broken
+                _code("courier", _("Courier")),
+                _words("status", _("Status")),
+                _figure("parcels", _("Parcels")),
+            ],
+            [
+                {
+                    "manifest_no": r["manifest_no"],
+                    "courier": r["courier"],
+                    "status": r["status_label"],
+                    "parcels": _count(r["parcels"]),
+                }
                 for r in report.manifests
             ],
             "",
@@ -348,28 +407,63 @@ def _reconciled(totals: dict[str, int]) -> None:
         console.print(f"[yellow]{escape(drops)}[/yellow]")
 
 
+def _rounds(report: DailyReport) -> None:
+    """The day's rounds; a narrow terminal leaves out their stops, then their km."""
+    reconciled = ["missing", "extra"]
+    if any(r.get("unconfirmed") for r in report.rounds):
+        reconciled.append("unconfirmed")
+    headers = {"missing": _("Missing"), "extra": _("Extra"), "unconfirmed": _("Not confirmed")}
+    _simple(
+        _("Rounds"),
+        [
+            Column("round_no", _("Round")),  # an id: never broken
+            _code("van", _("Van")),
+            _words("status", _("Status")),
+            _figure("stops", _("Stops"), leave_out=2),
+            _figure("km", _("km"), leave_out=1),
+            _figure("parcels", _("Parcels")),
+            *(_figure(key, headers[key]) for key in reconciled),
+        ],
+        [
+            {
+                "round_no": r["round_no"],
+                "van": r["van"],
+                "status": r["status_label"],
+                "stops": _count(r["stops"]),
+                "km": cell_text(r["km"], "km"),
+                "parcels": _count(r["parcels"]),
+                **{key: _count(r.get(key)) for key in reconciled},
+            }
+            for r in report.rounds
+        ],
+        _("no rounds on this day."),
+    )
+
+
 def _exceptions(report: DailyReport) -> None:
+    """The day's problem parcels; a narrow terminal leaves out who scanned them, then
+    their state now. A note is words (a round's number in it stays whole when it fits)."""
     _simple(
         _("Exceptions"),
         [
-            _("Time"),
-            _("Parcel"),
-            _("Station"),
-            _("What"),
-            _("Now"),
-            _("Operator"),
-            _("Note"),
+            _code("time", _("Time")),
+            Column("parcel_no", _("Parcel")),  # an id: never broken
+            _code("station", _("Station")),
+            _words("what", _("What")),
+            _words("now", _("Now"), leave_out=1),
+            _words("operator", _("Operator"), leave_out=2),
+            _words("note", _("Note")),
         ],
         [
-            [
-                r["time"],
-                r["parcel_no"],
-                r["station"],
-                r["what_label"],
-                r["status_now_label"],
-                r["operator"],
-                r["note"],
-            ]  # fmt: skip
+            {
+                "time": r["time"],
+                "parcel_no": r["parcel_no"],
+                "station": r["station"],
+                "what": r["what_label"],
+                "now": r["status_now_label"],
+                "operator": r["operator"],
+                "note": r["note"],
+            }
             for r in report.exceptions
         ],
         _("none."),

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from logistics.cli import dates
 from logistics.cli.context import hub_context, open_session
@@ -41,40 +43,62 @@ def _kg(value) -> str:
     return f"{value:,}"
 
 
+def _names(names: list[str]) -> str:
+    """Names in a sentence: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if is_chinese() else ", ").join(name.strip() for name in names)
+
+
+def _n(value) -> str:
+    """A count or a km figure, thousands separated: 1,204."""
+    return f"{value:,}"
+
+
+def _figure(key: str, header: str, format=_n, leave_out: int = 0) -> Column:
+    """A column of counts or figures: right-aligned and never broken across lines."""
+    return Column(key, header, "right", format, leave_out=leave_out, no_wrap=True)
+
+
+def _whole(key: str, header: str, leave_out: int = 0) -> Column:
+    """A code, time or phone column: never broken across lines."""
+    return Column(key, header, leave_out=leave_out, no_wrap=True)
+
+
 # Headers are English here (N_) and said in the chosen language where shown (_shown);
 # "kg", "km" and "#" are units and marks, the same in both languages.
+# Ids, codes, times and figures never break across lines (an 80-column terminal shows
+# "332.16", never "332.1" over "6"); names fold, and columns ranked to go are left out.
 COLUMNS = [
     Column("round_no", N_("Round")),
-    Column("service_date", N_("Date"), leave_out=4),
-    Column("van", N_("Van")),
-    Column("status", N_("Status"), format=RoundStatus.label_of),
-    Column("start", N_("Start")),
-    Column("end", N_("Back"), leave_out=2),
-    Column("stops", N_("Stops"), "right"),
-    Column("pickup_parcels", N_("Pick up"), "right"),
-    Column("pickup_kg", "kg", "right", _kg, leave_out=3),
-    Column("drop_parcels", N_("Drop"), "right"),
-    Column("drop_kg", "kg ", "right", _kg, leave_out=3),
-    Column("km", "km", "right"),
+    _whole("service_date", N_("Date"), leave_out=4),
+    _whole("van", N_("Van")),
+    Column("status", N_("Status"), format=RoundStatus.label_of, no_wrap=True),
+    _whole("start", N_("Start")),
+    _whole("end", N_("Back"), leave_out=2),
+    _figure("stops", N_("Stops")),
+    _figure("pickup_parcels", N_("Pick up")),
+    _figure("pickup_kg", "kg", _kg, leave_out=3),
+    _figure("drop_parcels", N_("Drop")),
+    _figure("drop_kg", "kg ", _kg, leave_out=3),
+    _figure("km", "km"),
     Column("started_at", N_("Started"), leave_out=5),
     Column("finished_at", N_("Finished"), leave_out=5),
 ]
 
 STOP_COLUMNS = [
-    Column("seq", "#", "right"),
-    Column("station", N_("Station")),
+    _figure("seq", "#"),
+    _whole("station", N_("Station")),
     Column("station_name", N_("Name")),
-    Column("keeper_phone", N_("Keeper's phone"), leave_out=4),
-    Column("arrive", N_("Arrive")),
-    Column("depart", N_("Depart"), leave_out=3),
-    Column("km_from_previous", "km", "right", leave_out=1),
-    Column("pickup_parcels", N_("Pick up"), "right"),
-    Column("pickup_kg", "kg", "right", _kg),
-    Column("drop_parcels", N_("Drop"), "right"),
-    Column("drop_kg", "kg ", "right", _kg),
-    Column("collected_parcels", N_("Collected"), "right"),
-    Column("missing_parcels", N_("Missing"), "right"),
-    Column("extra_parcels", N_("Extra"), "right"),
+    _whole("keeper_phone", N_("Keeper's phone"), leave_out=5),
+    _whole("arrive", N_("Arrive")),
+    _whole("depart", N_("Depart"), leave_out=4),
+    _figure("km_from_previous", "km", leave_out=3),
+    _figure("pickup_parcels", N_("Pick up")),
+    _figure("pickup_kg", "kg", _kg, leave_out=2),
+    _figure("drop_parcels", N_("Drop")),
+    _figure("drop_kg", "kg ", _kg, leave_out=2),
+    _figure("collected_parcels", N_("Collected")),
+    _figure("missing_parcels", N_("Missing")),
+    _figure("extra_parcels", N_("Extra")),
 ]
 
 
@@ -172,7 +196,13 @@ RECORD_LABELS = (
 def _show_reconciliation(data) -> None:
     if not data:
         return
-    for stop in data["stops"]:
+    _name_parcels(data["stops"])
+
+
+def _name_parcels(stops) -> None:
+    """The parcels missing, extra or not confirmed at each stop, one line for each kind,
+    below the table: a line wraps between ids (", "), so an id is never broken."""
+    for stop in stops:
         for key, sentence in (
             ("missing", _("Stop {seq} {station} missing: {parcels}")),
             ("extra", _("Stop {seq} {station} extra: {parcels}")),
@@ -228,35 +258,40 @@ def sheet(
         title_justify="left",
         show_lines=True,
     )
-    for header, justify in SHEET_HEADERS:
-        table.add_column(_said(header), justify=justify, overflow="fold")  # type: ignore[arg-type]
-    table.add_row(
-        "", escape(doc.hub_name), "", f"- / {doc.planned_start:%H:%M}", "", "", "", "", ""
-    )
+    rows = [("", escape(doc.hub_name), "", f"- /\n{doc.planned_start:%H:%M}", "", "", "", "", "")]
     for stop in doc.stops:
-        table.add_row(
-            str(stop.seq),
-            escape(f"{stop.station_name}\n{stop.station_code}  {stop.note}"),
-            escape(f"{stop.keeper_name}\n{stop.keeper_phone}"),
-            f"{stop.planned_arrival:%H:%M} / {stop.planned_departure:%H:%M}",
-            km_shown(stop.km_from_previous),
-            f"{stop.collect_parcels} ({kg_shown(stop.collect_kg)} kg)",
-            f"{stop.drop_parcels} ({kg_shown(stop.drop_kg)} kg)",
-            "____",
-            " " * 18,
+        rows.append(
+            (
+                str(stop.seq),
+                escape(f"{stop.station_name}\n{stop.station_code}  {stop.note}"),
+                escape(f"{stop.keeper_name}\n{stop.keeper_phone}"),
+                f"{stop.planned_arrival:%H:%M} /\n{stop.planned_departure:%H:%M}",
+                km_shown(stop.km_from_previous),
+                f"{_n(stop.collect_parcels)}\n{kg_shown(stop.collect_kg)} kg",
+                f"{_n(stop.drop_parcels)}\n{kg_shown(stop.drop_kg)} kg",
+                "____",
+                " " * 18,
+            )
         )
-    table.add_row(
-        "",
-        escape(doc.hub_name),
-        "",
-        f"{doc.planned_return:%H:%M} / -",
-        km_shown(doc.return_km),
-        "",
-        "",
-        "",
-        "",
+    rows.append(
+        (
+            "",
+            escape(doc.hub_name),
+            "",
+            f"{doc.planned_return:%H:%M} /\n-",
+            km_shown(doc.return_km),
+            "",
+            "",
+            "",
+            "",
+        )
     )
+    # on paper (--pdf) the count box and the signature; on a narrow terminal they go first
+    left_out = _add_columns(table, SHEET_HEADERS, rows, leave_out=(8, 7))
     console.print(table)
+    if left_out:
+        sentence = _("Left out to fit the terminal: {columns} (--pdf prints the whole sheet).")
+        console.print(f"[dim]{escape(sentence.format(columns=_names(left_out)))}[/dim]")
     console.print(_("Driver ________________   Dispatcher ________________"))
 
 
@@ -294,9 +329,9 @@ def start(ctx: typer.Context, round_ref: RoundArg) -> None:
         ).format(
             round=result.round_no,
             van=result.van,
-            stops=result.stops,
-            dispatched=result.dispatched,
-            collect=result.pickup_parcels,
+            stops=_n(result.stops),
+            dispatched=_n(result.dispatched),
+            collect=_n(result.pickup_parcels),
         )
     )
 
@@ -321,47 +356,52 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
         ),
         title_justify="left",
     )
-    for header, justify in RECONCILIATION_HEADERS:
-        table.add_column(_said(header), justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for stop in result.stops:
-        detail = []
-        if stop.missing:
-            detail.append(_("missing: {parcels}").format(parcels=", ".join(stop.missing)))
-        if stop.extra:
-            detail.append(_("extra: {parcels}").format(parcels=", ".join(stop.extra)))
-        if stop.unconfirmed:
-            detail.append(
-                _("drops not confirmed: {parcels}").format(parcels=", ".join(stop.unconfirmed))
-            )
-        table.add_row(
+    rows = [
+        (
             str(stop.seq),
             escape(f"{stop.station} {stop.station_name}"),
-            str(stop.expected),
-            str(stop.collected),
-            f"[red]{len(stop.missing)}[/red]" if stop.missing else "0",
-            f"[yellow]{len(stop.extra)}[/yellow]" if stop.extra else "0",
-            str(stop.drops),
-            f"[yellow]{len(stop.unconfirmed)}[/yellow]" if stop.unconfirmed else "0",
-            escape(("；" if is_chinese() else "; ").join(detail)),
+            _n(stop.expected),
+            _n(stop.collected),
+            f"[red]{_n(len(stop.missing))}[/red]" if stop.missing else "0",
+            f"[yellow]{_n(len(stop.extra))}[/yellow]" if stop.extra else "0",
+            _n(stop.drops),
+            f"[yellow]{_n(len(stop.unconfirmed))}[/yellow]" if stop.unconfirmed else "0",
         )
+        for stop in result.stops
+    ]
+    _add_columns(table, RECONCILIATION_HEADERS, rows)
     console.print(table)
+    _name_parcels(
+        {
+            "seq": stop.seq,
+            "station": stop.station,
+            "missing": stop.missing,
+            "extra": stop.extra,
+            "unconfirmed": stop.unconfirmed,
+        }
+        for stop in result.stops
+    )
     text = _(
         "Round {round} finished at {time}: {collected} collected of {expected} expected, "
         "{missing} missing, {extra} extra."
     ).format(
         round=result.round_no,
         time=f"{result.finished_at:%H:%M}",
-        collected=result.collected,
-        expected=result.expected,
-        missing=result.missing,
-        extra=result.extra,
+        collected=_n(result.collected),
+        expected=_n(result.expected),
+        missing=_n(result.missing),
+        extra=_n(result.extra),
     )
     (done if not (result.missing or result.extra) else warn)(text)
     if result.drops:
         dropped = _(
             "{delivered} of {drops} dropped parcels confirmed at their stations, "
             "{unconfirmed} not confirmed."
-        ).format(delivered=result.delivered, drops=result.drops, unconfirmed=result.unconfirmed)
+        ).format(
+            delivered=_n(result.delivered),
+            drops=_n(result.drops),
+            unconfirmed=_n(result.unconfirmed),
+        )
         if result.unconfirmed:
             dropped += " " + _(
                 "They stay out for delivery until their station scans them "
@@ -370,6 +410,7 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
         (done if not result.unconfirmed else warn)(dropped)
 
 
+# The parcels' ids are named below the table (``_name_parcels``), not in a column.
 RECONCILIATION_HEADERS = (
     ("#", "right"),
     (N_("Station"), "left"),
@@ -379,5 +420,62 @@ RECONCILIATION_HEADERS = (
     (N_("Extra"), "right"),
     (N_("Dropped"), "right"),
     (N_("Not confirmed"), "right"),
-    (N_("Parcels"), "left"),
 )
+
+
+def _least(cell: str) -> int:
+    """The narrowest a cell can be without breaking a number, time, code or phone: a line
+    of digits and letters stays whole; a line with Chinese in it breaks between words,
+    and anywhere in the Chinese."""
+    widths = [0]
+    for line in Text.from_markup(cell).plain.splitlines():
+        if line.isascii():
+            widths.append(len(line.strip()))
+        else:
+            widths.extend(len(word) for word in line.split() if word.isascii())
+    return max(widths)
+
+
+def _longest_word(text: str) -> int:
+    """A header's longest English word: a header breaks between words."""
+    return max([0] + [len(word) for word in text.split() if word.isascii()])
+
+
+def _add_columns(
+    table: Table, headers, rows: list[tuple[str, ...]], leave_out: tuple[int, ...] = ()
+) -> list[str]:
+    """The table's columns in the chosen language, and its ``rows``, no cell narrower
+    than :func:`_least` of it. When the terminal is too narrow for that, the columns
+    ``leave_out`` names (indexes, first to go first) are left out, and the columns
+    without Chinese take just their width; returns the headers left out."""
+    titles = [_said(header) for header, _justify in headers]
+    least = [
+        max([_least(row[k]) for row in rows] + [_longest_word(titles[k])])
+        for k in range(len(headers))
+    ]
+    natural = [
+        max([cell_len(titles[k])] + [Text.from_markup(row[k]).cell_len for row in rows])
+        for k in range(len(headers))
+    ]
+    keep = list(range(len(headers)))
+    going = list(leave_out)
+    narrow = sum(n + 3 for n in natural) + 1 > console.width
+    while narrow and going and sum(max(least[k], _FOLDED) + 3 for k in keep) + 1 > console.width:
+        keep.remove(going.pop(0))
+    for k in keep:
+        cells = [Text.from_markup(row[k]).plain for row in rows]
+        plain = all(c.isascii() for c in cells) and any(c.strip() for c in cells)
+        table.add_column(
+            titles[k],
+            justify=headers[k][1],
+            overflow="fold",
+            min_width=least[k] or None,
+            width=least[k] if narrow and plain else None,
+        )
+    for row in rows:
+        table.add_row(*(row[k] for k in keep))
+    return [titles[k] for k in range(len(headers)) if k not in keep]
+
+
+_FOLDED = 4
+"""The narrowest a column of names gets (two Chinese characters a line)."""

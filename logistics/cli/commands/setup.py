@@ -48,13 +48,18 @@ def init(
         hub = {"code": hub_code, "name": hub_name, "lat": lat, "lon": lon, "timezone": timezone}
     result = initialise(hub_context(ctx).url, sample=sample, hub=hub, language=given_option())
     _say_schema(result.url, result.version_before, result.version_after)
-    if result.loaded:
+    added = result.loaded and any(
+        result.loaded.get(key) for key in ("stations", "couriers", "tariff_rows", "vans")
+    )
+    if added:
         done(
             _(
                 "Loaded the sample township: {stations} stations, {couriers} couriers "
                 "({tariff_rows} tariff rows), {vans} vans."
             ).format(**result.loaded)
         )
+    elif sample:
+        done(_("The sample township is already here: nothing new was added."))
     kept = result.loaded.get("kept") if result.loaded else None
     if kept:
         warn(

@@ -62,7 +62,7 @@ class ParcelLabel:
     service_date: date | None = None
     """The hub's local day the parcel was registered (printed when given)."""
     category: str = ""
-    """Optional contents category, e.g. "生鲜 fresh" (printed when given)."""
+    """The product in both languages, e.g. "猕猴桃 kiwi fruit" (printed when given)."""
 
 
 @dataclass(frozen=True)

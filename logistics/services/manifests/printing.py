@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
+from logistics.domain import products
 from logistics.domain.clock import utcnow, zone
 from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.parcel_status import Action, Direction
@@ -159,8 +160,17 @@ def _label(
         courier_code=courier.code if courier else "",
         hub_name=hub.name,
         service_date=parcel.registered_on,
-        category=parcel.category or "",
+        category=contents(parcel.category),
     )
+
+
+def contents(key: str | None) -> str:
+    """A stored product key as the bilingual label prints it (``猕猴桃 kiwi fruit``); a
+    legacy free text (stored before the product list existed) as stored."""
+    found = products.by_key(key)
+    if found is None:
+        return key or ""
+    return f"{found.chinese} {found.english}"
 
 
 def note_labels_printed(session: Session, sheet: LabelSheet, *, operator: str) -> int:

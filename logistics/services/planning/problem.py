@@ -81,7 +81,7 @@ def solve_in_waves(
                 "Planning round {wave} of the vans back early for {stations} stations, "
                 "{parcels} parcels, {vans} vans"
             )
-        say(doing.format(wave=wave, stations=len(todo), parcels=parcels, vans=len(usable)))
+        say(doing.format(wave=wave, stations=len(todo), parcels=f"{parcels:,}", vans=len(usable)))
         plan = solve(problem, wave_rules.for_stations(settings_of_wave, len(todo)))
         out.count = wave
         out.solve_seconds += plan.solve_seconds

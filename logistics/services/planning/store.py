@@ -1,5 +1,7 @@
 """Storing a day's plan: rounds ``R-{yyyymmdd}-{n}`` (n in order of departure, after the
 numbers of the day's started rounds, which stay), their stops, and each parcel's round.
+A station visited more than once that day is numbered 1/n ... n/n in time order over
+all the day's rounds, the kept ones included (``round_loads.visit_marks``).
 An unstarted plan of the day is replaced, in one commit. Parcels taken off a later
 day's unstarted plan leave its stops' counts too (that plan says so until it is made
 again)."""
@@ -15,7 +17,7 @@ from sqlmodel import Session, select
 from logistics.domain.clock import to_local, to_utc
 from logistics.domain.parcel_status import Direction
 from logistics.domain.road_time import hours
-from logistics.domain.round_loads import RoundLoad, VisitLoad, weight_g
+from logistics.domain.round_loads import RoundLoad, VisitLoad, visit_marks, weight_g
 from logistics.domain.round_status import RoundStatus
 from logistics.domain.units import km
 from logistics.models import Parcel, Round, RoundStop
@@ -32,6 +34,7 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
     planned = []
     assignments: list[dict[str, int]] = []
     ordered = sorted(loads, key=lambda d: (d.wave, d.departure_s, d.van))
+    marks = iter(_marks(session, day, ordered))
     for n, load in enumerate(ordered, start=day.first_round):
         row = Round(
             round_no=f"R-{day.service_date:%Y%m%d}-{n}",
@@ -45,7 +48,10 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
         )
         session.add(row)
         session.flush()
-        stops = [_store_stop(session, day, row, seq, v) for seq, v in enumerate(load.visits, 1)]
+        stops = [
+            _store_stop(session, day, row, seq, v, next(marks))
+            for seq, v in enumerate(load.visits, 1)
+        ]
         assignments.extend(
             {"pid": p.id, "rid": row.id} for v in load.visits for p in v.pickups + v.drops
         )
@@ -75,6 +81,23 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
         _recount_stops(session, day.moved_rounds)
     session.commit()
     return planned
+
+
+def _marks(session: Session, day: PlanningDay, ordered: list[RoundLoad]) -> list[tuple[int, int]]:
+    """The ``(part, parts)`` of each new visit, in the order of ``ordered``: numbered in
+    time order with the visits of the day's kept (started or finished) rounds."""
+    kept = [r.id for r in day.kept_rounds]
+    visits = [
+        (v.station_id, _utc(day, v.visit.service_start_s)) for load in ordered for v in load.visits
+    ]
+    if kept:
+        visits += session.exec(
+            select(RoundStop.station_id, RoundStop.arrive_at).where(
+                RoundStop.round_id.in_(kept)  # type: ignore[attr-defined]
+            )
+        ).all()
+    new = sum(len(load.visits) for load in ordered)
+    return visit_marks(visits)[:new]
 
 
 def _recount_stops(session: Session, round_ids: set[int]) -> None:
@@ -122,7 +145,12 @@ def _drop_old_plan(session: Session, old_ids: list[int]) -> None:
 
 
 def _store_stop(
-    session: Session, day: PlanningDay, row: Round, seq: int, load: VisitLoad
+    session: Session,
+    day: PlanningDay,
+    row: Round,
+    seq: int,
+    load: VisitLoad,
+    mark: tuple[int, int],
 ) -> PlannedStop:
     visit = load.visit
     stop = RoundStop(
@@ -150,8 +178,8 @@ def _store_stop(
         pickup_g=stop.pickup_g,
         drop_parcels=stop.drop_parcels,
         drop_g=stop.drop_g,
-        part=visit.part,
-        parts=visit.parts,
+        part=mark[0],
+        parts=mark[1],
     )
 
 
