@@ -12,31 +12,19 @@ from __future__ import annotations
 from enum import StrEnum
 
 from logistics.domain.parcel_status import choice_words, read_word
+from logistics.domain.words import Word
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.i18n import N_, _
 
 
-class ManifestStatus(StrEnum):
+class ManifestStatus(Word):
     OPEN = "open"
     CLOSED = "closed"
     HANDED_OVER = "handed_over"
 
-    @property
-    def label(self) -> str:
-        """How the state reads in a sentence, in the chosen language: ``open``, ``已交接``."""
-        return _(_LABELS[self])
-
-    @property
-    def english(self) -> str:
-        """The English words whatever the language (the English half of bilingual paper)."""
-        return _LABELS[self]
-
     @classmethod
-    def label_of(cls, stored: str) -> str:
-        try:
-            return cls(stored).label
-        except ValueError:
-            return str(stored)
+    def _labels(cls):
+        return _LABELS
 
 
 class ManifestAction(StrEnum):

@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from logistics.domain import products, tracking_numbers, units
+from logistics.domain.courier_names import courier_aliases, fold_courier
 from logistics.domain.parcel_status import Direction
 from logistics.domain.privacy import mask_phone
 from logistics.domain.provinces import find_province
@@ -242,46 +243,6 @@ class RowRules:
 # ------------------------------------------------------------------ couriers by name
 
 # what a courier's name may end with that people leave out: 中通快递 is 中通
-_COURIER_SUFFIXES = ("快递", "速递", "物流", "快运", "速运")
-
-
-def fold_courier(text: str | None) -> str:
-    """A typed courier name or code folded for matching: NFKC, case-folded, no spaces."""
-    if not text:
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
-
-
-def courier_aliases(names: Mapping[str, str | None]) -> dict[str, str]:
-    """Folded code, name and short name (``中通`` of ``中通快递``) -> courier code.
-
-    A short name two couriers share names neither; a code always wins over a name.
-    """
-    aliases: dict[str, str] = {}
-    shared: set[str] = set()
-    for code, name in names.items():
-        if not name:
-            continue
-        folded = fold_courier(name)
-        for alias in {folded, _short_name(folded)}:
-            if not alias:
-                continue
-            if aliases.get(alias, code) != code:
-                shared.add(alias)
-            aliases[alias] = code
-    for alias in shared:
-        aliases.pop(alias, None)
-    aliases.update({fold_courier(code): code for code in names})
-    return aliases
-
-
-def _short_name(folded: str) -> str:
-    for suffix in _COURIER_SUFFIXES:
-        if folded.endswith(suffix) and len(folded) > len(suffix):
-            return folded[: -len(suffix)]
-    return folded
-
-
 # ------------------------------------------------------------------ single values
 
 

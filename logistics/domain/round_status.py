@@ -16,31 +16,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from logistics.domain.words import Word
 from logistics.errors import RuleBroken
 from logistics.i18n import N_, _
 
 
-class RoundStatus(StrEnum):
+class RoundStatus(Word):
     PLANNED = "planned"
     STARTED = "started"
     FINISHED = "finished"
 
-    @property
-    def label(self) -> str:
-        """How the state reads in a sentence, in the chosen language: ``started``, ``已出车``."""
-        return _(_LABELS[self])
-
-    @property
-    def english(self) -> str:
-        """The English words whatever the language (the English half of bilingual paper)."""
-        return _LABELS[self]
-
     @classmethod
-    def label_of(cls, stored: str) -> str:
-        try:
-            return cls(stored).label
-        except ValueError:
-            return str(stored)
+    def _labels(cls):
+        return _LABELS
 
 
 class RoundAction(StrEnum):

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from logistics.domain.words import Word
+from logistics.i18n import N_
 
-from logistics.i18n import N_, _
 
-
-class ScanVerdict(StrEnum):
+class ScanVerdict(Word):
     """The answer to one ``hub scan``: the step was made, was already made, or refused."""
 
     DONE = "done"
     ALREADY = "already"
     REFUSED = "refused"
 
-    @property
-    def label(self) -> str:
-        return _(_SCAN_LABELS[self])
+    @classmethod
+    def _labels(cls):
+        return _SCAN_LABELS
 
 
-class LoadOutcome(StrEnum):
+class LoadOutcome(Word):
     """The answer to one scan of the courier driver's load check (stored per scan)."""
 
     LOADED = "loaded"
     REPEAT = "repeat"
     REFUSED = "refused"
 
-    @property
-    def label(self) -> str:
-        return _(_LOAD_LABELS[self])
+    @classmethod
+    def _labels(cls):
+        return _LOAD_LABELS
 
 
 _SCAN_LABELS = {

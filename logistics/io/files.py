@@ -98,6 +98,31 @@ def write_file(
     ``fill`` writes the whole file at the temporary path it is given (reportlab and
     openpyxl take a path). Returns the target path.
     """
+    with _replacing(path, force=force, private=private) as temp:
+        fill(temp)
+    return _key(path)
+
+
+@contextlib.contextmanager
+def open_text(
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    private: bool = False,
+    encoding: str = "utf-8",
+) -> Iterator[IO[str]]:
+    """A text stream whose content lands at ``path`` when the block ends without error."""
+    with (
+        _replacing(path, force=force, private=private) as temp,
+        open(temp, "w", encoding=encoding, newline="") as stream,
+    ):
+        yield stream
+
+
+@contextlib.contextmanager
+def _replacing(path: str | os.PathLike[str], *, force: bool, private: bool) -> Iterator[Path]:
+    """A temporary file beside ``path``: renamed onto it, synced, when the block ends well;
+    removed when it does not, so a failure leaves the old file or none."""
     target = check_target(path, force=force)
     shown = os.fspath(path)
     try:
@@ -110,47 +135,9 @@ def write_file(
     temp = Path(temporary)
     try:
         os.chmod(temp, 0o600 if private else 0o666 & ~_umask())
-        fill(temp)
+        yield temp
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(temp, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise cannot_write(shown, error) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    return target
-
-
-@contextlib.contextmanager
-def open_text(
-    path: str | os.PathLike[str],
-    *,
-    force: bool = False,
-    private: bool = False,
-    encoding: str = "utf-8",
-) -> Iterator[IO[str]]:
-    """A text stream whose content lands at ``path`` when the block ends without error."""
-    box: dict[str, IO[str]] = {}
-    target = check_target(path, force=force)
-    shown = os.fspath(path)
-    try:
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-    except OSError as error:
-        raise cannot_write(shown, error) from None
-    temp = Path(temporary)
-    try:
-        os.chmod(temp, 0o600 if private else 0o666 & ~_umask())
-        with open(fd, "w", encoding=encoding, newline="") as stream:
-            box["stream"] = stream
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
         os.replace(temp, target)
     except OSError as error:
         with contextlib.suppress(OSError):

@@ -458,3 +458,16 @@ def test_waybills_with_a_wrong_row_store_nothing_unless_skipped_to_rejects(
     assert "12345" in rejects.read_text(encoding="utf-8-sig")
     shown = json.loads(hub("parcel", "show", good.parcel_no, "--json").output)
     assert shown["tracking_no"] == "73100000000088"
+
+
+def test_a_forced_handover_reason_with_terminal_codes_is_refused(hub, make_parcel):
+    """The reason is printed on the manifest and noted on parcels: checked like any text."""
+    manifest = closed_zto(hub, make_parcel)
+    result = hub(
+        "manifest", "handover", manifest, "--driver", "王师傅", "--plate", "晋E·12345",
+        "--force", "--reason", "\x1b[2J\x1b[31mloaded\u202e",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "--reason" in result.output and "\x1b" not in result.output
+    shown = hub("manifest", "show", manifest, "--json")
+    assert '"status": "closed"' in shown.output  # nothing was handed over

@@ -20,6 +20,7 @@ from logistics.domain import manifest_status
 from logistics.domain.clock import utcnow, zone
 from logistics.domain.manifest_status import ManifestAction, ManifestStatus
 from logistics.domain.parcel_status import Action, Status
+from logistics.domain.text import check_text
 from logistics.domain.units import kg
 from logistics.domain.verdicts import LoadOutcome
 from logistics.errors import InvalidInput, NotFound, RuleBroken
@@ -217,6 +218,10 @@ class _Signer:
 
 
 def _signer(driver: str, plate: str, reason: str | None, *, force: bool) -> _Signer:
+    # typed text that is signed for and printed: no terminal codes, no invisible characters
+    check_text(driver, "--driver", limit=200)
+    check_text(plate, "--plate", limit=20)
+    check_text(reason, "--reason", limit=500)
     signer = _Signer(
         driver=" ".join((driver or "").split()),
         plate="".join((plate or "").split()).upper(),
