@@ -209,6 +209,9 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Invalid value for {name}: {reason}"),
         ),
         (r"Invalid value: (?P<reason>.+)", N_("Invalid value: {reason}")),
+        (r"Input should be a valid integer(?:, .*)?", N_("expected a whole number.")),
+        (r"Input should be a valid number(?:, .*)?", N_("expected a number.")),
+        (r"Input should be a valid boolean(?:, .*)?", N_("expected yes or no.")),
         (r"(?P<value>'.*') is not a valid integer\.", N_("{value} is not a whole number.")),
         (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
         (

@@ -15,6 +15,8 @@ file:
 * :data:`XLSX_MAX_RATIO`, :data:`XLSX_MAX_UNPACKED_BYTES`, :data:`XLSX_MAX_PART_BYTES`:
   how far an XLSX file (a zip) may unpack, checked from the sizes its zip declares
   before openpyxl opens it (the zip reader never unpacks more than a part declares);
+* :data:`XLSX_MAX_ROWS`: rows an XLSX sheet may hold (counted from its XML before
+  openpyxl reads any row);
 * :data:`EMPTY_ROW_RUN`: empty rows read one by one before a sheet is taken to have
   ended; the sheet's real end is found by scanning its XML, so trailing empty rows
   are never read, and data after a longer run of empty rows is refused, not dropped.
@@ -50,6 +52,10 @@ XLSX_MAX_PART_BYTES = 64_000_000
 XLSX_MAX_PARTS = 10_000
 #: Empty rows in a row that end a sheet: data after a longer run is refused.
 EMPTY_ROW_RUN = 1_000
+#: Rows of an XLSX sheet: openpyxl reads about 6,000 rows a second here, so a bigger
+#: sheet would take longer than the ten seconds an import may; CSV has no such limit
+#: (it reads ten times faster), and a peak day (Double 11) is 30,000 rows.
+XLSX_MAX_ROWS = 55_000
 
 
 def megabytes(size: int) -> str:

@@ -438,6 +438,18 @@ def _xlsx_rows(
         if extent is None:
             extent = _sheet_extent(path, ws)
         stop = extent.last if extent.gap is None else extent.gap[0] - 1
+        if stop > budgets.XLSX_MAX_ROWS:
+            raise InvalidInput(
+                _(
+                    "File '{file}' sheet '{sheet}' has {n} rows: an XLSX file may have at most "
+                    "{limit}; save it as CSV (UTF-8), which has no such limit, or split it."
+                ).format(
+                    file=path.name,
+                    sheet=ws.title,
+                    n=f"{stop:,}",
+                    limit=f"{budgets.XLSX_MAX_ROWS:,}",
+                )
+            )
         number = 0
         if stop > 0:
             ws.reset_dimensions()  # do not trust a wrong <dimension>: read every cell

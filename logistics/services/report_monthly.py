@@ -85,7 +85,17 @@ class MonthlyReport:
 
     @property
     def title(self) -> str:
+        if self.in_progress:
+            # a report of a month not yet over must say so on every page and sheet
+            return _("{hub}: monthly report {month} (not over: figures to {today})").format(
+                hub=self.hub_name, month=self.month, today=self.generated_at.date().isoformat()
+            )
         return _("{hub}: monthly report {month}").format(hub=self.hub_name, month=self.month)
+
+    @property
+    def in_progress(self) -> bool:
+        """The month is still running: its figures stop at today."""
+        return self.last_day >= self.generated_at.date()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -351,6 +351,22 @@ def test_a_workbook_saved_by_openpyxl_still_reads(tmp_path):
     assert table.total_rows_hint == 200
 
 
+def test_an_xlsx_with_more_rows_than_it_can_read_in_time_is_refused_before_reading(
+    tmp_path, monkeypatch
+):
+    """openpyxl reads about 6,000 rows a second: past XLSX_MAX_ROWS the file would take
+    longer than an import may, so it is refused at once with the way out (CSV)."""
+    assert budgets.XLSX_MAX_ROWS >= 30_000  # a peak day (Double 11) still fits
+    monkeypatch.setattr(budgets, "XLSX_MAX_ROWS", 150)
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    for n in range(200):
+        book.active.append(["S01", f"A{n}", "张三", "贵州", 1.5])
+    book.save(tmp_path / "big.xlsx")
+    with pytest.raises(InvalidInput, match=r"has 201 rows: an XLSX file may have at most 150"):
+        read(tmp_path / "big.xlsx")
+
+
 def test_a_hostile_waybill_file_and_road_table_are_refused_too(tmp_path):
     waybills = write_rows(
         tmp_path / "wb.csv", [["运单号", "中心编号"] + [f"c{i}" for i in range(600)]]

@@ -95,3 +95,10 @@ def test_the_hub_keeps_its_language_for_every_terminal(runner, tmp_path, monkeyp
     assert "数据库一致" in runner.invoke(app, ["db", "check"]).output
     # HUB_LANG and --lang still choose for one person
     assert "Usage:" in runner.invoke(app, ["--lang", "en", "db", "--help"]).output
+
+
+def test_a_wrong_number_in_an_option_is_said_in_chinese(runner):
+    result = runner.invoke(app, ["--lang", "zh", "parcel", "list", "--limit", "abc"])
+    assert result.exit_code == 2
+    assert "应为整数" in result.output
+    assert "Input should be" not in result.output

@@ -84,6 +84,16 @@ def test_the_month_in_progress_says_it_is_not_over(hub, make_parcel, november):
     assert "2026-11 is not over: the figures run to 2026-11-23." in result.output
 
 
+def test_files_of_the_month_in_progress_say_it_is_not_over(hub, make_parcel, november, tmp_path):
+    import openpyxl
+
+    make_parcel("registered", station="GD01", registered_at=stored(datetime(2026, 11, 20, 9)))
+    result = hub("report", "monthly", "--month", "2026-11", "--xlsx", tmp_path / "m.xlsx")
+    assert result.exit_code == 0, result.output
+    title = openpyxl.load_workbook(tmp_path / "m.xlsx").properties.title
+    assert "not over: figures to 2026-11-23" in title
+
+
 # ---------------------------------------------------------------- item 13: rounds in number order
 
 
