@@ -8,7 +8,8 @@ actually kept the work out, whichever wave left it and whatever the search did:
    enough): ``cannot_serve`` says which, from the work left over;
 2. no van is free at all (none active, or all on the road until the return);
 3. whole parcels would put a van over its kg capacity on a split visit;
-4. every van already makes the most rounds a day allows;
+4. every van that could still serve it on its own, once the plan's rounds are made, has
+   made the most rounds a van makes in a day (its started and finished rounds count);
 5. otherwise a van could serve it, and the vans' time until the return went to other
    stations' work (``day_full``). That is the answer for every station the search or
    a later wave left out, so it does not change with the search's seed.
@@ -24,7 +25,7 @@ from datetime import date
 
 from logistics.domain.routing import RoutingProblem, clock
 from logistics.domain.routing.visits import split_stop, van_window, why_impossible
-from logistics.i18n import N_, _
+from logistics.i18n import N_, _, ngettext
 
 # The reasons, in English; a plan says them in the chosen language (``_(NO_VAN)``).
 NO_VAN = N_("no van is available for the day")
@@ -45,7 +46,13 @@ def day_full(latest_return_s: int) -> str:
 
 
 def most_rounds(rounds: int) -> str:
-    return _("the vans already went out in {n} waves, the most in a day").format(n=rounds)
+    return ngettext(
+        "every van that could serve it already makes {n} round today, the most a van "
+        "makes in a day",
+        "every van that could serve it already makes {n} rounds today, the most a van "
+        "makes in a day",
+        rounds,
+    ).format(n=rounds)
 
 
 def waiting_days(day: date, registered_on: Iterable[date]) -> int:
@@ -94,7 +101,8 @@ class CarryOverReasons:
         self._trimmed.add(station_id)
 
     def most_rounds(self, station_ids: Iterable[int], rounds: int) -> None:
-        """Vans were still free, but each already makes the most rounds of a day."""
+        """Vans could still serve these stations, but each of them already makes the most
+        rounds (``rounds``) of a day."""
         for sid in station_ids:
             self._most_rounds[sid] = rounds
 

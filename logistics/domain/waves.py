@@ -1,9 +1,12 @@
 """A van that is back early goes out again: the day is planned in waves.
 
 A township fleet carries more than one van-load a day. After the first wave, what is
-left is planned again for the vans from their return plus ``RELOAD_MINUTES``, up to
-``MAX_WAVES`` waves. The search time asked for is the budget of the whole day, shared
-out over the waves by ``WAVE_SHARES``.
+left is planned again for the vans from their return plus ``RELOAD_MINUTES``. A van
+makes at most ``MAX_WAVES`` rounds a day, its started and finished rounds included
+(``rounds_left``); a wave plans only the vans with rounds left, and waves go on while
+they take work. The search time asked for is the budget of the whole day, shared out
+over the waves by ``WAVE_SHARES`` (a wave after the last share gets the last one's
+settings, cut to its few stations).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ RELOAD_MINUTES = 20
 """Minutes a van spends at the hub between two rounds (unload, load the next drops)."""
 
 MAX_WAVES = 4
-"""At most this many rounds per van a day."""
+"""At most this many rounds per van a day, its started and finished rounds included."""
 
 DAY_TIME_LIMIT_S = 0.6
 """Default search time of the whole day, shared over the waves (``--time-limit``)."""
@@ -62,6 +65,17 @@ def wave_settings(settings: SearchSettings, total: float) -> list[SearchSettings
             settings_of_wave = replace(settings_of_wave, workers=1)
         out.append(settings_of_wave)
     return out
+
+
+def rounds_left(made: int) -> int:
+    """Rounds a van may still make today after the ``made`` rounds it has started or
+    finished."""
+    return max(0, MAX_WAVES - made)
+
+
+def of_wave(every_wave: list[SearchSettings], wave: int) -> SearchSettings:
+    """The settings of wave number ``wave`` (from 1); past the last share, the last's."""
+    return every_wave[min(wave, len(every_wave)) - 1]
 
 
 def for_stations(settings: SearchSettings, stations: int) -> SearchSettings:

@@ -155,7 +155,8 @@ class AssignmentRun:
     """Parcels in the run (assigned + unassigned)."""
     assigned: int
     changed: int
-    """Parcels whose courier changed (an ``assign`` event each, unless a dry run)."""
+    """Parcels whose courier changed (an ``assign`` event each, unless a dry run): the
+    ``given`` + ``switched`` + ``dropped`` below."""
     couriers: tuple[CourierLine, ...]
     total_fee_fen: int
     baseline_fee_fen: int
@@ -171,6 +172,12 @@ class AssignmentRun:
     resorted: tuple[ResortLine, ...] = ()
     """Parcels at the hub that change from one courier to another (or to none): re-sort
     them physically. Oldest first."""
+    given: int = 0
+    """Parcels without a courier before that the run gives one."""
+    switched: int = 0
+    """Parcels that had a courier and get another."""
+    dropped: int = 0
+    """Parcels that had a courier and are left without one."""
 
     @property
     def baseline_sentence(self) -> str:
@@ -249,8 +256,14 @@ class _Changes:
 
     updates: list[dict[str, Any]] = field(default_factory=list)
     notes: list[tuple[Any, str]] = field(default_factory=list)
-    changed: int = 0
+    given: int = 0
+    switched: int = 0
+    dropped: int = 0
     resorted: dict[str, ResortLine] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return self.given + self.switched + self.dropped
 
     def resort(self, parcel: Any, was: str | None, now: str | None) -> None:
         """A parcel at the hub that had a courier moves to another cage (or out of it)."""
@@ -267,7 +280,10 @@ def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
         courier_id = id_of[a.courier]
         fee_fen = None if a.fee is None else fen(a.fee)
         if parcel.courier_id != courier_id:
-            out.changed += 1
+            if parcel.courier_id is None:
+                out.given += 1
+            else:
+                out.switched += 1
             was = plan.couriers.code(parcel.courier_id)
             out.resort(parcel, was, a.courier)
             if with_notes:
@@ -286,7 +302,7 @@ def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
         parcel = by_no[line.parcel_no]
         if parcel.courier_id is None or lock_of(parcel) is not None:
             continue  # a tracking number's courier is never taken away
-        out.changed += 1
+        out.dropped += 1
         was = plan.couriers.code(parcel.courier_id)
         out.resort(parcel, was, None)
         out.notes.append((parcel, reasons.unassigned_note(line.detail, was)))
@@ -375,6 +391,9 @@ def _report(
         parcels=len(plan.parcels),
         assigned=len(result.assignments),
         changed=changes.changed,
+        given=changes.given,
+        switched=changes.switched,
+        dropped=changes.dropped,
         couriers=lines,
         total_fee_fen=fen(result.total_fee),
         baseline_fee_fen=fen(result.baseline_fee),

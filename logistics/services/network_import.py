@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from logistics.domain import network as rules
 from logistics.domain.units import province_name, yuan
 from logistics.errors import ImportRejected, InvalidInput
-from logistics.i18n import _
+from logistics.i18n import N_, _
 from logistics.models import Courier, CourierTariff, Station, Vehicle
 from logistics.services.network import (
     _excluded,
@@ -45,6 +45,7 @@ def read_specs(
     *,
     stored: Mapping[str, Mapping[str, str]] | None = None,
     ignore_unknown: bool = False,
+    encoding: str | None = None,
 ) -> list[Spec]:
     """Every row of the file as a spec, or ImportRejected listing every bad row.
 
@@ -53,10 +54,16 @@ def read_specs(
     ``stored`` holds the cells of the rows already stored, by code: a row of the file
     with such a code is laid over them (:func:`rules.merged`), so the columns the file
     does not carry, and its blank cells, keep what is stored. A column no field uses is
-    refused, naming it, unless ``ignore_unknown``."""
+    refused, naming it, unless ``ignore_unknown``. ``encoding`` names a CSV file's
+    encoding when its bytes cannot tell (latin-1)."""
     from logistics.io.tables import open_table  # openpyxl: only when a file is read
 
-    table = open_table(path, {name: tuple(names) for name, names in headers.items()}, required)
+    table = open_table(
+        path,
+        {name: tuple(names) for name, names in headers.items()},
+        required,
+        encoding=encoding,
+    )
     if table.ignored_headers and not ignore_unknown:
         raise InvalidInput(
             _(
@@ -110,6 +117,48 @@ def t_normal_code(text: str) -> str:
         return ""
 
 
+FIELD_LABELS: dict[str, str] = {
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "village": N_("Village"),
+    "keeper_name": N_("Keeper"),
+    "keeper_phone": N_("Keeper's phone"),
+    "lat": N_("Latitude"),
+    "lon": N_("Longitude"),
+    "hours": N_("Opening hours"),
+    "service_minutes": N_("Stop minutes"),
+    "households": N_("Households"),
+    "retention_days": N_("Retention days"),
+    "active": N_("Active"),
+    "tracking_pattern": N_("Tracking number pattern"),
+    "cutoff": N_("Cut-off"),
+    "daily_capacity": N_("Capacity/day"),
+    "min_share": N_("Min share"),
+    "volumetric_divisor": N_("Divisor"),
+    "weight_step_kg": N_("Step kg"),
+    "max_weight_kg": N_("Max kg"),
+    "excluded_provinces": N_("Not served"),
+    "phone": N_("Phone"),
+    "first_kg": N_("First kg ¥"),
+    "extra_kg": N_("Each extra kg ¥"),
+    "plate": N_("Plate"),
+    "capacity_kg": N_("Capacity kg"),
+    "capacity_parcels": N_("Capacity parcels"),
+    "shift_start": N_("Shift start"),
+    "shift_end": N_("Shift end"),
+    "cost_per_km": N_("¥/km"),
+    "fixed_cost": N_("¥/day"),
+}
+"""The words of a file's columns in the chosen language, for an import's changes (the
+column headers people know: 站长电话 for keeper_phone)."""
+
+
+def field_label(name: str) -> str:
+    """A field of an import file as people name it, in the chosen language."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
+
+
 @dataclass
 class RowChange:
     """One row of an import file and what it does to the stored row with its code."""
@@ -123,7 +172,10 @@ class RowChange:
         return {
             "code": self.code,
             "change": self.change.value,
-            "fields": [{"field": f, "from": old, "to": new} for f, old, new in self.fields],
+            "fields": [
+                {"field": f, "field_label": field_label(f), "from": old, "to": new}
+                for f, old, new in self.fields
+            ],
         }
 
 
@@ -191,7 +243,12 @@ def _finish(session: Session, result: ImportResult) -> ImportResult:
 
 
 def import_stations(
-    session: Session, path: Path, *, ignore_unknown: bool = False, dry_run: bool = False
+    session: Session,
+    path: Path,
+    *,
+    ignore_unknown: bool = False,
+    dry_run: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Add the file's new stations and update the others by code, changing only the
     columns the file carries; with ``dry_run`` nothing is saved."""
@@ -205,6 +262,7 @@ def import_stations(
         key=lambda s: s.code,
         stored=stored,
         ignore_unknown=ignore_unknown,
+        encoding=encoding,
     )
     result = ImportResult(Path(path).name, _changes(specs, stored, rules.station_text), dry_run)
     changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
@@ -233,6 +291,7 @@ def import_couriers(
     *,
     ignore_unknown: bool = False,
     dry_run: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Couriers and/or their tariff rows, all in one transaction; an update changes only
     the columns the file carries; with ``dry_run`` nothing is saved."""
@@ -247,6 +306,7 @@ def import_couriers(
             key=lambda s: s.code,
             stored=stored,
             ignore_unknown=ignore_unknown,
+            encoding=encoding,
         )
         result.changes = _changes(specs, stored, _courier_spec_text)
         changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
@@ -272,6 +332,7 @@ def import_couriers(
             key=lambda s: f"{s.courier_code} {_tariff_place(s.province_code)}",
             check=courier_is_set_up,
             ignore_unknown=ignore_unknown,
+            encoding=encoding,
         )
         result.tariffs = _tariff_changes(session, tariff_specs)
         upsert_tariffs(session, tariff_specs)
@@ -307,7 +368,12 @@ def _tariff_place(code: str) -> str:
 
 
 def import_vehicles(
-    session: Session, path: Path, *, ignore_unknown: bool = False, dry_run: bool = False
+    session: Session,
+    path: Path,
+    *,
+    ignore_unknown: bool = False,
+    dry_run: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Add the file's new vans and update the others by code, changing only the columns
     the file carries; with ``dry_run`` nothing is saved."""
@@ -321,6 +387,7 @@ def import_vehicles(
         key=lambda s: s.code,
         stored=stored,
         ignore_unknown=ignore_unknown,
+        encoding=encoding,
     )
     result = ImportResult(Path(path).name, _changes(specs, stored, rules.vehicle_text), dry_run)
     changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}

@@ -30,7 +30,8 @@ def test_assign_shows_couriers_totals_baseline_and_stores(hub, session, couriers
     assert "JT" in out and "21.30" in out  # 3 x 7.10 yuan to Guangdong
     assert "Total fee:" in out
     assert "cheapest on average" in out and "Saving against the baseline" in out
-    assert "4 parcels changed courier" in out
+    assert "Stored: 4 parcels given a courier; each has an assign event." in out
+    assert "changed courier" not in out  # none had a courier before
     rows = stored(session, parcels)
     assert all(p.courier_id is not None and p.fee_fen for p in rows)
     total = sum(p.fee_fen for p in rows)
@@ -44,7 +45,9 @@ def test_dry_run_says_so_and_stores_nothing(hub, session, couriers, make_parcel)
     parcel = make_parcel()
     result = hub("assign", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Dry run: nothing was stored (1 parcels would change courier)" in result.output
+    assert "Dry run: nothing was stored; a run would store: 1 parcel given a courier." in (
+        " ".join(result.output.split())
+    )
     [row] = stored(session, [parcel])
     assert row.courier_id is None and row.fee_fen is None
     events = session.exec(select(ParcelEvent).where(ParcelEvent.action == "assign")).all()
@@ -144,7 +147,7 @@ def test_unknown_parcel_is_one_sentence(hub, couriers):
 
 def test_a_run_that_moves_parcels_says_which_cage_to_which(hub, session, couriers, make_parcel):
     parcels = [make_parcel() for _ in range(2)]
-    assert "2 parcels changed courier" in hub("assign").output
+    assert "2 parcels given a courier" in hub("assign").output
     couriers["JT"].daily_capacity = 1
     session.add(couriers["JT"])
     session.commit()
@@ -162,6 +165,7 @@ def test_a_run_that_moves_parcels_says_which_cage_to_which(hub, session, courier
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Re-sort 1 parcel at the hub" in out
+    assert "Stored: 1 parcel changed courier;" in out
     assert f"Move {moved} from JT's cage to YTO's." in out
     assert parcels[0].parcel_no not in out  # it keeps JT: nothing to move
     assert "Re-sort" not in hub("assign").output  # nothing changes, nothing to move

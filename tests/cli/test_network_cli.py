@@ -93,7 +93,7 @@ def test_import_lists_what_it_changes_and_dry_run_saves_nothing(ready, tmp_path)
     assert "--ignore-unknown" in " ".join(refused.output.split())
     dry = ready("station", "import", str(path), "--ignore-unknown", "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "GD05" in dry.output and "service_minutes 6 → 9" in dry.output
+    assert "GD05" in dry.output and "Stop minutes 6 → 9" in dry.output
     assert "1 row unchanged: GD07" in dry.output and "Dry run: nothing was saved" in dry.output
     assert json.loads(ready("station", "show", "GD05", "--json").output)["service_minutes"] == 6
     done = ready("station", "import", str(path), "--ignore-unknown")

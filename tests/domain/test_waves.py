@@ -67,7 +67,9 @@ def test_the_reason_is_the_rule_not_the_wave():
     assert reasons.of(3) == carry_over.CAPACITY_TRIM
     assert reasons.of(2) == "opening hours 05:00-06:00 cannot be reached"
     reasons.most_rounds([6], 4)
-    assert reasons.of(6) == "the vans already went out in 4 waves, the most in a day"
+    assert reasons.of(6) == (
+        "every van that could serve it already makes 4 rounds today, the most a van makes in a day"
+    )
     assert reasons.of(4) == (
         "a van could serve it, but the vans' time until the 15:30 return went to other "
         "stations' work"
@@ -79,3 +81,9 @@ def test_a_van_is_free_after_the_rounds_it_is_on():
     assert waves.free_from_s(start, []) == start
     assert waves.free_from_s(start, [10 * 3600]) == 10 * 3600 + waves.RELOAD_MINUTES * 60
     assert waves.free_from_s(start, [6 * 3600]) == start
+
+
+def test_a_vans_started_and_finished_rounds_count_toward_its_rounds_of_the_day():
+    assert waves.rounds_left(0) == waves.MAX_WAVES
+    assert waves.rounds_left(1) == waves.MAX_WAVES - 1
+    assert waves.rounds_left(waves.MAX_WAVES + 1) == 0

@@ -170,7 +170,7 @@ def test_the_run_reads_in_chinese_and_the_event_note_too(
     assert "1 件包裹没有快递公司" in out
     assert "超过所有快递公司的重量上限" in out and "over_max_weight" not in out
     assert f"包裹 {heavy.parcel_no} 重 75.00 kg，超过所有送达广东的快递公司的重量上限。" in out
-    assert "已保存：1 件包裹更换了快递公司" in out
+    assert "已保存：1 件包裹分到快递公司" in out
     for english in ("Total fee", "Baseline", "Saving", "Courier", "yuan", "Stored"):
         assert english not in out
     note = session.exec(
@@ -201,7 +201,7 @@ def test_a_courier_typed_by_its_chinese_name_is_accepted(
     assert result.exit_code == 0, result.output
     assert "本次分给 ZTO 的包裹：1 件" in result.output
     assert parcel.parcel_no in result.output and "广东" in result.output
-    assert "试运行：没有保存（会有 1 件包裹更换快递公司）。" in result.output
+    assert "试运行：没有保存；正式运行会保存：1 件包裹分到快递公司。" in result.output
 
     data = json.loads(hub("assign", "--dry-run", "--courier", typed, "--json").stdout)
     assert data["courier"] == "ZTO"
@@ -234,7 +234,7 @@ def test_english_is_unchanged(hub, session, couriers, make_parcel):
     assert "Total fee: 8.00 yuan for 1 parcel (baseline 7.10 yuan)." in out
     assert "1 parcel to ZTO in this run" in out
     assert "JT (7.10 yuan) had no capacity left" in out
-    assert "Dry run: nothing was stored (1 parcels would change courier)." in out
+    assert "Dry run: nothing was stored; a run would store: 1 parcel given a courier." in out
     assert CJK not in out
     explained = hub("assign", "--explain", parcel.parcel_no).output
     assert f"Parcel {parcel.parcel_no}: to province 44 (广东), 2.50 kg" in explained

@@ -14,10 +14,11 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
+from logistics import i18n
 from logistics.domain import carry_over
 from logistics.domain.clock import local_today, to_local, zone
 from logistics.domain.routing import SearchSettings, seconds_of_day, solve
-from logistics.domain.waves import RELOAD_MINUTES
+from logistics.domain.waves import MAX_WAVES, RELOAD_MINUTES
 from logistics.models import Parcel, Round, RoundStop, Station, Vehicle
 from logistics.services import planning, rounds, sample
 from logistics.services.planning.problem import build_problem
@@ -181,6 +182,71 @@ def test_hub_plan_after_a_start_says_what_it_kept(hub, make_parcel, monkeypatch)
     assert "1 of 1 parcels served" in out
     again = json.loads(hub("plan", "--time-limit", "0.3", "--json").output)
     assert [k["round_no"] for k in again["kept_rounds"]] == [round_no]
+
+
+FULL_LOADS = ("GD05", "GD06", "GD09", "GD12", "GD13", "GD21")
+
+
+def full_loads(make_parcel) -> None:
+    """Six stations, each a full load of VAN1 (1,200 kg) on its own: one a round."""
+    for station in FULL_LOADS:
+        for _ in range(4):
+            make_parcel("registered", station=station, weight_g=280_000)
+
+
+def test_a_started_round_counts_toward_the_vans_rounds_of_the_day(hub, make_parcel, monkeypatch):
+    """The tester's afternoon re-plan: VAN1 went out on R-1, so the re-plan gives it at
+    most three more rounds, and the stations left say, in Chinese at 80 columns, that the
+    van made the most rounds of a day, which is true of the plan."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T06:30")
+    full_loads(make_parcel)
+    first = json.loads(hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--json").output)
+    assert len(first["rounds"]) == MAX_WAVES
+    round_no = first["rounds"][0]["round_no"]
+    assert hub("round", "start", round_no).exit_code == 0
+
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T07:40")
+    again = json.loads(hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--json").output)
+    assert [k["round_no"] for k in again["kept_rounds"]] == [round_no]
+    assert len(again["rounds"]) == MAX_WAVES - 1  # R-1 is one of VAN1's four
+    # R-1 carries one station; three more rounds, one each; the other two wait.
+    assert len(again["carried_over"]) == len(FULL_LOADS) - MAX_WAVES
+    for item in again["carried_over"]:
+        assert item["reason"] == carry_over.most_rounds(MAX_WAVES)
+
+    result = hub("--lang", "zh", "plan", "--time-limit", "0.3", "--vans", "VAN1")
+    i18n.use("en")
+    assert result.exit_code == 0, result.output
+    out = "".join(result.output.split())
+    assert "每辆能去的车辆今天都已出车4趟次，这是一辆车一天的上限" in out
+    assert "R-20261202-4" in out and "R-20261202-5" not in out  # R-1 and three more
+
+
+def test_a_van_that_made_its_rounds_goes_out_no_more_and_the_reason_says_why(
+    sample_network, make_parcel, monkeypatch
+):
+    """VAN1 drove and finished four rounds by 10:00 (its parcels not collected, so they
+    wait again): a re-plan gives it no fifth round, and says it made its rounds, not that
+    no van is back in time; with VAN3 too, VAN3 takes the work."""
+    session = sample_network
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T06:30")
+    full_loads(make_parcel)
+    first = planning.plan_day(session, time_limit=0.3, vans=["VAN1"])
+    assert len(first.rounds) == MAX_WAVES
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T10:00")
+    for rnd in first.rounds:
+        rounds.start_round(session, rnd.round_no, operator=OP)
+        rounds.finish_round(session, rnd.round_no, operator=OP)
+
+    alone = planning.plan_day(session, time_limit=0.3, vans=["VAN1"])
+    assert alone.rounds == ()
+    assert len(alone.carried_over) == len(FULL_LOADS)
+    assert {c.reason for c in alone.carried_over} == {carry_over.most_rounds(MAX_WAVES)}
+
+    both = planning.plan_day(session, time_limit=0.3, vans=["VAN1", "VAN3"])
+    assert both.rounds and {r.van for r in both.rounds} == {"VAN3"}
+    assert len(both.rounds) <= MAX_WAVES
 
 
 # ------------------------------------------------------------------ item 9: other days

@@ -69,11 +69,6 @@ UNASSIGNED_COLUMNS = [
     Column("waited_days", N_("Waited (days)"), "right", leave_out=1, no_wrap=True),
     Column("detail", N_("Detail")),
 ]
-RESORT_COLUMNS = [
-    Column("parcel_no", N_("Parcel")),
-    Column("from_courier", N_("From cage"), no_wrap=True),
-    Column("to_courier", N_("To cage"), format=lambda code: code or _("no courier"), no_wrap=True),
-]
 OPTION_COLUMNS = [
     Column("courier", N_("Courier"), no_wrap=True),
     Column("fee_fen", N_("Fee (yuan)"), "right", yuan, no_wrap=True),
@@ -236,19 +231,45 @@ def _show_run(run) -> None:
     if run.resorted:
         _show_resorted(run)
     if run.dry_run:
-        warn(
-            _("Dry run: nothing was stored ({n} parcels would change courier).").format(
-                n=f"{run.changed:,}"
+        if run.changed:
+            warn(
+                _("Dry run: nothing was stored; a run would store: {changes}.").format(
+                    changes=_changes_said(run)
+                )
             )
-        )
+        else:
+            warn(_("Dry run: nothing was stored; no parcel would change courier."))
     elif run.changed:
-        done(
-            _("Stored: {n} parcels changed courier, each with an assign event.").format(
-                n=f"{run.changed:,}"
-            )
-        )
+        done(_("Stored: {changes}; each has an assign event.").format(changes=_changes_said(run)))
     else:
         done(_("Stored: no parcel changed courier; nothing new was logged."))
+
+
+def _changes_said(run) -> str:
+    """What the run does to the parcels' couriers: given one for the first time, changed
+    from one courier to another, left without one (only the parts that happen)."""
+    parts = []
+    if run.given:
+        parts.append(
+            ngettext("{n} parcel given a courier", "{n} parcels given a courier", run.given).format(
+                n=f"{run.given:,}"
+            )
+        )
+    if run.switched:
+        parts.append(
+            ngettext(
+                "{n} parcel changed courier", "{n} parcels changed courier", run.switched
+            ).format(n=f"{run.switched:,}")
+        )
+    if run.dropped:
+        parts.append(
+            ngettext(
+                "{n} parcel left without a courier",
+                "{n} parcels left without a courier",
+                run.dropped,
+            ).format(n=f"{run.dropped:,}")
+        )
+    return ("，" if is_chinese() else ", ").join(parts)
 
 
 def _listed(codes) -> str:
@@ -269,9 +290,9 @@ def _show_courier_parcels(run) -> None:
 
 
 def _show_resorted(run) -> None:
-    """The parcels at the hub to move from one courier's cage to another's."""
-    rows = [vars(line) for line in run.resorted]
-    n = len(rows)
+    """The parcels at the hub to move from one courier's cage to another's: a sentence
+    for each, all of them (the count in the title is the number of lines below)."""
+    n = len(run.resorted)
     if run.dry_run:
         title = ngettext(
             "A run would move {n} parcel at the hub to another courier's cage",
@@ -284,13 +305,9 @@ def _show_resorted(run) -> None:
             "Re-sort {n} parcels at the hub: move each to its new courier's cage",
             n,
         )
-    render_rows(rows, _shown(RESORT_COLUMNS), title=title.format(n=f"{n:,}"))
-    for line in run.resorted[:_MOVES_SPELLED_OUT]:
+    console.print(escape(title.format(n=f"{n:,}")), style="bold")
+    for line in run.resorted:
         console.print(escape(line.move))
-
-
-_MOVES_SPELLED_OUT = 5
-"""The first few moves are also said in a sentence; the table has them all."""
 
 
 def _show_explanation(ex) -> None:

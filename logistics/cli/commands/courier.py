@@ -10,6 +10,7 @@ import typer
 from logistics.cli.commands.station import (
     DryRunOption,
     IgnoreUnknownOption,
+    ImportEncodingOption,
     show_import,
     translated,
 )
@@ -154,6 +155,7 @@ def import_(
     ] = None,
     ignore_unknown: IgnoreUnknownOption = False,
     dry_run: DryRunOption = False,
+    encoding: ImportEncodingOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import couriers and/or tariffs; a second run updates them by code.
@@ -178,7 +180,12 @@ def import_(
         raise typer.BadParameter(_("give a couriers file, --tariffs FILE, or both"))
     with open_session(ctx) as session:
         result = network.import_couriers(
-            session, file, tariffs, ignore_unknown=ignore_unknown, dry_run=dry_run
+            session,
+            file,
+            tariffs,
+            ignore_unknown=ignore_unknown,
+            dry_run=dry_run,
+            encoding=encoding,
         )
     show_import(result, as_json=as_json)
     if as_json or dry_run:

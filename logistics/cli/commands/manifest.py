@@ -594,6 +594,29 @@ def export(
     # Recorded only once the file exists: a refused or failed write records nothing.
     with open_session(ctx) as session:
         manifests.note_export(session, doc, file_name=str(file), operator=hub_context(ctx).operator)
+    left_out = doc.on_manifest - rows
+    if left_out > 0:
+        done(
+            ngettext(
+                "Handover file of {manifest} written to {file}: {n} of {total} parcels, full "
+                "recipient data (readable by you only); the export is recorded. The other "
+                "{left} already carries {courier}'s tracking number and needs no new waybill "
+                "(--all writes it too).",
+                "Handover file of {manifest} written to {file}: {n} of {total} parcels, full "
+                "recipient data (readable by you only); the export is recorded. The other "
+                "{left} already carry {courier}'s tracking number and need no new waybill "
+                "(--all writes them too).",
+                left_out,
+            ).format(
+                manifest=doc.manifest_no,
+                file=file,
+                n=f"{rows:,}",
+                total=f"{doc.on_manifest:,}",
+                left=f"{left_out:,}",
+                courier=doc.courier_code,
+            )
+        )
+        return
     done(
         ngettext(
             "Handover file of {manifest} written to {file}: {n} parcel, full recipient data "

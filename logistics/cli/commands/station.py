@@ -150,6 +150,14 @@ IgnoreUnknownOption = Annotated[
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what the import would change; save nothing.")
 ]
+ImportEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="The CSV file's encoding when its bytes cannot tell: utf-8, gb18030, "
+        "utf-16 or latin-1.",
+    ),
+]
 CHANGE_COLUMNS = [
     Column("code", N_("Code")),
     Column("change", N_("Change")),
@@ -171,13 +179,14 @@ def show_import(result, *, as_json: bool = False, title: str | None = None) -> N
 
 def _show_changes(changes, title: str) -> None:
     from logistics.domain.network import Change
+    from logistics.services.network_import import field_label
 
     shown = [
         {
             "code": row.code,
             "change": row.change.label,
             "fields": "; ".join(
-                f"{name} {old or '-'} → {new or '-'}" for name, old, new in row.fields
+                f"{field_label(name)} {old or '-'} → {new or '-'}" for name, old, new in row.fields
             ),
         }
         for row in changes
@@ -202,6 +211,7 @@ def import_(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX.")],
     ignore_unknown: IgnoreUnknownOption = False,
     dry_run: DryRunOption = False,
+    encoding: ImportEncodingOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import stations from a file; a second run updates them by code.
@@ -222,7 +232,7 @@ def import_(
 
     with open_session(ctx) as session:
         result = network.import_stations(
-            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run
+            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
     show_import(result, as_json=as_json)
     if as_json or dry_run:

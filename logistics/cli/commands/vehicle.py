@@ -10,6 +10,7 @@ import typer
 from logistics.cli.commands.station import (
     DryRunOption,
     IgnoreUnknownOption,
+    ImportEncodingOption,
     show_import,
     translated,
     yes_no,
@@ -91,6 +92,7 @@ def import_(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX.")],
     ignore_unknown: IgnoreUnknownOption = False,
     dry_run: DryRunOption = False,
+    encoding: ImportEncodingOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import vans; a second run updates them by code.
@@ -107,7 +109,7 @@ def import_(
 
     with open_session(ctx) as session:
         result = network.import_vehicles(
-            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run
+            session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
     show_import(result, as_json=as_json)
     if as_json or dry_run:

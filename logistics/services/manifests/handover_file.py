@@ -48,7 +48,22 @@ EVENT_WORDS = {
 # ------------------------------------------------------------------ the handover file
 
 
-def handover_file(session: Session, ref: str | int, *, all_parcels: bool = False) -> HandoverFile:
+@dataclass(frozen=True)
+class HandoverExport(HandoverFile):
+    """The handover file and what it leaves out: the manifest's parcel count, so the
+    operator is told why the parcels that already carry the courier's tracking number
+    are not in it (they need no new waybill)."""
+
+    on_manifest: int = 0
+    """Parcels on the manifest (the file holds ``len(rows)`` of them)."""
+
+    @property
+    def left_out(self) -> int:
+        """Parcels of the manifest not in the file: they carry a tracking number already."""
+        return self.on_manifest - len(self.rows)
+
+
+def handover_file(session: Session, ref: str | int, *, all_parcels: bool = False) -> HandoverExport:
     """The handover file of a closed (or handed-over) manifest, full recipient data.
 
     By default only the parcels without a tracking number, the ones the courier must make
@@ -75,7 +90,9 @@ def handover_file(session: Session, ref: str | int, *, all_parcels: bool = False
     hub = current_hub(session)
     stations = stations_of(session, chosen)
     rows = [_row(p, stations.get(p.station_id), hub) for p in chosen]
-    return HandoverFile(manifest.manifest_no, courier.code, rows, [p.id for p in chosen])
+    return HandoverExport(
+        manifest.manifest_no, courier.code, rows, [p.id for p in chosen], len(parcels)
+    )
 
 
 def _row(parcel: Parcel, station: Station | None, hub: Hub) -> HandoverRow:

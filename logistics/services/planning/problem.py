@@ -51,25 +51,21 @@ def solve_in_waves(
 ) -> Waves:
     """Plan the day's work wave by wave within ``total_s`` seconds of search; the parcels
     the rounds take leave ``day.work``. Vans start free from ``day.free_from`` (their
-    shift start, or their return from a started round)."""
+    shift start, or their return from a started round) with the rounds they have left
+    (``waves.rounds_left``, their started and finished rounds counted)."""
     out = Waves(reasons=CarryOverReasons(day.latest_return_s))
     free_from = dict(day.free_from)
-    first_vans: list[Vehicle] | None = None
-    exhausted = 0  # the number of waves, when the last one ran and work is left
+    left = {v.code: wave_rules.rounds_left(day.rounds_made.get(v.code, 0)) for v in day.fleet}
     every_wave = wave_rules.wave_settings(settings, total_s)
-    for wave, settings_of_wave in enumerate(every_wave, start=1):
+    wave = 0
+    while True:
+        wave += 1
         todo = sorted((w for w in day.work.values() if not w.empty), key=lambda w: w.code)
         if not todo:
             break
-        usable = [
-            v
-            for v in day.fleet
-            if free_from[v.code] < min(day.latest_return_s, seconds_of_day(v.shift_end))
-        ]
-        if first_vans is None:
-            first_vans = usable
+        usable = [v for v in day.fleet if left[v.code] > 0 and _has_time(day, v, free_from)]
         if not usable:
-            if wave == 1:
+            if wave == 1 and not any(_has_time(day, v, free_from) for v in day.fleet):
                 out.reasons.no_van((w.station_id for w in todo), busy=bool(day.fleet))
             break
         problem = build_problem(day, todo, usable, free_from, wave)
@@ -82,6 +78,7 @@ def solve_in_waves(
                 "{parcels} parcels, {vans} vans"
             )
         say(doing.format(wave=wave, stations=len(todo), parcels=f"{parcels:,}", vans=len(usable)))
+        settings_of_wave = wave_rules.of_wave(every_wave, wave)
         plan = solve(problem, wave_rules.for_stations(settings_of_wave, len(todo)))
         out.count = wave
         out.solve_seconds += plan.solve_seconds
@@ -92,36 +89,48 @@ def solve_in_waves(
         moved = sum(day.work[v.station_id].take(v) for load in loads for v in load.visits)
         for load in loads:
             free_from[load.van] = wave_rules.back_at_hub_s(load.return_s)
+            left[load.van] -= 1
         out.rounds.extend(loads)
         if not moved:
             break
-        exhausted = wave if wave == len(every_wave) else 0
-    _explain(day, out.reasons, first_vans or [], free_from, exhausted)
+    _explain(day, out.reasons, free_from, left)
     return out
+
+
+def _has_time(day: PlanningDay, van: Vehicle, free_from: dict[str, int]) -> bool:
+    """Whether ``van`` can still leave before the return and the end of its shift."""
+    return free_from[van.code] < min(day.latest_return_s, seconds_of_day(van.shift_end))
 
 
 def _explain(
     day: PlanningDay,
     reasons: CarryOverReasons,
-    vans: list[Vehicle],
     free_from: dict[str, int],
-    exhausted: int,
+    left: dict[str, int],
 ) -> None:
     """Give each station with work left the reason that actually kept it out
-    (``logistics.domain.carry_over``): checked against the vans as they were free when
-    the plan started, whatever wave or search left it."""
-    left = [w for w in day.work.values() if not w.empty]
-    if not left or not vans:
+    (``logistics.domain.carry_over``), whatever wave or search left it: checked first
+    against the vans as they were free when the plan started; then, if every van that
+    could still serve it alone after the plan's rounds has made its rounds of the day
+    (``left``), that is the reason."""
+    work_left = [w for w in day.work.values() if not w.empty]
+    if not work_left:
         return
-    for slot in left:
-        reason = cannot_serve(build_problem(day, [slot], vans, dict(day.free_from), 0))
-        if reason is not None:
-            reasons.cannot(slot.station_id, reason)
-    still_free = any(
-        free_from[v.code] < min(day.latest_return_s, seconds_of_day(v.shift_end)) for v in vans
-    )
-    if exhausted and still_free:
-        reasons.most_rounds((w.station_id for w in left), exhausted)
+    at_start = [v for v in day.fleet if _has_time(day, v, day.free_from)]
+    for slot in work_left:
+        if at_start:
+            reason = cannot_serve(build_problem(day, [slot], at_start, dict(day.free_from), 0))
+            if reason is not None:
+                reasons.cannot(slot.station_id, reason)
+                continue
+        able = [
+            v
+            for v in day.fleet
+            if _has_time(day, v, free_from)
+            and cannot_serve(build_problem(day, [slot], [v], free_from, 0)) is None
+        ]
+        if able and all(left[v.code] == 0 for v in able):
+            reasons.most_rounds([slot.station_id], wave_rules.MAX_WAVES)
 
 
 def build_problem(

@@ -8,7 +8,8 @@ already on a round is ``round_status.claim_on``: a started round keeps its parce
 a van's way), a finished one's uncollected parcels wait again, an earlier day's plan
 (from today on) keeps its parcels, a later day's unstarted plan gives them up to this
 day (counted in ``moved``, by day). The day's started and finished rounds stay; each
-van is free from its shift start or its return from them (``waves.free_from_s``). The
+van is free from its shift start or its return from them (``waves.free_from_s``), and
+they count toward its rounds of the day (``rounds_made``, ``waves.rounds_left``). The
 latest return is the earliest active courier cut-off minus the hub's sorting minutes.
 Distances are great-circle times the hub's road factor at its van speed, or a road
 table.
@@ -59,6 +60,7 @@ class PlanningDay:
     kept_rounds: list[Round]  # the day's started and finished rounds, which stay
     fleet: list[Vehicle]
     free_from: dict[str, int]  # van code: seconds of day it can leave on a new round
+    rounds_made: dict[str, int]  # van code: its started and finished rounds of the day
     latest_return_s: int
     stations: dict[int, Station]
     work: dict[int, StationWork]
@@ -117,6 +119,7 @@ def load_day(
         kept_rounds=kept_rounds,
         fleet=fleet,
         free_from=_free_from(fleet, kept_rounds, service_date, tz),
+        rounds_made={v.code: sum(r.vehicle_id == v.id for r in kept_rounds) for v in fleet},
         latest_return_s=latest_return,
         stations=stations,
         work=work,
