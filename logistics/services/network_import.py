@@ -252,21 +252,41 @@ def import_stations(
 ) -> ImportResult:
     """Add the file's new stations and update the others by code, changing only the
     columns the file carries; with ``dry_run`` nothing is saved."""
+    return _import_by_code(
+        session, path, Station, rules.STATION_HEADERS, rules.parse_station,
+        rules.station_text, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding,
+    )  # fmt: skip
+
+
+def _import_by_code(
+    session: Session,
+    path: Path,
+    model,
+    headers,
+    parse,
+    text_of,
+    *,
+    ignore_unknown: bool,
+    dry_run: bool,
+    encoding: str | None,
+) -> ImportResult:
+    """Read the file's rows of ``model``, list what they change against the stored rows
+    (by code, only the columns the file carries) and save the changed ones."""
     hub_id = current_hub(session).id
-    stored = {s.code: rules.station_text(s) for s in session.exec(select(Station))}
+    stored = {row.code: text_of(row) for row in session.exec(select(model))}
     specs = read_specs(
         path,
-        rules.STATION_HEADERS,
+        headers,
         ("code",),
-        rules.parse_station,
-        key=lambda s: s.code,
+        parse,
+        key=lambda spec: spec.code,
         stored=stored,
         ignore_unknown=ignore_unknown,
         encoding=encoding,
     )
-    result = ImportResult(Path(path).name, _changes(specs, stored, rules.station_text), dry_run)
+    result = ImportResult(Path(path).name, _changes(specs, stored, text_of), dry_run)
     changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
-    _upsert_by_code(session, Station, [s for s in specs if s.code in changed], hub_id=hub_id)
+    _upsert_by_code(session, model, [spec for spec in specs if spec.code in changed], hub_id=hub_id)
     return _finish(session, result)
 
 
@@ -377,19 +397,7 @@ def import_vehicles(
 ) -> ImportResult:
     """Add the file's new vans and update the others by code, changing only the columns
     the file carries; with ``dry_run`` nothing is saved."""
-    hub_id = current_hub(session).id
-    stored = {v.code: rules.vehicle_text(v) for v in session.exec(select(Vehicle))}
-    specs = read_specs(
-        path,
-        rules.VEHICLE_HEADERS,
-        ("code",),
-        rules.parse_vehicle,
-        key=lambda s: s.code,
-        stored=stored,
-        ignore_unknown=ignore_unknown,
-        encoding=encoding,
-    )
-    result = ImportResult(Path(path).name, _changes(specs, stored, rules.vehicle_text), dry_run)
-    changed = {row.code for row in result.changes if row.change is not rules.Change.UNCHANGED}
-    _upsert_by_code(session, Vehicle, [s for s in specs if s.code in changed], hub_id=hub_id)
-    return _finish(session, result)
+    return _import_by_code(
+        session, path, Vehicle, rules.VEHICLE_HEADERS, rules.parse_vehicle,
+        rules.vehicle_text, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding,
+    )  # fmt: skip
