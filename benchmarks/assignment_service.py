@@ -38,7 +38,7 @@ from logistics import db  # noqa: E402
 from logistics.domain.clock import to_local, utcnow, zone  # noqa: E402
 from logistics.domain.units import kg_text, yuan_text  # noqa: E402
 from logistics.models import Courier, Parcel, Station  # noqa: E402
-from logistics.services import assignment, assignment_plan, network  # noqa: E402
+from logistics.services import assignment, assignment_plan, network, network_sample  # noqa: E402
 
 PROVINCES = {
     "44": 16, "33": 11, "32": 10, "31": 8, "11": 7, "37": 6, "51": 6, "41": 5, "35": 4,
@@ -52,7 +52,7 @@ def build(url: str, n_parcels: int, seed: int) -> None:
     rng = random.Random(seed)
     db.upgrade(url)
     with db.session_scope(url) as session:
-        network.load_sample_network(session)
+        network_sample.load_sample_network(session)
         session.commit()
         hub = network.current_hub(session)
         couriers = list(session.exec(select(Courier).order_by(Courier.id)))

@@ -28,10 +28,10 @@ def seed(url: str, parcels: int) -> None:
     from logistics.domain.clock import to_local, utcnow, zone
     from logistics.domain.parcel_status import Action, Direction, Status
     from logistics.models import Courier, Hub, Parcel, ParcelEvent, Station
-    from logistics.services import network
+    from logistics.services import network_sample
 
     with db.session_scope(url) as session:
-        network.load_sample_network(session)
+        network_sample.load_sample_network(session)
         hub = session.exec(select(Hub)).scalars().first()
         stations = list(session.exec(select(Station)).scalars())
         courier = session.exec(select(Courier).where(Courier.code == "ZTO")).scalars().one()

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from logistics import db
-from logistics.services import network
+from logistics.services import network_sample
 from logistics.services.parcel_import import import_parcels
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -94,7 +94,7 @@ def measure(rows: int = 99_000) -> dict:
         url = f"sqlite:///{database}"
         db.upgrade(url)
         with db.session_scope(url) as session:
-            network.load_sample_network(session)
+            network_sample.load_sample_network(session)
         csv_mb = path.stat().st_size / 1e6
         with db.session_scope(url) as session:
             started, cpu = time.perf_counter(), time.process_time()

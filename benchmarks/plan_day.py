@@ -32,11 +32,11 @@ TARGET_S = 3.0
 
 def build(url: str, day: date, seed: int) -> tuple[int, int]:
     from logistics import db
-    from logistics.services import network, sample
+    from logistics.services import network_sample, sample
 
     db.upgrade(url)
     with db.session_scope(url) as session:
-        network.load_sample_network(session)
+        network_sample.load_sample_network(session)
         session.commit()
         made = sample.generate(session, 1, seed, start=day, today=True)
     db.dispose_engine(url)

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from logistics import db
-from logistics.services import network
+from logistics.services import network_sample
 from logistics.services.parcel_import import import_parcels
 from logistics.services.scanning import DONE, ScanSession
 
@@ -88,7 +88,7 @@ def measure(scans: int = 5000, runs: int = 5) -> dict:
         url = f"sqlite:///{database}"
         db.upgrade(url)
         with db.session_scope(url) as session:
-            network.load_sample_network(session)
+            network_sample.load_sample_network(session)
         csv_path = Path(folder) / "p.csv"
         with open(csv_path, "w", encoding="utf-8") as f:
             f.write("station,order_ref,recipient_name,recipient_phone,province,address,weight_kg\n")

@@ -98,9 +98,9 @@ def session(database_url) -> Iterator[Session]:
 @pytest.fixture
 def sample_network(session) -> Session:
     """The sample township (hub, 30 stations, 8 couriers with tariffs, vans) loaded."""
-    from logistics.services import network
+    from logistics.services import network_sample
 
-    network.load_sample_network(session)
+    network_sample.load_sample_network(session)
     return session
 
 

@@ -34,6 +34,7 @@ from logistics.services import (
     network,
     planning,
     reports,
+    round_finish,
     rounds,
     sample,
     scanning,
@@ -75,7 +76,7 @@ class DemoDay:
     day: date
     generated: sample.GenerateSummary
     plan: planning.PlanSummary
-    finished: list[rounds.FinishResult] = field(default_factory=list)
+    finished: list[round_finish.FinishResult] = field(default_factory=list)
     collected: int = 0
     left_behind: int = 0
     arrived: int = 0
@@ -185,7 +186,7 @@ def _drive_rounds(session: Session, url, result: DemoDay, *, operator, seed, tic
                 result.collected += accepted
             else:
                 result.dropped_at_stations += accepted
-        result.finished.append(rounds.finish_round(session, round_no, operator=operator))
+        result.finished.append(round_finish.finish_round(session, round_no, operator=operator))
     tick(DRIVING, len(planned), len(planned))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
@@ -350,31 +349,3 @@ def list_vehicles(session: Session) -> list[dict[str, Any]]:
         }
         for v in session.exec(select(Vehicle).order_by(Vehicle.code))
     ]
-
-
-# ---------------------------------------------------------------- names kept elsewhere
-
-# The imports and the sample township read and write through this module, so this one
-# cannot import them in turn: their names are looked up on first use (PEP 562), and
-# either module may also be imported on its own.
-_ELSEWHERE = {
-    "ImportResult": "network_import",
-    "RowChange": "network_import",
-    "import_couriers": "network_import",
-    "import_stations": "network_import",
-    "import_vehicles": "network_import",
-    "read_specs": "network_import",
-    "t_normal_code": "network_import",
-    "HUB_HEADERS": "network_sample",
-    "load_sample_network": "network_sample",
-    "sample_file": "network_sample",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _ELSEWHERE.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"logistics.services.{home}"), name)
-    globals()[name] = value
-    return value

@@ -19,7 +19,6 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
@@ -321,23 +320,3 @@ def start_round(session: Session, ref: str | int, *, operator: str) -> StartResu
         dispatched=len(inbound),
         pickup_parcels=sum(s.pickup_parcels for s in stops),
     )
-
-
-# ---------------------------------------------------------------- names kept elsewhere
-
-# Finishing a round reads through this module, so this one cannot import it in turn:
-# its names are looked up on first use (PEP 562), and it may also be imported on its own.
-_ELSEWHERE = {
-    "FinishResult": "round_finish",
-    "StopReconciliation": "round_finish",
-    "finish_round": "round_finish",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _ELSEWHERE.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"logistics.services.{home}"), name)
-    globals()[name] = value
-    return value

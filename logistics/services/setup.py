@@ -10,7 +10,7 @@ from logistics import db, i18n
 from logistics.errors import InvalidInput
 from logistics.i18n import _
 from logistics.models import Hub
-from logistics.services import network
+from logistics.services import network, network_sample
 
 
 @dataclass
@@ -39,7 +39,7 @@ def initialise(
             if hub:
                 network.set_hub(session, **hub)
             if sample:
-                result.loaded = network.load_sample_network(session)
+                result.loaded = network_sample.load_sample_network(session)
             if language:
                 result.language = set_language(session, language)
     with db.session_scope(url, write=False) as session:

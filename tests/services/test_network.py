@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from logistics.errors import ImportRejected, InvalidInput, RuleBroken
 from logistics.models import Courier, CourierExcludedProvince, CourierTariff, Station, Vehicle
-from logistics.services import network
+from logistics.services import network, network_import
 
 STATIONS = """code,name,village,keeper_name,keeper_phone,lat,lon,hours,service_minutes
 GD90,新庄村服务站,新庄村,王建国,13800001111,35.61,112.99,08:00-18:00,5
@@ -54,7 +54,9 @@ def test_stations_are_within_fifteen_km_of_the_hub(sample_network):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_station_import_reads_what_chinese_excel_saves(sample_network, tmp_path, encoding):
-    result = network.import_stations(sample_network, write(tmp_path / "s.csv", STATIONS, encoding))
+    result = network_import.import_stations(
+        sample_network, write(tmp_path / "s.csv", STATIONS, encoding)
+    )
     assert (result.added, result.updated) == (2, 0)
     station = network.station_by_code(sample_network, "GD91")
     assert station.name == "北岭村服务站"
@@ -63,9 +65,9 @@ def test_station_import_reads_what_chinese_excel_saves(sample_network, tmp_path,
 
 def test_station_import_twice_updates_by_code(sample_network, tmp_path):
     path = write(tmp_path / "s.csv", STATIONS)
-    network.import_stations(sample_network, path)
+    network_import.import_stations(sample_network, path)
     write(path, STATIONS.replace("新庄村服务站", "新庄服务站"))
-    again = network.import_stations(sample_network, path)
+    again = network_import.import_stations(sample_network, path)
     assert (again.added, again.updated, again.unchanged) == (0, 1, 1)
     assert count(sample_network, Station) == 32
     assert network.station_by_code(sample_network, "GD90").name == "新庄服务站"
@@ -88,7 +90,7 @@ def test_a_bad_row_names_file_row_and_field_and_nothing_is_imported(
 ):
     path = write(tmp_path / "stations.csv", STATIONS + bad_row + "\n")
     with pytest.raises(ImportRejected, match=expected) as error:
-        network.import_stations(sample_network, path)
+        network_import.import_stations(sample_network, path)
     assert "stations.csv" in str(error.value)
     sample_network.rollback()
     assert count(sample_network, Station) == 30
@@ -97,12 +99,12 @@ def test_a_bad_row_names_file_row_and_field_and_nothing_is_imported(
 def test_missing_column_is_named(sample_network, tmp_path):
     path = write(tmp_path / "s.csv", "code,name,lat\nGD95,x,35.6\n")
     with pytest.raises(InvalidInput, match="lon"):
-        network.import_stations(sample_network, path)
+        network_import.import_stations(sample_network, path)
 
 
 def test_stations_need_a_hub_first(session, tmp_path):
     with pytest.raises(RuleBroken, match="No hub is set up"):
-        network.import_stations(session, write(tmp_path / "s.csv", STATIONS))
+        network_import.import_stations(session, write(tmp_path / "s.csv", STATIONS))
 
 
 def test_courier_import_with_tariffs_and_provinces_by_any_name(sample_network, tmp_path):
@@ -117,7 +119,7 @@ def test_courier_import_with_tariffs_and_provinces_by_any_name(sample_network, t
         "快递,省份,首重,续重\nBEST,贵州省,4.50,1.20\nBEST,Guangdong,4,1\nBEST,*,6,2\n",
         "gb18030",
     )
-    result = network.import_couriers(sample_network, couriers, tariffs)
+    result = network_import.import_couriers(sample_network, couriers, tariffs)
     assert (result.added, result.updated, len(result.tariffs)) == (1, 0, 3)
     shown = network.show_courier(sample_network, "best")
     assert shown["min_share"] == pytest.approx(0.12)
@@ -133,7 +135,7 @@ def test_tariff_for_unknown_courier_is_a_bad_row_listed_with_the_others(sample_n
         "courier,province,first_kg,extra_kg\nZTO,52,3,1\nNOPE,52,3,1\nZTO,火星,3,1\n",
     )
     with pytest.raises(ImportRejected) as error:
-        network.import_couriers(sample_network, None, tariffs)
+        network_import.import_couriers(sample_network, None, tariffs)
     problems = error.value.problems
     assert len(problems) == 2
     assert problems[0].startswith("t.csv row 3:") and "'NOPE'" in problems[0]
@@ -144,7 +146,7 @@ def test_tariff_for_unknown_courier_is_a_bad_row_listed_with_the_others(sample_n
 def test_tariff_amounts_must_be_yuan_with_two_decimals(sample_network, tmp_path):
     tariffs = write(tmp_path / "t.csv", "courier,province,first_kg,extra_kg\nZTO,52,3.456,1\n")
     with pytest.raises(ImportRejected, match="row 2: first_kg must have at most 2 decimal places"):
-        network.import_couriers(sample_network, None, tariffs)
+        network_import.import_couriers(sample_network, None, tariffs)
 
 
 def test_vehicle_import_checks_shift_and_capacity(sample_network, tmp_path):
@@ -154,7 +156,7 @@ def test_vehicle_import_checks_shift_and_capacity(sample_network, tmp_path):
         "VAN9,晋E·X,1000,120,17:00,08:00\n",
     )
     with pytest.raises(ImportRejected, match="row 2: shift_end must be after shift_start"):
-        network.import_vehicles(sample_network, vans)
+        network_import.import_vehicles(sample_network, vans)
     write(vans, "code,capacity_kg,capacity_parcels\nVAN9,1000,0\n")
     with pytest.raises(ImportRejected, match="capacity_parcels"):
-        network.import_vehicles(sample_network, vans)
+        network_import.import_vehicles(sample_network, vans)

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from logistics.domain.network import Change
 from logistics.errors import InvalidInput
 from logistics.models import Courier, CourierExcludedProvince, Station, Vehicle
-from logistics.services import network
+from logistics.services import network, network_import, network_sample
 
 
 def write(path: Path, content: str) -> Path:
@@ -34,7 +34,7 @@ def test_a_file_with_some_columns_changes_only_those(sample_network, tmp_path):
         "code,name,lat,lon,hours\nGD05,岭上村服务站,35.64712,112.83637,08:00-17:30\n"
         "GD06,新站,35.6,112.9,08:00-18:00\n",
     )
-    result = network.import_stations(session, path)
+    result = network_import.import_stations(session, path)
     after = snapshot(network.station_by_code(session, "GD05"))
     # the keeper's phone, stop minutes, households and village are as they were
     for name in ("keeper_name", "keeper_phone", "service_minutes", "households", "village"):
@@ -57,10 +57,10 @@ def test_a_blank_cell_keeps_what_is_stored_and_unchanged_rows_are_said(sample_ne
         "code,keeper_phone,households\nGD05,,700\nGD07,,\nGD99x,,\n",
     )
     with pytest.raises(InvalidInput, match="row 4"):  # a new station needs name, lat, lon
-        network.import_stations(session, path)
+        network_import.import_stations(session, path)
     session.rollback()
     write(path, "code,keeper_phone,households\nGD05,,700\nGD07,,\n")
-    result = network.import_stations(session, path)
+    result = network_import.import_stations(session, path)
     assert [(r.code, r.change) for r in result.changes] == [
         ("GD05", Change.UPDATED),
         ("GD07", Change.UNCHANGED),
@@ -77,12 +77,12 @@ def test_unknown_columns_are_named_and_refused_unless_ignored(sample_network, tm
         "code,name,lat,lon,站长电话,服务分钟\nGD05,岭上村服务站,35.64712,112.83637,139,9\n",
     )
     with pytest.raises(InvalidInput) as refused:
-        network.import_stations(session, path)
+        network_import.import_stations(session, path)
     said = str(refused.value)
     assert "站长电话" in said and "服务分钟" in said and "--ignore-unknown" in said
     session.rollback()
     assert network.station_by_code(session, "GD05").keeper_phone == "13683524485"
-    result = network.import_stations(session, path, ignore_unknown=True)
+    result = network_import.import_stations(session, path, ignore_unknown=True)
     assert result.unchanged == 1
     assert network.station_by_code(session, "GD05").service_minutes == 6
 
@@ -91,15 +91,15 @@ def test_dry_run_lists_and_saves_nothing(sample_network, tmp_path):
     session = sample_network
     path = write(tmp_path / "v.csv", "code,plate\nVAN1,晋E·N0001\nVAN9,晋E·N0009\n")
     with pytest.raises(InvalidInput, match="VAN9|capacity_kg"):  # a new van needs capacity
-        network.import_vehicles(session, path, dry_run=True)
+        network_import.import_vehicles(session, path, dry_run=True)
     session.rollback()
     write(path, "code,plate\nVAN1,晋E·N0001\n")
-    result = network.import_vehicles(session, path, dry_run=True)
+    result = network_import.import_vehicles(session, path, dry_run=True)
     assert result.dry_run and result.changes[0].fields == [("plate", "晋E·A1234", "晋E·N0001")]
     van = session.exec(select(Vehicle).where(Vehicle.code == "VAN1")).one()
     session.refresh(van)
     assert van.plate == "晋E·A1234"
-    network.import_vehicles(session, path)
+    network_import.import_vehicles(session, path)
     session.refresh(van)
     assert (van.plate, van.capacity_g, van.capacity_parcels) == ("晋E·N0001", 1200000, 150)
 
@@ -111,7 +111,7 @@ def test_courier_file_of_two_columns_keeps_terms_and_provinces_not_served(sample
     excluded = session.exec(
         select(func.count()).where(CourierExcludedProvince.courier_id == zto.id)
     ).one()
-    result = network.import_couriers(
+    result = network_import.import_couriers(
         session, write(tmp_path / "c.csv", "code,daily_capacity\nZTO,1000\n")
     )
     assert result.changes[0].fields == [("daily_capacity", "900", "1000")]
@@ -176,7 +176,7 @@ def test_init_sample_on_an_existing_hub_adds_only_what_is_missing(sample_network
     van.capacity_parcels = 99
     session.add(van)
     session.commit()
-    loaded = network.load_sample_network(session)
+    loaded = network_sample.load_sample_network(session)
     assert loaded["stations"] == 1 and loaded["couriers"] == 0 and loaded["vans"] == 0
     assert loaded["kept"] == ["GD05", "VAN1"]
     gd05 = network.station_by_code(session, "GD05")

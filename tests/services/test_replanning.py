@@ -20,7 +20,7 @@ from logistics.domain.clock import local_today, to_local, zone
 from logistics.domain.routing import SearchSettings, seconds_of_day, solve
 from logistics.domain.waves import MAX_WAVES, RELOAD_MINUTES
 from logistics.models import Parcel, Round, RoundStop, Station, Vehicle
-from logistics.services import planning, rounds, sample
+from logistics.services import planning, round_finish, rounds, sample
 from logistics.services.planning.problem import build_problem
 from logistics.services.planning.tables import load_day
 
@@ -237,7 +237,7 @@ def test_a_van_that_made_its_rounds_goes_out_no_more_and_the_reason_says_why(
     monkeypatch.setenv("HUB_NOW", "2026-12-02T10:00")
     for rnd in first.rounds:
         rounds.start_round(session, rnd.round_no, operator=OP)
-        rounds.finish_round(session, rnd.round_no, operator=OP)
+        round_finish.finish_round(session, rnd.round_no, operator=OP)
 
     alone = planning.plan_day(session, time_limit=0.3, vans=["VAN1"])
     assert alone.rounds == ()

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from logistics.errors import InvalidInput
 from logistics.models import Round, Vehicle
-from logistics.services import planning, reports, rounds
+from logistics.services import planning, reports, round_finish, rounds
 from logistics.services.scanning import scan_codes
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -142,7 +142,7 @@ def finished_with_missing(sample_network, make_parcel):
         station="GD05",
         round_ref=round_no,
     )
-    rounds.finish_round(session, round_no, operator=OP)
+    round_finish.finish_round(session, round_no, operator=OP)
     missing = sorted(p.parcel_no for p in gd05[1:] + gd06)
     return session, round_no, missing, late.parcel_no
 

@@ -14,7 +14,7 @@ from logistics.domain.clock import read_day
 from logistics.errors import NotFound, RuleBroken
 from logistics.io.pdf.round_sheet import kg_shown, km_shown, write_round_sheet_pdf
 from logistics.models import Parcel, ParcelEvent, Round, RoundStop
-from logistics.services import planning, rounds
+from logistics.services import planning, round_finish, rounds
 from logistics.services.scanning import scan_codes
 
 OP = "tester"
@@ -75,7 +75,7 @@ def test_start_dispatches_the_inbound_parcels(planned):
 def test_finish_needs_a_started_round(planned):
     session, round_no, _ = planned
     with pytest.raises(RuleBroken, match="only a started round can be finished"):
-        rounds.finish_round(session, round_no, operator=OP)
+        round_finish.finish_round(session, round_no, operator=OP)
 
 
 def test_finish_reconciles_missing_and_extra_per_stop(planned, make_parcel):
@@ -90,7 +90,7 @@ def test_finish_reconciles_missing_and_extra_per_stop(planned, make_parcel):
     other = make_parcel("registered", station="GD06")
     scan_codes(session, "collect", [other.parcel_no], operator=OP, station="GD06", round_ref="R-1")
 
-    result = rounds.finish_round(session, round_no, operator=OP)
+    result = round_finish.finish_round(session, round_no, operator=OP)
 
     lines = {s.station: s for s in result.stops}
     assert (lines["GD05"].expected, lines["GD05"].collected) == (3, 3)
@@ -122,7 +122,7 @@ def test_finish_reconciles_missing_and_extra_per_stop(planned, make_parcel):
 def test_missing_parcels_are_planned_again_another_day(planned):
     session, round_no, parcels = planned
     rounds.start_round(session, round_no, operator=OP)
-    rounds.finish_round(session, round_no, operator=OP)
+    round_finish.finish_round(session, round_no, operator=OP)
     day = session.exec(select(Round)).first().service_date
     summary = planning.plan_day(session, day + timedelta(days=1), time_limit=0.3)
     assert summary.outbound_waiting == 5  # all five were missing: they wait again
@@ -135,7 +135,7 @@ def test_collect_scans_before_the_start_do_not_count(planned):
     event = session.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == first.id)).all()
     assert event[-1].action == "collect"
     rounds.start_round(session, round_no, operator=OP)
-    result = rounds.finish_round(session, round_no, operator=OP)
+    result = round_finish.finish_round(session, round_no, operator=OP)
     gd05 = next(s for s in result.stops if s.station == "GD05")
     assert (gd05.collected, len(gd05.missing), gd05.extra) == (0, 3, ())
 
@@ -221,7 +221,7 @@ def test_finish_reconciles_drops_each_station_confirmed(planned, make_parcel):
     scanned = scan_codes(session, "at-station", [dropped.parcel_no], operator=OP, station="GD06")
     assert all(r.accepted for r in scanned)
 
-    result = rounds.finish_round(session, round_no, operator=OP)
+    result = round_finish.finish_round(session, round_no, operator=OP)
 
     lines = {s.station: s for s in result.stops}
     assert (lines["GD06"].drops, lines["GD06"].delivered, lines["GD06"].unconfirmed) == (1, 1, ())
@@ -244,6 +244,6 @@ def test_a_drop_scanned_before_the_start_is_not_confirmed(planned):
     dropped = parcels["in"][0]
     scan_codes(session, "at-station", [dropped.parcel_no], operator=OP, station="GD06")
     rounds.start_round(session, round_no, operator=OP)
-    result = rounds.finish_round(session, round_no, operator=OP)
+    result = round_finish.finish_round(session, round_no, operator=OP)
     gd06 = next(s for s in result.stops if s.station == "GD06")
     assert (gd06.drops, gd06.delivered, gd06.unconfirmed) == (1, 0, (dropped.parcel_no,))

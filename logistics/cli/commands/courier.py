@@ -174,12 +174,13 @@ def import_(
       hub courier import --tariffs tariffs-2027.xlsx --dry-run
     """
     from logistics.domain.network import Change
-    from logistics.services import network
 
     if file is None and tariffs is None:
         raise typer.BadParameter(_("give a couriers file, --tariffs FILE, or both"))
+    from logistics.services import network_import
+
     with open_session(ctx) as session:
-        result = network.import_couriers(
+        result = network_import.import_couriers(
             session,
             file,
             tariffs,

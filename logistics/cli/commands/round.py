@@ -346,10 +346,11 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
     Example:
       hub round finish R-20261123-1
     """
-    from logistics.services import rounds
+
+    from logistics.services import round_finish
 
     with open_session(ctx) as session:
-        result = rounds.finish_round(session, round_ref, operator=hub_context(ctx).operator)
+        result = round_finish.finish_round(session, round_ref, operator=hub_context(ctx).operator)
     table = Table(
         title=_("Round {round} ({van}): reconciliation").format(
             round=result.round_no, van=escape(result.van)

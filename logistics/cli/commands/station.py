@@ -228,10 +228,11 @@ def import_(
       hub station import stations.csv --dry-run
       hub station import stations.csv
     """
-    from logistics.services import network
+
+    from logistics.services import network_import
 
     with open_session(ctx) as session:
-        result = network.import_stations(
+        result = network_import.import_stations(
             session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
     show_import(result, as_json=as_json)

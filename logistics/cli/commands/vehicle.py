@@ -105,10 +105,11 @@ def import_(
     Every row is listed as added, updated (with the fields) or unchanged; --dry-run
     only lists.
     """
-    from logistics.services import network
+
+    from logistics.services import network_import
 
     with open_session(ctx) as session:
-        result = network.import_vehicles(
+        result = network_import.import_vehicles(
             session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
     show_import(result, as_json=as_json)
