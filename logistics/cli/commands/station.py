@@ -165,16 +165,27 @@ CHANGE_COLUMNS = [
 ]
 
 
-def show_import(result, *, as_json: bool = False, title: str | None = None) -> None:
-    """The listing of an import's rows: added, updated with the fields, unchanged."""
+def show_import(result, summary: str | None = None, *, as_json: bool = False) -> None:
+    """The listing of an import's rows (added, updated with the fields, unchanged), then
+    ``summary`` (a translated sentence with {file}, {added}, {updated}, {unchanged}) once
+    the rows are saved."""
     if as_json:
         print_json(result.as_dict())
         return
-    _show_changes(result.changes, title or _("Rows of {file}").format(file=result.file))
+    _show_changes(result.changes, _("Rows of {file}").format(file=result.file))
     if result.tariffs:
         _show_changes(result.tariffs, _("Tariff rows"))
     if result.dry_run:
         console.print(escape(_("Dry run: nothing was saved.")))
+    elif summary is not None:
+        done(
+            summary.format(
+                file=result.file,
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        )
 
 
 def _show_changes(changes, title: str) -> None:
@@ -235,18 +246,9 @@ def import_(
         result = network_import.import_stations(
             session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
-    show_import(result, as_json=as_json)
-    if as_json or dry_run:
-        return
-    done(
-        ngettext(
-            "Imported {file}: {added} station added, {updated} updated, {unchanged} unchanged.",
-            "Imported {file}: {added} stations added, {updated} updated, {unchanged} unchanged.",
-            result.added,
-        ).format(
-            file=file.name,
-            added=result.added,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        )
+    summary = ngettext(
+        "Imported {file}: {added} station added, {updated} updated, {unchanged} unchanged.",
+        "Imported {file}: {added} stations added, {updated} updated, {unchanged} unchanged.",
+        result.added,
     )
+    show_import(result, summary, as_json=as_json)

@@ -112,18 +112,9 @@ def import_(
         result = network_import.import_vehicles(
             session, file, ignore_unknown=ignore_unknown, dry_run=dry_run, encoding=encoding
         )
-    show_import(result, as_json=as_json)
-    if as_json or dry_run:
-        return
-    done(
-        ngettext(
-            "Imported {file}: {added} van added, {updated} updated, {unchanged} unchanged.",
-            "Imported {file}: {added} vans added, {updated} updated, {unchanged} unchanged.",
-            result.added,
-        ).format(
-            file=file.name,
-            added=result.added,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        )
+    summary = ngettext(
+        "Imported {file}: {added} van added, {updated} updated, {unchanged} unchanged.",
+        "Imported {file}: {added} vans added, {updated} updated, {unchanged} unchanged.",
+        result.added,
     )
+    show_import(result, summary, as_json=as_json)
