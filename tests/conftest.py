@@ -270,3 +270,14 @@ def couriers(sample_network):
 def assignment_morning(monkeypatch):
     """The clock pinned to 10:00 on Monday 23 November 2026, the assignment tests' day."""
     monkeypatch.setenv("HUB_NOW", "2026-11-23T10:00:00")
+
+
+@pytest.fixture
+def chinese_terminal(monkeypatch):
+    """An operator reading Chinese in an 80-column terminal; English again afterwards."""
+    from logistics import i18n
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("HUB_LANG", "zh")
+    yield
+    i18n.use("en")

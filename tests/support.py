@@ -41,3 +41,13 @@ def scanned_codes(path: Path, page: int, tmp_path: Path) -> list[str]:
         capture_output=True,
     )
     return out.stdout.decode("utf-8").split()
+
+
+def said(result) -> str:
+    """The output with its table folds undone (cells and sentences wrap at 80 columns)."""
+    return " ".join(result.output.replace("│", " ").split())
+
+
+def tight(result) -> str:
+    """The output with no space at all: a Chinese cell may fold between two characters."""
+    return "".join(result.output.replace("│", " ").split())

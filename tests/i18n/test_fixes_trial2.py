@@ -7,27 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from logistics import i18n
 from logistics.domain.clock import local_today, zone
 from logistics.models import Parcel
+from tests.support import said, tight
 
-
-@pytest.fixture(autouse=True)
-def _terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setenv("HUB_LANG", "zh")
-    yield
-    i18n.use("en")
-
-
-def said(result) -> str:
-    """The output with its table folds undone (cells and sentences wrap at 80 columns)."""
-    return " ".join(result.output.replace("│", " ").split())
-
-
-def tight(result) -> str:
-    """The output with no space at all: a Chinese cell may fold between two characters."""
-    return "".join(result.output.replace("│", " ").split())
+pytestmark = pytest.mark.usefixtures("chinese_terminal")
 
 
 @pytest.fixture

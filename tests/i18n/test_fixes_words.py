@@ -9,27 +9,10 @@ import json
 import pytest
 from sqlmodel import select
 
-from logistics import i18n
 from logistics.domain.clock import local_today, zone
-from tests.support import needs_pdftotext, pdf_text
+from tests.support import needs_pdftotext, pdf_text, said, tight
 
-
-@pytest.fixture(autouse=True)
-def _terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setenv("HUB_LANG", "zh")
-    yield
-    i18n.use("en")
-
-
-def said(result) -> str:
-    """The output with its table folds undone (cells and sentences wrap at 80 columns)."""
-    return " ".join(result.output.replace("│", " ").split())
-
-
-def tight(result) -> str:
-    """The output with no space at all: a Chinese cell may fold between two characters."""
-    return "".join(result.output.replace("│", " ").split())
+pytestmark = pytest.mark.usefixtures("chinese_terminal")
 
 
 def number(courier: str = "ZTO") -> str:
