@@ -51,3 +51,10 @@ def said(result) -> str:
 def tight(result) -> str:
     """The output with no space at all: a Chinese cell may fold between two characters."""
     return "".join(result.output.replace("│", " ").split())
+
+
+def stored(local):
+    """A wall-clock time at the sample hub (Asia/Shanghai) as the database stores it."""
+    from logistics.domain.clock import to_utc, zone
+
+    return to_utc(local, zone("Asia/Shanghai"))

@@ -7,18 +7,15 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.support import stored
+
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-def stored(local: datetime) -> datetime:
-    """A hub-local wall-clock time as the database stores it: naive UTC."""
-    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture

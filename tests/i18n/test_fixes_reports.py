@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +21,7 @@ from sqlmodel import select
 from logistics import i18n
 from logistics.cli import output
 from logistics.models import Courier, Manifest, ParcelEvent, Round, Vehicle
+from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -37,10 +38,6 @@ def narrow(monkeypatch):
     """An 80-column terminal (the shared console read COLUMNS when it was made)."""
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setattr(output.console, "_width", 80)
-
-
-def stored(local: datetime) -> datetime:
-    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def wide_lines(out: str) -> list[str]:

@@ -7,7 +7,7 @@ import csv
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from logistics.services.report_tables import (
     province_label,
     weekday_label,
 )
+from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -39,10 +40,6 @@ def chinese():
     i18n.use("zh")
     yield
     i18n.use("en")
-
-
-def stored(local: datetime) -> datetime:
-    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture

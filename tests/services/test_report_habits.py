@@ -4,7 +4,7 @@ the order people count them, and the rounds' missing parcels among the day's exc
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,13 +14,10 @@ from logistics.errors import InvalidInput
 from logistics.models import Round, Vehicle
 from logistics.services import planning, reports, round_finish, rounds
 from logistics.services.scanning import scan_codes
+from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 OP = "tester"
-
-
-def stored(local: datetime) -> datetime:
-    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from sqlmodel import select
 from logistics.errors import InvalidInput
 from logistics.models import Courier, Manifest, ParcelEvent, Round, Station, Vehicle
 from logistics.services import reports
+from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW_LOCAL = datetime(2026, 11, 23, 18, 0)
@@ -55,11 +56,6 @@ ROUNDS = {
     "R3": (date(2026, 10, 25), "planned", 20000),  # not driven
     "R4": (date(2026, 9, 20), "finished", 15000),  # another month
 }
-
-
-def stored(local: datetime) -> datetime:
-    """A hub-local wall-clock time as the database stores it: naive UTC."""
-    return local.replace(tzinfo=TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass
