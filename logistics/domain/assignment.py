@@ -84,9 +84,8 @@ from logistics.domain.tariffs import (
     Quote,
     Refusal,
     province_code,
-    province_text,
 )
-from logistics.domain.units import kg_text, yuan
+from logistics.domain.units import kg_text, province_text, yuan
 from logistics.errors import InvalidInput
 from logistics.i18n import N_, _, ngettext
 

@@ -33,9 +33,9 @@ from enum import StrEnum
 from fractions import Fraction
 
 from logistics.domain import units
-from logistics.domain.units import kg_text, province_name
+from logistics.domain.units import kg_text, province_text
 from logistics.errors import InvalidInput
-from logistics.i18n import N_, _, is_chinese
+from logistics.i18n import N_, _
 
 DEFAULT_PROVINCE = "*"
 """Key of the tariff row used for provinces that have no row of their own."""
@@ -170,17 +170,6 @@ def province_code(code: str | int) -> str:
             ).format(code=repr(code))
         )
     return text[:2]
-
-
-def province_text(code: str | None) -> str:
-    """A destination province as a sentence names it: ``西藏`` in Chinese,
-    ``province 54 (西藏)`` in English; an unknown code reads ``province 99``."""
-    if not code:
-        return _("no province")
-    name = province_name(code)
-    if name == str(code):
-        return _("province {code}").format(code=code)
-    return name if is_chinese() else f"province {code} ({name})"
 
 
 def _exact(value: Dimension, what: str) -> Fraction:

@@ -82,3 +82,16 @@ def money_text(fen: int | None) -> str:
         return ""
     amount = yuan_text(fen)
     return f"{amount} 元" if is_chinese() else f"¥{amount}"
+
+
+def province_text(code: str | None) -> str:
+    """A destination province as a sentence names it: ``西藏`` in Chinese,
+    ``province 54 (西藏)`` in English; an unknown code reads ``province 99``."""
+    from logistics.i18n import _, is_chinese
+
+    if not code:
+        return _("no province")
+    name = province_name(code)
+    if name == str(code):
+        return _("province {code}").format(code=code)
+    return name if is_chinese() else f"province {code} ({name})"

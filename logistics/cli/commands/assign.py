@@ -24,7 +24,7 @@ from logistics.cli.output import (
     yuan,
 )
 from logistics.domain.parcel_status import Status
-from logistics.domain.tariffs import province_text
+from logistics.domain.units import province_text
 from logistics.i18n import N_, _, is_chinese, ngettext
 
 ORDER = 40
