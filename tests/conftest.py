@@ -20,6 +20,7 @@ os.environ.setdefault("COLUMNS", "200")
 os.environ.setdefault("HUB_OPERATOR", "tester")
 os.environ.pop("HUB_DATABASE_URL", None)
 os.environ.pop("HUB_NOW", None)
+os.environ.pop("HUB_LANG", None)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -281,3 +282,22 @@ def chinese_terminal(monkeypatch):
     monkeypatch.setenv("HUB_LANG", "zh")
     yield
     i18n.use("en")
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """Every test starts and ends in English, whatever language an earlier one chose."""
+    from logistics import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture
+def chinese():
+    """The process speaks Chinese for this test (a service or domain call)."""
+    from logistics import i18n
+
+    i18n.use("zh")
+    yield

@@ -27,13 +27,6 @@ def _english_after(monkeypatch):
     i18n.use("en")
 
 
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
-
-
 def _terms(code: str, first: str, extra: str, **kw) -> CourierTerms:
     return CourierTerms(
         code=code,

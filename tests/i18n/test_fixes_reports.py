@@ -18,19 +18,11 @@ from openpyxl import load_workbook
 from rich.cells import cell_len
 from sqlmodel import select
 
-from logistics import i18n
 from logistics.cli import output
 from logistics.models import Courier, Manifest, ParcelEvent, Round, Vehicle
 from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
 
 
 @pytest.fixture

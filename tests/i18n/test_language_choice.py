@@ -8,12 +8,6 @@ from logistics import i18n
 from logistics.cli.language import split_language
 
 
-@pytest.fixture(autouse=True)
-def _english_after():
-    yield
-    i18n.use("en")
-
-
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

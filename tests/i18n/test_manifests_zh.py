@@ -21,20 +21,6 @@ from logistics.errors import RuleBroken
 from tests.support import needs_pdftotext, pdf_text
 
 
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
-
-
 def number(courier: str = "ZTO", n: int = 1) -> str:
     return f"M-{courier}-{local_today(zone('Asia/Shanghai')):%Y%m%d}-{n}"
 

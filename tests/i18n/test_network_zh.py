@@ -13,13 +13,6 @@ from logistics.domain.network import parse_vehicle
 from logistics.errors import InvalidInput
 
 
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture
 def ready(hub):
     assert hub("init", "--sample").exit_code == 0

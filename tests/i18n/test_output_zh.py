@@ -9,7 +9,6 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from logistics import i18n
 from logistics.cli import output
 from logistics.cli.output import Column, counted, render_rows
 from logistics.domain.provinces import province
@@ -36,19 +35,6 @@ COLUMNS = [
     Column("phone", N_("Phone"), leave_out=2),
     Column("note", N_("Note"), leave_out=1),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english_after():
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
 
 
 def shown(monkeypatch, width: int, *args, **options) -> str:

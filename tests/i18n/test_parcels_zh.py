@@ -34,20 +34,6 @@ GOOD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture
 def ready(hub):
     assert hub("init", "--sample").exit_code == 0

@@ -29,13 +29,6 @@ def _english_after(monkeypatch):
 
 
 @pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
 def day(make_parcel):
     return {
         "GD05": [make_parcel("registered", station="GD05", weight_g=2000) for _ in range(2)],

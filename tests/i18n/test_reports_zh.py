@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from logistics import i18n
 from logistics.io.report_text import figure_text
 from logistics.services.report_tables import (
     FIGURE_COLUMNS,
@@ -26,20 +25,6 @@ from logistics.services.report_tables import (
 from tests.support import stored
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
 
 
 @pytest.fixture

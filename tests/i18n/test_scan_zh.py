@@ -20,20 +20,6 @@ from logistics.domain.parcel_status import (
 from logistics.errors import RuleBroken
 
 
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.delenv("HUB_LANG", raising=False)
-    yield
-    i18n.use("en")
-
-
-@pytest.fixture
-def chinese():
-    i18n.use("zh")
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture
 def ready(hub):
     assert hub("init", "--sample").exit_code == 0

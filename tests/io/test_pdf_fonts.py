@@ -65,12 +65,6 @@ def assert_embeds_cjk_subset(path: Path) -> None:
     }, others
 
 
-@pytest.fixture(autouse=True)
-def _english_after():
-    yield
-    i18n.use("en")
-
-
 @needs_pdffonts
 @needs_pdftotext
 def test_manifest_embeds_the_cjk_font_and_prints_the_plate(tmp_path):
