@@ -7,13 +7,13 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.support import stored
+from tests.support import month_of_parcels, stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -30,20 +30,7 @@ def october(make_parcel, session, monkeypatch):
         ("picked_up", "GD01", "ZTO", None, 1500, None, datetime(2026, 10, 3, 9, 0)),
         ("registered", "GD03", None, "44", 600, None, datetime(2026, 9, 20, 9, 0)),
     ]
-    for status, station, courier, province, grams, fen, local in made:
-        parcel = make_parcel(
-            status,
-            station=station,
-            courier=courier,
-            province=province,
-            weight_g=grams,
-            registered_at=stored(local),
-            commit=False,
-        )
-        parcel.fee_fen = fen
-        if status == "handed_over":
-            parcel.status_at = stored(local + timedelta(hours=20))
-    session.commit()
+    month_of_parcels(make_parcel, session, made)
     return made
 
 

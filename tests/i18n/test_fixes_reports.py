@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from logistics.cli import output
 from logistics.models import Courier, Manifest, ParcelEvent, Round, Vehicle
-from tests.support import stored
+from tests.support import month_of_parcels, stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -135,21 +135,9 @@ def heavy_october(make_parcel, session, monkeypatch):
         ("handed_over", "GD02", "STO", "32", 10300, 3100, datetime(2026, 10, 15, 9, 0)),
         ("picked_up", "GD01", "ZTO", None, 1500, None, datetime(2026, 10, 3, 9, 0)),
     ]
-    for status, station, courier, province, grams, fen, local in made:
-        parcel = make_parcel(
-            status,
-            station=station,
-            courier=courier,
-            province=province,
-            weight_g=grams,
-            registered_at=stored(local),
-            category="cured_meat" if courier == "DEPPON" else "kiwi",
-            commit=False,
-        )
-        parcel.fee_fen = fen
-        if status == "handed_over":
-            parcel.status_at = stored(local + timedelta(hours=20))
-    session.commit()
+    month_of_parcels(
+        make_parcel, session, made, lambda courier: "cured_meat" if courier == "DEPPON" else "kiwi"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

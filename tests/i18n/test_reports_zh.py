@@ -7,7 +7,7 @@ import csv
 import json
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from logistics.services.report_tables import (
     province_label,
     weekday_label,
 )
-from tests.support import stored
+from tests.support import month_of_parcels, stored
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -38,20 +38,7 @@ def october(make_parcel, session, monkeypatch):
         ("handed_over", "GD02", "STO", "32", 10300, 3100, datetime(2026, 10, 15, 9, 0)),
         ("picked_up", "GD01", "ZTO", None, 1500, None, datetime(2026, 10, 3, 9, 0)),
     ]
-    for status, station, courier, province, grams, fen, local in made:
-        parcel = make_parcel(
-            status,
-            station=station,
-            courier=courier,
-            province=province,
-            weight_g=grams,
-            registered_at=stored(local),
-            commit=False,
-        )
-        parcel.fee_fen = fen
-        if status == "handed_over":
-            parcel.status_at = stored(local + timedelta(hours=20))
-    session.commit()
+    month_of_parcels(make_parcel, session, made)
 
 
 def pdf_text(path) -> str:
