@@ -303,7 +303,7 @@ def test_hub_init_upgrades_a_database_of_the_previous_release_keeping_every_row(
     assert db.schema_version(db.make_engine(previous_release)) == db.SCHEMA_HEAD
     after = _everything(previous_release)
     # Every row and value kept; what later revisions add (the hub's language) starts empty.
-    added = {"language", "pickup_code"}
+    added = {"language", "pickup_code", "driven_m", "odometer_out_km", "odometer_in_km"}
     assert all(row[column] is None for row in after["hub"] for column in added & set(row))
     # 0006 gives the parcel already waiting at its station its pickup code (2.5 kg: layer 2)
     assert {row["parcel_no"]: row["pickup_code"] for row in after["parcel"]} == {

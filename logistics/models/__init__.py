@@ -11,6 +11,7 @@ from logistics.models.network import (
     Vehicle,
 )
 from logistics.models.parcels import Parcel, ParcelEvent
+from logistics.models.roads import RoadMatrix
 from logistics.models.rounds import Round, RoundStop
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ManifestLoadScan",
     "Parcel",
     "ParcelEvent",
+    "RoadMatrix",
     "Round",
     "RoundStop",
     "Station",

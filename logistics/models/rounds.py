@@ -27,6 +27,11 @@ class Round(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=DateTime())
     # Expected-versus-collected per stop, kept as JSON text when the round is finished.
     reconciliation: str | None = None
+    # What the van drove (hub round finish --km, or the odometer read out and in), in
+    # metres; None when the driver did not say. The planner learns road factors from it.
+    driven_m: int | None = None
+    odometer_out_km: float | None = None
+    odometer_in_km: float | None = None
 
 
 class RoundStop(SQLModel, table=True):
