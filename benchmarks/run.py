@@ -1,6 +1,7 @@
 """Every speed figure of the issues in one table, each beside a floor measured in the same run.
 
-    python benchmarks/run.py [--quick] [--with-vrp | --no-vrp] [--json] [--vrp-time-limit S]
+    python benchmarks/run.py [--quick] [--with-vrp | --no-vrp] [--with-peak | --no-peak]
+                             [--json] [--vrp-time-limit S]
 
 One row per figure: what was measured (wall and CPU seconds), the floor measured in this
 same run (what a bare implementation of the same work costs on this machine right now),
@@ -17,7 +18,10 @@ Rows (the benchmark each one reuses, by importing it):
 - one `hub scan` process, wall (scan_session.py): floor
   ``python -c "import typer, rich, sqlmodel"``; the issues set no number.
 - `hub plan` on the 30-station sample day (plan_day.py): floor the solver's own seconds
-  inside the same `hub plan` (its ``--json`` run); target < 3 s.
+  inside the same `hub plan` (its ``--json`` run); target < 3 s. A second row is what is
+  not solving (interpreter, imports, CLI, load, store, summary, render; plan_breakdown.py)
+  beside the floor no change to the hub's code removes: the bare interpreter and the
+  libraries it needs imported alone; target < 0.5 s (issue 16).
 - plan quality (vrp_quality.py, run as a subprocess; minutes, so ``--quick`` leaves it
   out unless ``--with-vrp`` and ``--no-vrp`` leaves it out of a full run):
   our mean gap to best known beside PyVRP's at the same time limit; target within 1
@@ -32,6 +36,13 @@ Rows (the benchmark each one reuses, by importing it):
   /tmp exactly as it does): floor one bare SQL GROUP BY of the same month; target < 2 s.
   ``--quick`` uses the cached year when it is there and otherwise a one-month sample
   (November 2025 only, cached beside it), and the table says which.
+- peak day (peak_day.py; minutes, so ``--quick`` leaves it out unless ``--with-peak``, and
+  ``--no-peak`` leaves it out of a full run): the sample township's Double 11 day of about
+  30,000 parcels, each step of the day on it beside its floor: `hub plan` (floor its
+  solver's seconds; target < 10 s), assignment (floor the pure solver), manifest build +
+  close and printing every PDF (floor the pure renderer), the daily report (floor one bare
+  GROUP BY), the parcel import of 30,000 CSV rows (floor raw sqlite3). Targets other than
+  the plan's are the ordinary day's scaled to the parcels (peak_day.py says which).
 
 ``--quick`` also uses fewer rows, scans, runs and repeats (the table says how many).
 ``--json`` prints the figures as JSON instead of the table (progress goes to stderr).
@@ -162,7 +173,7 @@ def scan_rows(quick: bool) -> list[dict]:
     return [session, single]
 
 
-def plan_row(quick: bool) -> dict:
+def plan_rows(quick: bool) -> list[dict]:
     import plan_day
 
     runs = 2 if quick else 3
@@ -172,7 +183,7 @@ def plan_row(quick: bool) -> dict:
     solver = float(plan["solve_seconds"])
     served = plan["parcels_served"]
     waiting = plan["outbound_waiting"] + plan["inbound_waiting"]
-    return _row(
+    whole = _row(
         f"`hub plan`, 30-station sample day ({m['outbound']:,} out + {m['inbound']:,} in "
         f"parcels; best of {runs} processes)",
         wall=times[k],
@@ -188,6 +199,21 @@ def plan_row(quick: bool) -> dict:
         f"{plan['vans_used']} vans, {plan['km']} km, served {served} of {waiting} parcels, "
         f"{len(plan['carried_over'])} stations carried over",
     )
+    steps = m["steps"]
+    floor = steps["interpreter"] + steps["libraries"]
+    outside = _row(
+        f"`hub plan` outside the solver, same day (plan_breakdown.py, best of {runs} per step)",
+        wall=steps["outside_solver"],
+        shown=f"{steps['outside_solver']:.2f} s wall",
+        floor_name="python -c pass + importing SQLModel, numpy, OR-Tools, Typer, rich alone",
+        floor_wall=floor,
+        floor_shown=f"{floor:.2f} s wall",
+        target="< 0.5 s (issue 16)",
+        verdict="ok" if steps["outside_solver"] < 0.5 else "SLOW",
+        note=plan_day.steps_text(steps),
+        steps=steps,
+    )
+    return [whole, outside]
 
 
 def assignment_row(quick: bool) -> dict:
@@ -281,6 +307,98 @@ def monthly_row(quick: bool) -> dict:
         ),
         schema_drift=drift,
     )
+
+
+def peak_rows(parcels: int = 30_000) -> list[dict]:
+    """The Double 11 day's rows (peak_day.py), one per step, each beside its floor."""
+    import peak_day
+
+    m = peak_day.measure(parcels, say=_say)
+    goal = peak_day.targets(m)
+    n = m["day"]["parcels"]
+    group = f"peak day ({n:,} parcels): "
+    p, plan = m["plan"], m["plan"]["plan"]
+    solver = float(plan["solve_seconds"])
+    backlog = plan.get("backlog") or {}
+    rows = [
+        _row(
+            group + f"`hub plan`, 30 stations, {m['day']['outbound']:,} out + "
+            f"{m['day']['inbound']:,} in",
+            wall=p["wall"],
+            cpu=p["cpu"],
+            shown=f"{p['wall']:.2f} s wall\n{p['cpu']:.2f} s CPU",
+            floor_name="the solver's own seconds inside `hub plan` (its --json run)",
+            floor_wall=solver,
+            floor_shown=f"{solver:.2f} s wall\nCPU not reported",
+            target=f"< {goal['plan']:.0f} s",
+            verdict="ok" if p["wall"] < goal["plan"] else "SLOW",
+            note=f"{len(plan['rounds'])} rounds, {plan['vans_used']} vans, {plan['waves']} "
+            f"waves, served {plan['parcels_served']:,}; "
+            + backlog.get("sentence", "nothing waits"),
+        )
+    ]
+    a = m["assignment"]
+    rows.append(
+        _row(
+            group + f"assignment of {a['parcels']:,} parcels through the service",
+            wall=a["wall"],
+            cpu=a["cpu"],
+            shown=f"{a['wall']:.2f} s wall\n{a['cpu']:.2f} s CPU",
+            floor_name="pure solver assign_couriers on the same parcels",
+            floor_wall=a["floor"],
+            floor_cpu=a["floor_cpu"],
+            floor_shown=f"{a['floor']:.2f} s wall\n{a['floor_cpu']:.2f} s CPU",
+            target=f"< {goal['assignment']:.0f} s (2 s per 5,000)",
+            verdict="ok" if a["wall"] < goal["assignment"] else "SLOW",
+            note=f"{a['assigned']:,} assigned, {a['unassigned']:,} unassigned (couriers' "
+            "capacity x10 for Double 11)",
+        )
+    )
+    mf = m["manifests"]
+    rows.append(
+        _row(
+            group + f"{mf['manifests']} manifests, {mf['parcels']:,} parcels, {mf['pages']:,} "
+            "pages: print every PDF (document + render)",
+            wall=mf["print"],
+            cpu=mf["print_cpu"],
+            shown=f"{mf['print']:.2f} s wall\n{mf['print_cpu']:.2f} s CPU",
+            floor_name="pure renderer render_manifest on the same documents (warm)",
+            floor_wall=mf["floor"],
+            floor_cpu=mf["floor_cpu"],
+            floor_shown=f"{mf['floor']:.2f} s wall\n{mf['floor_cpu']:.2f} s CPU",
+            target=f"< {goal['manifests']:.0f} s (5 s per 3,000)",
+            verdict="ok" if mf["print"] < goal["manifests"] else "SLOW",
+            note=f"build + close of every manifest {mf['build']:.2f} s wall, "
+            f"{mf['build_cpu']:.2f} s CPU",
+        )
+    )
+    r = m["report"]
+    rows.append(
+        _row(
+            group + "daily report of the day",
+            wall=r["wall"],
+            cpu=r["cpu"],
+            shown=f"{r['wall']:.3f} s wall\n{r['cpu']:.3f} s CPU",
+            floor_name="one bare SQL GROUP BY of the day by station, direction, status",
+            floor_wall=r["floor"],
+            floor_cpu=r["floor_cpu"],
+            floor_shown=f"{r['floor']:.3f} s wall\n{r['floor_cpu']:.3f} s CPU",
+            target=f"< {goal['report']:.0f} s",
+            verdict="ok" if r["wall"] < goal["report"] else "SLOW",
+        )
+    )
+    im = m["import"]
+    rows.append(
+        _throughput_row(
+            group + f"parcel import ({im['rows']:,} CSV rows)",
+            im["rows"],
+            "rows",
+            im,
+            "raw sqlite3 executemany of the same parcels + events",
+            goal["import"],
+        )
+    )
+    return rows
 
 
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)%")
@@ -428,10 +546,21 @@ def main(argv: list[str] | None = None) -> int:
         "--no-vrp", dest="with_vrp", action="store_false", help="leave plan quality out"
     )
     parser.add_argument("--vrp-time-limit", type=float, default=10.0, metavar="S")
+    parser.add_argument(
+        "--with-peak",
+        action="store_true",
+        default=None,
+        help="run the Double 11 day group (minutes; the default of a full run, not of --quick)",
+    )
+    parser.add_argument(
+        "--no-peak", dest="with_peak", action="store_false", help="leave the peak day out"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.with_vrp is None:
         args.with_vrp = not args.quick
+    if args.with_peak is None:
+        args.with_peak = not args.quick
 
     load_before = os.getloadavg()
     began, began_cpu = time.perf_counter(), time.process_time()
@@ -452,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
 
     step("parcel import", lambda: import_row(args.quick))
     step("scan session and one `hub scan`", lambda: scan_rows(args.quick))
-    step("`hub plan` on the sample day", lambda: plan_row(args.quick))
+    step("`hub plan` on the sample day", lambda: plan_rows(args.quick))
     if args.with_vrp:
 
         def vrp() -> dict:
@@ -476,6 +605,19 @@ def main(argv: list[str] | None = None) -> int:
     step("assignment of 5,000 parcels", lambda: assignment_row(args.quick))
     step("3,000-parcel manifest PDF", lambda: manifest_row(args.quick))
     step("monthly report", lambda: monthly_row(args.quick))
+    if args.with_peak:
+        step("peak day (Double 11, about 30,000 parcels)", peak_rows)
+    else:
+        rows.append(
+            _row(
+                "peak day (Double 11, about 30,000 parcels): plan, assignment, manifests, "
+                "daily report, import (peak_day.py)",
+                shown="skipped (--quick or --no-peak)",
+                floor_shown="skipped",
+                target="plan < 10 s",
+                verdict="-",
+            )
+        )
 
     load_after = os.getloadavg()
     total = time.perf_counter() - began

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 DEFAULT_URL = "sqlite:///hub.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
 
@@ -257,15 +257,24 @@ def is_busy(error: BaseException) -> bool:
 
 
 @contextmanager
-def session_scope(url: str, *, write: bool = True) -> Iterator[Session]:
+def session_scope(
+    url: str, *, write: bool = True, hub: str | None = None, any_hub: bool = False
+) -> Iterator[Session]:
     """A session on a ready database; services commit, anything uncommitted is rolled back.
 
+    The session works on one hub (``logistics.models.scope``): the hub coded ``hub``,
+    else the only hub there is; several hubs and no code is refused. ``any_hub`` leaves
+    it unscoped, for the use cases that span hubs (setting hubs up, the county report).
     Read-only sessions on SQLite begin DEFERRED so listings never wait for a writer.
     """
+    from logistics.models import scope
+
     engine = check_ready(url)
     if not write and is_sqlite(url):
         engine = engine.execution_options(sqlite_begin="DEFERRED")
     with Session(engine, expire_on_commit=False) as session:
+        if not any_hub:
+            scope.enter(session, hub)
         yield session
 
 

@@ -166,16 +166,19 @@ def advance(session: Session, steps: list[tuple[str, str, str]], where=None) -> 
     ``steps`` are (action, from_status, to_status); the parcels are those in the first
     step's from_status (and ``where``). Test set-up only: scans would take too long.
     """
-    query = select(Parcel.id).where(Parcel.status == steps[0][1])
+    query = select(Parcel.id, Parcel.hub_id).where(Parcel.status == steps[0][1])
     if where is not None:
         query = query.where(where)
-    ids = list(session.execute(query).scalars())
+    found = session.execute(query).all()
+    ids = [parcel_id for parcel_id, _hub in found]
+    hub_of = dict(found)
     now = utcnow()
     for action, before, after in steps:
         session.execute(
             insert(ParcelEvent),
             [
                 {
+                    "hub_id": hub_of[parcel_id],
                     "parcel_id": parcel_id,
                     "at": now,
                     "action": action,

@@ -428,7 +428,10 @@ def test_exports_neutralise_formulas_typed_into_any_text_column(
 
 def _to_the_hub(session, parcel_nos: list[str]) -> None:
     """Collect and arrive the parcels in bulk (with their events): set-up, not the subject."""
-    ids = list(session.execute(select(Parcel.id).where(Parcel.parcel_no.in_(parcel_nos))).scalars())
+    found = session.execute(
+        select(Parcel.id, Parcel.hub_id).where(Parcel.parcel_no.in_(parcel_nos))
+    ).all()
+    ids, hub_of = [i for i, _hub in found], dict(found)
     now = utcnow()
     for action, before, after in (
         ("collect", "registered", "collected"),
@@ -437,8 +440,9 @@ def _to_the_hub(session, parcel_nos: list[str]) -> None:
         session.execute(
             insert(ParcelEvent),
             [
-                {"parcel_id": i, "at": now, "action": action, "from_status": before,
-                 "to_status": after, "place": "GD01", "operator": OP, "note": None}
+                {"hub_id": hub_of[i], "parcel_id": i, "at": now, "action": action,
+                 "from_status": before, "to_status": after, "place": "GD01", "operator": OP,
+                 "note": None}
                 for i in ids
             ],
         )  # fmt: skip

@@ -304,7 +304,19 @@ def test_hub_init_upgrades_a_database_of_the_previous_release_keeping_every_row(
     after = _everything(previous_release)
     # Every row and value kept; what later revisions add (the hub's language) starts empty.
     added = {"language", "pickup_code", "driven_m", "odometer_out_km", "odometer_in_km"}
-    assert all(row[column] is None for row in after["hub"] for column in added & set(row))
+    # 0009: personal data kept 90 days by default, none erased yet
+    assert [row["keep_personal_days"] for row in after["hub"]] == [90]
+    assert all(row["personal_erased_at"] is None for row in after["parcel"])
+    added |= {"keep_personal_days", "personal_erased_at"}
+    # 0008: every row that grows belongs to the one hub of the previous release
+    hub_id = after["hub"][0]["id"]
+    assert all(row["hub_id"] == hub_id for table in HUB_KEYED for row in after.get(table, []))
+    added.add("hub_id")
+    assert all(
+        row[column] is None
+        for row in after["hub"]
+        for column in added & set(row) - {"keep_personal_days"}
+    )
     # 0006 gives the parcel already waiting at its station its pickup code (2.5 kg: layer 2)
     assert {row["parcel_no"]: row["pickup_code"] for row in after["parcel"]} == {
         "P20261123-00001": None,
@@ -314,7 +326,14 @@ def test_hub_init_upgrades_a_database_of_the_previous_release_keeping_every_row(
         "P20261123-00005": "1-2-1001",
     }
     assert {
-        table: [{k: v for k, v in row.items() if k not in added} for row in rows]
+        table: [
+            {
+                k: v
+                for k, v in row.items()
+                if k not in added or (k == "hub_id" and table not in HUB_KEYED)
+            }
+            for row in rows
+        ]
         for table, rows in after.items()
         if table in before  # tables of later revisions start empty
     } == before
@@ -327,7 +346,7 @@ def test_the_upgraded_database_still_has_its_indexes_and_foreign_keys(previous_r
         inspector = inspect(connection)
         shape = {
             table: (
-                sorted(index["name"] for index in inspector.get_indexes(table)),
+                _index_names(inspector, table),
                 sorted(
                     (tuple(key["constrained_columns"]), key["referred_table"])
                     for key in inspector.get_foreign_keys(table)
@@ -339,17 +358,46 @@ def test_the_upgraded_database_still_has_its_indexes_and_foreign_keys(previous_r
     with db.make_engine(previous_release).connect() as connection:
         inspector = inspect(connection)
         for table, (indexes, keys) in shape.items():
-            names = sorted(index["name"] for index in inspector.get_indexes(table))
-            # indexes later revisions add: 0006 the pickup code at its station
-            later = {"parcel": ["ix_parcel_station_id_pickup_code"]}.get(table, [])
+            names = _index_names(inspector, table)
+            # indexes later revisions add: 0006 the pickup code at its station, 0008 the
+            # hub of each small table and the parcel's (hub, day)
+            later = {
+                "parcel": ["ix_parcel_station_id_pickup_code", "ix_parcel_hub_id_registered_on"]
+            }.get(table, [f"ix_{table}_hub_id"] if table in HUB_INDEXED else [])
             assert names == sorted(indexes + later)
-            assert (
-                sorted(
-                    (tuple(key["constrained_columns"]), key["referred_table"])
-                    for key in inspector.get_foreign_keys(table)
-                )
-                == keys
-            )
+            # 0008 gives every table that grows a foreign key to its hub
+            hub_key = [(("hub_id",), "hub")] if table in HUB_KEYED else []
+            assert sorted(
+                (tuple(key["constrained_columns"]), key["referred_table"])
+                for key in inspector.get_foreign_keys(table)
+            ) == sorted(keys + hub_key)
+
+
+def _index_names(inspector, table: str) -> list[str]:
+    """The table's indexes, without those PostgreSQL makes for unique constraints (0008
+    renames the unique keys; the models' comparison in test_db checks them)."""
+    unique = {key["name"] for key in inspector.get_unique_constraints(table)}
+    return sorted(
+        index["name"] for index in inspector.get_indexes(table) if index["name"] not in unique
+    )
+
+
+#: Revision 0008: the tables given a hub_id (with a foreign key) and those of them whose
+#: hub_id is indexed on its own.
+HUB_KEYED = {
+    "courier",
+    "imported_file",
+    "courier_tariff",
+    "courier_excluded_province",
+    "parcel",
+    "parcel_event",
+    "round",
+    "round_stop",
+    "manifest",
+    "manifest_load_scan",
+    "manifest_export",
+}
+HUB_INDEXED = HUB_KEYED - {"parcel", "parcel_event", "manifest_load_scan"}
 
 
 def _try(url: str, sql_table: str, **changes) -> None:

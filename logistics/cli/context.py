@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 class HubContext:
     db_option: str | None
     operator_option: str | None
+    # --hub / HUB_HUB: the hub's code when the database holds several.
+    hub_option: str | None = None
 
     @property
     def url(self) -> str:
@@ -61,8 +63,15 @@ def hub_context(ctx: typer.Context) -> HubContext:
 
 
 @contextmanager
-def open_session(ctx: typer.Context, *, write: bool = True) -> Iterator[Session]:
+def open_session(
+    ctx: typer.Context, *, write: bool = True, any_hub: bool = False
+) -> Iterator[Session]:
+    # On the command's hub (--hub, HUB_HUB, or the only one); any_hub for the commands
+    # that work across hubs.
     from logistics.db import session_scope
 
-    with session_scope(hub_context(ctx).url, write=write) as session:
+    context = hub_context(ctx)
+    with session_scope(
+        context.url, write=write, hub=context.hub_option, any_hub=any_hub
+    ) as session:
         yield session

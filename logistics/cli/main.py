@@ -210,6 +210,16 @@ def root(
             show_default="your login name",
         ),
     ] = None,
+    hub: Annotated[
+        str | None,
+        typer.Option(
+            "--hub",
+            metavar="CODE",
+            envvar="HUB_HUB",
+            help="The hub to work on when the database holds several (`hub hubs list`).",
+            show_default="the only hub",
+        ),
+    ] = None,
     lang: Annotated[
         str | None,
         typer.Option("--lang", metavar="zh|en", envvar="HUB_LANG", help=LANG_HELP),
@@ -219,7 +229,7 @@ def root(
     ] = False,
 ) -> None:
     del lang  # chosen before parsing (logistics.cli.language.choose_for)
-    ctx.obj = HubContext(db, operator)
+    ctx.obj = HubContext(db, operator, hub)
 
 
 def _register_commands() -> None:

@@ -1,5 +1,7 @@
 """SQLModel tables, one module per area; importing this package registers them all."""
 
+from logistics.models import scope as scope  # noqa: E402  (the hub scope hooks)
+from logistics.models.exports import PersonalExport
 from logistics.models.imports import ImportedFile
 from logistics.models.manifests import Manifest, ManifestExport, ManifestLoadScan
 from logistics.models.network import (
@@ -25,6 +27,7 @@ __all__ = [
     "ManifestLoadScan",
     "Parcel",
     "ParcelEvent",
+    "PersonalExport",
     "RoadMatrix",
     "Round",
     "RoundStop",

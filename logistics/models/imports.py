@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -19,10 +19,12 @@ class ImportedFile(SQLModel, table=True):
     """One imported file: the last import of these bytes."""
 
     __tablename__ = "imported_file"
+    __table_args__ = (UniqueConstraint("hub_id", "digest", name="uq_imported_file_hub_id_digest"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
     # SHA-256 of the file's bytes, 64 lowercase hex digits.
-    digest: str = Field(unique=True, max_length=64)
+    digest: str = Field(max_length=64)
     # The file's name (not its folder) as it was last imported.
     file_name: str = Field(max_length=255)
     # Parcels the last import of the file added.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from logistics.domain.manifest_status import ManifestStatus
@@ -13,10 +13,14 @@ from logistics.models.checks import one_of
 
 
 class Manifest(SQLModel, table=True):
-    __table_args__ = (one_of("ck_manifest_status", "status", ManifestStatus),)
+    __table_args__ = (
+        one_of("ck_manifest_status", "status", ManifestStatus),
+        UniqueConstraint("hub_id", "manifest_no", name="uq_manifest_hub_id_manifest_no"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    manifest_no: str = Field(unique=True, max_length=40)  # M-ZTO-20261123-1
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+    manifest_no: str = Field(max_length=40)  # M-ZTO-20261123-1
     courier_id: int = Field(foreign_key="courier.id", index=True)
     service_date: date = Field(index=True)
     cutoff: time
@@ -37,6 +41,7 @@ class ManifestLoadScan(SQLModel, table=True):
     __table_args__ = (one_of("ck_manifest_load_scan_outcome", "outcome", LoadOutcome),)
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id")
     manifest_id: int = Field(foreign_key="manifest.id", index=True)
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     code: str = Field(max_length=40)
@@ -53,6 +58,7 @@ class ManifestExport(SQLModel, table=True):
     __tablename__ = "manifest_export"
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
     manifest_id: int = Field(foreign_key="manifest.id", index=True)
     at: datetime = Field(sa_type=DateTime())
     operator: str = Field(max_length=64)

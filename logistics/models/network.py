@@ -27,12 +27,17 @@ class Hub(SQLModel, table=True):
     retention_days: int = 7
     # zh or en for every terminal of this hub; None follows each terminal's locale.
     language: str | None = Field(default=None, max_length=8)
+    # Recipients' and senders' names, phones and detailed addresses are erased this many
+    # days after a parcel's last event (hub db purge-personal; revision 0009).
+    keep_personal_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
 
 
 class Station(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hub_id", "code", name="uq_station_hub_id_code"),)
+
     id: int | None = Field(default=None, primary_key=True)
     hub_id: int = Field(foreign_key="hub.id", index=True)
-    code: str = Field(unique=True, max_length=32)
+    code: str = Field(max_length=32)
     name: str
     village: str
     keeper_name: str | None = None
@@ -49,8 +54,13 @@ class Station(SQLModel, table=True):
 
 
 class Courier(SQLModel, table=True):
+    """One courier's account at one hub (ZTO at 东街 is not ZTO at 西岭)."""
+
+    __table_args__ = (UniqueConstraint("hub_id", "code", name="uq_courier_hub_id_code"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=16)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+    code: str = Field(max_length=16)
     name: str
     tracking_pattern: str | None = None
     cutoff: time = time(17, 0)
@@ -70,9 +80,14 @@ class CourierTariff(SQLModel, table=True):
     """Price of a parcel to one destination province; province_code '*' is the default row."""
 
     __tablename__ = "courier_tariff"
-    __table_args__ = (UniqueConstraint("courier_id", "province_code"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "hub_id", "courier_id", "province_code", name="uq_courier_tariff_hub_id_courier_id"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
     courier_id: int = Field(foreign_key="courier.id", index=True)
     province_code: str = Field(max_length=2)
     first_kg_fen: int
@@ -81,9 +96,17 @@ class CourierTariff(SQLModel, table=True):
 
 class CourierExcludedProvince(SQLModel, table=True):
     __tablename__ = "courier_excluded_province"
-    __table_args__ = (UniqueConstraint("courier_id", "province_code"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "hub_id",
+            "courier_id",
+            "province_code",
+            name="uq_courier_excluded_province_hub_id_courier_id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
     courier_id: int = Field(foreign_key="courier.id", index=True)
     province_code: str = Field(max_length=2)
 
@@ -91,9 +114,11 @@ class CourierExcludedProvince(SQLModel, table=True):
 class Vehicle(SQLModel, table=True):
     """A hub van that drives collection rounds."""
 
+    __table_args__ = (UniqueConstraint("hub_id", "code", name="uq_vehicle_hub_id_code"),)
+
     id: int | None = Field(default=None, primary_key=True)
     hub_id: int = Field(foreign_key="hub.id", index=True)
-    code: str = Field(unique=True, max_length=32)
+    code: str = Field(max_length=32)
     plate: str | None = None
     capacity_g: int
     capacity_parcels: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index, text
+from sqlalchemy import DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from logistics.domain.parcel_status import Direction, Status
@@ -16,6 +16,9 @@ class Parcel(SQLModel, table=True):
         one_of("ck_parcel_direction", "direction", Direction),
         one_of("ck_parcel_status", "status", Status),
         one_of("ck_parcel_held_from", "held_from", Status),
+        UniqueConstraint("hub_id", "parcel_no", name="uq_parcel_hub_id_parcel_no"),
+        # One hub's month is a range of this index (reports of the hub and of the county).
+        Index("ix_parcel_hub_id_registered_on", "hub_id", "registered_on"),
         Index("ix_parcel_station_status", "station_id", "status"),
         Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
         Index("ix_parcel_status_status_at", "status", "status_at"),
@@ -31,6 +34,7 @@ class Parcel(SQLModel, table=True):
         ),
         Index(
             "ux_parcel_tracking_no",
+            "hub_id",
             "tracking_no",
             unique=True,
             sqlite_where=text("tracking_no IS NOT NULL"),
@@ -38,6 +42,7 @@ class Parcel(SQLModel, table=True):
         ),
         Index(
             "ux_parcel_order_ref",
+            "hub_id",
             "order_ref",
             unique=True,
             sqlite_where=text("order_ref IS NOT NULL"),
@@ -66,8 +71,10 @@ class Parcel(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # Every table that grows carries its hub (docs/scaling.md): the parcel's is its station's.
+    hub_id: int = Field(foreign_key="hub.id")
     # The hub's own id, printed on labels: P20261123-00042.
-    parcel_no: str = Field(unique=True, max_length=24)
+    parcel_no: str = Field(max_length=24)
     tracking_no: str | None = Field(default=None, max_length=40)
     # The shop's or courier's order reference; importing a file twice must not duplicate it.
     order_ref: str | None = Field(default=None, max_length=64)
@@ -104,6 +111,8 @@ class Parcel(SQLModel, table=True):
     # An inbound parcel's pickup code (取件码, shelf-layer-number: 3-2-1045), given when it
     # is scanned at its station (logistics.domain.pickup_codes); kept after pickup.
     pickup_code: str | None = Field(default=None, max_length=16)
+    # When the parcel's personal data was erased (masked in place for good; revision 0009).
+    personal_erased_at: datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class ParcelEvent(SQLModel, table=True):
@@ -117,6 +126,7 @@ class ParcelEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id")
     parcel_id: int = Field(foreign_key="parcel.id")
     at: datetime = Field(index=True, sa_type=DateTime())
     action: str = Field(max_length=24)

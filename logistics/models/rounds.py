@@ -12,10 +12,14 @@ from logistics.models.checks import one_of
 
 
 class Round(SQLModel, table=True):
-    __table_args__ = (one_of("ck_round_status", "status", RoundStatus),)
+    __table_args__ = (
+        one_of("ck_round_status", "status", RoundStatus),
+        UniqueConstraint("hub_id", "round_no", name="uq_round_hub_id_round_no"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    round_no: str = Field(unique=True, max_length=32)  # R-20261123-1
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+    round_no: str = Field(max_length=32)  # R-20261123-1
     service_date: date = Field(index=True)
     vehicle_id: int = Field(foreign_key="vehicle.id")
     status: str = Field(default=RoundStatus.PLANNED, max_length=12)
@@ -36,9 +40,12 @@ class Round(SQLModel, table=True):
 
 class RoundStop(SQLModel, table=True):
     __tablename__ = "round_stop"
-    __table_args__ = (UniqueConstraint("round_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("hub_id", "round_id", "seq", name="uq_round_stop_hub_id_round_id_seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
     round_id: int = Field(foreign_key="round.id", index=True)
     seq: int
     station_id: int = Field(foreign_key="station.id")

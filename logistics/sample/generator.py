@@ -19,6 +19,13 @@ Shape (reference township: 30 stations, 8 couriers):
   outbound x1.6 on the day, inbound up to x2.3 two days later); the weeks before the
   Spring Festival (cured meat gifts, up to about x1.8 outbound) then the holiday lull
   (x0.2) and a recovery; every year is scaled so its average day is the target volume;
+- a Double 11 peak week on request (``peak=Peak(day)``, ``hub sample generate --peak
+  double11``): from two days before the peak day to four after, outbound volume is 5.5
+  to 9 times an ordinary day of the season (ramping up to the peak day, easing after),
+  inbound online purchases arrive from two days after it (up to x2.3); the extra parcels
+  come mostly from the villages with shops (a station's share grows with its shop
+  factor cubed), the mix leans to kiwi gift boxes, tea, crafts and shop goods, and more
+  of them are shop orders with a printed e-waybill;
 - products: kiwi boxes (2.5 kg net, some 5 and 10 kg), cured meat, rice tofu, tea,
   crafts, other; inbound apparel, household goods, food, electronics, farm inputs, other;
   weight and box size by product;
@@ -133,6 +140,52 @@ _IN_WEEKDAY = (1.12, 1.05, 1.00, 0.98, 0.97, 0.93, 0.95)
 # Double 11 and the week after (Nov 11..18).
 _D11_OUT = (1.6, 1.5, 1.4, 1.3, 1.2, 1.15, 1.1, 1.05)
 _D11_IN = (1.5, 2.0, 2.3, 2.2, 1.9, 1.6, 1.4, 1.2)
+
+DOUBLE11 = "double11"
+PEAKS = (DOUBLE11,)
+#: Days of a peak week from its peak day: two before, the day, four after.
+PEAK_FIRST = -2
+# Outbound and inbound factors over an ordinary day of the season on each day of the
+# peak week: villagers' shops ship the orders of the pre-sale and of the day itself over
+# the following days; the purchases reach the township two to five days after the day.
+PEAK_OUT = (5.5, 7.0, 9.0, 8.5, 7.0, 6.0, 5.5)
+PEAK_IN = (1.0, 1.1, 1.5, 2.0, 2.3, 2.2, 1.9)
+# Product mix of a peak day (kiwi, cured meat, rice tofu, tea, crafts, other) over the month's.
+_PEAK_PRODUCTS = (1.6, 1.0, 0.8, 1.3, 1.4, 1.5)
+PEAK_SHOP_ORDER = 0.90
+PEAK_PRINTED_WAYBILL = 0.60
+
+
+@dataclass(frozen=True)
+class Peak:
+    """A peak week of ``kind`` (only Double 11 now) around its peak ``day``."""
+
+    day: date
+    kind: str = DOUBLE11
+
+    @property
+    def first(self) -> date:
+        return self.day + timedelta(days=PEAK_FIRST)
+
+    @property
+    def length(self) -> int:
+        return len(PEAK_OUT)
+
+    def factors(self, day: date) -> tuple[float, float] | None:
+        """(outbound, inbound) factor of ``day`` over an ordinary day; None outside the week."""
+        k = (day - self.first).days
+        if 0 <= k < len(PEAK_OUT):
+            return PEAK_OUT[k], PEAK_IN[k]
+        return None
+
+
+def double11_of(before: date) -> date:
+    """The latest 11 November whose peak week has ended before ``before``."""
+    day = date(before.year, 11, 11)
+    if day + timedelta(days=PEAK_FIRST + len(PEAK_OUT)) > before:
+        day = date(before.year - 1, 11, 11)
+    return day
+
 
 # Destination provinces (GB/T 2260), weight, cities.
 _DESTINATIONS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
@@ -377,15 +430,17 @@ def spring_festival(year: int) -> date | None:
     return SPRING_FESTIVAL.get(year)
 
 
-def volume_factors(day: date) -> tuple[float, float]:
-    """(outbound, inbound) volume factor of a day before the yearly scaling."""
+def volume_factors(day: date, double11: bool = True) -> tuple[float, float]:
+    """(outbound, inbound) volume factor of a day before the yearly scaling; without
+    ``double11`` an ordinary day of the season (no Double 11 bump)."""
     month = day.month - 1
     out = _OUT_MONTH_VOLUME[month] * _OUT_WEEKDAY[day.weekday()]
     inb = _IN_MONTH_VOLUME[month] * _IN_WEEKDAY[day.weekday()]
     d11 = (day - date(day.year, 11, 11)).days
     if 0 <= d11 < len(_D11_OUT):
-        out *= _D11_OUT[d11]
-        inb *= _D11_IN[d11]
+        if double11:
+            out *= _D11_OUT[d11]
+            inb *= _D11_IN[d11]
     elif day.month == 6 and 18 <= day.day <= 21:  # 618
         inb *= 1.4
     elif day.month == 12 and 12 <= day.day <= 15:  # Double 12
@@ -503,6 +558,7 @@ class SampleGenerator:
         outbound_share: float = OUTBOUND_SHARE,
         home_province: str = HUB_PROVINCE,
         home_city: str = HUB_CITY,
+        peak: Peak | None = None,
     ) -> None:
         if not stations:
             raise ValueError("the sample generator needs at least one station")
@@ -524,6 +580,7 @@ class SampleGenerator:
             else REFERENCE_PARCELS_PER_DAY * n_st / REFERENCE_STATIONS
         )
         self.outbound_share = outbound_share
+        self.peak = peak
 
         rng = np.random.default_rng([self.seed, 0, 1])
         known = [s.households for s in self.stations if s.households]
@@ -533,6 +590,9 @@ class SampleGenerator:
         shop = rng.lognormal(0.0, 0.2, n_st)
         out_w = self.households**1.15 * shop
         self.out_share = out_w / out_w.sum()
+        # A peak's extra parcels are the shops' orders: villages with shops get most.
+        peak_w = self.households**1.15 * shop**3
+        self.peak_out_share = peak_w / peak_w.sum()
         self.in_share = self.households / self.households.sum()
         self.speciality = rng.lognormal(0.0, 0.5, (n_st, len(_OUT_PRODUCTS)))
         self.opens = np.array([_seconds(s.opens) for s in self.stations], dtype=np.int64)
@@ -605,13 +665,26 @@ class SampleGenerator:
 
     # ----------------------------------------------------------------- public
 
+    def in_peak(self, day: date) -> bool:
+        return self.peak is not None and self.peak.factors(day) is not None
+
     def expected(self, day: date) -> tuple[np.ndarray, np.ndarray]:
         """Expected (outbound, inbound) parcels per station on ``day`` (before random noise)."""
-        fo, fi = volume_factors(day)
+        peak = self.peak.factors(day) if self.peak is not None else None
+        if peak is None:
+            fo, fi = volume_factors(day)
+        else:
+            fo, fi = volume_factors(day, double11=False)
+            fo, fi = fo * peak[0], fi * peak[1]
         no, ni = year_norm(day.year)
         base_out = self.parcels_per_day * self.outbound_share * fo / no
         base_in = self.parcels_per_day * (1 - self.outbound_share) * fi / ni
-        return base_out * self.out_share, base_in * self.in_share
+        if peak is None:
+            return base_out * self.out_share, base_in * self.in_share
+        # An ordinary day's parcels as usual; the extra ones from the villages with shops.
+        ordinary = base_out / peak[0]
+        out = ordinary * self.out_share + (base_out - ordinary) * self.peak_out_share
+        return out, base_in * self.in_share
 
     def day(self, day: date, mode: str = HISTORY, now: datetime | None = None) -> DayBatch:
         """The parcels of one hub-local day; ``now`` (naive UTC) cuts what has not happened."""
@@ -629,7 +702,7 @@ class SampleGenerator:
         visit = self.visit_base[None, :] + rng.integers(-20 * MINUTE, 20 * MINUTE, (2, n_st))
         drive_out = rng.integers(20 * MINUTE, 70 * MINUTE, n_st)
         back = rng.integers(30 * MINUTE, 120 * MINUTE, n_st)
-        ctx = _Day(day, mode, midnight, now_s, visit, drive_out, back)
+        ctx = _Day(day, mode, midnight, now_s, visit, drive_out, back, self.in_peak(day))
 
         exp_out, exp_in = self.expected(day)
         out = self._outbound(rng, ctx, rng.poisson(exp_out))
@@ -745,6 +818,8 @@ class SampleGenerator:
         fo, _ = _festival_factors(ctx.day)
         if fo > 1.05:  # before the Spring Festival: cured meat and gifts
             base = base * np.array([1.3, 2.0, 1.2, 1.0, 1.2, 1.0])
+        if ctx.peak:
+            base = base * np.array(_PEAK_PRODUCTS)
         probs = self.speciality * base[None, :]
         product = self._product(rng, station, probs)
         weight, dims = self._sizes(rng, product, _OUT_PRODUCTS)
@@ -756,8 +831,11 @@ class SampleGenerator:
         sender = self._residents(rng, station, 3.0)
         recipient_name = self._names(rng, n)
         recipient_phone = self._phones(rng, n)
-        shop_order = rng.random(n) < SHOP_ORDER
-        fixed = shop_order & (rng.random(n) < PRINTED_WAYBILL / SHOP_ORDER)
+        shops, printed = (
+            (PEAK_SHOP_ORDER, PEAK_PRINTED_WAYBILL) if ctx.peak else (SHOP_ORDER, PRINTED_WAYBILL)
+        )
+        shop_order = rng.random(n) < shops
+        fixed = shop_order & (rng.random(n) < printed / shops)
         reg = self._reg_times(rng, ctx, station)
 
         charge_all, fee_all = self._price_all(weight, dims, dest)
@@ -1217,6 +1295,7 @@ class _Day:
     visit: np.ndarray  # (2, stations): time of day the van is at each station today, tomorrow
     drive_out: np.ndarray  # seconds from the hub to each station
     back: np.ndarray  # seconds from each station back to the hub (rest of the round)
+    peak: bool = False  # a day of the peak week
 
 
 def _choice(rng, values: Sequence[str], n: int, p: Sequence[float] | None = None) -> np.ndarray:

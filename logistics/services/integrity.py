@@ -50,7 +50,7 @@ def check_database(url: str) -> list[str]:
     damage = db.damage(url)
     if damage is not None:
         return [damage]
-    with db.session_scope(url, write=False) as session:
+    with db.session_scope(url, write=False, any_hub=True) as session:
         return check(session)
 
 

@@ -37,8 +37,9 @@ from sqlmodel import Session
 from logistics.errors import DatabaseBusy
 from logistics.i18n import _
 
-#: The advisory lock key of the hub's many-parcel use cases ("HUBW"); parcel ids use
-#: 730,000,000 + the day's ordinal (``parcel_register``), far from this one.
+#: The advisory lock class of the hub's many-parcel use cases ("HUBW"), with the hub's id
+#: as the second key; parcel ids use 730,000,000 + the hub's id with the day's ordinal
+#: (``parcel_register``), far from this one.
 HUB_WORK_KEY = 0x4855_4257
 
 DEADLOCK = "40P01"
@@ -51,9 +52,15 @@ R = TypeVar("R")
 
 
 def lock_hub_work(session: Session) -> None:
-    """Hold the hub's work lock until the session's transaction ends (PostgreSQL only)."""
+    """Hold the hub's work lock until the session's transaction ends (PostgreSQL only);
+    each hub has its own, so the hubs of one county server never wait for each other."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": HUB_WORK_KEY})
+        from logistics.services.network import current_hub
+
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :hub)"),
+            {"key": HUB_WORK_KEY, "hub": current_hub(session).id},
+        )
 
 
 def is_conflict(error: BaseException) -> bool:

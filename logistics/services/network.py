@@ -30,6 +30,7 @@ from logistics.models import (
     Parcel,
     Station,
     Vehicle,
+    scope,
 )
 
 if TYPE_CHECKING:
@@ -48,8 +49,12 @@ if TYPE_CHECKING:
 
 
 def current_hub(session: Session) -> Hub:
-    """The hub this database runs (the first one set up)."""
-    hub = session.exec(select(Hub).order_by(Hub.id)).first()
+    """The hub the session works on (``logistics.models.scope``): the one it is scoped
+    to, else the only hub of the database (several hubs and no choice are refused)."""
+    hub_id = scope.hub_id_of(session)
+    if hub_id is None:
+        hub_id = scope.enter(session)
+    hub = session.get(Hub, hub_id) if hub_id is not None else None
     if hub is None:
         raise RuleBroken(
             _(

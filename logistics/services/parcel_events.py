@@ -20,7 +20,7 @@ from logistics.domain.clock import utcnow
 from logistics.domain.parcel_status import Action, Outcome, Status
 from logistics.errors import NotFound, RuleBroken
 from logistics.i18n import _
-from logistics.models import Parcel, ParcelEvent, Station
+from logistics.models import Parcel, ParcelEvent, Station, scope
 
 _PARCELS = Parcel.__table__
 _EVENTS = ParcelEvent.__table__
@@ -34,6 +34,7 @@ _SET_STATUS = (
 )
 _SET_STATUS_OFF_MANIFEST = _SET_STATUS.values(manifest_id=None)
 _ADD_EVENT = insert(_EVENTS).values(
+    hub_id=select(_PARCELS.c.hub_id).where(_PARCELS.c.id == bindparam("parcel")).scalar_subquery(),
     parcel_id=bindparam("parcel"),
     at=bindparam("at"),
     action=bindparam("action"),
@@ -266,8 +267,10 @@ def record_notes(
 ) -> int:
     """record_note for many parcels in one statement (an assignment run logs thousands)."""
     moment = at or utcnow()
+    hub_id = scope.hub_id_of(session) or scope.enter(session)
     rows = [
         {
+            "hub_id": hub_id,
             "parcel_id": parcel.id,
             "at": moment,
             "action": action,
@@ -320,17 +323,18 @@ class ParcelState(NamedTuple):
 _LOCK_STATE = (
     select(*(_PARCELS.c[name] for name in ParcelState._fields))
     .where(
-        or_(_PARCELS.c.parcel_no == bindparam("code"), _PARCELS.c.tracking_no == bindparam("code"))
+        _PARCELS.c.hub_id == bindparam("hub"),
+        or_(_PARCELS.c.parcel_no == bindparam("code"), _PARCELS.c.tracking_no == bindparam("code")),
     )
     .with_for_update()
 )
 
 
-def lock_parcel_state(connection: Connection, code: str) -> ParcelState:
+def lock_parcel_state(connection: Connection, code: str, hub_id: int) -> ParcelState:
     """``find_parcel(..., for_update=True)`` on a bare connection, for the scan session's
     thousand scans a second (the ORM's per-row bookkeeping is most of a scan's time)."""
     code = code.strip().upper()
-    row = connection.execute(_LOCK_STATE, {"code": code}).first()
+    row = connection.execute(_LOCK_STATE, {"code": code, "hub": hub_id}).first()
     if row is None:
         raise _no_parcel(code)
     return ParcelState(*row)

@@ -273,7 +273,7 @@ def import_parcels(
         from logistics.domain.clock import to_local, utcnow
 
         moment = utcnow()
-        _lock_day(session, to_local(moment, network.tz).date())
+        _lock_day(session, network.hub.id, to_local(moment, network.tz).date())
         remembered = None
         if again:
             remembered = _imported_file(session, summary.digest)

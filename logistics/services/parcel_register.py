@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, bindparam, case, func, insert, literal, select, text
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlmodel import Session
 
 from logistics.domain import parcel_rows
@@ -86,11 +97,18 @@ def load_network(session: Session) -> Network:
 # ------------------------------------------------------------------ creating parcels
 
 
-def _lock_day(session: Session, day: date) -> None:
-    """On PostgreSQL, serialise id allocation for one day until the transaction ends."""
+#: The class of the advisory locks of id allocation (one per hub and day); the pair of
+#: 32-bit keys is a lock space apart from the single 64-bit keys of services/locks.py.
+DAY_LOCK_CLASS = 730_000_000
+
+
+def _lock_day(session: Session, hub_id: int, day: date) -> None:
+    """On PostgreSQL, serialise one hub's id allocation for one day until the
+    transaction ends (hubs number their parcels apart)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": 730_000_000 + day.toordinal()}
+            text("SELECT pg_advisory_xact_lock(:key, :day)"),
+            {"key": DAY_LOCK_CLASS + hub_id, "day": day.toordinal()},
         )
 
 
@@ -98,11 +116,14 @@ def allocate_parcel_nos(session: Session, day: date, count: int) -> list[str]:
     """The next ``count`` hub parcel ids of ``day``; call inside the write transaction."""
     if count <= 0:
         return []
-    _lock_day(session, day)
+    hub_id = current_hub(session).id
+    _lock_day(session, hub_id, day)
     prefix = parcel_no_prefix(day)
     last = session.execute(
         select(func.max(Parcel.parcel_no)).where(
-            Parcel.registered_on == day, Parcel.parcel_no.like(prefix + "%")
+            Parcel.hub_id == hub_id,
+            Parcel.registered_on == day,
+            Parcel.parcel_no.like(prefix + "%"),
         )
     ).scalar()
     start = parse_parcel_no(last).seq + 1 if last else 1
@@ -136,7 +157,7 @@ _INSERT_COLUMNS = (
 )
 # ... and the ones with the same value for every parcel of an insert, written into the
 # statement as literals rather than bound once per row.
-_INSERT_CONSTANTS = ("registered_at", "registered_on", "status_at")
+_INSERT_CONSTANTS = ("hub_id", "registered_at", "registered_on", "status_at")
 
 # sqlite3 looks for an adapter of every None it binds through two failed attribute
 # lookups (an AttributeError built and dropped each time: most of the cost of binding a
@@ -242,7 +263,9 @@ def insert_parcels(
             _typed,
         ) in zip(numbers, specs, strict=True)
     ]
+    hub_id = network.hub.id
     constants = {
+        "hub_id": str(int(hub_id)),
         "registered_at": _sql_literal(dialect, columns.registered_at, moment),
         "registered_on": _sql_literal(dialect, columns.registered_on, day),
         "status_at": _sql_literal(dialect, columns.status_at, moment),
@@ -257,62 +280,59 @@ def insert_parcels(
     # Their first events, from the rows just inserted: the hub parcel ids from the first
     # to the last number are exactly these parcels (allocated under the day's lock), and
     # reading them in that order along the parcel_no index needs no sort.
+    # Events are never updated (an audit trail): a parcel whose product the list does not
+    # know gets its first event with the product as typed in its note, apart.
+    typed = {
+        number: f"{note}; {PRODUCT_NOTE}{spec.category_typed}"
+        if note
+        else PRODUCT_NOTE + spec.category_typed
+        for number, spec in zip(numbers, specs, strict=True)
+        if spec.category_typed
+    }
     inbound = columns.direction == Direction.INBOUND
     stations = Station.__table__
-    first_events = (
-        select(
-            columns.id,
-            literal(moment, DateTime()),
-            case((inbound, Action.ARRIVE_INBOUND.value), else_="register"),
-            columns.status,
-            case((inbound, literal(network.hub.code, String())), else_=stations.c.code),
-            literal(operator, String()),
-            literal(note, String()),
+
+    def first_events(note_value):
+        return (
+            select(
+                literal(hub_id, Integer()),
+                columns.id,
+                literal(moment, DateTime()),
+                case((inbound, Action.ARRIVE_INBOUND.value), else_="register"),
+                columns.status,
+                case((inbound, literal(network.hub.code, String())), else_=stations.c.code),
+                literal(operator, String()),
+                note_value,
+            )
+            .join(stations, stations.c.id == columns.station_id)
+            .where(columns.hub_id == hub_id)
         )
-        .join(stations, stations.c.id == columns.station_id)
-        .where(columns.parcel_no.between(numbers[0], numbers[-1]))
-        .order_by(columns.parcel_no)
+
+    event_columns = ["hub_id", "parcel_id", "at", "action", "to_status", "place", "operator"]
+    plain = first_events(literal(note, String())).where(
+        columns.parcel_no.between(numbers[0], numbers[-1])
     )
+    if typed:
+        plain = plain.where(columns.parcel_no.notin_(list(typed)))
     connection.execute(
-        insert(EVENTS).from_select(
-            ["parcel_id", "at", "action", "to_status", "place", "operator", "note"], first_events
-        )
+        insert(EVENTS).from_select([*event_columns, "note"], plain.order_by(columns.parcel_no))
     )
-    _keep_typed_products(connection, numbers, specs, note)
+    if typed:
+        connection.execute(
+            insert(EVENTS).from_select(
+                [*event_columns, "note"],
+                first_events(bindparam("typed_note", type_=String())).where(
+                    columns.parcel_no == bindparam("number")
+                ),
+            ),
+            [{"number": number, "typed_note": text_} for number, text_ in typed.items()],
+        )
     return numbers
 
 
 #: How the first event's note keeps a product the list does not know (the parcel stores
 #: ``other``); :func:`typed_product` reads it back.
 PRODUCT_NOTE = "product: "
-
-
-def _keep_typed_products(connection, numbers: list[str], specs: Sequence[ParcelSpec], note):
-    """Write the product as typed into the first event's note of parcels stored as ``other``
-    (few parcels: one UPDATE each, in the same transaction)."""
-    typed = [
-        {
-            "typed_note": f"{note}; {PRODUCT_NOTE}{spec.category_typed}"
-            if note
-            else PRODUCT_NOTE + spec.category_typed,
-            "parcel_no": number,
-        }
-        for number, spec in zip(numbers, specs, strict=True)
-        if spec.category_typed
-    ]
-    if not typed:
-        return
-    connection.execute(
-        EVENTS.update()
-        .where(
-            EVENTS.c.parcel_id
-            == select(PARCELS.c.id)
-            .where(PARCELS.c.parcel_no == bindparam("parcel_no"))
-            .scalar_subquery()
-        )
-        .values(note=bindparam("typed_note")),
-        typed,
-    )
 
 
 def typed_product(note: str | None) -> str | None:

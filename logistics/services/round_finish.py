@@ -28,6 +28,11 @@ Per stop, ``missing``, ``extra`` and ``unconfirmed`` list hub parcel ids; the to
 the same names count them over the stops (a station visited twice is reconciled at its
 first stop).
 
+The distance driven (``--km``, or the odometer read when the van left and came back)
+is kept with the round (``Round.driven_m``) for the planner to learn each station's
+road factor from (:mod:`logistics.services.planning.learned_roads`); a finish without
+it is allowed, and :func:`record_distance` records it on the finished round later.
+
 Rounds are named by their number (``R-20261123-1``) or their database id.
 """
 
@@ -39,10 +44,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from logistics.domain import round_status
+from logistics.domain import road_factors, round_status
 from logistics.domain.clock import to_local, utcnow, zone
 from logistics.domain.parcel_status import Action, Direction
 from logistics.domain.round_status import RoundAction, RoundStatus
+from logistics.errors import InvalidInput, RuleBroken
+from logistics.i18n import _
 from logistics.models import Parcel, ParcelEvent, Round, Station, Vehicle
 from logistics.services.network import current_hub
 from logistics.services.rounds import _stops, get_round
@@ -68,6 +75,8 @@ class FinishResult:
     van: str
     finished_at: datetime  # local
     stops: tuple[StopReconciliation, ...]
+    planned_m: int = 0
+    driven_m: int | None = None  # None: the distance driven is not recorded
 
     @property
     def expected(self) -> int:
@@ -132,14 +141,38 @@ def _drops(
     return drops, set(confirmed)
 
 
-def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishResult:
-    """The van is back: finish the round and reconcile what each stop handed over."""
+def finish_round(
+    session: Session,
+    ref: str | int,
+    *,
+    operator: str,
+    km: float | None = None,
+    odometer_out: float | None = None,
+    odometer_in: float | None = None,
+) -> FinishResult:
+    """The van is back: finish the round and reconcile what each stop handed over, and
+    keep the distance it drove when given (``km``, or the odometer read out and in)."""
     del operator  # nothing changes state at finish; kept for the service's uniform call
     hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)
+    told = (km, odometer_out, odometer_in) != (None, None, None)
+    if told and rnd.status == RoundStatus.FINISHED:
+        raise RuleBroken(
+            _(
+                "Round {round} is already finished: record the km it drove with "
+                "`hub round km {round} KM` (or --odometer-out and --odometer-in)."
+            ).format(round=rnd.round_no)
+        )
     finished = round_status.apply(rnd.status, RoundAction.FINISH, round_no=rnd.round_no)
+    driven_m = road_factors.driven_metres(
+        km=km,
+        odometer_out=odometer_out,
+        odometer_in=odometer_in,
+        planned_m=rnd.planned_m,
+        round_no=rnd.round_no,
+    )
     now = utcnow()
     stations = {s.id: s for s in session.exec(select(Station))}
     stops = _stops(session, rnd.id)
@@ -221,6 +254,9 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
                     session.add(parcel)
     rnd.status = finished
     rnd.finished_at = now
+    rnd.driven_m = driven_m
+    rnd.odometer_out_km = odometer_out
+    rnd.odometer_in_km = odometer_in
     rnd.reconciliation = json.dumps(
         {
             "finished_at": to_local(now, tz).isoformat(timespec="seconds"),
@@ -255,4 +291,55 @@ def finish_round(session: Session, ref: str | int, *, operator: str) -> FinishRe
         van=van.code if van else "?",
         finished_at=to_local(now, tz),
         stops=tuple(lines),
+        planned_m=rnd.planned_m,
+        driven_m=driven_m,
     )
+
+
+@dataclass(frozen=True)
+class DistanceResult:
+    round_no: str
+    planned_m: int
+    driven_m: int
+    replaced_m: int | None  # the distance recorded before, now replaced
+
+
+def record_distance(
+    session: Session,
+    ref: str | int,
+    *,
+    km: float | None = None,
+    odometer_out: float | None = None,
+    odometer_in: float | None = None,
+) -> DistanceResult:
+    """Record (or correct) the km a finished round drove: the driver handed in the
+    odometer readings after the round was finished."""
+    rnd = get_round(session, ref, for_update=True)
+    if rnd.status != RoundStatus.FINISHED:
+        raise RuleBroken(
+            _(
+                "Round {round} is {status}, not finished: its km are recorded as it "
+                "finishes (`hub round finish {round} --km KM`)."
+            ).format(round=rnd.round_no, status=RoundStatus.label_of(rnd.status))
+        )
+    driven_m = road_factors.driven_metres(
+        km=km,
+        odometer_out=odometer_out,
+        odometer_in=odometer_in,
+        planned_m=rnd.planned_m,
+        round_no=rnd.round_no,
+    )
+    if driven_m is None:
+        raise InvalidInput(
+            _(
+                "Round {round}: give the km it drove (e.g. `hub round km {round} 48.5`) or "
+                "the odometer readings (--odometer-out and --odometer-in)."
+            ).format(round=rnd.round_no)
+        )
+    replaced = rnd.driven_m
+    rnd.driven_m = driven_m
+    rnd.odometer_out_km = odometer_out
+    rnd.odometer_in_km = odometer_in
+    session.add(rnd)
+    session.commit()
+    return DistanceResult(rnd.round_no, rnd.planned_m, driven_m, replaced)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from logistics.domain import round_status
+from logistics.domain import road_factors, round_status
 from logistics.domain.clock import Day, parse_day, to_local, utcnow, zone
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.road_time import hours
@@ -138,7 +138,8 @@ def list_rounds(session: Session, day: str | Day | date | None = None) -> list[d
 
 
 def show_round(session: Session, ref: str | int) -> dict[str, Any]:
-    """One round with its stops in order (and the reconciliation once finished)."""
+    """One round with its stops in order (and the reconciliation once finished), its
+    planned km and, once recorded, the km it drove and how far apart they are."""
     hub = current_hub(session)
     tz = zone(hub.timezone)
     rnd = get_round(session, ref)
@@ -175,6 +176,10 @@ def show_round(session: Session, ref: str | int) -> dict[str, Any]:
         "start": _hm(rnd.planned_start, tz),
         "end": _hm(rnd.planned_end, tz),
         "km": km(rnd.planned_m),
+        "driven_km": None if rnd.driven_m is None else km(rnd.driven_m),
+        "driven_vs_planned_pct": road_factors.difference_percent(rnd.planned_m, rnd.driven_m),
+        "odometer_out_km": rnd.odometer_out_km,
+        "odometer_in_km": rnd.odometer_in_km,
         "hours": hours(rnd.planned_s),
         "pickup_parcels": sum(s["pickup_parcels"] for s in stops),
         "drop_parcels": sum(s["drop_parcels"] for s in stops),
@@ -220,6 +225,8 @@ def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
                 drop_kg=_exact_kg(stop.drop_g),
                 km_from_previous=_exact_km(stop.metres_from_previous),
                 note=note,
+                lat=station.lat,
+                lon=station.lon,
             )
         )
     back_m = rnd.planned_m - sum(s.metres_from_previous for s in stops)
@@ -227,6 +234,8 @@ def sheet_document(session: Session, ref: str | int) -> RoundSheetDocument:
         round_no=rnd.round_no,
         hub_name=hub.name,
         hub_code=hub.code,
+        hub_lat=hub.lat,
+        hub_lon=hub.lon,
         service_date=rnd.service_date,
         vehicle_code=van.code if van else "?",
         vehicle_plate=(van.plate or "") if van else "",

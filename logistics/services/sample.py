@@ -33,11 +33,14 @@ from logistics.models import (
 )
 from logistics.sample.generator import (
     HISTORY,
+    PEAKS,
     TODAY,
     CourierSpec,
     DayBatch,
+    Peak,
     SampleGenerator,
     StationSpec,
+    double11_of,
 )
 from logistics.services.network import current_hub
 
@@ -64,6 +67,7 @@ class GenerateSummary:
     events: int
     seconds: float
     today: bool
+    peak: Peak | None = None  # the peak week asked for
 
     @property
     def parcels_per_second(self) -> float:
@@ -72,27 +76,41 @@ class GenerateSummary:
 
 def generate(
     session: Session,
-    days: int,
+    days: int | None,
     seed: int,
     start: date | Day | None = None,
     today: bool = False,
     progress: Callable[[int, int], None] | None = None,
     *,
     parcels_per_day: float | None = None,
+    peak: str | None = None,
+    peak_day: date | Day | None = None,
 ) -> GenerateSummary:
-    """Make ``days`` days of sample parcels (ending yesterday unless ``start`` is given).
+    """Make ``days`` days of sample parcels (30 when None; ending yesterday unless
+    ``start`` is given).
 
     ``today=True`` makes one day, the hub's today (or ``start``), in TODAY mode: outbound
     parcels registered and waiting at the stations, inbound ones arrived at the hub;
     ``days`` is then ignored. History days get whole lives, cut at the present moment.
     ``start`` is a date or a day as the operator typed it (resolved in the hub's zone).
     ``progress(done, total)`` is called after each day is committed.
+
+    ``peak="double11"`` makes a peak week (``logistics.sample.generator.Peak``) around
+    ``peak_day``: by default the latest 11 November whose week is over, and its seven
+    days unless ``start``/``days`` say otherwise. With ``today`` the day made is ``start``
+    if given, else the peak day (``peak_day``, else today); it must lie in the week.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InvalidInput(
             _("The seed must be a whole number of 0 or more, got {seed}.").format(seed=repr(seed))
         )
-    if not today and not 1 <= days <= MAX_DAYS:
+    if peak is not None and peak not in PEAKS:
+        raise InvalidInput(
+            _("There is no peak called '{peak}': expected {known}.").format(
+                peak=peak, known=", ".join(PEAKS)
+            )
+        )
+    if days is not None and not today and not 1 <= days <= MAX_DAYS:
         raise InvalidInput(
             _("The number of days must be between 1 and {most}, got {days}.").format(
                 most=MAX_DAYS, days=days
@@ -107,13 +125,31 @@ def generate(
     tz = clock.zone(hub.timezone)
     now = clock.utcnow()
     given = None if start is None else clock.parse_day(start, tz)
+    week = None
+    if peak is not None:
+        on = None if peak_day is None else clock.parse_day(peak_day, tz)
+        if today:
+            week = Peak(on or given or clock.local_today(tz), peak)
+        else:
+            week = Peak(on or double11_of(clock.local_today(tz)), peak)
+        generator.peak = week
     if today:
-        first, count, mode = given or clock.local_today(tz), 1, TODAY
+        first, count, mode = given or (week.day if week else clock.local_today(tz)), 1, TODAY
+        if week is not None and week.factors(first) is None:
+            raise InvalidInput(
+                _(
+                    "{day} is outside the peak week {first} to {last}: give a day in it, or "
+                    "leave --start out to make the peak day itself."
+                ).format(day=first, first=week.first, last=week.first + timedelta(week.length - 1))
+            )
+    elif week is not None:
+        first, count, mode = given or week.first, days or week.length, HISTORY
     else:
+        days = days or 30
         first, count, mode = given or clock.local_today(tz) - timedelta(days=days), days, HISTORY
     if today and _day_has_parcels(session, first):
         session.commit()
-        return GenerateSummary(first, first, 0, 1, 0, 0, 0, 0, 0.0, today)
+        return GenerateSummary(first, first, 0, 1, 0, 0, 0, 0, 0.0, today, week)
     session.commit()  # end the reading transaction; each day is its own
 
     began = timer.perf_counter()
@@ -152,6 +188,7 @@ def generate(
         events=events,
         seconds=timer.perf_counter() - began,
         today=today,
+        peak=week,
     )
 
 
@@ -285,7 +322,9 @@ def refuse_real_data(session: Session) -> None:
 def _day_has_parcels(session: Session, day: date) -> bool:
     """Whether ``day`` already holds parcels registered or arrived on it (of any seed)."""
     found = session.connection().execute(
-        select(_PARCELS.c.id).where(_PARCELS.c.registered_on == day).limit(1)
+        select(_PARCELS.c.id)
+        .where(_PARCELS.c.hub_id == current_hub(session).id, _PARCELS.c.registered_on == day)
+        .limit(1)
     )
     return found.first() is not None
 
@@ -295,7 +334,9 @@ def _already_loaded(session: Session, batch: DayBatch) -> bool:
     if ref is None:
         return False
     found = session.connection().execute(
-        select(_PARCELS.c.id).where(_PARCELS.c.order_ref == ref).limit(1)
+        select(_PARCELS.c.id)
+        .where(_PARCELS.c.hub_id == current_hub(session).id, _PARCELS.c.order_ref == ref)
+        .limit(1)
     )
     return found.first() is not None
 
@@ -312,6 +353,9 @@ def _insert_day(
         return
     conn = session.connection()
     cols = batch.parcels
+    hub_id = current_hub(session).id
+    # every row of the day is the hub's: one value broadcast over the day's rows
+    of_hub = np.full(n, hub_id, dtype=np.int64)
 
     # Hub parcel ids continue after the highest of each registration day.
     registered_on = cols["registered_on"]
@@ -324,7 +368,9 @@ def _insert_day(
         high = low[:-1] + chr(ord(low[-1]) + 1)  # 'P20261123.' sorts right after the day
         top = conn.execute(
             select(func.max(_PARCELS.c.parcel_no)).where(
-                _PARCELS.c.parcel_no >= low, _PARCELS.c.parcel_no < high
+                _PARCELS.c.hub_id == hub_id,
+                _PARCELS.c.parcel_no >= low,
+                _PARCELS.c.parcel_no < high,
             )
         ).scalar()
         first = parcel_ids.parse_parcel_no(top).seq + 1 if top else 1
@@ -338,6 +384,7 @@ def _insert_day(
         conn,
         _PARCELS,
         {
+            "hub_id": of_hub,
             "parcel_no": numbers,
             "tracking_no": cols["tracking_no"],
             "order_ref": cols["order_ref"],
@@ -372,7 +419,11 @@ def _insert_day(
     for first_no, last_no, idx in groups:
         rows = conn.execute(
             select(_PARCELS.c.id)
-            .where(_PARCELS.c.parcel_no >= first_no, _PARCELS.c.parcel_no <= last_no)
+            .where(
+                _PARCELS.c.hub_id == hub_id,
+                _PARCELS.c.parcel_no >= first_no,
+                _PARCELS.c.parcel_no <= last_no,
+            )
             .order_by(_PARCELS.c.parcel_no)
         ).all()
         if len(rows) != len(idx):
@@ -389,6 +440,7 @@ def _insert_day(
         conn,
         _EVENTS,
         {
+            "hub_id": np.full(len(ev["parcel"]), hub_id, dtype=np.int64),
             "parcel_id": ids[ev["parcel"]],
             "at": ev["at"],
             "action": ev["action"],

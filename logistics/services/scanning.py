@@ -45,7 +45,7 @@ from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.verdicts import ScanVerdict
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _
-from logistics.models import Station
+from logistics.models import Station, scope
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import (
     ParcelState,
@@ -87,7 +87,10 @@ class ScanSession:
     operator: str
     station: str | None = None
     round_ref: str | None = None
+    # The hub's code (--hub) when the database holds several; else the only hub.
+    hub: str | None = None
     tally: Counter = field(default_factory=Counter)
+    _hub_id: int | None = field(default=None, init=False)
     _station_id: int | None = field(default=None, init=False)
     _hub_code: str | None = field(default=None, init=False)
     _station_codes: dict[int, str] = field(default_factory=dict, init=False, repr=False)
@@ -105,7 +108,9 @@ class ScanSession:
         self._session = Session(self._connection, expire_on_commit=False)
         with self._session.begin():
             session = self._session
-            self._hub_code = current_hub(session).code
+            scope.enter(session, self.hub)
+            hub = current_hub(session)
+            self._hub_code, self._hub_id = hub.code, hub.id
             self._station_codes = dict(session.exec(select(Station.id, Station.code)).all())
             if self.station:
                 code = self.station.strip().upper()
@@ -183,7 +188,7 @@ class ScanSession:
         connection = self._connection
         with connection.begin() as transaction:  # rolled back on any exception
             try:
-                parcel = lock_parcel_state(connection, code)
+                parcel = lock_parcel_state(connection, code, self._hub_id)
             except NotFound:
                 if self.action is not Action.ARRIVE_INBOUND:
                     raise
@@ -318,12 +323,14 @@ def open_scan_session(
     operator: str,
     station: str | None = None,
     round_ref: str | None = None,
+    hub: str | None = None,
 ) -> ScanSession:
-    """A scan session on the database at ``url`` (checked ready and current)."""
+    """A scan session on the database at ``url`` (checked ready and current), on the
+    hub coded ``hub`` (or the only one)."""
     from logistics.db import check_ready
 
     engine = check_ready(url)
-    return ScanSession(engine, action, operator, station=station, round_ref=round_ref)
+    return ScanSession(engine, action, operator, station=station, round_ref=round_ref, hub=hub)
 
 
 def scan_codes(
@@ -337,6 +344,11 @@ def scan_codes(
 ) -> list[ScanResult]:
     """Scan several codes on the engine of ``session`` (each committed on its own)."""
     scanner = ScanSession(
-        session.get_bind(), action, operator, station=station, round_ref=round_ref
+        session.get_bind(),
+        action,
+        operator,
+        station=station,
+        round_ref=round_ref,
+        hub=current_hub(session).code,
     )
     return [scanner.scan(code) for code in codes]

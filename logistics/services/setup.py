@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from logistics import db, i18n
 from logistics.errors import InvalidInput
 from logistics.i18n import _
-from logistics.models import Hub
+from logistics.models import Hub, scope
 from logistics.services import network, network_sample
 
 
@@ -29,20 +29,28 @@ def initialise(
     sample: bool = False,
     hub: dict | None = None,
     language: str | None = None,
+    hub_code: str | None = None,
 ) -> InitResult:
     """Create or upgrade the schema; then set the hub up and/or load the sample network,
-    and keep the hub's language (``zh`` / ``en``) when one is given."""
+    and keep the hub's language (``zh`` / ``en``) when one is given.
+
+    With several hubs in the database, the sample and the language go to the hub coded
+    ``hub_code`` (or the hub being set up); without one they are refused, naming the hubs.
+    """
     before, after = db.upgrade(url)
     result = InitResult(db.describe(url), before, after)
     if sample or hub or language:
-        with db.session_scope(url) as session:
+        with db.session_scope(url, any_hub=True) as session:
             if hub:
-                network.set_hub(session, **hub)
+                made = network.set_hub(session, **hub)
+                scope.scope_to(session, made.id)
+            else:
+                scope.enter(session, hub_code)
             if sample:
                 result.loaded = network_sample.load_sample_network(session)
             if language:
                 result.language = set_language(session, language)
-    with db.session_scope(url, write=False) as session:
+    with db.session_scope(url, write=False, any_hub=True) as session:
         result.hub_set_up = session.exec(select(Hub.id)).first() is not None
     return result
 

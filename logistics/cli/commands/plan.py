@@ -52,6 +52,35 @@ def plan(
             help="Road distance table (CSV from,to,km[,minutes] by station code and hub code).",
         ),
     ] = None,
+    roads: Annotated[
+        str | None,
+        typer.Option(
+            "--roads",
+            metavar="URL",
+            help="The hub's road server for distances: osrm+http://HOST:PORT, "
+            "valhalla+http://HOST:PORT, or http://HOST:PORT (OSRM asked first).",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            metavar="FILE",
+            help="Also write the day's rounds on a web map: one HTML page.",
+        ),
+    ] = None,
+    map_tiles: Annotated[
+        str,
+        typer.Option(
+            "--map-tiles",
+            metavar="gaode|osm",
+            help="Map of --map: gaode (AutoNavi, GCJ-02 coordinates) or osm "
+            "(OpenStreetMap, WGS-84 as stored).",
+        ),
+    ] = "gaode",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --map file if it exists.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the day's collection rounds and store them (replacing an unstarted plan).
@@ -66,19 +95,39 @@ def plan(
     rounds. Parcels on a later day's unstarted plan are planned for this day instead,
     and the summary says how many moved from which day.
 
+    Distances come from the first of: a road table (--matrix, measured km); the hub's
+    road server (--roads: one request for the whole township, its answer kept in the
+    database and used again with its date; when it does not answer, the plan says so
+    and goes on); the road factors learned from the km the vans drove (`hub round
+    finish --km`); the hub's one road factor. The summary says which.
+
     Examples:
       hub plan
       hub plan --date 2026-11-23 --time-limit 5
       hub plan --vans VAN1,VAN3 --matrix roads.csv
+      hub plan --roads osrm+http://10.0.0.5:5000
+      hub plan --map day.html
       hub plan --json
     """
     from logistics.services import planning
 
     service_day = dates.day(day)
+    if map_file is not None:
+        from logistics.io import files
+        from logistics.io.day_map import MapTiles
+
+        # refused before planning, so a wrong word or a taken file name costs no plan
+        tiles = MapTiles.parse(map_tiles)
+        files.check_target(map_file, force=force)
     with open_session(ctx) as session:
         if as_json:
             summary = planning.plan_day(
-                session, service_day, time_limit=time_limit, vans=vans, matrix=matrix
+                session,
+                service_day,
+                time_limit=time_limit,
+                vans=vans,
+                matrix=matrix,
+                roads=roads,
             )
         else:
             with console.status(_("Planning the rounds…"), spinner="dots") as status:
@@ -92,12 +141,21 @@ def plan(
                     time_limit=time_limit,
                     vans=vans,
                     matrix=matrix,
+                    roads=roads,
                     progress=progress,
                 )
+        if map_file is not None:
+            from logistics.services.day_map import day_map_document
+
+            day_map = day_map_document(session, summary.service_date)
     if as_json:
+        if map_file is not None:
+            write_map(day_map, map_file, tiles, force=force, to_stderr=True)
         print_json(summary.as_dict())
         return
     show_plan(summary)
+    if map_file is not None:
+        write_map(day_map, map_file, tiles, force=force)
 
 
 PLAN_HEADERS = (
@@ -226,8 +284,30 @@ def show_plan(summary) -> None:
                 reason=item.reason,
             )
         )
+    if summary.backlog is not None:
+        warn(escape(summary.backlog.sentence))
     for note in summary.notes:
         warn(_("Note: {note}.").format(note=note))
+
+
+def write_map(doc, path: Path, tiles, *, force: bool, to_stderr: bool = False) -> None:
+    """Write the day's web map and say where (on stderr when stdout carries --json)."""
+    from logistics.io.day_map import write_day_map
+
+    write_day_map(doc, path, tiles=tiles, force=force)
+    stops = sum(len(r.stops) for r in doc.rounds)
+    said = ngettext(
+        "Map of {date}: {file} ({n} round, {stops} stops). {datum}.",
+        "Map of {date}: {file} ({n} rounds, {stops} stops). {datum}.",
+        len(doc.rounds),
+    ).format(
+        date=doc.service_date,
+        file=path,
+        n=_n(len(doc.rounds)),
+        stops=_n(stops),
+        datum=tiles.describe(),
+    )
+    done(said, stderr=to_stderr)
 
 
 def register(root: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""`hub round ...`: the planned rounds: list, show, the driver's sheet, start, finish."""
+"""`hub round ...`: the planned rounds: list, show, the driver's sheet, start, finish,
+and the km a round drove."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from logistics.i18n import N_, _, is_chinese, ngettext
 NAME = "round"
 ORDER = 31
 app = typer.Typer(
-    help="Collection rounds: list, show, sheet (driver's sheet), start, finish.",
+    help="Collection rounds: list, show, sheet (driver's sheet), start, finish, km.",
     no_args_is_help=True,
 )
 
@@ -169,7 +170,11 @@ def show(ctx: typer.Context, round_ref: RoundArg, as_json: JsonOption = False) -
         print_json(record)
         return
     render_record(
-        {**record, "status": RoundStatus.label_of(record["status"])},
+        {
+            **record,
+            "status": RoundStatus.label_of(record["status"]),
+            **_driven_cells(record),
+        },
         [(key, _(label)) for key, label in RECORD_LABELS],
     )
     render_rows(record["stops"], _shown(STOP_COLUMNS), empty=_("This round has no stops."))
@@ -184,13 +189,37 @@ RECORD_LABELS = (
     ("status", N_("Status")),
     ("start", N_("Planned start")),
     ("end", N_("Planned return")),
-    ("km", "km"),
+    ("km", N_("Planned km")),
+    ("driven_km", N_("Driven km")),
+    ("driven_vs_planned", N_("Driven against planned")),
+    ("odometer", N_("Odometer out / in")),
     ("hours", N_("Hours")),
     ("pickup_parcels", N_("To pick up")),
     ("drop_parcels", N_("To drop")),
     ("started_at", N_("Started")),
     ("finished_at", N_("Finished")),
 )
+
+
+def _percent(value: float) -> str:
+    """A difference in percent with its sign: +7.3 %, -2.0 %."""
+    return f"{value:+.1f} %"
+
+
+def _driven_cells(record: dict) -> dict:
+    """The driven km, its difference to the planned km and the odometer, as shown."""
+    cells = {"driven_km": None, "driven_vs_planned": None, "odometer": None}
+    if record["driven_km"] is not None:
+        cells["driven_km"] = _n(record["driven_km"])
+    elif record["status"] == RoundStatus.FINISHED:
+        cells["driven_km"] = _("not recorded (`hub round km {round} KM`)").format(
+            round=record["round_no"]
+        )
+    if record["driven_vs_planned_pct"] is not None:
+        cells["driven_vs_planned"] = _percent(record["driven_vs_planned_pct"])
+    if record["odometer_out_km"] is not None and record["odometer_in_km"] is not None:
+        cells["odometer"] = f"{record['odometer_out_km']:,.1f} / {record['odometer_in_km']:,.1f}"
+    return cells
 
 
 def _show_reconciliation(data) -> None:
@@ -336,21 +365,58 @@ def start(ctx: typer.Context, round_ref: RoundArg) -> None:
     )
 
 
+KmOption = Annotated[
+    float | None,
+    typer.Option("--km", metavar="KM", help="The km the van drove on the round, e.g. 48.5."),
+]
+OdometerOut = Annotated[
+    float | None,
+    typer.Option(
+        "--odometer-out", metavar="KM", help="The odometer when the van left, e.g. 12034.5."
+    ),
+]
+OdometerIn = Annotated[
+    float | None,
+    typer.Option(
+        "--odometer-in", metavar="KM", help="The odometer when the van came back, e.g. 12083.0."
+    ),
+]
+
+
 @app.command()
-def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
+def finish(
+    ctx: typer.Context,
+    round_ref: RoundArg,
+    km: KmOption = None,
+    odometer_out: OdometerOut = None,
+    odometer_in: OdometerIn = None,
+) -> None:
     """Finish the round as the van is back, and reconcile each stop: parcels expected,
     collected (scanned with `hub scan collect` since the start), missing and extra; and
     the parcels dropped, with those the station has not confirmed (not scanned with
     `hub scan at-station` since the start).
 
-    Example:
+    Give the km the van drove (--km, or the odometer readings out and in; both given
+    must agree within 0.5 km): the planner learns the roads from them. A finish without
+    them is allowed; `hub round km` records them later.
+
+    Examples:
+      hub round finish R-20261123-1 --km 48.5
+      hub round finish R-20261123-1 --odometer-out 12034.5 --odometer-in 12083.0
       hub round finish R-20261123-1
     """
 
     from logistics.services import round_finish
 
     with open_session(ctx) as session:
-        result = round_finish.finish_round(session, round_ref, operator=hub_context(ctx).operator)
+        result = round_finish.finish_round(
+            session,
+            round_ref,
+            operator=hub_context(ctx).operator,
+            km=km,
+            odometer_out=odometer_out,
+            odometer_in=odometer_in,
+        )
     table = Table(
         title=_("Round {round} ({van}): reconciliation").format(
             round=result.round_no, van=escape(result.van)
@@ -409,6 +475,66 @@ def finish(ctx: typer.Context, round_ref: RoundArg) -> None:
                 "(`hub scan at-station --station CODE`)."
             )
         (done if not result.unconfirmed else warn)(dropped)
+    if result.driven_m is None:
+        warn(
+            _(
+                "The distance driven is not recorded: `hub round km {round} KM` records it "
+                "(the planner learns the roads from it)."
+            ).format(round=result.round_no)
+        )
+    else:
+        done(_driven_sentence(result.round_no, result.planned_m, result.driven_m))
+
+
+def _driven_sentence(round_no: str, planned_m: int, driven_m: int) -> str:
+    from logistics.domain.road_factors import difference_percent
+    from logistics.domain.units import km_text
+
+    difference = difference_percent(planned_m, driven_m)
+    if difference is None:
+        return _("Round {round} drove {driven} km.").format(
+            round=round_no, driven=km_text(driven_m)
+        )
+    return _("Round {round} drove {driven} km against {planned} km planned ({difference}).").format(
+        round=round_no,
+        driven=km_text(driven_m),
+        planned=km_text(planned_m),
+        difference=_percent(difference),
+    )
+
+
+@app.command("km")
+def km_(
+    ctx: typer.Context,
+    round_ref: RoundArg,
+    km: Annotated[
+        float | None,
+        typer.Argument(metavar="KM", help="The km the van drove on the round, e.g. 48.5."),
+    ] = None,
+    odometer_out: OdometerOut = None,
+    odometer_in: OdometerIn = None,
+) -> None:
+    """Record the km a finished round drove, when the driver hands them in after the
+    finish (or correct them): the km, or the odometer readings out and in.
+
+    Examples:
+      hub round km R-20261123-1 48.5
+      hub round km R-20261123-1 --odometer-out 12034.5 --odometer-in 12083.0
+    """
+    from logistics.services import round_finish
+
+    with open_session(ctx) as session:
+        result = round_finish.record_distance(
+            session, round_ref, km=km, odometer_out=odometer_out, odometer_in=odometer_in
+        )
+    sentence = _driven_sentence(result.round_no, result.planned_m, result.driven_m)
+    if result.replaced_m is not None and result.replaced_m != result.driven_m:
+        from logistics.domain.units import km_text
+
+        sentence += ("" if is_chinese() else " ") + _(
+            "It replaces the {km} km recorded before."
+        ).format(km=km_text(result.replaced_m))
+    done(sentence)
 
 
 # The parcels' ids are named below the table (``_name_parcels``), not in a column.
@@ -480,3 +606,40 @@ def _add_columns(
 
 _FOLDED = 4
 """The narrowest a column of names gets (two Chinese characters a line)."""
+
+
+@app.command("map")
+def map_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="HTML file to write.")],
+    day: Annotated[
+        str | None,
+        typer.Option("--date", metavar="D", help="Hub-local day: YYYY-MM-DD, today, yesterday."),
+    ] = None,
+    tiles: Annotated[
+        str,
+        typer.Option(
+            "--map-tiles",
+            metavar="gaode|osm",
+            help="gaode (AutoNavi, GCJ-02 coordinates) or osm (OpenStreetMap, WGS-84 as stored).",
+        ),
+    ] = "gaode",
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+) -> None:
+    """The day's planned rounds on a web map (one HTML page), without planning again:
+    each round in its colour, stops numbered, stations clickable.
+
+    Examples:
+      hub round map day.html
+      hub round map --date 2026-11-23 --map-tiles osm day.html
+    """
+    from logistics.cli.commands.plan import write_map
+    from logistics.io import files
+    from logistics.io.day_map import MapTiles
+    from logistics.services.day_map import day_map_document
+
+    chosen = MapTiles.parse(tiles)
+    files.check_target(file, force=force)
+    with open_session(ctx, write=False) as session:
+        doc = day_map_document(session, dates.day(day), require_rounds=True)
+    write_map(doc, file, chosen, force=force)

@@ -84,7 +84,12 @@ def scan(
     hub = hub_context(ctx)
     reader = ScanInput(codes, default_stdin=True, quiet=quiet)
     session = open_scan_session(
-        hub.url, action, operator=hub.operator, station=station, round_ref=round_ref
+        hub.url,
+        action,
+        operator=hub.operator,
+        station=station,
+        round_ref=round_ref,
+        hub=hub.hub_option,
     )
     out = console
 

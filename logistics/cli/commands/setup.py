@@ -46,7 +46,14 @@ def init(
         if not (hub_name and lat is not None and lon is not None):
             raise typer.BadParameter(_("a hub needs --hub-name, --lat and --lon together"))
         hub = {"code": hub_code, "name": hub_name, "lat": lat, "lon": lon, "timezone": timezone}
-    result = initialise(hub_context(ctx).url, sample=sample, hub=hub, language=given_option())
+    context = hub_context(ctx)
+    result = initialise(
+        context.url,
+        sample=sample,
+        hub=hub,
+        language=given_option(),
+        hub_code=context.hub_option,
+    )
     _say_schema(result.url, result.version_before, result.version_after)
     added = result.loaded and any(
         result.loaded.get(key) for key in ("stations", "couriers", "tariff_rows", "vans")

@@ -7,6 +7,10 @@ phone, planned arrival and departure, km from the previous stop, parcels (and kg
 collect and to drop, a box to write the count actually collected and a column for the
 station keeper's signature. The hub's departure and return are the first and last
 rows; totals (km, parcels, kg) and the driver's and dispatcher's signatures close it.
+
+When the hub and every stop have coordinates, the first page carries a map of the
+round above the stops (:mod:`.round_map`): as tall as the rows leave room for without
+adding a page, and full size when even a small one would.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from logistics.io.pdf import (
     column_positions,
     draw_code128,
     open_canvas,
+    round_map,
     save_canvas,
 )
 from logistics.io.pdf.fonts import MONO, SANS_BOLD, TextLayer, draw_text
@@ -59,6 +64,9 @@ class RoundStopLine:
     keeper_name: str = ""
     note: str = ""
     """Short note printed under the station, e.g. "第 2 次 visit 2 of 2" or opening hours."""
+    lat: float | None = None
+    lon: float | None = None
+    """The station's stored (WGS-84) coordinates, for the map; no map when unknown."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +94,23 @@ class RoundSheetDocument:
     """Printed on the driver line when known; otherwise the line is left blank to fill in."""
     driver_phone: str = ""
     hub_code: str = ""
+    hub_lat: float | None = None
+    hub_lon: float | None = None
+    """The hub's coordinates; with every stop's, the first page carries a map of the round."""
 
     @property
     def total_km(self) -> Decimal:
         return sum((s.km_from_previous for s in self.stops), Decimal(0)) + self.return_km
+
+    @property
+    def has_map(self) -> bool:
+        """True when the hub and every stop have coordinates to draw."""
+        return (
+            bool(self.stops)
+            and self.hub_lat is not None
+            and self.hub_lon is not None
+            and all(s.lat is not None and s.lon is not None for s in self.stops)
+        )
 
 
 PAGE_W, PAGE_H = A4
@@ -119,27 +140,49 @@ COL_X = column_positions(COLUMNS, MARGIN, CONTENT_W)
 TABLE_TOP = PAGE_H - MARGIN - HEADER_H
 ROWS_TOP = TABLE_TOP - COLHEAD_H
 BODY_BOTTOM = MARGIN + FOOTER_H
+MAP_GAP = 3 * mm
+MAP_MAX_H = 100 * mm
+MAP_STEP = 2 * mm
 GREY = Color(0.4, 0.4, 0.4)
 LIGHT = Color(0.93, 0.93, 0.93)
 RULE = Color(0.6, 0.6, 0.6)
 
 
-def _paginate(stops: int) -> list[range]:
-    """Rows per page: the first page also carries the hub departure row, the last page
-    the return row, the totals and the signature block."""
+def _paginate(stops: int, first_reserved: float = 0.0) -> list[range]:
+    """Rows per page: the first page also carries the hub departure row (and
+    ``first_reserved`` points of map above the table), the last page the return row,
+    the totals and the signature block."""
     space = ROWS_TOP - BODY_BOTTOM
     per_page = int((space - DEPOT_ROW_H) // ROW_H)
     last_space = space - 2 * DEPOT_ROW_H - TOTAL_ROW_H - SIGN_BLOCK_H
     pages: list[range] = []
     start = 0
     while True:
-        room = last_space if not pages else last_space + DEPOT_ROW_H
+        first = not pages
+        room = last_space - first_reserved if first else last_space + DEPOT_ROW_H
         if int(room // ROW_H) >= stops - start:
             pages.append(range(start, stops))
             return pages
-        take = max(min(per_page, stops - start - 1), 0)
+        fits = int((space - DEPOT_ROW_H - first_reserved) // ROW_H) if first else per_page
+        take = max(min(fits, stops - start - 1), 0)
         pages.append(range(start, start + take))
         start += take
+
+
+def _layout(doc: RoundSheetDocument) -> tuple[float, list[range]]:
+    """The height of the map block on the first page (0 without a map) and the pages.
+    The map takes the room the rows leave, as much as keeps the sheet on the pages it
+    has without a map; when even the smallest map would add a page, it gets full size."""
+    plain = _paginate(len(doc.stops))
+    if not doc.has_map:
+        return 0.0, plain
+    height = MAP_MAX_H
+    while height >= round_map.MIN_HEIGHT:
+        pages = _paginate(len(doc.stops), height + MAP_GAP)
+        if len(pages) == len(plain):
+            return height, pages
+        height -= MAP_STEP
+    return MAP_MAX_H, _paginate(len(doc.stops), MAP_MAX_H + MAP_GAP)
 
 
 def _hm(moment: datetime) -> str:
@@ -175,7 +218,7 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
                 "expected zero or more parcels to collect and to drop."
             )
     stops = list(doc.stops)
-    pages = _paginate(len(stops))
+    map_h, pages = _layout(doc)
     canv = open_canvas(
         out,
         A4,
@@ -186,9 +229,13 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
     )
     for number, rows in enumerate(pages, start=1):
         _header(canv, doc, number, len(pages))
-        _column_heads(canv)
+        top = TABLE_TOP
+        if number == 1 and map_h:
+            _map_block(canv, doc, map_h)
+            top -= map_h + MAP_GAP
+        _column_heads(canv, top)
         text = TextLayer(canv)
-        y = ROWS_TOP
+        y = top - COLHEAD_H
         if number == 1:
             y -= DEPOT_ROW_H
             _depot_row(
@@ -210,7 +257,7 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
                 doc,
             )
         text.flush()
-        _table_frame(canv, y)
+        _table_frame(canv, y, top)
         if number == len(pages):
             y -= TOTAL_ROW_H
             _totals(canv, doc, y)
@@ -283,14 +330,31 @@ def _header(canv, doc: RoundSheetDocument, page: int, pages: int) -> None:
     )
 
 
-def _column_heads(canv) -> None:
+def _map_block(canv, doc: RoundSheetDocument, height: float) -> None:
+    drawing = round_map.round_map_drawing(
+        round_no=doc.round_no,
+        hub_name=doc.hub_name,
+        hub_lat=doc.hub_lat,  # type: ignore[arg-type]  # has_map: known
+        hub_lon=doc.hub_lon,  # type: ignore[arg-type]
+        stops=[
+            round_map.MapStop(seq=s.seq, name=s.station_name, lat=s.lat, lon=s.lon)  # type: ignore[arg-type]
+            for s in doc.stops
+        ],
+        width=CONTENT_W,
+        height=height,
+    )
+    round_map.draw_round_map(canv, MARGIN, TABLE_TOP - height, drawing)
+
+
+def _column_heads(canv, top: float) -> None:
+    rows_top = top - COLHEAD_H
     canv.setFillColor(LIGHT)
-    canv.rect(MARGIN, ROWS_TOP, CONTENT_W, COLHEAD_H, stroke=0, fill=1)
+    canv.rect(MARGIN, rows_top, CONTENT_W, COLHEAD_H, stroke=0, fill=1)
     canv.setFillColor(black)
     for key, zh, en, w in COLUMNS:
         x = COL_X[key][0]
-        draw_text(canv, x + 1.2 * mm, ROWS_TOP + 5 * mm, zh, 8.5, max_width=w - 2 * mm)
-        draw_text(canv, x + 1.2 * mm, ROWS_TOP + 1.6 * mm, en, 6, max_width=w - 2 * mm, colour=GREY)
+        draw_text(canv, x + 1.2 * mm, rows_top + 5 * mm, zh, 8.5, max_width=w - 2 * mm)
+        draw_text(canv, x + 1.2 * mm, rows_top + 1.6 * mm, en, 6, max_width=w - 2 * mm, colour=GREY)
 
 
 def _stop_row(canv, text: TextLayer, stop: RoundStopLine, y: float) -> None:
@@ -365,19 +429,19 @@ def _depot_row(canv, text, y, label, hub_name, times, km, doc: RoundSheetDocumen
     canv.setStrokeColor(black)
 
 
-def _table_frame(canv, bottom: float) -> None:
+def _table_frame(canv, bottom: float, top: float) -> None:
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.4)
     path = canv.beginPath()
     for key, *_rest in COLUMNS[1:]:
         x = COL_X[key][0]
         path.moveTo(x, bottom)
-        path.lineTo(x, TABLE_TOP)
+        path.lineTo(x, top)
     canv.drawPath(path, stroke=1, fill=0)
     canv.setStrokeColor(black)
     canv.setLineWidth(0.8)
-    canv.rect(MARGIN, bottom, CONTENT_W, TABLE_TOP - bottom, stroke=1, fill=0)
-    canv.line(MARGIN, ROWS_TOP, PAGE_W - MARGIN, ROWS_TOP)
+    canv.rect(MARGIN, bottom, CONTENT_W, top - bottom, stroke=1, fill=0)
+    canv.line(MARGIN, top - COLHEAD_H, PAGE_W - MARGIN, top - COLHEAD_H)
 
 
 def _totals(canv, doc: RoundSheetDocument, y: float) -> None:

@@ -38,6 +38,7 @@ from logistics.io.road_table import read_matrix
 from logistics.services.planning.problem import SERVICE_PER_PARCEL_S, solve_in_waves
 from logistics.services.planning.store import store_rounds
 from logistics.services.planning.summary import (
+    Backlog,
     CarriedOver,
     KeptRound,
     MovedParcels,
@@ -60,18 +61,20 @@ def plan_day(
     matrix: str | Path | None = None,
     progress: ProgressCallback | None = None,
     settings: SearchSettings | None = None,
+    roads: str | None = None,
 ) -> PlanSummary:
     """Plan the hub-local ``day``'s rounds, store them, and say what they do.
 
     ``time_limit`` is the search time of the whole day in seconds (shared over the
     waves; ``DAY_TIME_LIMIT_S`` by default); ``settings`` the planner's other search
     settings; ``vans`` limits the plan to these van codes (a list or ``"VAN1,VAN2"``);
-    ``matrix`` is a road table CSV. Started and finished rounds of the day stay as they
-    are (``PlanSummary.kept_rounds``).
+    ``matrix`` is a road table CSV; ``roads`` the hub's road server (OSRM or Valhalla,
+    ``logistics.io.road_server``), used when there is no road table. Started and
+    finished rounds of the day stay as they are (``PlanSummary.kept_rounds``).
     """
     say = progress or _quiet
     total_s = day_time_limit(time_limit)
-    loaded = load_day(session, day, vans=vans, matrix=matrix, say=say)
+    loaded = load_day(session, day, vans=vans, matrix=matrix, say=say, roads=roads)
     waves = solve_in_waves(loaded, settings or DEFAULT_SETTINGS, total_s, say)
     say(_("Storing the rounds"))
     planned = store_rounds(session, loaded, waves.rounds)
@@ -88,6 +91,7 @@ __all__ = [
     "MAX_WAVES",
     "RELOAD_MINUTES",
     "SERVICE_PER_PARCEL_S",
+    "Backlog",
     "CarriedOver",
     "KeptRound",
     "MovedParcels",

@@ -5,6 +5,12 @@ early is loaded again (``logistics.domain.waves``): after each wave, what is lef
 planned again for the vans free from their return plus the reload time. Each solved
 round gets whole parcels (``logistics.domain.round_loads``) and what no wave carries is
 carried over with its reason (``logistics.domain.carry_over``).
+
+On a day with more work than the vans can carry in all their rounds (Double 11), each
+station is offered to a wave only as much as the smallest free van holds, its oldest
+parcels first (:func:`wave_share`): every van can then take any station, a big van
+two, and the planner chooses among thirty visits instead of splitting each station
+into dozens it could never all serve. What the waves leave is carried over.
 """
 
 from __future__ import annotations
@@ -16,7 +22,14 @@ import numpy as np
 
 from logistics.domain import waves as wave_rules
 from logistics.domain.carry_over import CarryOverReasons, cannot_serve, waiting_days
-from logistics.domain.round_loads import RoundLoad, StationWork, fill, trim, weight_g
+from logistics.domain.round_loads import (
+    RoundLoad,
+    StationWork,
+    WaitingParcel,
+    fill,
+    trim,
+    weight_g,
+)
 from logistics.domain.routing import (
     Depot,
     RoutingPlan,
@@ -68,7 +81,8 @@ def solve_in_waves(
             if wave == 1 and not any(_has_time(day, v, free_from) for v in day.fleet):
                 out.reasons.no_van((w.station_id for w in todo), busy=bool(day.fleet))
             break
-        problem = build_problem(day, todo, usable, free_from, wave)
+        cap = wave_share(todo, usable, left)
+        problem = build_problem(day, todo, usable, free_from, wave, cap)
         parcels = sum(len(w.outbound) + len(w.inbound) for w in todo)
         if wave == 1:
             doing = _("Planning {stations} stations, {parcels} parcels, {vans} vans")
@@ -133,18 +147,58 @@ def _explain(
             reasons.most_rounds([slot.station_id], wave_rules.MAX_WAVES)
 
 
+def wave_share(
+    todo: list[StationWork], vans: list[Vehicle], left: dict[str, int]
+) -> tuple[int, int] | None:
+    """``(parcels, grams)`` each station is offered to this wave, or None for all of it.
+
+    None unless the work waiting is more than the free vans carry in all the rounds
+    they have left (picked up or dropped, by parcels or by kg): on such a day the
+    planner only chooses what goes first, so each station is offered one load of the
+    smallest free van."""
+    if not vans:
+        return None
+    out_n = sum(len(w.outbound) for w in todo)
+    in_n = sum(len(w.inbound) for w in todo)
+    out_g = sum(weight_g(w.outbound) for w in todo)
+    in_g = sum(weight_g(w.inbound) for w in todo)
+    rounds = [left[v.code] for v in vans]
+    most_n = sum(v.capacity_parcels * k for v, k in zip(vans, rounds, strict=True))
+    most_g = sum(v.capacity_g * k for v, k in zip(vans, rounds, strict=True))
+    if max(out_n, in_n) <= most_n and max(out_g, in_g) <= most_g:
+        return None
+    return min(v.capacity_parcels for v in vans), min(v.capacity_g for v in vans)
+
+
+def _oldest_within(parcels: list[WaitingParcel], cap: tuple[int, int] | None) -> list:
+    """The oldest of ``parcels`` that fit ``cap`` (parcels, grams); all without a cap."""
+    if cap is None:
+        return parcels
+    most_n, most_g = cap
+    taken, grams = 0, 0
+    for parcel in parcels[:most_n]:
+        if grams + parcel.weight_g > most_g:
+            break
+        grams += parcel.weight_g
+        taken += 1
+    return parcels[:taken]
+
+
 def build_problem(
     day: PlanningDay,
     todo: list[StationWork],
     vans: list[Vehicle],
     free_from: dict[str, int],
     wave: int,
+    cap: tuple[int, int] | None = None,
 ) -> RoutingProblem:
-    """The planner's problem of one wave: ``todo`` stations (by code) and the free vans."""
+    """The planner's problem of one wave: ``todo`` stations (by code) and the free vans;
+    with a ``cap`` (:func:`wave_share`) each station offers only its oldest parcels
+    within it."""
     idx = [0] + [day.node_of[w.station_id] for w in todo]
     return RoutingProblem(
         depot=Depot(key=day.hub.code, opens_s=0, latest_return_s=day.latest_return_s),
-        stops=[_stop(day, w) for w in todo],
+        stops=[_stop(day, w, cap) for w in todo],
         vans=[
             Van(
                 key=v.code,
@@ -163,14 +217,16 @@ def build_problem(
     )
 
 
-def _stop(day: PlanningDay, slot: StationWork) -> Stop:
+def _stop(day: PlanningDay, slot: StationWork, cap: tuple[int, int] | None = None) -> Stop:
     station = day.stations[slot.station_id]
+    pickups = _oldest_within(slot.outbound, cap)
+    drops = _oldest_within(slot.inbound, cap)
     return Stop(
         key=station.code,
-        pickup_g=weight_g(slot.outbound),
-        pickup_parcels=len(slot.outbound),
-        delivery_g=weight_g(slot.inbound),
-        delivery_parcels=len(slot.inbound),
+        pickup_g=weight_g(pickups),
+        pickup_parcels=len(pickups),
+        delivery_g=weight_g(drops),
+        delivery_parcels=len(drops),
         opens_s=seconds_of_day(station.opens),
         closes_s=seconds_of_day(station.closes),
         service_s=max(0, station.service_minutes or 0) * 60,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, select
 
 from logistics.domain.clock import to_local, to_utc
@@ -25,53 +25,73 @@ from logistics.services.planning.summary import PlannedRound, PlannedStop
 from logistics.services.planning.tables import PlanningDay
 
 _PARCELS = Parcel.__table__
+_ROUNDS = Round.__table__
+_STOPS = RoundStop.__table__
 
 
 def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> list[PlannedRound]:
-    """Replace the day's unstarted plan by ``loads``; commit once."""
+    """Replace the day's unstarted plan by ``loads``; commit once.
+
+    Rounds, stops and parcels' rounds are written with one Core statement each (the
+    rounds' ids come back by RETURNING, in the order sent): a peak day's thirty rounds
+    and thousands of parcels cost three round trips to the database, not one per row.
+    Core statements are outside the session's hub scope, so each row names its hub."""
     _drop_old_plan(session, [r.id for r in day.old_rounds])
     van_ids = {v.code: v.id for v in day.fleet}
-    planned = []
-    assignments: list[dict[str, int]] = []
+    hub_id = day.hub.id
     ordered = sorted(loads, key=lambda d: (d.wave, d.departure_s, d.van))
     marks = iter(_marks(session, day, ordered))
-    for n, load in enumerate(ordered, start=day.first_round):
-        row = Round(
-            round_no=f"R-{day.service_date:%Y%m%d}-{n}",
-            service_date=day.service_date,
-            vehicle_id=van_ids[load.van],
-            status=RoundStatus.PLANNED,
-            planned_start=_utc(day, load.departure_s),
-            planned_end=_utc(day, load.return_s),
-            planned_m=load.metres,
-            planned_s=load.return_s - load.departure_s,
+    conn = session.connection()
+    round_rows = [
+        {
+            "hub_id": hub_id,
+            "round_no": f"R-{day.service_date:%Y%m%d}-{n}",
+            "service_date": day.service_date,
+            "vehicle_id": van_ids[load.van],
+            "status": RoundStatus.PLANNED.value,
+            "planned_start": _utc(day, load.departure_s),
+            "planned_end": _utc(day, load.return_s),
+            "planned_m": load.metres,
+            "planned_s": load.return_s - load.departure_s,
+        }
+        for n, load in enumerate(ordered, start=day.first_round)
+    ]
+    round_ids: list[int] = []
+    if round_rows:
+        inserted = conn.execute(
+            insert(_ROUNDS).returning(_ROUNDS.c.id, sort_by_parameter_order=True), round_rows
         )
-        session.add(row)
-        session.flush()
-        stops = [
-            _store_stop(session, day, row, seq, v, next(marks))
-            for seq, v in enumerate(load.visits, 1)
-        ]
+        round_ids = [row[0] for row in inserted]
+    planned = []
+    stop_rows: list[dict] = []
+    assignments: list[dict[str, int]] = []
+    for load, row, round_id in zip(ordered, round_rows, round_ids, strict=True):
+        stops = []
+        for seq, v in enumerate(load.visits, 1):
+            stop_row, stop = _stop(day, round_id, seq, v, next(marks))
+            stop_rows.append(stop_row)
+            stops.append(stop)
         assignments.extend(
-            {"pid": p.id, "rid": row.id} for v in load.visits for p in v.pickups + v.drops
+            {"pid": p.id, "rid": round_id} for v in load.visits for p in v.pickups + v.drops
         )
         back_m = load.metres - sum(v.visit.metres_from_previous for v in load.visits)
         planned.append(
             PlannedRound(
-                round_no=row.round_no,
+                round_no=row["round_no"],
                 van=load.van,
                 wave=load.wave,
-                start=to_local(row.planned_start, day.tz),
-                end=to_local(row.planned_end, day.tz),
+                start=to_local(row["planned_start"], day.tz),
+                end=to_local(row["planned_end"], day.tz),
                 km=km(load.metres),
-                hours=hours(row.planned_s),
+                hours=hours(row["planned_s"]),
                 stops=tuple(stops),
                 return_km=km(back_m),
             )
         )
+    if stop_rows:
+        conn.execute(insert(_STOPS), stop_rows)
     if assignments:
-        session.flush()
-        session.connection().execute(
+        conn.execute(
             update(_PARCELS)
             .where(_PARCELS.c.id == bindparam("pid"))
             .values(round_id=bindparam("rid")),
@@ -144,40 +164,36 @@ def _drop_old_plan(session: Session, old_ids: list[int]) -> None:
     session.flush()
 
 
-def _store_stop(
-    session: Session,
-    day: PlanningDay,
-    row: Round,
-    seq: int,
-    load: VisitLoad,
-    mark: tuple[int, int],
-) -> PlannedStop:
+def _stop(
+    day: PlanningDay, round_id: int, seq: int, load: VisitLoad, mark: tuple[int, int]
+) -> tuple[dict, PlannedStop]:
+    """The stop's row and what the plan says of it."""
     visit = load.visit
-    stop = RoundStop(
-        round_id=row.id,
-        seq=seq,
-        station_id=load.station_id,
-        arrive_at=_utc(day, visit.service_start_s),
-        depart_at=_utc(day, visit.departure_s),
-        metres_from_previous=visit.metres_from_previous,
-        pickup_parcels=len(load.pickups),
-        pickup_g=weight_g(load.pickups),
-        drop_parcels=len(load.drops),
-        drop_g=weight_g(load.drops),
-    )
-    session.add(stop)
+    row = {
+        "hub_id": day.hub.id,
+        "round_id": round_id,
+        "seq": seq,
+        "station_id": load.station_id,
+        "arrive_at": _utc(day, visit.service_start_s),
+        "depart_at": _utc(day, visit.departure_s),
+        "metres_from_previous": visit.metres_from_previous,
+        "pickup_parcels": len(load.pickups),
+        "pickup_g": weight_g(load.pickups),
+        "drop_parcels": len(load.drops),
+        "drop_g": weight_g(load.drops),
+    }
     station = day.stations[load.station_id]
-    return PlannedStop(
+    return row, PlannedStop(
         seq=seq,
         station=station.code,
         station_name=station.name,
-        arrive=to_local(stop.arrive_at, day.tz),
-        depart=to_local(stop.depart_at, day.tz),
+        arrive=to_local(row["arrive_at"], day.tz),
+        depart=to_local(row["depart_at"], day.tz),
         km_from_previous=km(visit.metres_from_previous),
-        pickup_parcels=stop.pickup_parcels,
-        pickup_g=stop.pickup_g,
-        drop_parcels=stop.drop_parcels,
-        drop_g=stop.drop_g,
+        pickup_parcels=row["pickup_parcels"],
+        pickup_g=row["pickup_g"],
+        drop_parcels=row["drop_parcels"],
+        drop_g=row["drop_g"],
         part=mark[0],
         parts=mark[1],
     )

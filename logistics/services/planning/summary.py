@@ -1,10 +1,12 @@
-"""What a plan of the day says: its rounds in order, what is carried over and why."""
+"""What a plan of the day says: its rounds in order, what is carried over and why, and
+how much more van time the carried-over work would take (:class:`Backlog`)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from logistics.domain import round_status
@@ -13,7 +15,9 @@ from logistics.domain.clock import to_local
 from logistics.domain.round_loads import weight_g
 from logistics.domain.round_status import RoundStatus
 from logistics.domain.routing import clock
-from logistics.i18n import _
+from logistics.domain.waves import RELOAD_MINUTES
+from logistics.i18n import _, ngettext
+from logistics.services.planning.problem import SERVICE_PER_PARCEL_S
 
 if TYPE_CHECKING:
     from logistics.services.planning.problem import Waves
@@ -81,6 +85,48 @@ class CarriedOver:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """The parcels the plan leaves waiting, where, and the van time that would clear them.
+
+    ``round_trips`` counts one trip from the hub to a station and back for each load of an
+    average van of the fleet (by parcels or kg, picked up or dropped, whichever needs
+    more); ``van_hours`` is their driving time there and back, the station's service time
+    per visit and per parcel and the reload at the hub, rounded up to a tenth. Trips that
+    could combine two small stations are counted apart, so for many small stations the
+    figure errs high."""
+
+    parcels: int
+    outbound_parcels: int
+    inbound_parcels: int
+    stations: tuple[str, ...]
+    round_trips: int
+    van_hours: Decimal | None  # None: no van to estimate with
+
+    @property
+    def sentence(self) -> str:
+        stations = ", ".join(self.stations)
+        if self.van_hours is None:
+            return ngettext(
+                "{parcels} parcels wait at {n} station ({stations}).",
+                "{parcels} parcels wait at {n} stations ({stations}).",
+                len(self.stations),
+            ).format(parcels=f"{self.parcels:,}", n=len(self.stations), stations=stations)
+        return ngettext(
+            "{parcels} parcels wait at {n} station ({stations}): about {hours} more van-hours "
+            "({trips} round trips of an average van) would clear them.",
+            "{parcels} parcels wait at {n} stations ({stations}): about {hours} more van-hours "
+            "({trips} round trips of an average van) would clear them.",
+            len(self.stations),
+        ).format(
+            parcels=f"{self.parcels:,}",
+            n=len(self.stations),
+            stations=stations,
+            hours=f"{self.van_hours:,}",
+            trips=f"{self.round_trips:,}",
+        )
+
+
+@dataclass(frozen=True)
 class KeptRound:
     """A round of the day that a re-plan leaves as it is (started or finished)."""
 
@@ -117,6 +163,7 @@ class PlanSummary:
     notes: tuple[str, ...] = ()
     kept_rounds: tuple[KeptRound, ...] = ()
     moved: tuple[MovedParcels, ...] = ()
+    backlog: Backlog | None = None  # None when nothing is carried over
 
     @property
     def km(self) -> Decimal:
@@ -151,6 +198,8 @@ class PlanSummary:
             vans_used=self.vans_used,
             parcels_served=self.parcels_served,
         )
+        if self.backlog is not None:
+            data["backlog"]["sentence"] = self.backlog.sentence
         return data
 
 
@@ -200,6 +249,47 @@ def summarise(day: PlanningDay, waves: Waves, planned: list[PlannedRound]) -> Pl
         notes=tuple(notes),
         kept_rounds=tuple(_kept(day)),
         moved=tuple(MovedParcels(d, n) for d, n in sorted(day.moved.items())),
+        backlog=backlog(day, carried),
+    )
+
+
+def backlog(day: PlanningDay, carried: list[CarriedOver]) -> Backlog | None:
+    """What the carried-over work would take to clear (see :class:`Backlog`)."""
+    if not carried:
+        return None
+    van_hours = None
+    trips = 0
+    if day.fleet:
+        per_van_n = sum(v.capacity_parcels for v in day.fleet) / len(day.fleet)
+        per_van_g = sum(v.capacity_g for v in day.fleet) / len(day.fleet)
+        seconds = 0.0
+        by_code = {s.code: s for s in day.stations.values()}
+        for item in carried:
+            station = by_code[item.station]
+            node = day.node_of[station.id]
+            loads = max(
+                item.outbound_parcels / max(per_van_n, 1),
+                item.inbound_parcels / max(per_van_n, 1),
+                item.outbound_g / max(per_van_g, 1),
+                item.inbound_g / max(per_van_g, 1),
+            )
+            n = max(1, math.ceil(loads))
+            trip_s = (
+                float(day.seconds[0, node] + day.seconds[node, 0])
+                + max(0, station.service_minutes or 0) * 60
+                + RELOAD_MINUTES * 60
+            )
+            parcels = item.outbound_parcels + item.inbound_parcels
+            seconds += n * trip_s + parcels * SERVICE_PER_PARCEL_S
+            trips += n
+        van_hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+    return Backlog(
+        parcels=sum(c.outbound_parcels + c.inbound_parcels for c in carried),
+        outbound_parcels=sum(c.outbound_parcels for c in carried),
+        inbound_parcels=sum(c.inbound_parcels for c in carried),
+        stations=tuple(c.station for c in carried),
+        round_trips=trips,
+        van_hours=van_hours,
     )
 
 

@@ -11,8 +11,10 @@ day (counted in ``moved``, by day). The day's started and finished rounds stay; 
 van is free from its shift start or its return from them (``waves.free_from_s``), and
 they count toward its rounds of the day (``rounds_made``, ``waves.rounds_left``). The
 latest return is the earliest active courier cut-off minus the hub's sorting minutes.
-Distances are great-circle times the hub's road factor at its van speed, or a road
-table.
+Distances (``_matrices``, first that serves): a road table (measured km), the hub's
+road server (``--roads``, its answer kept in ``road_matrix``), the road factors learned
+from the driven rounds (``learned_roads``), the hub's one road factor; at the hub's van
+speed unless the road server gave driving times.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlmodel import Session, select
 
-from logistics.domain import geo, round_status, waves
+from logistics.domain import geo, road_factors, round_status, waves
 from logistics.domain.clock import (
     Day,
     day_bounds_utc,
@@ -42,10 +44,12 @@ from logistics.domain.round_loads import StationWork, WaitingParcel
 from logistics.domain.round_status import Claim, RoundAction, RoundStatus
 from logistics.domain.routing import seconds_of_day
 from logistics.errors import InvalidInput, NotFound, RuleBroken
-from logistics.i18n import _
+from logistics.i18n import _, ngettext
 from logistics.io.road_table import read_matrix
 from logistics.models import Courier, Hub, Parcel, Round, Station, Vehicle
 from logistics.services.network import current_hub
+from logistics.services.planning.learned_roads import learned_roads
+from logistics.services.planning.road_matrix import RoadServerError, server_matrix
 
 
 @dataclass
@@ -93,6 +97,7 @@ def load_day(
     vans: Sequence[str] | str | None,
     matrix: str | Path | None,
     say,
+    roads: str | None = None,
 ) -> PlanningDay:
     hub = current_hub(session)
     tz = zone(hub.timezone)
@@ -110,7 +115,9 @@ def load_day(
     with_work = sorted((stations[sid] for sid in work), key=lambda s: s.code)
 
     say(_("Distances between the hub and {n} stations").format(n=len(with_work)))
-    metres, seconds, distances = _matrices(hub, with_work, stations.values(), matrix)
+    metres, seconds, distances = _matrices(
+        session, hub, with_work, stations.values(), matrix, roads=roads, day=service_date
+    )
     return PlanningDay(
         hub=hub,
         tz=tz,
@@ -251,13 +258,19 @@ def _waiting(session: Session, day: date, today: date, day_end_utc) -> _Waiting:
 
 
 def _matrices(
+    session: Session,
     hub: Hub,
     stations: Sequence[Station],
     every: Iterable[Station],
     matrix: str | Path | None,
+    *,
+    roads: str | None = None,
+    day: date | None = None,
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """Metres and seconds between the hub (index 0) and ``stations``; ``every`` station
-    of the hub may appear in a road table."""
+    """Metres and seconds between the hub (index 0) and ``stations``, and what they are:
+    a road table (``matrix``: measured km, first), else the road server ``roads``, else
+    the road factors learned from the driven rounds, else the hub's one road factor.
+    A road server that gives no table is named, and the next of these is used."""
     if hub.van_speed_kmh is None or hub.van_speed_kmh <= 0:
         raise InvalidInput(
             _("Hub {hub} has van speed {speed} km/h: expected a positive number.").format(
@@ -266,20 +279,72 @@ def _matrices(
         )
     if matrix is not None:
         codes = [hub.code] + [s.code for s in stations]
-        known = [s.code for s in every]
+        known = [s.code for s in every if s.hub_id == hub.id]
         metres, seconds = read_matrix(matrix, codes, hub.van_speed_kmh, known)
         return metres, seconds, _("road table {file}").format(file=Path(matrix).name)
+    problem = None
+    if roads is not None:
+        try:
+            served = server_matrix(session, hub, stations, roads)
+        except RoadServerError as error:
+            problem = str(error)
+        else:
+            if served.cached:
+                how = _("road server {source}, its answer of {date} kept in the database")
+            else:
+                how = _("road server {source}, asked at {date}")
+            when = f"{served.fetched_at:%Y-%m-%d %H:%M}"
+            return served.metres, served.seconds, how.format(source=served.source, date=when)
+    metres, seconds, how = _estimated(session, hub, stations, day)
+    if problem is not None:
+        how = _("{problem}, so instead {distances}").format(problem=problem, distances=how)
+    return metres, seconds, how
+
+
+def _estimated(
+    session: Session, hub: Hub, stations: Sequence[Station], day: date | None
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Great-circle distances times each station's learned road factor (a leg's factor
+    the mean of its ends'), or times the hub's factor when no round taught any."""
+    factor = hub.road_factor or geo.DEFAULT_ROAD_FACTOR
+    learned = learned_roads(session, hub, until=day)
+    taught = [s for s in stations if learned.rounds_of(s.id) > 0]
     lats = [hub.lat] + [s.lat for s in stations]
     lons = [hub.lon] + [s.lon for s in stations]
-    factor = hub.road_factor or geo.DEFAULT_ROAD_FACTOR
     try:
-        metres = geo.distance_matrix_m(lats, lons, road_factor=factor)
+        if taught:
+            factors = [learned.factors.hub] + [learned.factor_of(s.id) for s in stations]
+            straight = road_factors.straight_km(lats, lons)
+            metres = np.rint(road_factors.road_km(straight, factors) * 1000).astype(np.int64)
+        else:
+            metres = geo.distance_matrix_m(lats, lons, road_factor=factor)
         seconds = geo.travel_time_matrix_s(metres, hub.van_speed_kmh)
     except ValueError as error:
         raise InvalidInput(
             _("Cannot compute distances for hub {hub}: {error}.").format(hub=hub.code, error=error)
         ) from None
-    how = _("great-circle x {factor} road factor at {speed} km/h").format(
-        factor=f"{factor:g}", speed=f"{hub.van_speed_kmh:g}"
+    if not taught:
+        return (
+            metres,
+            seconds,
+            _("great-circle x {factor} road factor at {speed} km/h").format(
+                factor=f"{factor:g}", speed=f"{hub.van_speed_kmh:g}"
+            ),
+        )
+    how = _("learned from {rounds} for {stations}").format(
+        rounds=ngettext(
+            "{n} driven round", "{n} driven rounds", learned.factors.rounds_used
+        ).format(n=f"{learned.factors.rounds_used:,}"),
+        stations=ngettext("{n} station", "{n} stations", len(taught)).format(n=f"{len(taught):,}"),
     )
+    untaught = len(stations) - len(taught)
+    if untaught:
+        how = _("{learned}; {others}").format(
+            learned=how,
+            others=ngettext(
+                "{n} station uses the hub's factor {factor}",
+                "{n} stations use the hub's factor {factor}",
+                untaught,
+            ).format(n=f"{untaught:,}", factor=f"{factor:g}"),
+        )
     return metres, seconds, how
