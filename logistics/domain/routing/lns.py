@@ -1,53 +1,64 @@
-"""Ruin and recreate around OR-Tools: large neighbourhood search over a routing model.
+"""Ruin and recreate of our own, with OR-Tools before and after it.
 
-OR-Tools' guided local search (GLS) makes small moves and, given seconds rather than
-minutes, settles in one region of the search space. This loop shakes it out again:
+OR-Tools' guided local search (GLS) settles, in seconds, in one region of the search
+space, and OR-Tools' own search is too slow to restart thousands of times (a descent
+from a ruined 200-visit plan costs 0.1-0.3 s, ``solver.py`` has the figures). So the
+loop here keeps its plan in plain lists and numpy arrays and does everything itself,
+after SISR (Christiaens & Vanden Berghe, "Slack induction by string removals for vehicle
+routing problems", Transportation Science 54(2), 2020):
 
-1. keep the best plan found so far and a current plan;
-2. ruin: take 10-20 % of the visits off the current plan, chosen by one of
-   string removal (a few strings of consecutive visits from neighbouring rounds, as in
-   SISR), related removal (a visit and those nearest to it) or random removal;
-3. recreate: load the partial rounds with ``RoutesToAssignment`` and let a short
-   OR-Tools search (``SolveFromAssignmentWithParameters``, a GLS burst of a fraction
-   of a second) put the removed visits back and improve the whole plan;
-4. accept the result as the current plan by record-to-record travel (within a small,
-   shrinking margin of the best), keep it as the best when it is better.
+1. ruin: remove a few strings of consecutive visits (sometimes with a gap kept inside)
+   from rounds that pass near a random visit;
+2. recreate: put the visits back one by one (in a random, biggest-first, farthest-first
+   or nearest-first order), each at its cheapest feasible place over all rounds, skipping
+   each place with a small "blink" probability so equal moves do not always win;
+3. accept by simulated annealing (temperature falling geometrically to the deadline),
+   keep the best plan.
 
-Visits are optional in the model (a disjunction with a drop penalty), so a partial
-plan is always a valid starting point and the burst's insertion operators put the
-removed visits back. Everything stays in the model's own objective (milli-fen).
+Feasibility is the model's own: every load dimension with pickups and drops on one
+round (the van leaves with its stops' inbound parcels), opening hours with service and
+waiting, each van's departure and return, its price per km and fixed cost, and the
+drop penalties of optional visits. Each round keeps, per place between two stops, the
+earliest departure before it, the latest service start after it and the highest load
+before and after it, so one numpy expression checks every place at once.
+
+The caller loads the best rounds back into OR-Tools (``to_assignment``) for a final
+descent, which also checks them against the model.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time as _time
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
-from ortools.constraint_solver import routing_enums_pb2
 
-from logistics.domain.routing.params import copy_params, set_time_limit
-
-GREEDY_DESCENT = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+BIG = np.int64(2**62)
 
 
 @dataclass(frozen=True)
 class LnsSettings:
-    """How the loop ruins and accepts. Fractions are of the visits in the model."""
+    """SISR's settings (names as in the paper) and the annealing schedule."""
 
-    burst_s: float = 0.25
-    min_removed: float = 0.05
-    max_removed: float = 0.15
     max_string: int = 10
-    start_threshold: float = 0.01
-    """Record-to-record margin at the start (fraction of the best objective); it falls
-    linearly to zero at the deadline."""
+    """L^max: the longest string removed from one round."""
+    avg_removed: int = 10
+    """c-bar: visits removed per step on average."""
+    split_rate: float = 0.5
+    """Share of strings removed with a run of visits kept inside ("split string")."""
+    blink_rate: float = 0.01
+    start_temperature: float = 0.3
+    """Annealing temperature at the start, as a share of the mean arc cost of the plan."""
+    end_temperature: float = 0.01
+    polish_every_s: float = 1.0
+    """Least time between two OR-Tools descents from a new best plan (``search``)."""
     seed: int = 0
-    greedy_bursts: bool = True
-    """Recreate with a plain descent (True) or a GLS burst of ``burst_s`` (False)."""
-    neighbors_ratio: float = 1.0
-    """``ls_operator_neighbors_ratio`` of the bursts (1: every move is tried)."""
+    max_steps: float = math.inf
+    """Stop after about this many steps (checked every 16) even before the deadline:
+    a search that does the same on a busy machine (tests, tuning)."""
 
 
 def routes_of(model, solution) -> list[list[int]]:
@@ -64,124 +75,342 @@ def routes_of(model, solution) -> list[list[int]]:
     return out
 
 
-class Ruin:
-    """The three ways to take visits off a plan."""
-
-    def __init__(self, distance: np.ndarray, settings: LnsSettings, rng: random.Random):
-        d = distance.astype(float)
-        d = d + d.T  # symmetric closeness
-        self.near = np.argsort(d, axis=1)  # row k: nodes by closeness to k (k first)
-        self.n = distance.shape[0] - 1
-        self.settings = settings
-        self.rng = rng
-
-    def count(self) -> int:
-        s = self.settings
-        low = max(1, round(s.min_removed * self.n))
-        high = max(low, round(s.max_removed * self.n))
-        return self.rng.randint(low, high)
-
-    def __call__(self, routes: list[list[int]]) -> set[int]:
-        pick = self.rng.random()
-        if pick < 0.5:
-            return self.strings(routes)
-        if pick < 0.85:
-            return self.related()
-        return self.random()
-
-    def random(self) -> set[int]:
-        return set(self.rng.sample(range(1, self.n + 1), min(self.n, self.count())))
-
-    def related(self) -> set[int]:
-        seed = self.rng.randint(1, self.n)
-        k = self.count()
-        out = []
-        for node in self.near[seed]:
-            if node != 0:
-                out.append(int(node))
-                if len(out) >= k:
-                    break
-        return set(out)
-
-    def strings(self, routes: list[list[int]]) -> set[int]:
-        """SISR-like: strings of consecutive visits from rounds near a seed visit."""
-        where = {node: (r, i) for r, route in enumerate(routes) for i, node in enumerate(route)}
-        k = self.count()
-        seed = self.rng.randint(1, self.n)
-        removed: set[int] = set()
-        ruined: set[int] = set()
-        for node in self.near[seed]:
-            node = int(node)
-            if len(removed) >= k:
-                break
-            if node == 0 or node not in where:
-                continue
-            r, i = where[node]
-            if r in ruined:
-                continue
-            ruined.add(r)
-            route = routes[r]
-            length = self.rng.randint(1, min(len(route), self.settings.max_string))
-            first = max(0, min(i - self.rng.randint(0, length - 1), len(route) - length))
-            removed.update(route[first : first + length])
-        return removed
-
-
-def search(model, first_solution, burst_params, deadline: float, settings: LnsSettings):
-    """Improve ``first_solution`` until ``deadline`` (perf_counter); the best solution.
-
-    ``burst_params`` are the OR-Tools search parameters of one recreate step (their
-    time limit is the burst length). Returns ``(solution, iterations)``; the solution
-    is None only if the best rounds could not be read back.
-    """
-    routing = model.routing
-    rng = random.Random(settings.seed)
-    ruin = Ruin(model.distance, settings, rng)
-    best_routes = current_routes = routes_of(model, first_solution)
-    best = current = first_solution.ObjectiveValue()
-    burst_params = copy_params(burst_params)
-    if settings.greedy_bursts:
-        burst_params.local_search_metaheuristic = GREEDY_DESCENT
-    burst_params.ls_operator_neighbors_ratio = settings.neighbors_ratio
-    started = _time.perf_counter()
-    span = max(deadline - started, 1e-6)
-    iterations = 0
-    while True:
-        now = _time.perf_counter()
-        left = deadline - now
-        if left < 0.05:
-            break
-        removed = ruin(current_routes)
-        partial = [[k for k in route if k not in removed] for route in current_routes]
-        start = _assignment(routing, partial)
-        if start is None:
-            continue
-        set_time_limit(burst_params, min(settings.burst_s, left))
-        found = routing.SolveFromAssignmentWithParameters(start, burst_params)
-        iterations += 1
-        if found is None:
-            continue
-        cost = found.ObjectiveValue()
-        threshold = settings.start_threshold * (1 - (now - started) / span)
-        if cost < best:
-            best, best_routes = cost, routes_of(model, found)
-            current, current_routes = cost, best_routes
-        elif cost <= current or cost <= best * (1 + threshold):
-            current, current_routes = cost, routes_of(model, found)
-    # Read the best rounds back with a quick descent so the answer carries its times
-    # (the solver reuses its solution object, so earlier ones are not kept).
-    polish = copy_params(burst_params)
-    polish.local_search_metaheuristic = GREEDY_DESCENT
-    set_time_limit(polish, 0.5)
-    start = _assignment(routing, best_routes)
-    found = routing.SolveFromAssignmentWithParameters(start, polish) if start else None
-    return found, iterations
-
-
-def _assignment(routing, routes: list[list[int]]):
-    """Rounds as a start assignment. (``ReadAssignmentFromRoutes`` runs under the last
-    search's time limit, so once that has passed it fails; this does not search.)"""
+def to_assignment(routing, routes: list[list[int]]):
+    """Rounds as an OR-Tools start assignment, None if the model refuses them.
+    (``ReadAssignmentFromRoutes`` runs under the last search's time limit, so once that
+    has passed it fails; this does not search.)"""
     assignment = routing.solver().Assignment()
     if not routing.RoutesToAssignment(routes, True, True, assignment):
         return None
     return assignment
+
+
+class Plan:
+    """Rounds of one model as lists, with the per-place arrays the insertion reads.
+
+    Row r of every array is van r's round; column k is the place between its k-th and
+    (k+1)-th stop (the hub at both ends); columns past the round's end are not places.
+    """
+
+    def __init__(self, model, routes: list[list[int]], blink_rate: float = 0.01):
+        self.dist = np.asarray(model.distance, dtype=np.int64)
+        self.n = self.dist.shape[0] - 1
+        self.vans = len(model.vans)
+        self.price = np.array([v.cost_per_km_fen or 1 for v in model.vans], dtype=np.int64)
+        self.fixed = np.array([v.fixed_cost_fen * 1000 for v in model.vans], dtype=np.int64)
+        self.priced = bool((self.price != 1).any())
+        self._price, self._fixed = self.price.tolist(), self.fixed.tolist()
+        self.fixed_any = bool(self.fixed.any())
+        self.penalty = np.asarray(model.penalty, dtype=np.int64)
+        self._penalty = self.penalty.tolist()
+        self.timed = model.time is not None
+        self.travel = np.asarray(model.travel, dtype=np.int64)
+        self.service = np.asarray(model.service, dtype=np.int64)
+        self.opens = np.asarray(model.opens, dtype=np.int64)
+        self.latest = np.asarray(model.latest_start, dtype=np.int64)
+        self.windows = list(model.windows)
+        self.loads = [(p, d, np.asarray(c, dtype=np.int64)) for p, d, c in model.loads]
+        self.mixed = [bool(p.any() and d.any()) for p, d, _ in self.loads]
+        # Python lists for the per-stop loops, transposed copies for column reads.
+        self._d = self.dist.tolist()
+        self._t = self.travel.tolist()
+        self._s = self.service.tolist()
+        self._open = self.opens.tolist()
+        self._late = self.latest.tolist()
+        self._loads = [(p.tolist(), d.tolist()) for p, d, _ in self.loads]
+        self.capacity = [c.tolist() for _, _, c in self.loads]
+        self.dist_t = np.ascontiguousarray(self.dist.T)
+        self.travel_t = np.ascontiguousarray(self.travel.T)
+        self.blinks = np.random.default_rng(0).random(1 << 16) >= blink_rate
+        self.routes = [list(r) for r in routes]
+        self.width = max(8, max(len(r) for r in self.routes) + 4)
+        self._alloc()
+        for r in range(self.vans):
+            self.update(r)
+        served = {k for r in self.routes for k in r}
+        self.unassigned = {k for k in range(1, self.n + 1) if k not in served}
+
+    def _alloc(self) -> None:
+        shape = (self.vans, self.width + 1)
+        self.prev = np.zeros(shape, dtype=np.int64)
+        self.next = np.zeros(shape, dtype=np.int64)
+        self.base = np.zeros(shape, dtype=np.int64)
+        self.columns = np.arange(self.width + 1)[None, :]
+        self.stops = np.zeros(self.vans, dtype=np.int64)
+        self.depart = np.zeros(shape, dtype=np.int64)
+        self.due = np.zeros(shape, dtype=np.int64)
+        # A dimension with pickups and drops needs the highest load before and after each
+        # place; with only one of them the round's total decides (one number per round).
+        self.before = [np.zeros(shape, dtype=np.int64) if m else None for m in self.mixed]
+        self.after = [np.zeros(shape, dtype=np.int64) if m else None for m in self.mixed]
+        self.total = [np.zeros(self.vans, dtype=np.int64) for _ in self.loads]
+        self.feasible = [True] * self.vans
+        self.route_cost = [0] * self.vans
+
+    def update(self, r: int) -> None:
+        """Recompute round r's row after its list changed."""
+        seq = self.routes[r]
+        m = len(seq)
+        if m > self.width:
+            self.width = m * 2
+            self._alloc()
+            for q in range(self.vans):
+                self.update(q)
+            return
+        d = self._d
+        a = [0, *seq]
+        b = [*seq, 0]
+        self.prev[r, : m + 1] = a
+        self.next[r, : m + 1] = b
+        legs = [d[x][y] for x, y in zip(a, b, strict=True)]
+        self.base[r, : m + 1] = legs
+        self.stops[r] = m
+        self.route_cost[r] = self._price[r] * sum(legs) + (self._fixed[r] if m else 0)
+        ok = True
+        if self.timed:
+            t, s, op, late = self._t, self._s, self._open, self._late
+            start, due = self.windows[r]
+            leave, prev = start, 0
+            departs = [start]
+            for x in seq:
+                begin = leave + t[prev][x]
+                if begin < op[x]:
+                    begin = op[x]
+                elif begin > late[x]:
+                    ok = False
+                leave = begin + s[x]
+                departs.append(leave)
+                prev = x
+            if leave + t[prev][0] > due:
+                ok = False
+            lates = [due] * (m + 1)
+            latest, after = due, 0
+            for k in range(m - 1, -1, -1):
+                x = seq[k]
+                latest = latest - t[x][after] - s[x]
+                if latest > late[x]:
+                    latest = late[x]
+                lates[k] = latest
+                after = x
+            self.depart[r, : m + 1] = departs
+            self.due[r, : m + 1] = lates
+        for i, (pick, drop) in enumerate(self._loads):
+            if not self.mixed[i]:
+                total = sum(drop[x] + pick[x] for x in seq)
+                self.total[i][r] = total
+                if total > self.capacity[i][r]:
+                    ok = False
+                continue
+            load = sum(drop[x] for x in seq)
+            levels = [load]
+            for x in seq:
+                load += pick[x] - drop[x]
+                levels.append(load)
+            highest = list(accumulate(levels, max))
+            self.before[i][r, : m + 1] = highest
+            self.after[i][r, : m + 1] = list(accumulate(reversed(levels), max))[::-1]
+            if highest[-1] > self.capacity[i][r]:
+                ok = False
+        self.feasible[r] = ok
+
+    def cost(self) -> int:
+        """The model's objective: costs of the vans used plus penalties of visits left out."""
+        return sum(self.route_cost) + sum(self._penalty[k] for k in self.unassigned)
+
+    def best_place(self, c: int, blink: float, rng: random.Random):
+        """(extra cost, round, column) of the cheapest feasible place for c, or None."""
+        prev, nxt = self.prev, self.next
+        extra = self.dist_t[c][prev]
+        extra += self.dist[c][nxt]
+        extra -= self.base
+        if self.priced:
+            extra *= self.price[:, None]
+        if self.fixed_any:
+            extra[:, 0] += np.where(self.stops > 0, 0, self.fixed)
+        ok = self.columns <= self.stops[:, None]
+        if self.timed:
+            begin = np.maximum(self.opens[c], self.depart + self.travel_t[c][prev])
+            ok &= begin <= self.latest[c]
+            begin += self.service[c] + self.travel[c][nxt]
+            ok &= begin <= self.due
+        rows = None
+        for i, (pick, drop, cap) in enumerate(self.loads):
+            if self.mixed[i]:
+                worst = np.maximum(self.before[i] + drop[c], self.after[i] + pick[c])
+                ok &= worst <= cap[:, None]
+            else:
+                fits = self.total[i] + (drop[c] + pick[c]) <= cap
+                rows = fits if rows is None else rows & fits
+        if rows is not None:
+            ok &= rows[:, None]
+        if blink:  # skip each place with probability ``blink`` (a window of a random pool)
+            if 2 * ok.size > len(self.blinks):
+                self.blinks = np.random.default_rng(c).random(4 * ok.size) >= blink
+            at = rng.randrange(len(self.blinks) - ok.size)
+            ok &= self.blinks[at : at + ok.size].reshape(ok.shape)
+        extra[~ok] = BIG
+        flat = int(extra.argmin())
+        r, k = divmod(flat, extra.shape[1])
+        if extra[r, k] >= BIG:
+            return None
+        return int(extra[r, k]), r, k
+
+    def insert(self, c: int, r: int, k: int) -> None:
+        self.routes[r].insert(k, c)
+        self.update(r)
+
+
+class Ruin:
+    """SISR string removal: strings of consecutive visits from rounds near a seed visit."""
+
+    def __init__(self, distance: np.ndarray, settings: LnsSettings, rng: random.Random):
+        d = np.asarray(distance, dtype=float)
+        d = d + d.T  # symmetric closeness
+        np.fill_diagonal(d, -1)  # each visit first in its own list
+        d[:, 0] = np.inf  # the hub is never removed
+        self.near = np.argsort(d, axis=1)[:, :-1].tolist()
+        self.settings = settings
+        self.rng = rng
+
+    def __call__(self, routes: list[list[int]], where: dict[int, int]) -> list[int]:
+        s, rng = self.settings, self.rng
+        if not where:
+            return []
+        avg_len = len(where) / sum(1 for r in routes if r)
+        longest = min(s.max_string, avg_len)
+        strings_max = 4 * s.avg_removed / (1 + longest) - 1
+        strings = int(rng.uniform(1, strings_max + 1))
+        seed = rng.randrange(1, len(self.near))
+        while seed not in where:
+            seed = rng.randrange(1, len(self.near))
+        removed: list[int] = []
+        ruined: set[int] = set()
+        for c in self.near[seed]:
+            if len(ruined) >= strings:
+                break
+            r = where.get(c)
+            if r is None or r in ruined:
+                continue
+            route = routes[r]
+            length = int(rng.uniform(1, min(len(route), longest) + 1))
+            pos = route.index(c)
+            if rng.random() < s.split_rate and length < len(route):
+                removed += self._split(route, pos, length)
+            else:
+                first = rng.randint(max(0, pos - length + 1), min(pos, len(route) - length))
+                removed += route[first : first + length]
+            ruined.add(r)
+        return removed
+
+    def _split(self, route: list[int], pos: int, length: int) -> list[int]:
+        """A string of ``length + kept`` visits through ``pos``, a run of ``kept`` inside stays."""
+        rng = self.rng
+        kept = 1
+        while length + kept < len(route) and rng.random() < 0.5:
+            kept += 1
+        span = length + kept
+        first = rng.randint(max(0, pos - span + 1), min(pos, len(route) - span))
+        keep_from = first + rng.randint(0, length)
+        return [
+            k
+            for i, k in enumerate(route[first : first + span], start=first)
+            if not keep_from <= i < keep_from + kept
+        ]
+
+
+def _order(removed: list[int], plan: Plan, rng: random.Random) -> list[int]:
+    """SISR's insertion orders, weighted 4 random : 4 biggest : 2 farthest : 1 nearest."""
+    pick = rng.random() * 11
+    if pick < 4:
+        rng.shuffle(removed)
+        return removed
+    if pick < 8:
+        size = plan.loads[0][0] + plan.loads[0][1] if plan.loads else plan.dist[0]
+        return sorted(removed, key=lambda k: -int(size[k]))
+    if pick < 10:
+        return sorted(removed, key=lambda k: -int(plan.dist[0, k]))
+    return sorted(removed, key=lambda k: int(plan.dist[0, k]))
+
+
+def search(model, routes: list[list[int]], deadline: float, settings: LnsSettings, polish=None):
+    """Improve ``routes`` until ``deadline`` (perf_counter). Returns ``(best routes,
+    steps)``; the best is the start itself when nothing better was found or the start
+    breaks a rule this loop knows (then it does not search).
+
+    ``polish(routes)``, when given, is a local search (OR-Tools' descent) that returns
+    better rounds or None; it runs on a new best plan at most every ``polish_every_s``
+    and the loop goes on from its answer.
+    """
+    rng = random.Random(settings.seed)
+    plan = Plan(model, routes, settings.blink_rate)
+    if not all(plan.feasible) or (plan.penalty[list(plan.unassigned)] < 0).any():
+        return routes, 0
+    ruin = Ruin(model.distance, settings, rng)
+    current = best = plan.cost()
+    best_routes = [list(r) for r in plan.routes]
+    arcs = sum(len(r) + 1 for r in plan.routes if r) or 1
+    mean_arc = max(1.0, best / arcs)
+    t0 = settings.start_temperature * mean_arc
+    t1 = min(t0, settings.end_temperature * mean_arc)
+    started = _time.perf_counter()
+    span = max(deadline - started, 1e-6)
+    steps = 0
+    temperature = t0
+    polished_at, improved = started, False
+    while True:
+        if steps % 16 == 0:
+            now = _time.perf_counter()
+            if now >= deadline or steps >= settings.max_steps:
+                break
+            done = max((now - started) / span, steps / settings.max_steps)
+            temperature = t0 * (t1 / t0) ** done
+            if polish and improved and now - polished_at >= settings.polish_every_s:
+                polished_at, improved = now, False
+                found = polish(best_routes)
+                if found is not None:
+                    better = Plan(model, found, settings.blink_rate)
+                    if all(better.feasible) and better.cost() < best:
+                        plan, best = better, better.cost()
+                        current, best_routes = best, [list(r) for r in plan.routes]
+        steps += 1
+        where = {k: r for r, route in enumerate(plan.routes) for k in route}
+        removed = ruin(plan.routes, where)
+        saved = {where[k]: list(plan.routes[where[k]]) for k in removed}
+        saved_unassigned = set(plan.unassigned)
+        gone = set(removed)
+        for r in saved:
+            plan.routes[r] = [k for k in plan.routes[r] if k not in gone]
+            plan.update(r)
+        if not all(plan.feasible[r] for r in saved):  # a matrix without the triangle rule
+            _restore(plan, saved, saved_unassigned)
+            continue
+        todo = _order(removed + sorted(plan.unassigned), plan, rng)
+        plan.unassigned = set()
+        for c in todo:
+            place = plan.best_place(c, settings.blink_rate, rng)
+            if place is None:
+                plan.unassigned.add(c)
+                continue
+            _extra, r, k = place
+            if r not in saved:
+                saved[r] = list(plan.routes[r])
+            plan.insert(c, r, k)
+        if plan.unassigned and (plan.penalty[list(plan.unassigned)] < 0).any():
+            _restore(plan, saved, saved_unassigned)
+            continue
+        cost = plan.cost()
+        if cost < current - temperature * math.log(1.0 - rng.random()):
+            current = cost
+            if cost < best:
+                best, improved = cost, True
+                best_routes = [list(r) for r in plan.routes]
+        else:
+            _restore(plan, saved, saved_unassigned)
+    return best_routes, steps
+
+
+def _restore(plan: Plan, saved: dict[int, list[int]], unassigned: set[int]) -> None:
+    for r, route in saved.items():
+        plan.routes[r] = route
+        plan.update(r)
+    plan.unassigned = unassigned

@@ -46,6 +46,16 @@ class Model:
     service: np.ndarray
     time: pywrapcp.RoutingDimension | None
     load_dimensions: dict[str, pywrapcp.RoutingDimension | None]
+    windows: list[tuple[int, int]]
+    """Each van's earliest departure and latest return."""
+    latest_start: np.ndarray
+    """Per node, the latest service start (node 0: unused)."""
+    opens: np.ndarray
+    """Per node, the earliest service start."""
+    loads: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    """Per load dimension that exists: pickup and delivery per node, capacity per van."""
+    penalty: np.ndarray
+    """Per node, the objective cost of leaving the visit out; -1 where it must be made."""
 
 
 def _add_load(
@@ -171,11 +181,32 @@ def build_model(
     # A visit is optional unless its stop is required (and ``relax_required`` is off);
     # dropping it costs its stop's (age-weighted) penalty.
     top = max(problem.stops[w.stop_index].penalty_fen for w in visits) * MILLI
+    penalties = np.full(n_nodes, -1, dtype=np.int64)
     for k, w in enumerate(visits, start=1):
         stop = problem.stops[w.stop_index]
         if stop.required and not relax_required:
             continue
         penalty = top * 10 if stop.required else stop.penalty_fen * MILLI
+        penalties[k] = penalty
         routing.AddDisjunction([manager.NodeToIndex(k)], penalty)
 
-    return Model(manager, routing, visits, vans, distance, travel, service, time, loads)
+    opens = np.array([0] + [problem.stops[w.stop_index].opens_s for w in visits], dtype=np.int64)
+    latest = np.array(
+        [0] + [latest_service_start(problem, problem.stops[w.stop_index], w) for w in visits],
+        dtype=np.int64,
+    )
+    raw_loads = []
+    for name, fields, cap in (
+        ("Grams", ("pickup_g", "delivery_g"), "capacity_g"),
+        ("Parcels", ("pickup_parcels", "delivery_parcels"), "capacity_parcels"),
+    ):
+        if loads[name] is None:
+            continue
+        pickup, delivery = (
+            np.array([0] + [getattr(w, f) for w in visits], dtype=np.int64) for f in fields
+        )
+        raw_loads.append((pickup, delivery, np.array([getattr(v, cap) for v in vans])))
+    return Model(
+        manager, routing, visits, vans, distance, travel, service, time, loads,
+        windows, latest, opens, raw_loads, penalties,
+    )  # fmt: skip

@@ -12,69 +12,75 @@ How it searches (OR-Tools 9.15):
   day (``benchmarks/vrp_quality.py --hub-day 30``) gives the same rounds and costs
   (715.16 / 639.71 / 689.94 yuan for seeds 0-2) in 2.1 s, ``benchmarks/plan_day.py``
   2.4-2.7 s end to end (load 3.4).
-- From ``lns_from_s`` on, each ``.../LNS`` entry runs GLS for ``lns_head`` (20 %) of
-  the time, then ruin and recreate around OR-Tools until the deadline (``lns.py``):
-  remove 5-15 % of the visits (SISR-like strings, related or random removal), load the
-  partial rounds with ``RoutesToAssignment``, let a greedy descent
-  (``SolveFromAssignmentWithParameters``, at most 0.25 s) put them back and improve,
-  accept by record-to-record travel (1 % of the best, falling to 0). A second worker
-  starts only when a core is idle (``idle_cores_only``).
+- From ``lns_from_s`` on, each ``.../LNS`` entry runs GLS for ``lns_head`` (10 %) of
+  the time, then our own ruin and recreate (``lns.py``: SISR string removals, cheapest
+  insertion with blinks over every round at once in numpy, simulated annealing) until
+  ``polish_share`` (3 %) of the time is left; on a new best plan, at most once a
+  second, an OR-Tools greedy descent polishes it and the loop goes on from there; the
+  best rounds end with one more descent, which also reads them back into OR-Tools. A
+  second worker starts only when a core is idle (``idle_cores_only``).
 
-Measured at 10 s on all shared cvrp/ and vrptw/ instances (``vrp_quality.py``, load
-average 1.6-2.9 on the 2 cores, so one worker ran and got 9.7-10.2 CPU seconds per
-10 s run; "after" is two full runs):
+Measured 2026-12-02 at 10 s, one core each (``vrp_quality.py``, best-known values from
+``benchmarks/best_known.csv``; annealing then from 0.3 of the mean arc; load average
+3.3 falling to 1.9 on the 2 cores, ours 6.5-9.8 CPU s, PyVRP 0.14 6.4-10.0 CPU s):
 
-  instance     before (GLS x2)   after (LNS), 2 runs  PyVRP
-  A-n32-k5      0.00 %            0.00 / 0.00 %        0.00 %
-  E-n51-k5      0.96 %            0.00 / 0.00 %        0.00 %
-  E-n76-k10     4.46 %            2.17 / 1.93 %        0.60 %
-  X-n101-k25    5.42 %            2.74 / 1.83 %        0.23 %
-  X-n200-k36    3.64 %            3.75 / 3.90 %        1.88-1.98 %
-  C101 / C201   0.00 %            0.00 / 0.00 %        0.00 %
-  R101          1.43 %            0.59 / 1.40 %        0.00 %   (distance-only BKS)
-  R201          2.52 %            1.19 / 0.53 %        0.00 %
-  RC101         4.34 %            3.43 / 5.01 %        1.08 %
-  mean          2.28 %            1.39 / 1.46 %        0.38-0.39 %
+  instance     GLS x2 (old)   OR-Tools LNS (old)   own R&R (now)   PyVRP
+  A-n32-k5      0.00 %         0.00 %               0.00 %          0.00 %
+  E-n51-k5      0.96 %         0.00 %               1.34 %          0.00 %
+  E-n76-k10     4.46 %         1.93-2.17 %          1.08 %          0.60 %
+  X-n101-k25    5.42 %         1.83-2.74 %          1.65 %          0.22 %
+  X-n200-k36    3.64 %         3.75-3.90 %          1.77 %          2.12 %
+  C101 / C201   0.00 %         0.00 %               0.00 %          0.00 %
+  R101          1.43 %         0.59-1.40 %          0.65 %          0.00 %
+  R201          2.52 %         0.53-1.19 %          0.60 %          0.00 %
+  RC101         4.34 %         3.43-5.01 %          1.08 %          0.89 %
+  mean          2.28 %         1.39-1.46 %          0.82 %          0.38 %
 
-So the mean gap is at the target's edge (1.00 and 1.08 points above PyVRP's); within
-2 % on 8 of 10 instances in the better run, 7 in the other. X-n200-k36 and RC101 miss.
+Within 2 % on all ten, 0.43 points above PyVRP's mean. Held out (``--random 3``: three
+generated CVRP of 150 and three VRPTW of 100 visits, never tuned on; gap to the better
+of the two): ours 0.40 %, PyVRP 0.05 %, +0.34 points, worst 1.13 %. The CPU share
+still decides: at a load of 5-6 (2-6 CPU s per run) the mean was 1.39 % against
+PyVRP's 0.53 %, worst 3.23 % (RC101); at a load of 10-12 (1-5 CPU s) 1.93 % against
+0.65 % (RC101 7.66 % on 1.1 CPU s), held out +1.04 points. E-n51-k5 (a tight
+capacity, 97 % full) is the unsteady one: 521, 528 or 540 with the GLS head's luck.
+Last run of this code (load 6.6-8.6, ours 2.1-4.1 CPU s, PyVRP 2.9-4.5): mean 1.55 %
+against 0.51 % (+1.04 points); over 2 % on E-n51-k5 2.11, X-n101-k25 2.31, X-n200-k36
+2.63, R101 3.50 (21 vans) and RC101 2.71 %; held out +0.80 points (0.89 against
+0.10 %). So the targets hold with 6.5 or more CPU s in the 10 s and not with 3-4.
 
-Until 2026-11-30 ``idle_cores`` counted the planner itself as the load keeping a core
-busy, so even alone on the machine it ran one worker. Counting it out (two workers,
-PATH_CHEAPEST_ARC/LNS and SAVINGS/LNS, 20 CPU s per 10 s run, load ~1): A-n32-k5,
-E-n51-k5, C101, C201 0.00 %, E-n76-k10 1.81 %, X-n101-k25 2.56 %, X-n200-k36 3.16 %,
-R101 0.50 %, R201 0.53 %, RC101 3.77 %; mean 1.23 % against PyVRP's 0.39 % (PyVRP:
-X-n200-k36 1.98 %, RC101 1.08 %). Within noise of one worker on the mean; the three
-instances over 2 % still miss.
+Tuning runs (10 s, load 3-6, two seeds each, gaps on X-n101-k25 / X-n200-k36 / RC101):
+annealing from 0.1 to 0.005 of the mean arc cost 2.1-2.9 / 2.4-2.7 / 1.9-2.3 %; from
+0.2 to 0.01 1.4-2.1 / 2.1-2.2 / 2.3 %; from 0.5 to 0.01 1.3-1.6 / 1.7-2.6 / 2.3 %;
+from 0.3 to 0.02 with a 10 % head 1.0-1.7 / 2.7 / 1.4-2.3 %. A 10 % GLS head instead
+of 20 % helped RC101 (1.1-2.2 against 1.9-2.3 %). Without the polish midway: within
+noise on the X instances, RC101 2.2-2.3 against 1.9 %. Removing 15 visits on average
+instead of 10 worse everywhere (3.1-3.6 %). A whole-round removal in 5 % of the steps
+(to reach RC101's 15-van plans) did not help. A GLS polish over the last 25 % of the
+time: worse on two of three. Counted in steps (``LnsSettings.max_steps``, the same on
+a busy machine), 5,000 steps from a 0.3 s GLS plan, two or three seeds: hotter
+annealing (1.0 to 0.02) reaches E-n51-k5's 521 five times in six (0.3 to 0.01: 526-540)
+and helps E-n76-k10 and R201, but X-n200-k36 is worse (4.5-4.8 against 3.0-3.3 %).
+A full run from 0.5 (load 9-10, 3-9 CPU s): mean 0.98 % against PyVRP's 0.44 %, but
+X-n200-k36 2.58 % on 9.3 CPU s and RC101 2.31 %; so 0.3 stays. Capacity as a priced
+soft limit (as in hybrid genetic search, the price adapted to keep 30-60 % of steps
+within capacity): better on E-n51-k5, worse on X-n101-k25 (2.2-2.9 against 0.4-2.1 %)
+and 30-60 % more CPU per step; left out.
 
-Why X-n200-k36 does not move (measured 2026-11-30, one worker): every 0.25 s recreate
-burst runs out of time mid-descent, 32 steps in 8 s, and none beat the GLS head, so the
-ruin and recreate adds nothing there. The cost is OR-Tools' local search itself, not
-its set-up (a call that fails at once takes 1 ms): a greedy descent that starts at a
-local optimum and changes nothing takes 0.14 s on X-n200-k36 (0.03 s on E-n76-k10), so
-one step costs that much before it puts any visit back. Smaller ruins (1-3 %),
-neighbour ratio 0.05, 1 s bursts, and switching off the insertion LNS operators in the
-bursts each left it at 32 steps (16 with 1 s bursts) and 3.2-3.9 %. Loading partial
-rounds with ``close_routes=False`` does not help: the solver does not complete a partial
-assignment (6,300 calls, all without a solution). The next step would be a recreate of
-our own (cheapest insertion with blinks, in numpy) so OR-Tools only polishes.
+Where the time goes (profile, X-n101-k25): one insertion (every place of every round
+checked at once) 19 us, one round's arrays rebuilt 7-10 us, ~9 insertions per step:
+about 3,000-4,500 steps per CPU second on 100-200 visits. numpy's per-call cost, not
+the arithmetic, is the floor; arrays of only the rounds near a visit would not make
+fewer calls.
 
-("before": load 3.6-4.0, 6.8-19.6 CPU s per run over two workers.) Single runs vary by
-about +-1 point on E-n76-k10, X-n101-k25, R101 and RC101 with the CPU share.
+Before (OR-Tools LNS, 2026-11-30): each step loaded the ruined rounds into OR-Tools
+and let a greedy descent put the visits back; a descent from a 200-visit plan costs
+0.14 s even when it changes nothing, so X-n200-k36 got 32 steps in 8 s and never moved
+from its GLS head, and RC101 stayed at 3-5 %.
 
-What worked:
-- Ruin and recreate around OR-Tools: roughly halves the gap of GLS alone on every
-  instance but X-n200-k36 (single worker, 10 s: X-n101-k25 5.7 -> 1.8-2.7 %, R101 1.4
-  -> 0.2-1.4 %, R201 2.6 -> 0.6-1.2 %, E-n76-k10 6.6 -> 2.2-2.8 %).
-  PATH_CHEAPEST_ARC starts beat SAVINGS starts under LNS on the Solomon instances.
-- Greedy-descent recreate at least as good as 0.1-0.5 s GLS bursts (X-n101-k25 2.1
-  vs 2.6-3.1 %, R201 4.1 vs 5.1 % from SAVINGS); removing 5-15 % at least as good as
-  10-20 %; a 20 % GLS head better than 50 % (X-n101-k25 1.8 vs 3.1 %) and the same
-  as 10 %.
+What worked before:
 - One worker instead of two on this shared machine: with other work running, a second
-  process did not add CPU, it halved each worker's share. Same 10 s, 5 instances, one
-  PATH_CHEAPEST_ARC/LNS worker vs two (different seeds): better on all five (R201 0.6
-  vs 2.6 %, E-n76-k10 2.2 vs 3.3 %). Hence ``idle_cores_only``.
+  process did not add CPU, it halved each worker's share. Hence ``idle_cores_only``.
+- PATH_CHEAPEST_ARC starts beat SAVINGS starts on the Solomon instances.
 
 What did not (besides the earlier list below):
 - OR-Tools' own ILS (``use_iterated_local_search``, SISR or spatially-close-routes
@@ -82,15 +88,10 @@ What did not (besides the earlier list below):
   GREEDY_DESCENT or AUTOMATIC it stops after the first descent (0.1 s, 7.6 % on
   E-n76-k10); with GLS or SA it gives exactly what GLS or SA give alone.
 - ``ReadAssignmentFromRoutes`` runs under the last search's time limit and returns None
-  once it has passed, so the loop uses ``RoutesToAssignment`` instead.
-- Arc costs x1000 on CVRPLIB (GLS penalties are truncated to integers, so unit-scale
-  arcs might be under-penalised): within noise (E-n76-k10 2.2-3.3 %, X-n101-k25
-  3.1-3.4 % vs 1.8-3.6 % unscaled), so the model keeps metres x fen/km.
-- X-n200-k36 stays at 3.6-3.9 %: a descent from a ruined 200-visit plan takes longer
-  than the 0.25 s burst (fewer LS neighbours, 0.1 ratio, or 0.5 s bursts: 3.6-3.9 %);
-  RC101 stays at 3-5 %. The remaining gap is OR-Tools' local search, rebuilt for each
-  step (0.05-0.07 s per call on 100 visits even with nothing to improve), against
-  PyVRP's hybrid genetic search that runs thousands of steps in the same time.
+  once it has passed, so rounds go back with ``RoutesToAssignment`` instead.
+- Arc costs x1000 on CVRPLIB (GLS penalties are truncated to integers): within noise.
+- Loading partial rounds with ``close_routes=False``: the solver does not complete a
+  partial assignment (6,300 calls, all without a solution).
 
 Earlier single-worker trials of GLS alone on E-n76-k10 / X-n101-k25 / RC101 at 10 s
 (mean gap, load 5-8): SAVINGS+GLS 5.9-6.4 %, PATH_CHEAPEST_ARC+GLS 7.5 %,
@@ -150,8 +151,11 @@ class SearchSettings:
     overrides: tuple[tuple[str, object], ...] = ()
     log_search: bool = False
     lns: lns.LnsSettings = field(default_factory=lns.LnsSettings)
-    lns_head: float = 0.2
+    lns_head: float = 0.1
     """With ``.../LNS``: the share of the time limit for the first GLS run."""
+    polish_share: float = 0.03
+    """With ``.../LNS``: the share of the time limit kept for the final OR-Tools search."""
+    polish_with: str = "GREEDY_DESCENT"
     lns_from_s: float = 4.0
     """``.../LNS`` entries run as plain ``.../GUIDED_LOCAL_SEARCH`` below this time limit
     (a hub day's fraction of a second is better spent on one GLS run)."""
@@ -359,12 +363,8 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
         elif before is not None:
             empty_objective = before  # serving nothing is the best found
     if lns_search and solution is not None and empty_objective is None:
-        found, rounds_tried = lns.search(
-            model, solution, params, deadline, replace(settings.lns, seed=settings.seed)
-        )
-        if found is not None:
-            solution = found
-        status += f" (+{rounds_tried} ruin-and-recreate steps)"
+        solution, steps = _ruin_and_recreate(model, solution, params, deadline, settings)
+        status += f" (+{steps} ruin-and-recreate steps)"
     if solution is None and any(problem.stops[w.stop_index].required for w in prepared.visits):
         model = build_model(problem, prepared.visits, prepared.vans, relax_required=True)
         solution = model.routing.SolveWithParameters(params)
@@ -394,6 +394,42 @@ def solve_with(problem: RoutingProblem, settings: SearchSettings, strategy: str)
         strategy=strategy,
         notes=tuple(prepared.notes),
     )
+
+
+def _ruin_and_recreate(model: Model, solution, params, deadline: float, settings):
+    """Our ruin and recreate (lns.py) from the GLS plan, then an OR-Tools descent from its
+    best rounds, which also checks them against the model."""
+    head_routes = lns.routes_of(model, solution)
+    head = solution.ObjectiveValue()
+    polish_s = settings.polish_share * settings.time_limit_s
+    descent = copy_params(params)
+    descent.local_search_metaheuristic = Metaheuristic.Value("GREEDY_DESCENT")
+
+    def polish_midway(routes):
+        start = lns.to_assignment(model.routing, routes)
+        set_time_limit(descent, polish_s)
+        found = model.routing.SolveFromAssignmentWithParameters(start, descent) if start else None
+        return None if found is None else lns.routes_of(model, found)
+
+    routes, steps = lns.search(
+        model,
+        head_routes,
+        deadline - polish_s,
+        replace(settings.lns, seed=settings.seed),
+        polish=polish_midway if settings.lns.polish_every_s > 0 else None,
+    )
+    polish = copy_params(params)
+    polish.local_search_metaheuristic = Metaheuristic.Value(settings.polish_with)
+    set_time_limit(polish, max(polish_s, deadline - _time.perf_counter()))
+    # The solver reuses its solution object: read the head's rounds back if need be.
+    for candidate in (routes, head_routes):
+        start = lns.to_assignment(model.routing, candidate)
+        if start is None:
+            continue
+        found = model.routing.SolveFromAssignmentWithParameters(start, polish)
+        if found is not None and found.ObjectiveValue() <= head:
+            return found, steps
+    return solution, steps  # neither search answered: the GLS plan as it was
 
 
 FIRST_SOLUTION_S = 5.0
