@@ -13,10 +13,13 @@ orders), then times each step of the day on it, beside a floor measured in the s
   vans had brought them): `assign_day` through the service; floor, the pure solver
   `assign_couriers` on exactly the parcels the service handed it. The couriers' daily
   capacity is raised tenfold first, as their line-haul is on Double 11.
-- manifests: `build_manifests` for every courier and `close_manifest` of each (one
-  figure), then printing every manifest's PDF as `hub manifest print --pdf` does
-  (document from the database + render); floor, the pure renderer `render_manifest` on
-  the same documents, warm.
+- manifests: `build_manifests` for every courier, then `close_manifest` of each (one
+  figure each); floor, the same rows written by bare sqlite3 on a copy of the database
+  taken before the build (per manifest: one UPDATE putting the courier's parcels on it,
+  one UPDATE making them manifested, one INSERT ... SELECT of their events, a commit).
+  Then printing every manifest's PDF as `hub manifest print --pdf` does (document from
+  the database + render, with the progress callback the CLI's bar uses); floor, the
+  pure renderer `render_manifest` on the same documents, warm.
 - the daily report of the day (`daily_report`); floor, one bare SQL GROUP BY of the day's
   parcels by station, direction and status.
 - the parcel import of a ``--parcels``-row CSV (`parcel_import.measure`, its own
@@ -24,7 +27,9 @@ orders), then times each step of the day on it, beside a floor measured in the s
 
 The issue sets a number only for the plan; the other targets are the ordinary day's
 scaled to the parcels (assignment 2 s per 5,000 parcels, manifest PDFs 5 s per 3,000,
-the import's 50,000 rows/s, the report the monthly's 2 s). Progress goes to stderr.
+the import's 50,000 rows/s, the report the monthly's 2 s; build + close 1 s per 5,000
+parcels, a dock waiting on a close for no longer than on a scan round). Progress goes
+to stderr.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ PLAN_TARGET_S = 10.0
 SAMPLE_PARCELS = 25_950  # the sample township's Double 11 day at the default volume
 ASSIGN_S_PER_PARCEL = 2.0 / 5000
 PDF_S_PER_PARCEL = 5.0 / 3000
+BUILD_CLOSE_S_PER_PARCEL = 1.0 / 5000
 REPORT_TARGET_S = 2.0
 IMPORT_TARGET = 50_000
 
@@ -157,21 +163,92 @@ def assignment(url: str) -> dict:
     }
 
 
+def _copy(path: Path, to: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as source, sqlite3.connect(to) as target:
+        source.backup(target)
+
+
+def bare_build_and_close(path: Path, built: Path) -> tuple[float, float]:
+    """The floor of build + close: the same rows written by bare sqlite3 on ``path`` (a
+    copy taken before the build), the manifests' own rows copied from ``built``."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("ATTACH DATABASE ? AS built", (str(built),))
+    manifests = conn.execute(
+        "SELECT id, manifest_no, courier_id, hub_id FROM built.manifest ORDER BY id"
+    ).fetchall()
+    conn.execute("INSERT INTO manifest SELECT * FROM built.manifest")
+    conn.execute("UPDATE manifest SET status = 'open', closed_at = NULL")
+    conn.commit()
+    conn.execute("DETACH DATABASE built")
+    at = f"{PEAK_DAY} 06:30:00.000000"
+
+    def work():
+        for manifest_id, _number, courier_id, hub_id in manifests:
+            conn.execute(
+                "UPDATE parcel SET manifest_id = ? WHERE hub_id = ? AND courier_id = ? AND "
+                "status = 'at_hub' AND direction = 'outbound' AND manifest_id IS NULL",
+                (manifest_id, hub_id, courier_id),
+            )
+        conn.commit()
+        for manifest_id, number, _courier_id, hub_id in manifests:
+            conn.execute(
+                "UPDATE parcel SET status = 'manifested', status_at = ? WHERE hub_id = ? AND "
+                "manifest_id = ?",
+                (at, hub_id, manifest_id),
+            )
+            conn.execute(
+                "INSERT INTO parcel_event (hub_id, parcel_id, at, action, from_status, "
+                "to_status, place, operator, note) SELECT hub_id, id, ?, 'manifest', "
+                "'at_hub', 'manifested', 'HUB', 'bench', ? FROM parcel WHERE manifest_id = ? "
+                "ORDER BY parcel_no",
+                (at, number, manifest_id),
+            )
+            conn.execute(
+                "UPDATE manifest SET status = 'closed', closed_at = ? WHERE id = ?",
+                (at, manifest_id),
+            )
+            conn.commit()
+
+    wall, cpu, _ = _timed(work)
+    conn.close()
+    return wall, cpu
+
+
 def manifests(url: str, folder: Path) -> dict:
     from logistics import db
     from logistics.io.pdf.manifest import render_manifest, write_manifest_pdf
     from logistics.services import manifests as service
 
+    path = Path(url.removeprefix("sqlite:///"))
+    before = folder / "before-build.db"
+    _copy(path, before)
+    ticks = {"build": 0, "close": 0, "print": 0}
+
+    def counting(step):
+        def progress(done, total):
+            ticks[step] += 1
+
+        return progress
+
     with db.session_scope(url) as session:
+        build_wall, build_cpu, built = _timed(
+            lambda: service.build_manifests(
+                session, day=PEAK_DAY, operator="bench", progress=counting("build")
+            )
+        )
+        numbers = [m.manifest_no for m in built.manifests]
 
-        def build_and_close():
-            built = service.build_manifests(session, day=PEAK_DAY, operator="bench")
-            numbers = [m.manifest_no for m in built.manifests]
+        def close_all():
             for number in numbers:
-                service.close_manifest(session, number, operator="bench")
-            return numbers
+                service.close_manifest(
+                    session, number, operator="bench", progress=counting("close")
+                )
 
-        build_wall, build_cpu, numbers = _timed(build_and_close)
+        close_wall, close_cpu, _ = _timed(close_all)
 
         def print_all():
             pages = parcels = 0
@@ -179,7 +256,9 @@ def manifests(url: str, folder: Path) -> dict:
                 doc = service.manifest_document(session, number)
                 session.rollback()
                 parcels += len(doc.lines)
-                pages += write_manifest_pdf(doc, folder / f"manifest-{k}.pdf")
+                pages += write_manifest_pdf(
+                    doc, folder / f"manifest-{k}.pdf", progress=counting("print")
+                )
             return pages, parcels
 
         print_wall, print_cpu, (pages, parcels) = _timed(print_all)
@@ -190,12 +269,19 @@ def manifests(url: str, folder: Path) -> dict:
     floor_wall, floor_cpu, _ = _timed(
         lambda: [render_manifest(d, folder / f"floor-{k}.pdf") for k, d in enumerate(documents)]
     )
+    db.dispose_engine(url)
+    bare_wall, bare_cpu = bare_build_and_close(before, path)
     return {
         "manifests": len(numbers),
         "parcels": parcels,
         "pages": pages,
         "build": build_wall,
         "build_cpu": build_cpu,
+        "close": close_wall,
+        "close_cpu": close_cpu,
+        "bare": bare_wall,
+        "bare_cpu": bare_cpu,
+        "ticks": ticks,
         "print": print_wall,
         "print_cpu": print_cpu,
         "floor": floor_wall,
@@ -266,7 +352,10 @@ def measure(parcels: int = 30_000, keep: Path | None = None, say=_say) -> dict:
         say(f"  {out['assignment']['wall']:.2f} s")
         say("manifests: build, close, print ...")
         out["manifests"] = manifests(url, folder)
-        say(f"  build {out['manifests']['build']:.2f} s, print {out['manifests']['print']:.2f} s")
+        say(
+            f"  build {out['manifests']['build']:.2f} s, close {out['manifests']['close']:.2f}"
+            f" s, print {out['manifests']['print']:.2f} s"
+        )
         say("daily report ...")
         out["report"] = daily_report(url)
         say(f"  {out['report']['wall']:.2f} s")
@@ -294,6 +383,7 @@ def targets(m: dict) -> dict[str, float]:
         "plan": PLAN_TARGET_S,
         "assignment": ASSIGN_S_PER_PARCEL * m["assignment"]["parcels"],
         "manifests": PDF_S_PER_PARCEL * m["manifests"]["parcels"],
+        "build_close": BUILD_CLOSE_S_PER_PARCEL * m["manifests"]["parcels"],
         "report": REPORT_TARGET_S,
         "import": IMPORT_TARGET,
     }
@@ -326,7 +416,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{a['assigned']:,} assigned, {a['unassigned']:,} unassigned"
     )
     print(
-        f"manifests: build + close {mf['build']:.2f} s, print {mf['manifests']} PDFs "
+        f"manifests: build {mf['build']:.2f} s + close {mf['close']:.2f} s wall, "
+        f"{mf['build_cpu'] + mf['close_cpu']:.2f} s CPU (bare sqlite3 of the same rows "
+        f"{mf['bare']:.2f} s wall, {mf['bare_cpu']:.2f} s CPU); progress reports "
+        f"{mf['ticks']}"
+    )
+    print(
+        f"manifests: print {mf['manifests']} PDFs "
         f"({mf['pages']:,} pages, {mf['parcels']:,} parcels) {mf['print']:.2f} s wall, "
         f"{mf['print_cpu']:.2f} s CPU (renderer alone {mf['floor']:.2f} s; target < "
         f"{goal['manifests']:.0f} s)"

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0011"
 DEFAULT_URL = "sqlite:///hub.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
 
@@ -125,10 +125,12 @@ def make_engine(url: str) -> Engine:
             _configure_sqlite(engine)
         else:
             # Wait for a row another operator holds as long as SQLite would, then say busy.
+            # JIT compiling costs a county report 2 to 4 s and saves nothing on the hub's
+            # short queries (benchmarks/county_scale.py), so it is off for our sessions.
             engine = create_engine(
                 url,
                 pool_pre_ping=True,
-                connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"},
+                connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS} -c jit=off"},
             )
     except (NoSuchModuleError, ArgumentError):
         raise InvalidInput(_bad_url(url)) from None

@@ -104,3 +104,8 @@ def N_(message: str) -> str:
 
 def is_chinese() -> bool:
     return _language == "zh"
+
+
+def listing(items) -> str:
+    """Names in a sentence: "a, b, c" in English, "a、b、c" in Chinese."""
+    return ("、" if is_chinese() else ", ").join(str(item) for item in items)

@@ -64,15 +64,25 @@ def _db_option(args: Sequence[str]) -> str | None:
     return os.environ.get("HUB_DATABASE_URL")
 
 
-def hub_setting(db_option: str | None) -> str | None:
-    """The language the hub's database keeps (``hub init --lang``), read without waiting.
+def _hub_option(args: Sequence[str]) -> str | None:
+    for index, item in enumerate(args):
+        if item == "--hub" and index + 1 < len(args):
+            return args[index + 1]
+        if item.startswith("--hub="):
+            return item.split("=", 1)[1]
+    return os.environ.get("HUB_HUB")
+
+
+def hub_setting(db_option: str | None, hub_code: str | None = None) -> str | None:
+    """The language the hub keeps (``hub init --lang``), read without waiting: the hub
+    coded ``hub_code`` when the database holds several, else the first that has one.
 
     A SQLite file is read read-only; a PostgreSQL server is asked with a two-second
     connection timeout. Anything that goes wrong reads as "no setting": the command
     itself then says what is wrong with the database, in the language chosen so far."""
     target = db_option or "hub.db"
     if target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
-        return _postgresql_setting(target)
+        return _postgresql_setting(target, hub_code)
     if "://" in target:
         if not target.startswith("sqlite:///"):
             return None
@@ -83,7 +93,7 @@ def hub_setting(db_option: str | None) -> str | None:
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
         try:
-            row = connection.execute(_SETTING).fetchone()
+            row = connection.execute(_SETTING, _setting_args(hub_code)).fetchone()
         finally:
             connection.close()
     except sqlite3.Error:
@@ -91,16 +101,27 @@ def hub_setting(db_option: str | None) -> str | None:
     return row[0] if row else None
 
 
-_SETTING = "SELECT language FROM hub WHERE language IS NOT NULL ORDER BY id LIMIT 1"
+# the chosen hub's own language (none set: none); without a choice, the first hub's
+# that has one (a county's hubs keep one language)
+_SETTING = (
+    "SELECT language FROM hub WHERE CASE WHEN ? = '' THEN language IS NOT NULL "
+    "ELSE upper(code) = upper(?) END ORDER BY id LIMIT 1"
+)
 
 
-def _postgresql_setting(url: str) -> str | None:
+def _setting_args(hub_code: str | None) -> tuple[str, str]:
+    return (hub_code or "", hub_code or "")
+
+
+def _postgresql_setting(url: str, hub_code: str | None) -> str | None:
     try:
         import psycopg
 
         conninfo = "postgresql://" + url.split("://", 1)[1]
         with psycopg.connect(conninfo, connect_timeout=2) as connection:
-            row = connection.execute(_SETTING).fetchone()
+            row = connection.execute(
+                _SETTING.replace("?", "%s"), _setting_args(hub_code)
+            ).fetchone()
     except Exception:  # noqa: BLE001  (no setting; the command reports the database itself)
         return None
     return row[0] if row else None
@@ -119,12 +140,12 @@ def choose_for(args: Sequence[str]) -> list[str]:
     option, rest = split_language(args)
     _given[0] = option
     if option is not None and i18n.normalise(option) is None:
-        i18n.use(i18n.choose(None, hub_setting(_db_option(rest))))
+        i18n.use(i18n.choose(None, hub_setting(_db_option(rest), _hub_option(rest))))
         from logistics.errors import InvalidInput
 
         raise InvalidInput(_(_WRONG_LANGUAGE).format(value=option))
     needs_hub = option is None and not os.environ.get("HUB_LANG")
-    setting = hub_setting(_db_option(rest)) if needs_hub else None
+    setting = hub_setting(_db_option(rest), _hub_option(rest)) if needs_hub else None
     i18n.use(i18n.choose(option, setting))
     _put_framework_words()
     return rest
@@ -301,6 +322,20 @@ def _set_titles(rich_utils) -> None:
 
     translated_error._hub = True
     rich_utils.rich_format_error = translated_error
+    _keep_example_indents(rich_utils)
+
+
+def _keep_example_indents(rich_utils) -> None:
+    """Typer dedents the help below the first line with ``inspect.cleandoc``, which takes
+    the first line as exempt: when that is "Examples:", the examples under it lose their
+    indent. A blank first line makes every line count, so a margin is only removed when
+    every line has it."""
+    make_rich_text = rich_utils._make_rich_text
+
+    def indented(*, text: str, **options):
+        return make_rich_text(text="\n" + text, **options)
+
+    rich_utils._make_rich_text = indented
 
 
 class _RichUtilsHook(importlib.abc.MetaPathFinder):

@@ -122,7 +122,10 @@ def _is_cli_framework(error: Exception) -> bool:
 
 def _sentence_for(error: Exception, ctx=None) -> str:
     from logistics.db import BUSY_SENTENCE, damaged_sentence, is_busy, is_damaged
+    from logistics.services.access import refusal
 
+    if (refused := refusal(error)) is not None:  # an audit trigger, a role's limits
+        return refused
     if is_busy(error):
         return _(BUSY_SENTENCE)
     if is_damaged(error):

@@ -112,9 +112,10 @@ _RELATIVE = {
     "明天": 1,
     "明日": 1,
 }
-_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# 日 is written, 号 is said (and typed): 12月2号.
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_MD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 
 
@@ -127,7 +128,7 @@ def _not_a_date(text: str) -> str:
 
 def read_day(text: str | None) -> Day:
     """A typed day: 2026-12-02, 2026/12/02, 2026-12-2, 20261202, 2026年12月2日, 12月2日,
-    today / yesterday / tomorrow, 今天 / 昨天 / 明天. Empty means today."""
+    12月2号, today / yesterday / tomorrow, 今天 / 昨天 / 明天. Empty means today."""
     typed = "" if text is None else str(text)
     key = unicodedata.normalize("NFKC", typed).strip().lower()
     if not key:

@@ -32,6 +32,8 @@ are then clipped to [1.0, 4.0].
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -104,6 +106,24 @@ def road_km(straight: np.ndarray, factors: Sequence[float]) -> np.ndarray:
     return np.asarray(straight, dtype=float) * (f[:, None] + f[None, :]) / 2
 
 
+def learnable(driven_km: float, straight_line_km: float) -> bool:
+    """Whether a round that drove ``driven_km`` on a route of ``straight_line_km`` (its
+    legs' great-circle km) can teach road factors: a distance outside
+    :data:`PLAUSIBLE_RATIO` of the straight line is no road distance of that route."""
+    low, high = PLAUSIBLE_RATIO
+    return straight_line_km > 0 and low * straight_line_km <= driven_km <= high * straight_line_km
+
+
+def route_straight_km(hub: tuple[float, float], stations: Sequence[tuple[float, float]]) -> float:
+    """The great-circle km of a round from ``hub`` through ``stations`` (lat, lon) in
+    driving order and back: what :func:`learnable` compares a driven distance with."""
+    if not stations:
+        return 0.0
+    points = [hub, *stations, hub]
+    line = straight_km([p[0] for p in points], [p[1] for p in points])
+    return float(sum(line[k, k + 1] for k in range(len(points) - 1)))
+
+
 def learn(
     rounds: Sequence[DrivenRound],
     hub: tuple[float, float],
@@ -133,8 +153,7 @@ def learn(
             row[a] += straight[a, b] / 2
             row[b] += straight[a, b] / 2
             line += straight[a, b]
-        low, high = PLAUSIBLE_RATIO
-        if line <= 0 or not low * line <= r.driven_km <= high * line:
+        if not learnable(r.driven_km, line):
             left_out += 1
             continue
         rows.append(row)
@@ -188,27 +207,75 @@ def _fit(design: np.ndarray, keep: np.ndarray, prior: float, pseudo_rounds: floa
 # ---------------------------------------------------------------- a round's distance
 
 
+KM_UNITS = ("公里", "千米", "km")
+"""Units a km figure may be typed with, after the number."""
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 12,034.5 as the hub prints it
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def read_km(typed: str | float | None, *, name: str, round_no: str) -> float | None:
+    """A km figure as a person types it: 48.5, 48.5公里, 48.5 km, 48.5千米, full-width
+    ５１ (an input method's digits), 12,034.5 (grouped as the hub prints an odometer).
+    ``name`` is what the figure was typed as (--km, KM) for the sentence refusing it;
+    None when nothing was typed."""
+    if typed is None:
+        return None
+    if isinstance(typed, int | float) and not isinstance(typed, bool):
+        return float(typed)
+    text = str(typed)
+    key = unicodedata.normalize("NFKC", text).strip()
+    for unit in KM_UNITS:
+        if key.lower().endswith(unit):
+            key = key[: -len(unit)].rstrip()
+            break
+    if _DECIMAL.fullmatch(key):
+        return float(key)
+    if _GROUPED.fullmatch(key):
+        return float(key.replace(",", ""))
+    if _DECIMAL_COMMA.fullmatch(key):
+        raise InvalidInput(
+            _(
+                "Round {round}: {option} {value} is not a number of km: type {example} "
+                "(a point before the decimals, not a comma)."
+            ).format(round=round_no, option=name, value=text, example=key.replace(",", "."))
+        )
+    raise InvalidInput(
+        _(
+            "Round {round}: {option} {value} is not a number of km: expected e.g. 48.5 or 48.5公里."
+        ).format(round=round_no, option=name, value=text)
+    )
+
+
 def driven_metres(
     *,
-    km: float | None,
-    odometer_out: float | None,
-    odometer_in: float | None,
+    km: str | float | None,
+    odometer_out: str | float | None,
+    odometer_in: str | float | None,
     planned_m: int,
     round_no: str,
+    km_name: str = "--km",
 ) -> int | None:
-    """The metres a round drove from ``--km`` and/or the odometer read out and in (None
-    when neither was given); refuses a figure no van drives, or two that disagree."""
-    for name, value in (
-        ("--km", km),
-        ("--odometer-out", odometer_out),
-        ("--odometer-in", odometer_in),
-    ):
-        if value is not None and (not math.isfinite(value) or value < 0):
+    """The metres a round drove from the km (typed as ``km_name``: ``--km``, or ``KM``
+    of `hub round km`) and/or the odometer read out and in (None when neither was
+    given); refuses a figure no van drives, or two that disagree."""
+    km = read_km(km, name=km_name, round_no=round_no)
+    odometer_out = read_km(odometer_out, name="--odometer-out", round_no=round_no)
+    odometer_in = read_km(odometer_in, name="--odometer-in", round_no=round_no)
+    if km is not None and not (math.isfinite(km) and km > 0):
+        raise InvalidInput(
+            _(
+                "Round {round}: {option} {value} is not a distance driven: expected more "
+                "than 0 km, e.g. 48.5."
+            ).format(round=round_no, option=km_name, value=f"{km:g}")
+        )
+    for name, value in (("--odometer-out", odometer_out), ("--odometer-in", odometer_in)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
             raise InvalidInput(
                 _(
-                    "Round {round}: {option} {value} is not a distance: expected a number "
-                    "of km of 0 or more, e.g. 48.5."
-                ).format(round=round_no, option=name, value=value)
+                    "Round {round}: {option} {value} is not an odometer reading: expected "
+                    "0 km or more, e.g. 12034.5."
+                ).format(round=round_no, option=name, value=f"{value:g}")
             )
     if (odometer_out is None) != (odometer_in is None):
         raise InvalidInput(
@@ -231,10 +298,11 @@ def driven_metres(
     if km is not None and read is not None and abs(km - read) > ODOMETER_TOLERANCE_KM:
         raise InvalidInput(
             _(
-                "Round {round}: --km {km} does not agree with the odometer, which says "
+                "Round {round}: {option} {km} does not agree with the odometer, which says "
                 "{read} km ({odometer_in} - {odometer_out}): expected them within 0.5 km."
             ).format(
                 round=round_no,
+                option=km_name,
                 km=f"{km:g}",
                 read=f"{read:.1f}",
                 odometer_in=f"{odometer_in:g}",

@@ -1,5 +1,8 @@
 """Writing a report's tables: a folder of CSV files, an XLSX workbook, a PDF with charts.
 
+The hub's monthly report and the county's (``hub report monthly --county``) share the
+CSV and XLSX writers (both are a title and tables); each has its own PDF story.
+
 Pure writers (no database): they take a report from `logistics.services.reports`
 (anything with ``title``, ``tables()``, ``days`` and ``couriers``) and write files
 through `logistics.io.files`, which refuses to replace an existing file unless the
@@ -40,7 +43,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -76,6 +79,7 @@ from logistics.io.report_text import (
 )
 
 if TYPE_CHECKING:
+    from logistics.services.report_county import CountyReport
     from logistics.services.reports import MonthlyReport, ReportTable, TableColumn
 
 # Courier colours in the pie, in share order.
@@ -399,6 +403,20 @@ class _NumberedCanvas(Canvas):
 def write_pdf(report: MonthlyReport, path: str | Path, *, force: bool = False) -> Path:
     """The report on A4: key figures, the two charts, every table, then the signatures;
     each page names the hub and the month and says "Page n of N"."""
+    return _write_pdf(report, path, _story, force=force)
+
+
+def write_county_pdf(report: CountyReport, path: str | Path, *, force: bool = False) -> Path:
+    """The county's report on A4: key figures, parcels by hub against the month before
+    and the year before, the couriers' shares, the tables, then the signatures; each
+    page names the month and says "Page n of N". Figures only: no recipient. Landscape:
+    its tables carry the month before and the year before beside the month."""
+    return _write_pdf(report, path, _county_story, force=force, pagesize=landscape(A4))
+
+
+def _write_pdf(
+    report: Any, path: str | Path, story: Any, *, force: bool, pagesize: Any = A4
+) -> Path:
     files.check_target(path, force=force)
     register_fonts()
     footer = report.title
@@ -410,7 +428,7 @@ def write_pdf(report: MonthlyReport, path: str | Path, *, force: bool = False) -
     def fill(target: Path) -> None:
         doc = SimpleDocTemplate(
             str(target),
-            pagesize=A4,
+            pagesize=pagesize,
             leftMargin=15 * mm,
             rightMargin=15 * mm,
             topMargin=15 * mm,
@@ -420,7 +438,7 @@ def write_pdf(report: MonthlyReport, path: str | Path, *, force: bool = False) -
             creator="hub (logistics)",
             invariant=1,
         )
-        doc.build(_story(report, doc.width), canvasmaker=canvas)
+        doc.build(story(report, doc.width), canvasmaker=canvas)
 
     return files.write_file(path, fill, force=force)
 
@@ -479,6 +497,87 @@ def _story(report: MonthlyReport, width: float) -> list[Any]:
         table = tables[name]
         story.append(Paragraph(_markup(table.title), styles["heading"]))
         story.append(_pdf_table(table, styles, width))
+    story.append(Spacer(1, 12 * mm))
+    story.append(KeepTogether([_signatures(styles, width)]))
+    return story
+
+
+def hub_chart(hubs: Sequence[dict[str, Any]], months: Sequence[str], width: float,
+              height: float) -> Drawing:  # fmt: skip
+    """Bars of each hub's parcels: the month, the month before, the same month last year."""
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 44, 20
+    chart.width, chart.height = width - 56, height - 44
+    chart.data = [
+        [row["parcels"] for row in hubs],
+        [row["previous"] for row in hubs],
+        [row["last_year"] for row in hubs],
+    ]
+    chart.categoryAxis.categoryNames = [row["code"] for row in hubs]
+    chart.categoryAxis.labels.fontName = SANS
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = SANS
+    chart.valueAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = "{:,.0f}".format
+    shades = (OUTBOUND_COLOUR, colors.HexColor("#9ecae1"), colors.HexColor("#bdbdbd"))
+    for k, shade in enumerate(shades):
+        chart.bars[k].fillColor = shade
+    chart.bars.strokeWidth = 0
+    chart.barSpacing = 1
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 48, height - 6
+    legend.fontName = _font_for(*months)
+    legend.fontSize = 7
+    legend.columnMaximum = 1
+    legend.alignment = "right"
+    legend.dx = legend.dy = 6
+    legend.deltax = 60
+    legend.colorNamePairs = list(zip(shades, months, strict=True))
+    drawing.add(legend)
+    return drawing
+
+
+#: The breakdown's columns the PDF leaves out for width: the hubs table names the hubs.
+_COUNTY_PDF_LEAVES_OUT = ("hub_name",)
+
+
+def _county_story(report: CountyReport, width: float) -> list[Any]:
+    from dataclasses import replace
+
+    styles = _styles()
+    tables = {table.name: table for table in report.tables()}
+    period = _("{first} to {last}, each hub's own days; made {made}").format(
+        first=f"{report.first_day:%Y-%m-%d}",
+        last=f"{report.last_day:%Y-%m-%d}",
+        made=f"{report.generated_at:%Y-%m-%d %H:%M}",
+    )
+    story: list[Any] = [
+        Paragraph(_markup(report.title), styles["title"]),
+        Paragraph(_markup(period), styles["subtitle"]),
+        Spacer(1, 4 * mm),
+        _pdf_table(tables["totals"], styles, width * 0.45),
+        Paragraph(_markup(_("Parcels by hub")), styles["heading"]),
+        hub_chart(
+            report.hubs,
+            (report.month, report.previous_month, report.last_year_month),
+            width,
+            55 * mm,
+        ),
+        KeepTogether(
+            [
+                Paragraph(_markup(_("Couriers' shares of outbound parcels")), styles["heading"]),
+                share_chart(report.couriers, width, 50 * mm),
+            ]
+        ),
+    ]
+    for name in ("hubs", "couriers", "breakdown"):
+        table = tables[name]
+        columns = tuple(c for c in table.columns if c.key not in _COUNTY_PDF_LEAVES_OUT)
+        story.append(Paragraph(_markup(table.title), styles["heading"]))
+        story.append(_pdf_table(replace(table, columns=columns), styles, width))
     story.append(Spacer(1, 12 * mm))
     story.append(KeepTogether([_signatures(styles, width)]))
     return story

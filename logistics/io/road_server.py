@@ -20,8 +20,10 @@ text is one sentence the plan shows before it falls back. Only the standard libr
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,7 +34,7 @@ import numpy as np
 
 from logistics.domain import geo
 from logistics.errors import InvalidInput
-from logistics.i18n import _
+from logistics.i18n import N_, _
 
 TIMEOUT_S = 5.0
 MAX_ANSWER_BYTES = 20_000_000
@@ -42,6 +44,37 @@ VALHALLA = "valhalla"
 # (points snap to the nearest road, so short legs may come out a little shorter).
 SHORTEST_RATIO = 0.5
 SHORTEST_CHECKED_KM = 2.0
+
+
+# The usual reasons a server cannot be reached, said in the hub's language: the system
+# words them in its own language (English), whatever the operator reads.
+_SOCKET_REASONS = {
+    errno.ECONNREFUSED: N_("connection refused: nothing answers at that address and port"),
+    errno.ECONNRESET: N_("the connection was cut off by the server"),
+    errno.ENETUNREACH: N_("network unreachable: is this computer connected?"),
+    errno.EHOSTUNREACH: N_("host unreachable: no route to that computer"),
+    errno.ETIMEDOUT: N_("timed out"),
+}
+_NAME_REASONS = {
+    socket.EAI_NONAME: N_("no such host: check the name in the address"),
+    socket.EAI_AGAIN: N_("its name could not be looked up: is the network up?"),
+}
+if hasattr(socket, "EAI_NODATA"):  # Linux: a name with no address
+    _NAME_REASONS[socket.EAI_NODATA] = _NAME_REASONS[socket.EAI_NONAME]
+
+
+def _reason(error: object) -> str:
+    """Why the server could not be reached, in the chosen language when it is a usual
+    reason, else as the system says it."""
+    if isinstance(error, socket.gaierror):
+        known = _NAME_REASONS.get(error.errno)
+    elif isinstance(error, OSError):
+        known = _SOCKET_REASONS.get(error.errno)
+    else:
+        known = None
+    if known is not None:
+        return _(known)
+    return str(getattr(error, "strerror", None) or error)
 
 
 class RoadServerError(Exception):
@@ -201,13 +234,13 @@ def _ask(server: RoadServer, request: urllib.request.Request, timeout: float):
             raise RoadServerError(_no_answer(server, timeout)) from None
         raise RoadServerError(
             _("the road server {source} could not be reached ({reason})").format(
-                source=server.source, reason=getattr(error.reason, "strerror", None) or error.reason
+                source=server.source, reason=_reason(error.reason)
             )
         ) from None
     except (OSError, ValueError) as error:
         raise RoadServerError(
             _("the road server {source} could not be reached ({reason})").format(
-                source=server.source, reason=error
+                source=server.source, reason=_reason(error)
             )
         ) from None
     if len(raw) > MAX_ANSWER_BYTES:

@@ -18,7 +18,23 @@ class Parcel(SQLModel, table=True):
         one_of("ck_parcel_held_from", "held_from", Status),
         UniqueConstraint("hub_id", "parcel_no", name="uq_parcel_hub_id_parcel_no"),
         # One hub's month is a range of this index (reports of the hub and of the county).
-        Index("ix_parcel_hub_id_registered_on", "hub_id", "registered_on"),
+        # On PostgreSQL it carries what the monthly reports count (revision 0011), so a
+        # county's month is read from the index alone.
+        Index(
+            "ix_parcel_hub_id_registered_on",
+            "hub_id",
+            "registered_on",
+            postgresql_include=[
+                "direction",
+                "status",
+                "station_id",
+                "courier_id",
+                "category",
+                "province_code",
+                "weight_g",
+                "fee_fen",
+            ],
+        ),
         Index("ix_parcel_station_status", "station_id", "status"),
         Index("ix_parcel_registered_on_direction", "registered_on", "direction"),
         Index("ix_parcel_status_status_at", "status", "status_at"),

@@ -50,6 +50,7 @@ def enter(session: OrmSession, code: str | None = None) -> int | None:
     """
     from logistics.models.network import Hub
 
+    leave(session)  # the hubs to choose from are all the database's, not the scope's
     rows = session.execute(select(Hub.id, Hub.code).order_by(Hub.code)).all()
     if code is not None:
         wanted = code.strip().upper()

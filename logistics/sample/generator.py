@@ -53,6 +53,7 @@ such as Asia/Shanghai).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -143,6 +144,8 @@ _D11_IN = (1.5, 2.0, 2.3, 2.2, 1.9, 1.6, 1.4, 1.2)
 
 DOUBLE11 = "double11"
 PEAKS = (DOUBLE11,)
+# The names people give a peak, in either language, after NFKC and lower case.
+PEAK_WORDS = {DOUBLE11: DOUBLE11, "double 11": DOUBLE11, "双十一": DOUBLE11, "双11": DOUBLE11}
 #: Days of a peak week from its peak day: two before, the day, four after.
 PEAK_FIRST = -2
 # Outbound and inbound factors over an ordinary day of the season on each day of the
@@ -177,6 +180,12 @@ class Peak:
         if 0 <= k < len(PEAK_OUT):
             return PEAK_OUT[k], PEAK_IN[k]
         return None
+
+
+def peak_named(word: str) -> str | None:
+    """The peak a typed word names (double11, 双十一, 双11, full-width 双１１), or None."""
+    key = unicodedata.normalize("NFKC", word).strip().lower()
+    return PEAK_WORDS.get(key)
 
 
 def double11_of(before: date) -> date:

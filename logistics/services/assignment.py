@@ -32,6 +32,9 @@ the database, asks it to decide, and stores the answer in one commit:
   repeated run that changes nothing logs nothing. Both are written in bulk (see
   :func:`_store`: the event rows are exactly what ``record_note`` writes). A dry run
   stores nothing.
+* **Progress.** ``progress(done, total)``: ``total`` is None while the parcels are read
+  and decided, then the parcels to store, counted as they are written (a Double 11 day
+  stores tens of thousands).
 * **Refused.** A named parcel that is on a manifest or handed over, with a sentence.
 * **One courier's parcels.** ``courier=`` (a code or a name as people type it: ZTO,
   zto, 中通快递, 中通) lists the parcels the run gives that courier, with the fee and
@@ -40,7 +43,7 @@ the database, asks it to decide, and stores the answer in one commit:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -75,6 +78,12 @@ from logistics.services.assignment_plan import (
 )
 from logistics.services.locks import one_at_a_time
 from logistics.services.parcel_events import find_parcel, record_notes
+
+Progress = Callable[[int, int | None], None]
+"""``progress(done, total)``: ``total`` None while unknown."""
+
+# rows per statement when storing: a progress bar moves on a peak day
+_CHUNK = 2000
 
 __all__ = [
     "ASSIGN_EVENT",
@@ -312,15 +321,28 @@ def _changes(plan: Plan, *, with_notes: bool) -> _Changes:
     return out
 
 
-def _store(session: Session, changes: _Changes, *, operator: str, at: datetime) -> None:
+def _store(
+    session: Session,
+    changes: _Changes,
+    *,
+    operator: str,
+    at: datetime,
+    progress: Progress | None = None,
+) -> None:
     """Write the run's couriers and fees and its assign events, then commit once.
 
-    Both go in bulk (one executemany each): 5,000 ORM objects alone would take longer
-    than the whole run's 2 s budget.
+    Both go in bulk (executemany, a chunk at a time): 5,000 ORM objects alone would take
+    longer than the whole run's 2 s budget. ``progress`` counts the parcels written.
     """
-    if changes.updates:
-        session.exec(update(Parcel), params=changes.updates)  # type: ignore[call-overload]
-    record_notes(session, changes.notes, ASSIGN_EVENT, operator=operator, at=at)
+    # every parcel with an event has its row changed too: the rows count the parcels
+    updates, notes = changes.updates, changes.notes
+    for start in range(0, max(len(updates), len(notes)), _CHUNK):
+        chunk = updates[start : start + _CHUNK]
+        if chunk:
+            session.exec(update(Parcel), params=chunk)  # type: ignore[call-overload]
+        record_notes(session, notes[start : start + _CHUNK], ASSIGN_EVENT, operator=operator, at=at)
+        if progress is not None:
+            progress(min(start + _CHUNK, len(updates)), len(updates))
     session.commit()
     # Bulk statements bypass the identity map: reload any of these parcels the caller holds.
     changed = {row["id"] for row in changes.updates}
@@ -424,6 +446,7 @@ def assign_day(
     parcels: Sequence[str] = (),
     operator: str = "hub",
     courier: str | None = None,
+    progress: Progress | None = None,
 ) -> AssignmentRun:
     """Give the day's waiting outbound parcels a courier at the lowest total fee.
 
@@ -433,8 +456,10 @@ def assign_day(
     handed over is refused with :class:`RuleBroken`. With ``dry_run`` nothing is stored.
     ``courier``: list the parcels the run gives this courier (code or name, 中通 -> ZTO);
     a name that fits no active courier is refused with :class:`NotFound` before anything
-    is stored.
+    is stored. ``progress``: see the module's description.
     """
+    if progress is not None:
+        progress(0, None)
     plan = plan_run(
         session, day, include_stations=include_stations, named=parcels, for_update=not dry_run
     )
@@ -446,7 +471,7 @@ def assign_day(
         plan, changes, dry_run=dry_run, include_stations=include_stations, courier=code
     )
     if not dry_run:
-        _store(session, changes, operator=operator, at=moment)
+        _store(session, changes, operator=operator, at=moment, progress=progress)
     return listed
 
 

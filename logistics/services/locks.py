@@ -55,11 +55,13 @@ def lock_hub_work(session: Session) -> None:
     """Hold the hub's work lock until the session's transaction ends (PostgreSQL only);
     each hub has its own, so the hubs of one county server never wait for each other."""
     if session.get_bind().dialect.name == "postgresql":
-        from logistics.services.network import current_hub
+        from logistics.models import scope
 
+        # no hub yet: the use case itself says so; the lock of "no hub" is 0
+        hub_id = scope.hub_id_of(session) or scope.enter(session) or 0
         session.execute(
             text("SELECT pg_advisory_xact_lock(:key, :hub)"),
-            {"key": HUB_WORK_KEY, "hub": current_hub(session).id},
+            {"key": HUB_WORK_KEY, "hub": hub_id},
         )
 
 

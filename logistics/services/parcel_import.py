@@ -60,6 +60,7 @@ from logistics.io.files import check_target
 from logistics.io.tables import TableRow, open_table, write_rejects
 from logistics.models import Parcel
 from logistics.models.imports import ImportedFile
+from logistics.services.network import current_hub
 from logistics.services.parcel_register import _lock_day, insert_parcels, load_network
 
 Progress = Callable[[int, int | None], None]
@@ -372,6 +373,7 @@ def _original(table, row: TableRow) -> dict[str, str]:
 
 def _known(session: Session, specs: list[ParcelSpec]) -> set[tuple[str, str]]:
     """('o', order_ref) and ('t', tracking_no) pairs of the specs the hub already has."""
+    hub_id = current_hub(session).id
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle in ("qmark", "numeric") else "%s"
     known: set[tuple[str, str]] = set()
@@ -383,8 +385,9 @@ def _known(session: Session, specs: list[ParcelSpec]) -> set[tuple[str, str]]:
             chunk = values[start : start + _CHUNK]
             marks = ", ".join([mark] * len(chunk))
             found = connection.exec_driver_sql(
-                f"SELECT {column} FROM {Parcel.__tablename__} WHERE {column} IN ({marks})",
-                tuple(chunk),
+                f"SELECT {column} FROM {Parcel.__tablename__} "
+                f"WHERE hub_id = {mark} AND {column} IN ({marks})",
+                (hub_id, *chunk),
             )
             known.update((kind, value) for (value,) in found)
     return known

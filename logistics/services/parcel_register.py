@@ -197,9 +197,9 @@ def insert_parcels(
 
     Does not commit. Outbound parcels start ``registered`` at their station, inbound
     ones ``arrived_hub`` at the hub, sorted to their station. The parcels go in with one
-    DBAPI executemany of plain tuples inside the session's transaction, their first
-    events with one INSERT ... SELECT of the parcels just inserted, so a big import
-    spends its time in the database, not in Python.
+    DBAPI executemany of plain tuples inside the session's transaction (on PostgreSQL
+    with psycopg, one COPY), their first events with one INSERT ... SELECT of the parcels
+    just inserted, so a big import spends its time in the database, not in Python.
     """
     if not specs:
         return []
@@ -264,18 +264,21 @@ def insert_parcels(
         ) in zip(numbers, specs, strict=True)
     ]
     hub_id = network.hub.id
-    constants = {
-        "hub_id": str(int(hub_id)),
-        "registered_at": _sql_literal(dialect, columns.registered_at, moment),
-        "registered_on": _sql_literal(dialect, columns.registered_on, day),
-        "status_at": _sql_literal(dialect, columns.status_at, moment),
-    }
-    connection.exec_driver_sql(
-        f"INSERT INTO {PARCELS.name} ({', '.join(_INSERT_COLUMNS + _INSERT_CONSTANTS)}) "
-        f"VALUES ({_marks(dialect, len(_INSERT_COLUMNS))}, "
-        f"{', '.join(constants[name] for name in _INSERT_CONSTANTS)})",
-        rows,
-    )
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _copy_parcels(connection, rows, (hub_id, moment, day, moment))
+    else:
+        constants = {
+            "hub_id": str(int(hub_id)),
+            "registered_at": _sql_literal(dialect, columns.registered_at, moment),
+            "registered_on": _sql_literal(dialect, columns.registered_on, day),
+            "status_at": _sql_literal(dialect, columns.status_at, moment),
+        }
+        connection.exec_driver_sql(
+            f"INSERT INTO {PARCELS.name} ({', '.join(_INSERT_COLUMNS + _INSERT_CONSTANTS)}) "
+            f"VALUES ({_marks(dialect, len(_INSERT_COLUMNS))}, "
+            f"{', '.join(constants[name] for name in _INSERT_CONSTANTS)})",
+            rows,
+        )
     del rows
     # Their first events, from the rows just inserted: the hub parcel ids from the first
     # to the last number are exactly these parcels (allocated under the day's lock), and
@@ -328,6 +331,21 @@ def insert_parcels(
             [{"number": number, "typed_note": text_} for number, text_ in typed.items()],
         )
     return numbers
+
+
+def _copy_parcels(connection, rows: list[tuple], constants: tuple) -> None:
+    """Stream the parcels to PostgreSQL with COPY inside the session's transaction: one
+    stream for the whole import instead of one bound statement per row (an import of
+    99,000 rows measured 24 s against 35 s with executemany; docs/scaling.md)."""
+    names = ", ".join(_INSERT_COLUMNS + _INSERT_CONSTANTS)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {PARCELS.name} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row + constants)
+    finally:
+        cursor.close()
 
 
 #: How the first event's note keeps a product the list does not know (the parcel stores

@@ -25,7 +25,8 @@ from logistics.domain import pickup_codes
 from logistics.domain.clock import to_local, utcnow, zone
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.privacy import mask_name
-from logistics.models import Courier, Parcel, Station
+from logistics.models import Courier, Parcel, PersonalExport, Station
+from logistics.services import access
 from logistics.services.network import current_hub, station_by_code
 from logistics.services.parcel_events import record_notes
 
@@ -142,14 +143,28 @@ def pickup_notices(session: Session, station: str) -> PickupNotices:
 
 
 def note_notices(session: Session, doc: PickupNotices, *, file_name: str, operator: str) -> int:
-    """Record a written notice file: a note on each parcel's events (who, when, the file,
-    with the full phone number in it); commits. Called once the file exists. Returns how
-    many parcels were noted."""
+    """Record a written notice file: its entry in the record of personal data exports
+    (``personal_export``: who, when, how many parcels, the file, the station) and a note
+    on each parcel's events; commits. Called once the file exists. Returns how many
+    parcels were noted."""
     ids = [parcel_id for notice in doc.notices for parcel_id in notice.parcel_ids]
     if not ids:
         return 0
     parcels = session.scalars(select(Parcel).where(Parcel.id.in_(ids))).all()
+    now = utcnow()
+    session.add(
+        PersonalExport(
+            kind=access.NOTICES_EXPORT,
+            at=now,
+            operator=operator[:64],
+            parcels=len(parcels),
+            file_name=file_name[:255],
+            subject=doc.station,
+        )
+    )
     note = f"pickup notice file {file_name}"
-    count = record_notes(session, [(p, note) for p in parcels], NOTICE_EVENT, operator=operator)
+    count = record_notes(
+        session, [(p, note) for p in parcels], NOTICE_EVENT, operator=operator, at=now
+    )
     session.commit()
     return count

@@ -37,12 +37,13 @@ IS_STEP = or_(ParcelEvent.from_status.is_(None), ParcelEvent.from_status != Parc
 
 
 def rows(session: Session, statement) -> list:
-    """Rows of a Core statement as plain tuples."""
-    return session.connection().execute(statement).all()
+    """Rows of a statement as plain tuples; through the session, so a statement over the
+    hub's tables counts the session's hub only (``logistics.models.scope``)."""
+    return session.execute(statement).all()
 
 
 def one(session: Session, statement):
-    return session.connection().execute(statement).one()
+    return session.execute(statement).one()
 
 
 # ---------------------------------------------------------------- the month's cube

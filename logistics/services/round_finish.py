@@ -48,9 +48,10 @@ from logistics.domain import road_factors, round_status
 from logistics.domain.clock import to_local, utcnow, zone
 from logistics.domain.parcel_status import Action, Direction
 from logistics.domain.round_status import RoundAction, RoundStatus
+from logistics.domain.units import km_text
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.i18n import _
-from logistics.models import Parcel, ParcelEvent, Round, Station, Vehicle
+from logistics.models import Hub, Parcel, ParcelEvent, Round, Station, Vehicle
 from logistics.services.network import current_hub
 from logistics.services.rounds import _stops, get_round
 
@@ -77,6 +78,8 @@ class FinishResult:
     stops: tuple[StopReconciliation, ...]
     planned_m: int = 0
     driven_m: int | None = None  # None: the distance driven is not recorded
+    straight_m: int = 0  # the great-circle length of its route, hub to hub
+    learnable: bool | None = None  # None: no distance, or no stop to learn about
 
     @property
     def expected(self) -> int:
@@ -146,9 +149,9 @@ def finish_round(
     ref: str | int,
     *,
     operator: str,
-    km: float | None = None,
-    odometer_out: float | None = None,
-    odometer_in: float | None = None,
+    km: str | float | None = None,
+    odometer_out: str | float | None = None,
+    odometer_in: str | float | None = None,
 ) -> FinishResult:
     """The van is back: finish the round and reconcile what each stop handed over, and
     keep the distance it drove when given (``km``, or the odometer read out and in)."""
@@ -158,6 +161,13 @@ def finish_round(
     rnd = get_round(session, ref, for_update=True)
     van = session.get(Vehicle, rnd.vehicle_id)
     told = (km, odometer_out, odometer_in) != (None, None, None)
+    if told and rnd.status == RoundStatus.FINISHED and rnd.driven_m is not None:
+        raise RuleBroken(
+            _(
+                "Round {round} is already finished with {km} km recorded: "
+                "`hub round km {round} KM` corrects it."
+            ).format(round=rnd.round_no, km=km_text(rnd.driven_m))
+        )
     if told and rnd.status == RoundStatus.FINISHED:
         raise RuleBroken(
             _(
@@ -255,8 +265,8 @@ def finish_round(
     rnd.status = finished
     rnd.finished_at = now
     rnd.driven_m = driven_m
-    rnd.odometer_out_km = odometer_out
-    rnd.odometer_in_km = odometer_in
+    rnd.odometer_out_km = _reading(odometer_out, "--odometer-out", rnd.round_no)
+    rnd.odometer_in_km = _reading(odometer_in, "--odometer-in", rnd.round_no)
     rnd.reconciliation = json.dumps(
         {
             "finished_at": to_local(now, tz).isoformat(timespec="seconds"),
@@ -286,6 +296,7 @@ def finish_round(
     )
     session.add(rnd)
     session.commit()
+    straight_m, learnable = _learning(session, rnd, driven_m)
     return FinishResult(
         round_no=rnd.round_no,
         van=van.code if van else "?",
@@ -293,7 +304,21 @@ def finish_round(
         stops=tuple(lines),
         planned_m=rnd.planned_m,
         driven_m=driven_m,
+        straight_m=straight_m,
+        learnable=learnable,
     )
+
+
+def _learning(session: Session, rnd: Round, driven_m: int | None) -> tuple[int, bool | None]:
+    """The straight-line metres of the round's route and whether the road learning will
+    use ``driven_m`` (None when there is nothing for it to use)."""
+    stations = [session.get(Station, stop.station_id) for stop in _stops(session, rnd.id)]
+    van = session.get(Vehicle, rnd.vehicle_id)
+    hub = session.get(Hub, van.hub_id) if van else None
+    if driven_m is None or hub is None or not stations:
+        return 0, None
+    line = road_factors.route_straight_km((hub.lat, hub.lon), [(s.lat, s.lon) for s in stations])
+    return round(line * 1000), road_factors.learnable(driven_m / 1000, line)
 
 
 @dataclass(frozen=True)
@@ -302,15 +327,17 @@ class DistanceResult:
     planned_m: int
     driven_m: int
     replaced_m: int | None  # the distance recorded before, now replaced
+    straight_m: int = 0  # the great-circle length of its route, hub to hub
+    learnable: bool | None = None  # None: no stop to learn about
 
 
 def record_distance(
     session: Session,
     ref: str | int,
     *,
-    km: float | None = None,
-    odometer_out: float | None = None,
-    odometer_in: float | None = None,
+    km: str | float | None = None,
+    odometer_out: str | float | None = None,
+    odometer_in: str | float | None = None,
 ) -> DistanceResult:
     """Record (or correct) the km a finished round drove: the driver handed in the
     odometer readings after the round was finished."""
@@ -328,6 +355,7 @@ def record_distance(
         odometer_in=odometer_in,
         planned_m=rnd.planned_m,
         round_no=rnd.round_no,
+        km_name="KM",  # `hub round km ROUND KM` takes the km as its argument
     )
     if driven_m is None:
         raise InvalidInput(
@@ -338,8 +366,14 @@ def record_distance(
         )
     replaced = rnd.driven_m
     rnd.driven_m = driven_m
-    rnd.odometer_out_km = odometer_out
-    rnd.odometer_in_km = odometer_in
+    rnd.odometer_out_km = _reading(odometer_out, "--odometer-out", rnd.round_no)
+    rnd.odometer_in_km = _reading(odometer_in, "--odometer-in", rnd.round_no)
     session.add(rnd)
     session.commit()
-    return DistanceResult(rnd.round_no, rnd.planned_m, driven_m, replaced)
+    straight_m, learnable = _learning(session, rnd, driven_m)
+    return DistanceResult(rnd.round_no, rnd.planned_m, driven_m, replaced, straight_m, learnable)
+
+
+def _reading(typed: str | float | None, name: str, round_no: str) -> float | None:
+    """An odometer reading as stored (checked by ``driven_metres`` before)."""
+    return road_factors.read_km(typed, name=name, round_no=round_no)

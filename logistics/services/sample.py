@@ -41,6 +41,7 @@ from logistics.sample.generator import (
     SampleGenerator,
     StationSpec,
     double11_of,
+    peak_named,
 )
 from logistics.services.network import current_hub
 
@@ -104,12 +105,15 @@ def generate(
         raise InvalidInput(
             _("The seed must be a whole number of 0 or more, got {seed}.").format(seed=repr(seed))
         )
-    if peak is not None and peak not in PEAKS:
-        raise InvalidInput(
-            _("There is no peak called '{peak}': expected {known}.").format(
-                peak=peak, known=", ".join(PEAKS)
+    if peak is not None:
+        named = peak_named(peak)
+        if named is None:
+            raise InvalidInput(
+                _("There is no peak called '{peak}': expected {known}.").format(
+                    peak=peak, known=", ".join(PEAKS)
+                )
             )
-        )
+        peak = named
     if days is not None and not today and not 1 <= days <= MAX_DAYS:
         raise InvalidInput(
             _("The number of days must be between 1 and {most}, got {days}.").format(
@@ -306,7 +310,11 @@ def refuse_real_data(session: Session) -> None:
     )
     real = (
         session.connection()
-        .execute(select(_PARCELS.c.parcel_no).where(~first_event).limit(1))
+        .execute(
+            select(_PARCELS.c.parcel_no)
+            .where(_PARCELS.c.hub_id == current_hub(session).id, ~first_event)
+            .limit(1)
+        )
         .scalar()
     )
     if real is not None:
@@ -536,3 +544,32 @@ def _sqlite_formats_match(dialect) -> bool:
             ok = ok and expected == _sqlite_values(column.name, sample, False)[0]
         _SQLITE_CHECKED[key] = ok
     return _SQLITE_CHECKED[key]
+
+
+def generate_county(
+    session: Session,
+    days: int | None,
+    seed: int,
+    progress: Callable[[str, int, int], None] | None = None,
+    **options,
+) -> list[tuple[str, int, GenerateSummary]]:
+    """:func:`generate` in every hub of the database, one after the other (the sample
+    county: ``hub init --sample county``); returns (hub code, seed, summary) per hub.
+
+    The k-th hub set up gets ``seed + k``, so the first keeps the township's parcels and
+    no two hubs share tracking numbers or order references. ``progress(code, done,
+    total)`` is called after each day; ``options`` are :func:`generate`'s."""
+    from logistics.models import scope
+
+    scope.leave(session)
+    hubs = session.exec(select(Hub.id, Hub.code).order_by(Hub.id)).all()
+    session.commit()
+    made = []
+    for k, (hub_id, code) in enumerate(hubs):
+        scope.scope_to(session, hub_id)
+        step = None
+        if progress is not None:
+            step = (lambda c: lambda finished, total: progress(c, finished, total))(code)
+        made.append((code, seed + k, generate(session, days, seed + k, progress=step, **options)))
+    scope.leave(session)
+    return made

@@ -21,12 +21,18 @@ class InitResult:
     loaded: dict[str, int] = field(default_factory=dict)
     language: str | None = None
     hub_set_up: bool = False
+    # the sample county: one entry per hub (code, name and the counts added)
+    county: list[dict] = field(default_factory=list)
+
+
+#: What ``hub init --sample WORD`` makes: the township (one hub) or the county (three).
+SAMPLES = ("township", "county")
 
 
 def initialise(
     url: str,
     *,
-    sample: bool = False,
+    sample: bool | str = False,
     hub: dict | None = None,
     language: str | None = None,
     hub_code: str | None = None,
@@ -34,25 +40,53 @@ def initialise(
     """Create or upgrade the schema; then set the hub up and/or load the sample network,
     and keep the hub's language (``zh`` / ``en``) when one is given.
 
+    ``sample`` is True or ``"township"`` for the Gaodu township, ``"county"`` for the
+    sample county of three hubs (the language then goes to all three).
+
     With several hubs in the database, the sample and the language go to the hub coded
     ``hub_code`` (or the hub being set up); without one they are refused, naming the hubs.
     """
+    sample = _sample_kind(sample)
+    if sample == "county" and hub:
+        raise InvalidInput(
+            _("The sample county brings its own three hubs: leave out --hub-name, --lat, --lon.")
+        )
     before, after = db.upgrade(url)
     result = InitResult(db.describe(url), before, after)
     if sample or hub or language:
         with db.session_scope(url, any_hub=True) as session:
-            if hub:
+            if sample == "county":
+                result.county = network_sample.load_sample_county(session)
+                if hub_code:
+                    scope.enter(session, hub_code)
+            elif hub:
                 made = network.set_hub(session, **hub)
                 scope.scope_to(session, made.id)
             else:
                 scope.enter(session, hub_code)
-            if sample:
+            if sample == "township":
                 result.loaded = network_sample.load_sample_network(session)
             if language:
                 result.language = set_language(session, language)
     with db.session_scope(url, write=False, any_hub=True) as session:
         result.hub_set_up = session.exec(select(Hub.id)).first() is not None
     return result
+
+
+def _sample_kind(sample: bool | str | None) -> str | None:
+    """``township``, ``county`` or None, from the flag or the word typed after --sample."""
+    if sample is True:
+        return "township"
+    if not sample:
+        return None
+    word = str(sample).strip().lower()
+    if word not in SAMPLES:
+        raise InvalidInput(
+            _("--sample '{value}' is not a sample: expected {known}.").format(
+                value=sample, known=" or ".join(SAMPLES)
+            )
+        )
+    return word
 
 
 def set_language(session: Session, language: str) -> str | None:

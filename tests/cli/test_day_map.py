@@ -236,3 +236,9 @@ def test_names_from_the_data_cannot_break_out_of_the_page():
     assert "${alert" not in page and "<script>alert" not in page and "\\u{zz" not in page
     assert "`${" not in page
     assert markers(page)[0]["station"] == "GD99"
+
+
+def test_map_options_without_a_map_are_refused_before_planning(hub, database_url):
+    refused = hub("plan", "--map-tiles", "osm")
+    assert refused.exit_code != 0
+    assert "add --map FILE" in refused.output

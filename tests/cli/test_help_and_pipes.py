@@ -56,6 +56,22 @@ def test_every_help_page_reads_as_flowing_prose_in_an_80_column_terminal(monkeyp
     assert not broken, broken
 
 
+def test_examples_stay_indented_under_their_heading_on_every_help_page(monkeypatch):
+    # Typer dedented the examples of a page whose only paragraph after the first line
+    # is "Examples:" (hub round list, hub parcel list): they read like prose.
+    monkeypatch.setenv("COLUMNS", "80")
+    runner = CliRunner()
+    flat = []
+    for path in _command_paths():
+        lines = runner.invoke(app, [*path, "--help"]).output.splitlines()
+        for heading, first in zip(lines, lines[1:], strict=False):
+            indent = len(first) - len(first.lstrip())
+            under = len(heading) - len(heading.lstrip())
+            if heading.strip() in ("Examples:", "Example:") and first.strip() and indent <= under:
+                flat.append(" ".join(path))
+    assert not flat, flat
+
+
 @pytest.fixture(scope="module")
 def busy_day_url(tmp_path_factory):
     """A SQLite hub with the sample township and a generated day (about 4,000 parcels)."""

@@ -44,9 +44,7 @@ def _rows_of(url: str, hub_code: str) -> dict[str, list[tuple]]:
             if "hub_id" not in table.c:
                 continue
             rows = session.execute(
-                select(table)
-                .where(table.c.hub_id == hub_id)
-                .order_by(*table.primary_key.columns)
+                select(table).where(table.c.hub_id == hub_id).order_by(*table.primary_key.columns)
             ).all()
             found[table.name] = [tuple(row) for row in rows]
         return found

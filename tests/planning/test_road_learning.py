@@ -150,9 +150,9 @@ def test_the_distance_driven_from_km_or_the_odometer():
 @pytest.mark.parametrize(
     ("km", "out", "back", "planned_m", "words"),
     [
-        (-3, None, None, 40_000, "--km -3 is not a distance"),
+        (-3, None, None, 40_000, "--km -3 is not a distance driven"),
         (float("nan"), None, None, 40_000, "is not a distance"),
-        (0, None, None, 40_000, "cannot be right"),
+        (0, None, None, 40_000, "--km 0 is not a distance driven: expected more than 0 km"),
         (2500, None, None, 0, "at most 2,000 km"),
         (401, None, None, 40_000, "10 times the planned km"),
         (None, 12034.5, None, 40_000, "give both --odometer-out and --odometer-in"),

@@ -87,10 +87,17 @@ def test_the_km_of_a_finished_round_are_recorded_later(started):
     )
     assert (corrected.driven_m, corrected.replaced_m) == (47_200, 48_500)
     assert _stored(session).driven_m == 47_200
-    with pytest.raises(RuleBroken, match="is already finished: record the km"):
+    with pytest.raises(RuleBroken, match="is already finished with 47.2 km recorded"):
         round_finish.finish_round(session, round_no, operator=OP, km=50)
     with pytest.raises(InvalidInput, match="give the km it drove"):
         round_finish.record_distance(session, round_no)
+
+
+def test_a_finish_with_km_of_a_round_finished_without_them_says_how_to_record_them(started):
+    session, round_no = started
+    round_finish.finish_round(session, round_no, operator=OP)
+    with pytest.raises(RuleBroken, match="is already finished: record the km"):
+        round_finish.finish_round(session, round_no, operator=OP, km=50)
 
 
 def test_the_km_of_a_round_not_finished_wait_for_its_finish(started):

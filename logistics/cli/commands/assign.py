@@ -23,6 +23,7 @@ from logistics.cli.output import (
     warn,
     yuan,
 )
+from logistics.cli.progress import progress_bar
 from logistics.domain.parcel_status import Status
 from logistics.domain.units import province_text
 from logistics.i18n import N_, _, is_chinese, ngettext
@@ -164,7 +165,10 @@ def assign(
         _show_explanation(explanation)
         return
 
-    with open_session(ctx, write=not dry_run) as session:
+    with (
+        open_session(ctx, write=not dry_run) as session,
+        progress_bar(_("Assigning couriers"), shown=not as_json and not parcel) as progress,
+    ):
         run = assignment.assign_day(
             session,
             run_day,
@@ -173,6 +177,7 @@ def assign(
             parcels=parcel or (),
             operator=hub_context(ctx).operator,
             courier=courier,
+            progress=progress,
         )
     if as_json:
         print_json(run.as_dict())

@@ -26,6 +26,7 @@ from logistics.cli.output import (
     render_rows,
     warn,
 )
+from logistics.cli.progress import progress_bar
 from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.units import kg_text
 from logistics.domain.verdicts import LoadOutcome
@@ -147,9 +148,16 @@ def build(
     service_day = dates.day(day)
     from logistics.services import manifests
 
-    with open_session(ctx) as session:
+    with (
+        open_session(ctx) as session,
+        progress_bar(_("Putting parcels on manifests")) as progress,
+    ):
         result = manifests.build_manifests(
-            session, courier=courier, day=service_day, operator=hub_context(ctx).operator
+            session,
+            courier=courier,
+            day=service_day,
+            operator=hub_context(ctx).operator,
+            progress=progress,
         )
     if not result.manifests:
         warn(
@@ -296,7 +304,8 @@ def print_(
             files.check_target(target, force=force)
     written = []
     if pdf is not None:
-        pages = write_manifest_pdf(doc, pdf, force=force)
+        with _drawing(doc) as progress:
+            pages = write_manifest_pdf(doc, pdf, force=force, progress=progress)
         written.append(
             ngettext("{file} ({n} page)", "{file} ({n} pages)", pages).format(
                 file=pdf, n=f"{pages:,}"
@@ -322,6 +331,11 @@ def print_(
         done(text)
 
 
+def _drawing(doc):
+    """The bar of a manifest's PDF being drawn, page by page (a peak day's has hundreds)."""
+    return progress_bar(_("Drawing {manifest}").format(manifest=doc.manifest_no), at_least=20)
+
+
 def _to_printer(doc, printer: str | None) -> None:
     """Send the manifest's PDF to the printer, through a temporary file written by io."""
     from logistics.io.pdf.manifest import write_manifest_pdf
@@ -331,12 +345,13 @@ def _to_printer(doc, printer: str | None) -> None:
         "add --pdf FILE to write it as a file, e.g. `hub manifest print {manifest} "
         "--pdf {manifest}.pdf`, or --csv FILE for a spreadsheet copy."
     ).format(manifest=doc.manifest_no)
-    printed = send_to_printer(
-        lambda path: write_manifest_pdf(doc, path),
-        name=f"{doc.manifest_no}.pdf",
-        printer=printer,
-        instead=instead,
-    )
+    with _drawing(doc) as progress:
+        printed = send_to_printer(
+            lambda path: write_manifest_pdf(doc, path, progress=progress),
+            name=f"{doc.manifest_no}.pdf",
+            printer=printer,
+            instead=instead,
+        )
     count = len(doc.lines)
     where = printed.printer or _("the default printer")
     pages = ngettext("{n} page", "{n} pages", printed.pages).format(n=f"{printed.pages:,}")
@@ -368,8 +383,13 @@ def close(ctx: typer.Context, manifest: ManifestArg) -> None:
     """
     from logistics.services import manifests
 
-    with open_session(ctx) as session:
-        result = manifests.close_manifest(session, manifest, operator=hub_context(ctx).operator)
+    with (
+        open_session(ctx) as session,
+        progress_bar(_("Closing {manifest}").format(manifest=manifest.strip().upper())) as progress,
+    ):
+        result = manifests.close_manifest(
+            session, manifest, operator=hub_context(ctx).operator, progress=progress
+        )
     text = ngettext(
         "Manifest {manifest} closed: {n} parcel manifested, {kg} kg.",
         "Manifest {manifest} closed: {n} parcels manifested, {kg} kg.",

@@ -203,9 +203,11 @@ def register_(
 
     Examples:
       hub parcel register --station GD03 --weight 2.5 --recipient 张三 \\
-          --phone 13812345678 --province 广东 --city 广州 --address 天河区体育西路1号
+          --phone 13812345678 --province 广东 --city 广州 \\
+          --address 天河区体育西路1号
       hub parcel register --station GD03 --weight 1.2 --recipient 李四 \\
-          --phone 13900001111 --province 44 --address ... --tracking-no 73100000000001
+          --phone 13900001111 --province 44 --address ... \\
+          --tracking-no 73100000000001
     """
     from logistics.services import parcel_register
 

@@ -13,7 +13,7 @@ from logistics.cli import dates
 from logistics.cli.context import open_session
 from logistics.cli.output import JsonOption, console, done, print_json, warn
 from logistics.domain.units import kg_text
-from logistics.i18n import N_, _, ngettext
+from logistics.i18n import N_, _, listing, ngettext
 
 ORDER = 30
 
@@ -70,14 +70,15 @@ def plan(
         ),
     ] = None,
     map_tiles: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--map-tiles",
             metavar="gaode|osm",
             help="Map of --map: gaode (AutoNavi, GCJ-02 coordinates) or osm "
             "(OpenStreetMap, WGS-84 as stored).",
+            show_default="gaode",
         ),
-    ] = "gaode",
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --map file if it exists.")
     ] = False,
@@ -112,12 +113,16 @@ def plan(
     from logistics.services import planning
 
     service_day = dates.day(day)
+    if map_file is None and (map_tiles is not None or force):
+        raise typer.BadParameter(
+            _("--map-tiles and --force are for the map: add --map FILE."), param_hint="--map"
+        )
     if map_file is not None:
         from logistics.io import files
         from logistics.io.day_map import MapTiles
 
         # refused before planning, so a wrong word or a taken file name costs no plan
-        tiles = MapTiles.parse(map_tiles)
+        tiles = MapTiles.parse(map_tiles or "gaode")
         files.check_target(map_file, force=force)
     with open_session(ctx) as session:
         if as_json:
@@ -173,7 +178,7 @@ PLAN_HEADERS = (
 
 def show_plan(summary) -> None:
     if summary.kept_rounds:
-        kept = ", ".join(
+        kept = listing(
             _("{round} ({van}, {status}, back {time})").format(
                 round=r.round_no, van=r.van, status=r.status_label, time=f"{r.back:%H:%M}"
             )

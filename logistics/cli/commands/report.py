@@ -54,8 +54,20 @@ def monthly(
         Path | None, typer.Option("--pdf", help="Write a PDF with the tables and charts.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    county: Annotated[
+        bool,
+        typer.Option(
+            "--county",
+            help="Every hub of the database: by hub, courier, direction and product, for "
+            "the county commerce bureau (figures only, no recipient).",
+        ),
+    ] = False,
 ) -> None:
     """The month's volumes: totals, stations, couriers, days, destinations, products, service.
+
+    With --county, the county's report across all hubs: totals, hubs, couriers, and each
+    hub's parcels by courier, direction and product, with growth on the month before
+    and on the same month last year; the same files (--csv, --xlsx, --pdf, --json).
 
     Examples:
       hub report monthly
@@ -64,35 +76,67 @@ def monthly(
       hub report monthly --month 2026-10 --pdf 2026-10.pdf --force
       hub report monthly --csv report-2026-10/
       hub report monthly --json > 2026-10.json
+      hub report monthly --county --month 2026-10 --xlsx county-2026-10.xlsx
     """
     month = dates.month(month)
+    files = csv_dir or xlsx or pdf
+    if county:
+        _county(ctx, month, as_json, csv_dir, xlsx, pdf, force)
+        return
     from logistics.services import reports
 
-    files = csv_dir or xlsx or pdf
     # A month without parcels is one sentence and no file; a script's --json gets zeros.
     with open_session(ctx, write=False) as session:
         report = reports.monthly_report(session, month, refuse_empty=bool(files) or not as_json)
     if files:
-        from logistics.io import report_export
-
-        if csv_dir:
-            written = report_export.write_csv_dir(report, csv_dir, force=force)
-            n = len(written)
-            wrote = ngettext(
-                "Wrote {n} CSV file into {folder}.", "Wrote {n} CSV files into {folder}.", n
-            )
-            done(wrote.format(n=n, folder=csv_dir), stderr=as_json)
-        if xlsx:
-            report_export.write_xlsx(report, xlsx, force=force)
-            done(_("Wrote {path}.").format(path=xlsx), stderr=as_json)
-        if pdf:
-            report_export.write_pdf(report, pdf, force=force)
-            done(_("Wrote {path}.").format(path=pdf), stderr=as_json)
+        _write_files(report, csv_dir, xlsx, pdf, force=force, quiet=as_json)
     if as_json:
         print_json(report.as_dict())
         return
     if not files:
         show_monthly(report)
+
+
+def _write_files(
+    report, csv_dir, xlsx, pdf, *, force: bool, quiet: bool, county: bool = False
+) -> None:
+    """The report's files; what was written is said on stderr when stdout is JSON."""
+    from logistics.io import report_export
+
+    if csv_dir:
+        written = report_export.write_csv_dir(report, csv_dir, force=force)
+        n = len(written)
+        wrote = ngettext(
+            "Wrote {n} CSV file into {folder}.", "Wrote {n} CSV files into {folder}.", n
+        )
+        done(wrote.format(n=n, folder=csv_dir), stderr=quiet)
+    if xlsx:
+        report_export.write_xlsx(report, xlsx, force=force)
+        done(_("Wrote {path}.").format(path=xlsx), stderr=quiet)
+    if pdf:
+        if county:
+            report_export.write_county_pdf(report, pdf, force=force)
+        else:
+            report_export.write_pdf(report, pdf, force=force)
+        done(_("Wrote {path}.").format(path=pdf), stderr=quiet)
+
+
+def _county(ctx, month, as_json, csv_dir, xlsx, pdf, force: bool) -> None:
+    """`hub report monthly --county`: every hub, on a session that spans them."""
+    from logistics.services import report_county
+
+    files = csv_dir or xlsx or pdf
+    with open_session(ctx, write=False, any_hub=True) as session:
+        report = report_county.county_report(
+            session, month, refuse_empty=bool(files) or not as_json
+        )
+    if files:
+        _write_files(report, csv_dir, xlsx, pdf, force=force, quiet=as_json, county=True)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    if not files:
+        show_county(report)
 
 
 @app.command()
@@ -143,7 +187,7 @@ FIGURES_GAP = 4
 
 def _whole(column: TableColumn) -> bool:
     """A figure, a date or a code is never broken across lines; words fold."""
-    return column.kind != "text" or column.key == "code"
+    return column.kind != "text" or column.key in ("code", "hub", "courier")
 
 
 def _figures(table: ReportTable) -> Table:
@@ -158,16 +202,17 @@ def _figures(table: ReportTable) -> Table:
     return out
 
 
-def _listing(table: ReportTable) -> None:
+def _listing(table: ReportTable, leave_out: dict | None = None) -> None:
     """A monthly table through the shared listing renderer: figures and codes whole,
     names folding, the columns of :data:`MONTHLY_LEAVE_OUT` left out when too narrow."""
     shown = table.people_columns
+    ranks = MONTHLY_LEAVE_OUT if leave_out is None else leave_out
     columns = [
         Column(
             column.key,
             column.header,
             "right" if column.kind in NUMERIC else "left",
-            leave_out=MONTHLY_LEAVE_OUT.get((table.name, column.key), 0),
+            leave_out=ranks.get((table.name, column.key), 0),
             no_wrap=_whole(column),
         )
         for column in shown
@@ -243,6 +288,57 @@ def show_monthly(report: MonthlyReport) -> None:
         console.print(line)
     _listing(tables["provinces"])
     _listing(tables["categories"])
+
+
+#: The county tables' columns a narrow terminal leaves out, highest rank first: the
+#: month before and the year before (their growth stays), a hub's name beside its code.
+COUNTY_LEAVE_OUT = {
+    ("hubs", "previous"): 4,
+    ("hubs", "last_year"): 3,
+    ("hubs", "kg"): 2,
+    ("hubs", "fees"): 1,
+    ("couriers", "previous"): 5,
+    ("couriers", "last_year"): 4,
+    ("couriers", "fees"): 3,
+    ("couriers", "hubs"): 2,
+    ("couriers", "name"): 1,
+    ("breakdown", "hub_name"): 6,
+    ("breakdown", "previous"): 5,
+    ("breakdown", "last_year"): 4,
+    ("breakdown", "fees"): 3,
+    ("breakdown", "kg"): 2,
+}
+
+
+def show_county(report) -> None:
+    """The county report: key figures, hubs, couriers, then hub x courier x direction x
+    product, each growing on the month before and the same month last year."""
+    tables = {table.name: table for table in report.tables()}
+    console.rule(f"[bold]{escape(report.title)}[/bold]")
+    console.print(
+        escape(
+            _(
+                "{first} to {last}, each hub's own days; cancelled parcels are left out of "
+                "the volumes; growth is on {previous} and on {last_year}."
+            ).format(
+                first=report.first_day,
+                last=report.last_day,
+                previous=report.previous_month,
+                last_year=report.last_year_month,
+            )
+        )
+    )
+    if not report.totals["parcels"]:
+        empty = _("No parcels were registered in {month}.").format(month=report.month)
+        console.print(f"[yellow]{escape(empty)}[/yellow]")
+    elif report.in_progress:
+        running = _("{month} is not over: the figures run to {today}.").format(
+            month=report.month, today=report.generated_at.date().isoformat()
+        )
+        console.print(f"[yellow]{escape(running)}[/yellow]")
+    console.print(_figures(tables["totals"]))
+    for name in ("hubs", "couriers", "breakdown"):
+        _listing(tables[name], COUNTY_LEAVE_OUT)
 
 
 def _legend() -> Text:

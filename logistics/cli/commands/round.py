@@ -365,18 +365,20 @@ def start(ctx: typer.Context, round_ref: RoundArg) -> None:
     )
 
 
+# Text, not float: the km are read as people type them (48.5公里, ５１) and a figure that
+# is none is refused naming what was typed (road_factors.read_km).
 KmOption = Annotated[
-    float | None,
+    str | None,
     typer.Option("--km", metavar="KM", help="The km the van drove on the round, e.g. 48.5."),
 ]
 OdometerOut = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--odometer-out", metavar="KM", help="The odometer when the van left, e.g. 12034.5."
     ),
 ]
 OdometerIn = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--odometer-in", metavar="KM", help="The odometer when the van came back, e.g. 12083.0."
     ),
@@ -484,6 +486,7 @@ def finish(
         )
     else:
         done(_driven_sentence(result.round_no, result.planned_m, result.driven_m))
+        _say_left_out(result)
 
 
 def _driven_sentence(round_no: str, planned_m: int, driven_m: int) -> str:
@@ -508,7 +511,7 @@ def km_(
     ctx: typer.Context,
     round_ref: RoundArg,
     km: Annotated[
-        float | None,
+        str | None,
         typer.Argument(metavar="KM", help="The km the van drove on the round, e.g. 48.5."),
     ] = None,
     odometer_out: OdometerOut = None,
@@ -535,6 +538,51 @@ def km_(
             "It replaces the {km} km recorded before."
         ).format(km=km_text(result.replaced_m))
     done(sentence)
+    _say_left_out(result)
+
+
+def _say_left_out(result) -> None:
+    """Warn when the distance recorded is one the road learning will leave out (outside
+    ``road_factors.PLAUSIBLE_RATIO`` of the route's straight line): a slip is cheaper to
+    correct now than to find after the plans stopped learning from the round."""
+    from logistics.domain.road_factors import PLAUSIBLE_RATIO
+    from logistics.domain.units import km_text
+
+    if result.learnable is not False:
+        return
+    driven, planned = result.driven_m, result.planned_m
+    if driven < result.straight_m:
+        sentence = _(
+            "{driven} km is less than the straight line between its stops ({line} km): "
+            "recorded, but not used to learn road factors; `hub round km {round} KM` "
+            "corrects it."
+        ).format(
+            driven=km_text(driven),
+            line=km_text(result.straight_m),
+            round=result.round_no,
+        )
+    elif planned > 0:
+        sentence = _(
+            "{driven} km is {times} times the planned {planned} km: recorded, but not used "
+            "to learn road factors; `hub round km {round} KM` corrects it."
+        ).format(
+            driven=km_text(driven),
+            times=f"{driven / planned:.1f}",
+            planned=km_text(planned),
+            round=result.round_no,
+        )
+    else:
+        sentence = _(
+            "{driven} km is more than {most} times the straight line between its stops "
+            "({line} km): recorded, but not used to learn road factors; `hub round km "
+            "{round} KM` corrects it."
+        ).format(
+            most=f"{PLAUSIBLE_RATIO[1]:g}",
+            driven=km_text(driven),
+            line=km_text(result.straight_m),
+            round=result.round_no,
+        )
+    warn(sentence)
 
 
 # The parcels' ids are named below the table (``_name_parcels``), not in a column.

@@ -51,6 +51,12 @@ def generate(
             help="The peak day of --peak (default: 11 November; with --today, today).",
         ),
     ] = None,
+    county: Annotated[
+        bool,
+        typer.Option(
+            "--county", help="Fill every hub of the database (the sample county), one by one."
+        ),
+    ] = False,
 ) -> None:
     """Fill the database with seeded sample parcels and their events.
 
@@ -70,6 +76,7 @@ def generate(
       hub sample generate --today
       hub sample generate --peak double11
       hub sample generate --peak double11 --today --date 2026-11-11
+      hub sample generate --county --days 400   # after hub init --sample county
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -77,6 +84,9 @@ def generate(
 
     first = dates.day(start)
     peak_on = dates.day(peak_day)
+    if county:
+        _generate_county(ctx, days, seed, first, today, peak, peak_on)
+        return
     with (
         open_session(ctx) as session,
         Progress(
@@ -98,6 +108,48 @@ def generate(
             peak=peak.strip().lower() if peak else None,
             peak_day=peak_on,
         )
+    _say(summary, seed)
+
+
+def _generate_county(ctx, days, seed, first, today, peak, peak_on) -> None:
+    """Each hub in turn, a line of what was made in each (its seed is the given + k)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from logistics.services import sample
+
+    with (
+        open_session(ctx, any_hub=True) as session,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar,
+    ):
+        tasks: dict[str, int] = {}
+
+        def progress(code: str, finished: int, total: int) -> None:
+            if code not in tasks:
+                tasks[code] = bar.add_task(_("Generating days, hub {code}").format(code=code))
+            bar.update(tasks[code], completed=finished, total=total)
+
+        made = sample.generate_county(
+            session,
+            days,
+            seed,
+            progress=progress,
+            start=first,
+            today=today,
+            peak=peak.strip().lower() if peak else None,
+            peak_day=peak_on,
+        )
+    for code, hub_seed, summary in made:
+        done(_("Hub {code}:").format(code=code))
+        _say(summary, hub_seed)
+
+
+def _say(summary, seed: int) -> None:
     if summary.days == 0 and summary.today:
         warn(
             _("{day} already holds parcels: --today added none, so the day is not doubled.").format(

@@ -13,7 +13,7 @@ straight on the canvas with fixed row heights, so pagination is known beforehand
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -187,10 +187,13 @@ def _validate(doc: ManifestDocument) -> None:
             )
 
 
-def render_manifest(doc: ManifestDocument, out: Output) -> int:
+def render_manifest(
+    doc: ManifestDocument, out: Output, progress: Callable[[int, int], None] | None = None
+) -> int:
     """Write the manifest PDF to `out` (a path or a binary file); returns the page count.
 
-    Raises InvalidInput when a barcode value cannot be printed as Code128.
+    ``progress(pages_drawn, pages)`` is called after each page (a peak day's manifest
+    has hundreds). Raises InvalidInput when a barcode value cannot be printed as Code128.
     """
     _validate(doc)
     lines = list(doc.lines)
@@ -228,19 +231,25 @@ def render_manifest(doc: ManifestDocument, out: Output) -> int:
             _signatures(canv, doc, y - 3 * mm)
         _footer(canv, doc, number, len(pages))
         canv.showPage()
+        if progress is not None:
+            progress(number, len(pages))
     save_canvas(canv)
     return len(pages)
 
 
 def write_manifest_pdf(
-    doc: ManifestDocument, path: str | os.PathLike[str], *, force: bool = False
+    doc: ManifestDocument,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the manifest PDF at ``path`` (never over the database or an input, an existing
     file only with ``force``, complete or not at all); returns the page count."""
     pages: list[int] = []
 
     def fill(temporary: Path) -> None:
-        pages.append(render_manifest(doc, temporary))
+        pages.append(render_manifest(doc, temporary, progress))
 
     write_file(path, fill, force=force)
     return pages[0]

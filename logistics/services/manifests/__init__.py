@@ -11,7 +11,9 @@ states and the moves between them are :mod:`logistics.domain.manifest_status`.
 * :mod:`.lookup`: finding a manifest and its parcels;
 * :mod:`.handover_file`: the courier's handover file (full data, recorded) and its waybills.
 
-Every state change of a parcel goes through :func:`parcel_events.record_step`.
+Every state change of a parcel goes through :func:`parcel_events.record_step`, except
+the close of a whole manifest, which checks each parcel's step with the same status
+machine and writes them in bulk (:mod:`.building`: thousands on a peak day).
 """
 
 from logistics.services.manifests.building import (

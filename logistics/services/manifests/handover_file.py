@@ -32,7 +32,9 @@ from logistics.i18n import N_, _, ngettext
 from logistics.io.handover_file import HandoverFile, HandoverRow
 from logistics.io.waybills import WaybillFile, WaybillLine
 from logistics.models import Courier, Hub, Manifest, Parcel, Station
+from logistics.models.exports import PersonalExport
 from logistics.models.manifests import ManifestExport
+from logistics.services import access
 from logistics.services.manifests.lookup import get_manifest, members, stations_of, time_text
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import record_note, record_notes
@@ -135,18 +137,20 @@ class ExportRecord:
 def note_export(
     session: Session, doc: HandoverFile, *, file_name: str, operator: str
 ) -> ExportRecord:
-    """Record a written handover file: a ``manifest_export`` row and a note on each
-    parcel's events; commits. Called once the file exists."""
+    """Record a written handover file: a ``manifest_export`` row, its entry in the
+    record of personal data exports (``personal_export``, which ``hub db check``
+    audits) and a note on each parcel's events; commits. Called once the file exists."""
     manifest = get_manifest(session, doc.manifest_no)
     now = utcnow()
+    written = {
+        "at": now,
+        "operator": operator[:64],
+        "parcels": len(doc.parcel_ids),
+        "file_name": file_name[:255],
+    }
+    session.add(ManifestExport(manifest_id=manifest.id, **written))
     session.add(
-        ManifestExport(
-            manifest_id=manifest.id,
-            at=now,
-            operator=operator[:64],
-            parcels=len(doc.parcel_ids),
-            file_name=file_name[:255],
-        )
+        PersonalExport(kind=access.HANDOVER_EXPORT, subject=manifest.manifest_no, **written)
     )
     parcels = session.exec(
         select(Parcel).where(Parcel.id.in_(list(doc.parcel_ids)))  # type: ignore[union-attr]

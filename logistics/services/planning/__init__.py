@@ -24,6 +24,7 @@ kept, the parcels moved from a later day's plan, what is carried over and why.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from logistics.domain.routing import DEFAULT_SETTINGS, SearchSettings
 from logistics.domain.waves import DAY_TIME_LIMIT_S, MAX_WAVES, RELOAD_MINUTES, day_time_limit
 from logistics.i18n import _
 from logistics.io.road_table import read_matrix
+from logistics.services import personal_data
 from logistics.services.planning.problem import SERVICE_PER_PARCEL_S, solve_in_waves
 from logistics.services.planning.store import store_rounds
 from logistics.services.planning.summary import (
@@ -74,11 +76,14 @@ def plan_day(
     """
     say = progress or _quiet
     total_s = day_time_limit(time_limit)
+    # The day's first plan erases personal data kept past the hub's keep_personal_days.
+    erased = personal_data.erase_before_first_plan(session, day)
     loaded = load_day(session, day, vans=vans, matrix=matrix, say=say, roads=roads)
     waves = solve_in_waves(loaded, settings or DEFAULT_SETTINGS, total_s, say)
     say(_("Storing the rounds"))
     planned = store_rounds(session, loaded, waves.rounds)
-    return summarise(loaded, waves, planned)
+    summary = summarise(loaded, waves, planned)
+    return replace(summary, notes=(*summary.notes, erased)) if erased else summary
 
 
 def _quiet(_message: str) -> None:
