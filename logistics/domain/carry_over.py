@@ -8,10 +8,15 @@ actually kept the work out, whichever wave left it and whatever the search did:
    enough): ``cannot_serve`` says which, from the work left over;
 2. no van is free at all (none active, or all on the road until the return);
 3. whole parcels would put a van over its kg capacity on a split visit;
-4. every van that could still serve it on its own, once the plan's rounds are made, has
-   made the most rounds a van makes in a day (its started and finished rounds count);
-5. otherwise a van could serve it, and the vans' time until the return went to other
-   stations' work (``day_full``). That is the answer for every station the search or
+4. a van that is still free once the plan's rounds are made could serve it on its own,
+   but has made the most rounds a van makes in a day (its started and finished rounds
+   count; ``most_rounds``, which on a day with more work than the vans can carry names
+   the plan's limit), or, if some such van has rounds left, the plan ended before it
+   went (``plan_ended``);
+5. otherwise no van, once back from its rounds, can still serve it on its own: the
+   vans' time went to other stations' work, until the station closed
+   (``day_full_until_closing``) when its closing is what it came too late for, else
+   until the return (``day_full``). That is the answer for every station the search or
    a later wave left out, so it does not change with the search's seed.
 
 ``tests/services/test_replanning.py`` checks 1 and 5 by solving the day again with the
@@ -45,7 +50,22 @@ def day_full(latest_return_s: int) -> str:
     ).format(time=clock(latest_return_s))
 
 
-def most_rounds(rounds: int) -> str:
+def day_full_until_closing(closes: str) -> str:
+    return _(
+        "a van could serve it, but the vans' time until it closed at {time} went to other "
+        "stations' work"
+    ).format(time=closes)
+
+
+def most_rounds(rounds: int, peak: bool = False) -> str:
+    if peak:
+        return ngettext(
+            "every van that could still serve it already makes {n} round today: on a day "
+            "with more work than the vans can carry, the plan stops at {n} round a van",
+            "every van that could still serve it already makes {n} rounds today: on a day "
+            "with more work than the vans can carry, the plan stops at {n} rounds a van",
+            rounds,
+        ).format(n=rounds)
     return ngettext(
         "every van that could serve it already makes {n} round today, the most a van "
         "makes in a day",
@@ -53,6 +73,13 @@ def most_rounds(rounds: int) -> str:
         "makes in a day",
         rounds,
     ).format(n=rounds)
+
+
+def plan_ended(latest_return_s: int) -> str:
+    return _(
+        "a van is still free to serve it before the {time} return, but the planner's "
+        "search ended without it; plan again with a longer --time-limit"
+    ).format(time=clock(latest_return_s))
 
 
 def waiting_days(day: date, registered_on: Iterable[date]) -> int:
@@ -83,7 +110,8 @@ class CarryOverReasons:
         self._cannot: dict[int, str] = {}
         self._no_van: dict[int, str] = {}
         self._trimmed: set[int] = set()
-        self._most_rounds: dict[int, int] = {}
+        self._most_rounds: dict[int, tuple[int, bool]] = {}
+        self._ran_out: dict[int, str] = {}
 
     def no_van(self, station_ids: Iterable[int], *, busy: bool = False) -> None:
         """No van can go out at all for these stations: none is active, or (``busy``)
@@ -100,11 +128,22 @@ class CarryOverReasons:
         """Parcels were taken off a split visit to keep the van within capacity."""
         self._trimmed.add(station_id)
 
-    def most_rounds(self, station_ids: Iterable[int], rounds: int) -> None:
+    def most_rounds(self, station_ids: Iterable[int], rounds: int, peak: bool = False) -> None:
         """Vans could still serve these stations, but each of them already makes the most
-        rounds (``rounds``) of a day."""
+        rounds (``rounds``) of a day (``peak``: of a day with more work than the vans can
+        carry)."""
         for sid in station_ids:
-            self._most_rounds[sid] = rounds
+            self._most_rounds[sid] = (rounds, peak)
+
+    def closed(self, station_id: int, closes_s: int) -> None:
+        """The vans were on other stations' rounds until too late to reach the station
+        before it closed at ``closes_s``."""
+        self._ran_out[station_id] = day_full_until_closing(clock(closes_s))
+
+    def plan_ended(self, station_id: int) -> None:
+        """A van with time and rounds left could serve the station on its own, but the
+        plan ended without it."""
+        self._ran_out[station_id] = plan_ended(self.latest_return_s)
 
     def of(self, station_id: int) -> str:
         if station_id in self._cannot:
@@ -114,5 +153,7 @@ class CarryOverReasons:
         if station_id in self._trimmed:
             return _(CAPACITY_TRIM)
         if station_id in self._most_rounds:
-            return most_rounds(self._most_rounds[station_id])
+            return most_rounds(*self._most_rounds[station_id])
+        if station_id in self._ran_out:
+            return self._ran_out[station_id]
         return day_full(self.latest_return_s)

@@ -241,4 +241,4 @@ def test_names_from_the_data_cannot_break_out_of_the_page():
 def test_map_options_without_a_map_are_refused_before_planning(hub, database_url):
     refused = hub("plan", "--map-tiles", "osm")
     assert refused.exit_code != 0
-    assert "add --map FILE" in refused.output
+    assert "are for the map" in refused.output

@@ -16,7 +16,7 @@ from logistics.domain.round_loads import weight_g
 from logistics.domain.round_status import RoundStatus
 from logistics.domain.routing import clock
 from logistics.domain.waves import RELOAD_MINUTES
-from logistics.i18n import _, ngettext
+from logistics.i18n import _, listing, ngettext
 from logistics.services.planning.problem import SERVICE_PER_PARCEL_S
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class Backlog:
 
     @property
     def sentence(self) -> str:
-        stations = ", ".join(self.stations)
+        stations = listing(self.stations)
         if self.van_hours is None:
             return ngettext(
                 "{parcels} parcels wait at {n} station ({stations}).",
