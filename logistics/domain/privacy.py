@@ -51,7 +51,9 @@ def mask_name(name: str | None) -> str:
     if len(text) == 1:
         return MASK
     keep = 2 if text[:2] in COMPOUND_SURNAMES and len(text) > 2 else 1
-    return text[:keep] + "".join(ch if ch in _NAME_SEPARATORS else MASK for ch in text[keep:])
+    masked = text[:keep] + "".join(ch if ch in _NAME_SEPARATORS else MASK for ch in text[keep:])
+    # a surname followed only by separators (张·) would be shown whole: hide all but it
+    return masked if MASK in masked else text[:1] + MASK * (len(text) - 1)
 
 
 _PHONE_PARTS = re.compile(r"[,，;；/、]+")

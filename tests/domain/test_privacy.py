@@ -78,6 +78,13 @@ def test_admin_prefix():
     assert admin_prefix("中华北路") == ""
 
 
+def test_a_name_of_a_surname_and_separators_is_still_masked():
+    # hypothesis found '0·' shown whole: nothing after the first character was a letter
+    assert mask_name("0·") == "0*"
+    assert mask_name("张·") == "张*"
+    assert mask_name("买买提·艾力") == "买**·**"
+
+
 @given(st.text(max_size=40))
 def test_masking_never_raises_and_never_shows_the_whole_text(text):
     for mask in (mask_name, mask_phone, mask_address):
