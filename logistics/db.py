@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
 SCHEMA_HEAD = "0011"
+
+#: PostgreSQL's code for "permission denied".
+INSUFFICIENT_PRIVILEGE = "42501"
 DEFAULT_URL = "sqlite:///hub.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
 
@@ -176,8 +180,17 @@ def schema_version(engine: Engine) -> str | None:
             if "no such table" in str(error.orig).lower():
                 return None
             raise
-        except ProgrammingError:  # PostgreSQL: the table is missing
-            return None
+        except ProgrammingError as error:
+            if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                raise DatabaseNotReady(
+                    _(
+                        "This database login may not read the hub's tables: it is a role "
+                        "for plain SQL (a courier's driver, a station keeper or the county "
+                        "bureau read their views, docs/access.md); `hub` commands need a "
+                        "hub operator's login."
+                    )
+                ) from None
+            return None  # PostgreSQL: the table is missing
 
 
 def check_ready(url: str) -> Engine:
@@ -228,7 +241,34 @@ def _cannot_open(url: str, error: Exception) -> str:
 
 def _first_line(error: Exception) -> str:
     message = str(getattr(error, "orig", None) or error)
-    return message.strip().splitlines()[0].rstrip(".") if message.strip() else type(error).__name__
+    if not message.strip():
+        return type(error).__name__
+    for pattern, reason in _SERVER_REASONS:
+        found = pattern.search(message)
+        if found:
+            return _(reason).format(*found.groups())
+    return message.strip().splitlines()[0].rstrip(".")
+
+
+#: What a PostgreSQL server or the network says when a database cannot be opened, in
+#: the person's words (libpq's own are English); other messages are shown as they come.
+_SERVER_REASONS = [
+    (re.compile(r"Connection refused"), N_("no server answers at that address and port")),
+    (
+        re.compile(r"could not translate host name|Name or service not known|nodename nor"),
+        N_("the server's name is not known"),
+    ),
+    (re.compile(r'role "([^"]*)" does not exist'), N_("there is no login {0} on the server")),
+    (
+        re.compile(r'database "([^"]*)" does not exist'),
+        N_("there is no database {0} on the server"),
+    ),
+    (
+        re.compile(r'password authentication failed for user "([^"]*)"'),
+        N_("the password of {0} is not right"),
+    ),
+    (re.compile(r"timeout expired|timed out"), N_("the server did not answer in time")),
+]
 
 
 def is_damaged(error: BaseException) -> bool:

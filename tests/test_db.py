@@ -140,3 +140,27 @@ def test_backup_into_a_missing_folder_is_one_sentence(database_url, tmp_path: Pa
 def test_backup_of_postgresql_points_to_pg_dump(database_url, tmp_path):
     with pytest.raises(RuleBroken, match="pg_dump"):
         db.backup(database_url, tmp_path / "x.db")
+
+
+@pytest.mark.parametrize(
+    ("server_said", "sentence"),
+    [
+        (
+            'connection failed: connection to server at "127.0.0.1", port 54331 failed: '
+            "Connection refused",
+            "no server answers at that address and port",
+        ),
+        ('FATAL:  role "nobody" does not exist', "there is no login nobody on the server"),
+        (
+            'FATAL:  database "county_trail" does not exist',
+            "there is no database county_trail on the server",
+        ),
+        (
+            'FATAL:  password authentication failed for user "wang"',
+            "the password of wang is not right",
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_said_in_the_persons_words(server_said, sentence):
+    # libpq's English reached Chinese sentences as it was (a user trial)
+    assert db._first_line(RuntimeError(server_said)) == sentence

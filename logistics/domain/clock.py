@@ -151,10 +151,17 @@ def read_day(text: str | None) -> Day:
 
 
 def read_month(text: str) -> str:
-    """A typed month as ``YYYY-MM``: 2026-11, 2026/11, 2026.11, 2026年11月, 202611."""
+    """A typed month as ``YYYY-MM``: 2026-11, 2026/11, 2026.11, 2026年11月, 202611, and
+    11月 (the last November that has begun)."""
     typed = str(text)
     key = unicodedata.normalize("NFKC", typed).strip()
     found = _YM.fullmatch(key) or re.fullmatch(r"(\d{4})(\d{2})", key)
+    alone = re.fullmatch(r"(\d{1,2})\s*月(份)?", key)
+    if alone and 1 <= int(alone.group(1)) <= 12:
+        # 11月 without a year: the last November that has begun (reports look back)
+        today = utcnow().date()
+        month = int(alone.group(1))
+        return f"{today.year if month <= today.month else today.year - 1:04d}-{month:02d}"
     if found:
         year, month = (int(part) for part in found.groups())
         if 1 <= month <= 12:

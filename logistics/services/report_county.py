@@ -301,10 +301,17 @@ def _totals(hub_rows: list[dict[str, Any]]) -> dict[str, Any]:
         "kg": kg(grams),
         "fees": yuan(fen),
         "previous_parcels": previous,
-        "growth": _growth(parcels, previous),
+        # like for like: a hub with no parcels in the earlier month (not yet on this
+        # server) would count as growth of the county
+        "growth": _growth(_alike(hub_rows, "previous"), previous),
         "last_year_parcels": last_year,
-        "growth_year": _growth(parcels, last_year),
+        "growth_year": _growth(_alike(hub_rows, "last_year"), last_year),
     }
+
+
+def _alike(hub_rows: list[dict[str, Any]], earlier: str) -> int:
+    """This month's parcels of the hubs that had parcels in the ``earlier`` month."""
+    return sum(row["parcels"] for row in hub_rows if row[earlier])
 
 
 def _courier_rows(

@@ -138,7 +138,10 @@ def test_growth_on_the_month_before_and_the_same_month_last_year(county):
     )
     meat = rows[("DONGYU", "YUNDA", "outbound", "cured_meat")]
     assert (meat["parcels"], meat["last_year"], meat["growth_year"]) == (4, 2, 1.0)
-    assert report.totals["growth_year"] == pytest.approx(33 / 8 - 1, abs=1e-4)
+    # the county's growth is like for like: XILING had no parcels in October 2025 (not
+    # on this server yet), so its 9 do not count as growth (a trial saw 978.5 %)
+    assert report.totals["parcels"] == 33
+    assert report.totals["growth_year"] == pytest.approx((20 + 4) / 8 - 1, abs=1e-4)
     couriers = {row["code"]: row for row in report.couriers}
     assert couriers["ZTO"]["hubs"] == 3 and couriers["ZTO"]["outbound"] == 19
     assert couriers["ZTO"]["share"] == pytest.approx(19 / 26, abs=1e-4)

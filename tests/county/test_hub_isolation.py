@@ -202,3 +202,11 @@ def test_real_parcels_of_one_hub_do_not_stop_the_sample_in_another(make_parcel, 
     hubs.add_hub(session, code="XILING", name="西岭镇", lat=35.42, lon=112.85)
     network_sample.load_sample_network(session)
     sample.refuse_real_data(session)  # the new hub holds none: nothing refused
+
+
+def test_the_hubs_list_counts_parcels_as_every_table_does(two_hubs, database_url):
+    listed = two_hubs("hubs", "list")
+    assert listed.exit_code == 0, listed.output
+    with db.session_scope(database_url, write=False, hub="GAODU") as session:
+        parcels = len(list(session.execute(select(Parcel.id)).scalars()))
+    assert f"{parcels:,}" in listed.output and parcels >= 1000

@@ -352,3 +352,9 @@ def test_the_hub_commands_run_under_an_operators_own_login(county, hub, monkeypa
     assert result.exit_code != 0
     assert "Your database login may not do this" in result.output
     assert "Traceback" not in result.output
+    # the bureau's login was told to run `hub init` on a working server (a user trial)
+    monkeypatch.setenv("HUB_DATABASE_URL", as_("county"))
+    result = hub("report", "monthly", "--county")
+    assert result.exit_code != 0
+    assert "may not read the hub's tables" in result.output
+    assert "hub init" not in result.output

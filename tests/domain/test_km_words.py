@@ -139,3 +139,23 @@ def test_the_peak_is_named_in_either_language(word):
 
 def test_an_unknown_peak_is_none():
     assert peak_named("双十二") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "month"),
+    [("11月", "2026-11"), ("12月", "2026-12"), ("１月份", "2026-01"), ("2026年11月", "2026-11")],
+)
+def test_a_month_typed_without_its_year_is_the_last_that_has_begun(typed, month, monkeypatch):
+    # `hub report monthly --month 11月` was refused (a user trial); 12月 on 2 December is
+    # this December, not last year's
+    from logistics.domain.clock import read_month
+
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T10:00:00")
+    assert read_month(typed) == month
+
+
+def test_a_month_later_in_the_year_without_its_year_is_last_years(monkeypatch):
+    from logistics.domain.clock import read_month
+
+    monkeypatch.setenv("HUB_NOW", "2026-03-02T10:00:00")
+    assert read_month("11月") == "2025-11"

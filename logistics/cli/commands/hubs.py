@@ -23,7 +23,7 @@ COLUMNS = [
     Column("stations", N_("Stations"), "right"),
     Column("vans", N_("Vans"), "right"),
     Column("couriers", N_("Couriers"), "right"),
-    Column("parcels", N_("Parcels"), "right"),
+    Column("parcels", N_("Parcels"), "right", lambda value: f"{value:,}"),
     Column("language", N_("Language")),
 ]
 
