@@ -456,20 +456,50 @@ def _signatures(styles: dict[str, ParagraphStyle], width: float) -> Table:
     return table
 
 
-def _story(report: MonthlyReport, width: float) -> list[Any]:
-    styles = _styles()
-    tables = {table.name: table for table in report.tables()}
-    period = _("{first} to {last}, time zone {zone}; made {made}").format(
-        first=f"{report.first_day:%Y-%m-%d}",
-        last=f"{report.last_day:%Y-%m-%d}",
-        zone=report.timezone,
-        made=f"{report.generated_at:%Y-%m-%d %H:%M}",
-    )
-    story: list[Any] = [
+def _dates(report: MonthlyReport | CountyReport) -> dict[str, str]:
+    """The report's first and last day and when it was made, for its subtitle."""
+    return {
+        "first": f"{report.first_day:%Y-%m-%d}",
+        "last": f"{report.last_day:%Y-%m-%d}",
+        "made": f"{report.generated_at:%Y-%m-%d %H:%M}",
+    }
+
+
+def _opening(report: MonthlyReport | CountyReport, period: str, styles: dict) -> list[Any]:
+    return [
         Paragraph(_markup(report.title), styles["title"]),
         Paragraph(_markup(period), styles["subtitle"]),
         Spacer(1, 4 * mm),
     ]
+
+
+def _shares(report: MonthlyReport | CountyReport, styles: dict, width: float) -> KeepTogether:
+    return KeepTogether(
+        [
+            Paragraph(_markup(_("Couriers' shares of outbound parcels")), styles["heading"]),
+            share_chart(report.couriers, width, 50 * mm),
+        ]
+    )
+
+
+def _closing(tables: Sequence[ReportTable], styles: dict, width: float) -> list[Any]:
+    """Each table under its title, then the signatures."""
+    story: list[Any] = []
+    for table in tables:
+        story.append(Paragraph(_markup(table.title), styles["heading"]))
+        story.append(_pdf_table(table, styles, width))
+    story.append(Spacer(1, 12 * mm))
+    story.append(KeepTogether([_signatures(styles, width)]))
+    return story
+
+
+def _story(report: MonthlyReport, width: float) -> list[Any]:
+    styles = _styles()
+    tables = {table.name: table for table in report.tables()}
+    period = _("{first} to {last}, time zone {zone}; made {made}").format(
+        **_dates(report), zone=report.timezone
+    )
+    story = _opening(report, period, styles)
     half = (width - 6 * mm) / 2
     figures = Table(
         [
@@ -485,21 +515,9 @@ def _story(report: MonthlyReport, width: float) -> list[Any]:
     story.append(figures)
     story.append(Paragraph(_markup(_("Parcels by day")), styles["heading"]))
     story.append(day_chart(report.days, width, 62 * mm))
-    story.append(
-        KeepTogether(
-            [
-                Paragraph(_markup(_("Couriers' shares of outbound parcels")), styles["heading"]),
-                share_chart(report.couriers, width, 50 * mm),
-            ]
-        )
-    )
-    for name in ("stations", "couriers", "provinces", "categories", "days"):
-        table = tables[name]
-        story.append(Paragraph(_markup(table.title), styles["heading"]))
-        story.append(_pdf_table(table, styles, width))
-    story.append(Spacer(1, 12 * mm))
-    story.append(KeepTogether([_signatures(styles, width)]))
-    return story
+    story.append(_shares(report, styles, width))
+    names = ("stations", "couriers", "provinces", "categories", "days")
+    return story + _closing([tables[name] for name in names], styles, width)
 
 
 def hub_chart(hubs: Sequence[dict[str, Any]], months: Sequence[str], width: float,
@@ -549,15 +567,9 @@ def _county_story(report: CountyReport, width: float) -> list[Any]:
 
     styles = _styles()
     tables = {table.name: table for table in report.tables()}
-    period = _("{first} to {last}, each hub's own days; made {made}").format(
-        first=f"{report.first_day:%Y-%m-%d}",
-        last=f"{report.last_day:%Y-%m-%d}",
-        made=f"{report.generated_at:%Y-%m-%d %H:%M}",
-    )
-    story: list[Any] = [
-        Paragraph(_markup(report.title), styles["title"]),
-        Paragraph(_markup(period), styles["subtitle"]),
-        Spacer(1, 4 * mm),
+    period = _("{first} to {last}, each hub's own days; made {made}").format(**_dates(report))
+    story = _opening(report, period, styles)
+    story += [
         _pdf_table(tables["totals"], styles, width * 0.45),
         Paragraph(_markup(_("Parcels by hub")), styles["heading"]),
         hub_chart(
@@ -566,18 +578,12 @@ def _county_story(report: CountyReport, width: float) -> list[Any]:
             width,
             55 * mm,
         ),
-        KeepTogether(
-            [
-                Paragraph(_markup(_("Couriers' shares of outbound parcels")), styles["heading"]),
-                share_chart(report.couriers, width, 50 * mm),
-            ]
-        ),
+        _shares(report, styles, width),
     ]
-    for name in ("hubs", "couriers", "breakdown"):
-        table = tables[name]
-        columns = tuple(c for c in table.columns if c.key not in _COUNTY_PDF_LEAVES_OUT)
-        story.append(Paragraph(_markup(table.title), styles["heading"]))
-        story.append(_pdf_table(replace(table, columns=columns), styles, width))
-    story.append(Spacer(1, 12 * mm))
-    story.append(KeepTogether([_signatures(styles, width)]))
-    return story
+    shown = [
+        replace(
+            table, columns=tuple(c for c in table.columns if c.key not in _COUNTY_PDF_LEAVES_OUT)
+        )
+        for table in (tables[name] for name in ("hubs", "couriers", "breakdown"))
+    ]
+    return story + _closing(shown, styles, width)

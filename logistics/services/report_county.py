@@ -37,6 +37,7 @@ from logistics.errors import InvalidInput, NotFound
 from logistics.i18n import N_, _
 from logistics.models import Courier, Hub, Parcel, scope
 from logistics.services.report_rollups import rows
+from logistics.services.report_tables import TOTAL_LABELS as HUB_TOTAL_LABELS
 from logistics.services.report_tables import (
     ReportTable,
     TableColumn,
@@ -44,23 +45,17 @@ from logistics.services.report_tables import (
     direction_label,
     figure_columns,
     figure_rows,
+    table,
 )
 
 OUT, IN = Direction.OUTBOUND, Direction.INBOUND
 #: The periods each row is counted in: the month, the month before, a year before.
 PERIODS = ("now", "previous", "last_year")
 
+#: The hub's monthly key figures, with the number of hubs first and growth on a year.
 TOTAL_LABELS = {
     "hubs": (N_("Hubs"), "hubs"),
-    "outbound_parcels": (N_("Outbound parcels"), "parcels"),
-    "inbound_parcels": (N_("Inbound parcels"), "parcels"),
-    "parcels": (N_("Parcels"), "parcels"),
-    "outbound_kg": (N_("Outbound weight"), "kg"),
-    "inbound_kg": (N_("Inbound weight"), "kg"),
-    "kg": (N_("Weight"), "kg"),
-    "fees": (N_("Fees"), "yuan"),
-    "previous_parcels": (N_("Parcels the month before"), "parcels"),
-    "growth": (N_("Growth on the month before"), "share"),
+    **HUB_TOTAL_LABELS,
     "last_year_parcels": (N_("Parcels the same month last year"), "parcels"),
     "growth_year": (N_("Growth on the same month last year"), "share"),
 }
@@ -420,64 +415,44 @@ def _growth_columns(report: CountyReport) -> tuple[TableColumn, ...]:
     )
 
 
-def _table(name: str, title: str, columns: tuple[TableColumn, ...], found: list) -> ReportTable:
-    return ReportTable(name, title, columns, found, _(SHEETS[name]))
-
-
 def county_tables(report: CountyReport) -> list[ReportTable]:
     """The county report's tables in the order shown and exported, in the chosen language."""
     totals = figure_rows(report.totals, TOTAL_LABELS)
     for row in totals:
         if row["unit"] in UNIT_LABELS:
             row["unit_label"] = _(UNIT_LABELS[row["unit"]])
-    growth = _growth_columns(report)
-    return [
-        _table("totals", _("County totals"), figure_columns(), totals),
-        _table(
+    hub, courier = TableColumn("name", _("Hub")), TableColumn("name", _("Courier"))
+    hubs = TableColumn("hubs", _("Hubs"), "int")
+    with_growth = (
+        (
             "hubs",
             _("By hub"),
-            (
-                TableColumn("code", _("Code")),
-                TableColumn("name", _("Hub")),
-                TableColumn("outbound", _("Outbound"), "int"),
-                TableColumn("inbound", _("Inbound"), "int"),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("kg", _("kg"), "kg"),
-                TableColumn("fees", _("Fees (yuan)"), "yuan"),
-                *growth,
-            ),
+            ("code", hub, "outbound", "inbound", "parcels", "kg", "fees"),
             report.hubs,
         ),
-        _table(
+        (
             "couriers",
             _("By courier, all hubs (outbound shares)"),
-            (
-                TableColumn("code", _("Code")),
-                TableColumn("name", _("Courier")),
-                TableColumn("hubs", _("Hubs"), "int"),
-                TableColumn("outbound", _("Outbound"), "int"),
-                TableColumn("share", _("Share"), "pct"),
-                TableColumn("inbound", _("Inbound"), "int"),
-                TableColumn("fees", _("Fees (yuan)"), "yuan"),
-                *growth,
-            ),
+            ("code", courier, hubs, "outbound", "share", "inbound", "fees"),
             report.couriers,
         ),
-        _table(
+        (
             "breakdown",
             _("By hub, courier, direction and product"),
             (
                 TableColumn("hub", _("Hub")),
                 TableColumn("hub_name", _("Hub name")),
                 TableColumn("courier", _("Courier")),
-                TableColumn("direction", _("Direction"), shown="direction_label"),
-                TableColumn("category", _("Category"), scripts_only=True),
-                TableColumn("label", _("Product")),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("kg", _("kg"), "kg"),
-                TableColumn("fees", _("Fees (yuan)"), "yuan"),
-                *growth,
+                *("direction", "category", "label", "parcels", "kg", "fees"),
             ),
             report.breakdown,
+        ),
+    )
+    growth = _growth_columns(report)
+    return [
+        table("totals", _("County totals"), figure_columns(), totals, SHEETS),
+        *(
+            table(name, title, (*picked, *growth), found, SHEETS)
+            for name, title, picked, found in with_growth
         ),
     ]

@@ -167,6 +167,34 @@ def _column(column: TableColumn) -> TableColumn:
     return TableColumn(column.key, _(header), column.kind, column.shown, column.scripts_only)
 
 
+#: Columns that read the same in the hub's and the county's tables, by key: `columns`
+#: picks them, so a header is written once.
+SHARED_COLUMNS = {
+    column.key: column
+    for column in (
+        TableColumn("rank", N_("Rank"), "int"),
+        TableColumn("code", N_("Code")),
+        TableColumn("outbound", N_("Outbound"), "int"),
+        TableColumn("inbound", N_("Inbound"), "int"),
+        TableColumn("parcels", N_("Parcels"), "int"),
+        TableColumn("share", N_("Share"), "pct"),
+        TableColumn("kg", N_("kg"), "kg"),
+        TableColumn("fees", N_("Fees (yuan)"), "yuan"),
+        TableColumn("direction", N_("Direction"), shown="direction_label"),
+        TableColumn("category", N_("Category"), scripts_only=True),
+        TableColumn("label", N_("Product")),
+    )
+}
+
+
+def columns(*picked: str | TableColumn) -> tuple[TableColumn, ...]:
+    """A table's columns in order: a key names one of `SHARED_COLUMNS` (its header
+    translated here), a `TableColumn` is the table's own (its header already translated)."""
+    return tuple(
+        _column(SHARED_COLUMNS[column]) if isinstance(column, str) else column for column in picked
+    )
+
+
 def figure_rows(values: Mapping[str, Any], labels: Mapping[str, tuple[str, str]]) -> list:
     rows = []
     for key, (label, unit) in labels.items():
@@ -182,89 +210,64 @@ def figure_rows(values: Mapping[str, Any], labels: Mapping[str, tuple[str, str]]
     return rows
 
 
-def _table(name: str, title: str, columns: tuple[TableColumn, ...], rows: list) -> ReportTable:
-    sheet = SHEETS[name]
-    return ReportTable(name, title, columns, rows, _(sheet))
+def table(
+    name: str,
+    title: str,
+    picked: tuple[str | TableColumn, ...],
+    rows: list,
+    sheets: Mapping[str, str] = SHEETS,
+) -> ReportTable:
+    """A table of the ``picked`` columns (see `columns`), its sheet named by
+    ``sheets[name]`` in the chosen language."""
+    sheet = sheets[name]
+    return ReportTable(name, title, columns(*picked), rows, _(sheet))
 
 
 def monthly_tables(report: MonthlyReport) -> list[ReportTable]:
     """The monthly report's tables in the order they are shown and exported, their
     titles, headers and sheet names in the chosen language."""
+    previous = TableColumn(
+        "previous", _("Parcels {month}").format(month=report.previous_month), "int"
+    )
+    growth = TableColumn("growth", _("Growth"), "pct")
+    station, courier = TableColumn("name", _("Station")), TableColumn("name", _("Courier"))
     return [
-        _table("totals", _("Totals"), figure_columns(), figure_rows(report.totals, TOTAL_LABELS)),
-        _table(
+        table("totals", _("Totals"), figure_columns(), figure_rows(report.totals, TOTAL_LABELS)),
+        table(
             "stations",
             _("By station"),
-            (
-                TableColumn("rank", _("Rank"), "int"),
-                TableColumn("code", _("Code")),
-                TableColumn("name", _("Station")),
-                TableColumn("outbound", _("Outbound"), "int"),
-                TableColumn("inbound", _("Inbound"), "int"),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("kg", _("kg"), "kg"),
-                TableColumn(
-                    "previous", _("Parcels {month}").format(month=report.previous_month), "int"
-                ),
-                TableColumn("growth", _("Growth"), "pct"),
-            ),
+            ("rank", "code", station, "outbound", "inbound", "parcels", "kg", previous, growth),
             report.stations,
         ),
-        _table(
+        table(
             "couriers",
             _("By courier (outbound shares)"),
-            (
-                TableColumn("code", _("Code")),
-                TableColumn("name", _("Courier")),
-                TableColumn("outbound", _("Outbound"), "int"),
-                TableColumn("share", _("Share"), "pct"),
-                TableColumn("kg", _("kg"), "kg"),
-                TableColumn("fees", _("Fees (yuan)"), "yuan"),
-                TableColumn("inbound", _("Inbound"), "int"),
-            ),
+            ("code", courier, "outbound", "share", "kg", "fees", "inbound"),
             report.couriers,
         ),
-        _table(
+        table(
             "days",
             _("By day"),
             (
                 TableColumn("date", _("Date"), "date"),
                 TableColumn("weekday", _("Day"), shown="weekday_label"),
-                TableColumn("outbound", _("Outbound"), "int"),
-                TableColumn("inbound", _("Inbound"), "int"),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("kg", _("kg"), "kg"),
+                *("outbound", "inbound", "parcels", "kg"),
             ),
             report.days,
         ),
-        _table(
+        table(
             "provinces",
             _("Top {n} destination provinces (outbound)").format(n=TOP_PROVINCES),
-            (
-                TableColumn("rank", _("Rank"), "int"),
-                TableColumn("code", _("Code")),
-                TableColumn("name", _("Province")),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("share", _("Share"), "pct"),
-                TableColumn("kg", _("kg"), "kg"),
-                TableColumn("fees", _("Fees (yuan)"), "yuan"),
-            ),
+            ("rank", "code", TableColumn("name", _("Province")), "parcels", "share", "kg", "fees"),
             report.provinces,
         ),
-        _table(
+        table(
             "categories",
             _("By product category"),
-            (
-                TableColumn("direction", _("Direction"), shown="direction_label"),
-                TableColumn("category", _("Category"), scripts_only=True),
-                TableColumn("label", _("Product")),
-                TableColumn("parcels", _("Parcels"), "int"),
-                TableColumn("share", _("Share"), "pct"),
-                TableColumn("kg", _("kg"), "kg"),
-            ),
+            ("direction", "category", "label", "parcels", "share", "kg"),
             report.categories,
         ),
-        _table(
+        table(
             "service", _("Service"), figure_columns(), figure_rows(report.service, SERVICE_LABELS)
         ),
     ]
