@@ -30,7 +30,7 @@ from rich.text import Text
 
 from logistics.domain.text import REFUSED, visible
 from logistics.domain.units import kg_text, yuan_text
-from logistics.i18n import _, is_chinese, ngettext
+from logistics.i18n import _, listing, ngettext
 
 
 def _visible_lines(text: str) -> str:
@@ -184,9 +184,7 @@ def render_rows(
         table.add_row(*(row[k] for k in keep))
     console.print(table)
     if len(keep) < len(columns):
-        left_out = _list_separator().join(
-            titles[k].strip() for k in range(len(columns)) if k not in keep
-        )
+        left_out = listing(titles[k].strip() for k in range(len(columns)) if k not in keep)
         sentence = _(
             "Left out to fit the terminal: {columns} "
             "(a wider window, --csv or --json show every column)."
@@ -198,11 +196,6 @@ def _csv_cell(value: Any) -> Any:
     """A --csv cell: text made visible (a spreadsheet or a terminal gets no control)."""
     value = plain(value)
     return visible(value) if isinstance(value, str) else value
-
-
-def _list_separator() -> str:
-    """Between names in a sentence: ", " in English, "、" in Chinese."""
-    return "、" if is_chinese() else ", "
 
 
 def _id_width(k: int, cells: list[list[Text]]) -> int | None:

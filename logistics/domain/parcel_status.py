@@ -42,7 +42,7 @@ from typing import NoReturn, TypeVar
 
 from logistics import i18n
 from logistics.errors import InvalidInput, RuleBroken
-from logistics.i18n import N_, _, is_chinese
+from logistics.i18n import N_, _, is_chinese, listing
 
 _Word = TypeVar("_Word", bound=StrEnum)
 
@@ -403,7 +403,7 @@ def parse_action(text: str) -> Action:
 
 def not_a_scan_action(text: str) -> InvalidInput:
     """The refusal of a word that is no scan action (the actions are typed as they are)."""
-    names = ("、" if is_chinese() else ", ").join(a.value for a in SCAN_ACTIONS)
+    names = listing(a.value for a in SCAN_ACTIONS)
     return InvalidInput(
         _("'{value}' is not a scan action: expected one of {actions}.").format(
             value=text, actions=names

@@ -43,7 +43,6 @@ def message(doc, notice) -> str:
             "please show the code to collect it."
         ).format(signature=signature, station=doc.station_name, code=notice.codes[0])
     else:
-        separator = "、" if i18n.is_chinese() else ", "
         text = _(
             "{signature} Your {n} parcels have arrived at {station}, pickup codes {codes}; "
             "please show the codes to collect them."
@@ -51,7 +50,7 @@ def message(doc, notice) -> str:
             signature=signature,
             n=len(notice.codes),
             station=doc.station_name,
-            codes=separator.join(notice.codes),
+            codes=i18n.listing(notice.codes),
         )
     if doc.station_phone:
         text += _(" Station phone {phone}.").format(phone=doc.station_phone)

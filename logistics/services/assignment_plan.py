@@ -34,7 +34,7 @@ from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.tariffs import CourierTerms, ProvinceTariff
 from logistics.domain.units import yuan
 from logistics.errors import NotFound, RuleBroken
-from logistics.i18n import _, is_chinese
+from logistics.i18n import _, listing
 from logistics.models import (
     Courier,
     CourierExcludedProvince,
@@ -118,7 +118,7 @@ class Couriers:
             raise NotFound(
                 _("No courier is called '{typed}'; the couriers are {codes}.").format(
                     typed=typed.strip(),
-                    codes=("、" if is_chinese() else ", ").join(c.code for c in self.active),
+                    codes=listing(c.code for c in self.active),
                 )
             )
         return code

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from logistics import i18n
 from logistics.domain import network as rules
-from logistics.errors import InvalidInput, RuleBroken
+from logistics.errors import RuleBroken
 from logistics.i18n import _
 from logistics.models import Courier, Hub, Parcel, Station, Vehicle, scope
 from logistics.services import network
+from logistics.services.setup import read_language
 
 
 def list_hubs(session: Session) -> list[dict]:
@@ -61,13 +61,6 @@ def add_hub(
                 "`hub --hub {code} init --hub-name ...` changes it."
             ).format(code=existing.code, name=existing.name)
         )
-    chosen = None
-    if language is not None:
-        chosen = i18n.normalise(language)
-        if chosen is None:
-            raise InvalidInput(
-                _("'{value}' is not a language: expected zh or en.").format(value=language)
-            )
     hub = network.set_hub(
         session,
         code=code,
@@ -76,7 +69,7 @@ def add_hub(
         lon=lon,
         timezone=timezone,
         address=address,
-        language=chosen,
+        language=read_language(language) if language is not None else None,
     )
     scope.scope_to(session, hub.id)
     return hub

@@ -91,17 +91,21 @@ def _sample_kind(sample: bool | str | None) -> str | None:
 
 def set_language(session: Session, language: str) -> str | None:
     """Keep ``language`` as the hub's own; returns it, or None when no hub is set up yet."""
-    chosen = i18n.normalise(language)
-    if chosen is None:
-        raise InvalidInput(
-            _("'{value}' is not a language: expected zh or en.").format(value=language)
-        )
+    chosen = read_language(language)
     hubs = list(session.exec(select(Hub)))
     for hub in hubs:
         hub.language = chosen
         session.add(hub)
     session.commit()
     return chosen if hubs else None
+
+
+def read_language(typed: str) -> str:
+    """A hub's language as typed (zh, 中文, en, English ...) as stored: zh or en."""
+    chosen = i18n.normalise(typed)
+    if chosen is None:
+        raise InvalidInput(_("'{value}' is not a language: expected zh or en.").format(value=typed))
+    return chosen
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -26,7 +26,7 @@ from logistics.cli.output import (
 from logistics.cli.progress import progress_bar
 from logistics.domain.parcel_status import Status
 from logistics.domain.units import province_text
-from logistics.i18n import N_, _, is_chinese, ngettext
+from logistics.i18n import N_, _, is_chinese, listing, ngettext
 
 ORDER = 40
 
@@ -278,7 +278,7 @@ def _changes_said(run) -> str:
 
 
 def _listed(codes) -> str:
-    return ("、" if is_chinese() else ", ").join(codes)
+    return listing(codes)
 
 
 def _show_courier_parcels(run) -> None:

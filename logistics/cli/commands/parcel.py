@@ -30,7 +30,7 @@ from logistics.cli.output import (
 )
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.units import kg_text
-from logistics.i18n import N_, _, is_chinese, ngettext
+from logistics.i18n import N_, _, listing, ngettext
 
 NAME = "parcel"
 ORDER = 20
@@ -418,9 +418,7 @@ def _warn_unknown_products(unknown: Mapping[str, int]) -> None:
     from logistics.domain import products
 
     rows = sum(unknown.values())
-    named = ("、" if is_chinese() else ", ").join(
-        f"{typed} ×{count:,}" for typed, count in unknown.items()
-    )
+    named = listing(f"{typed} ×{count:,}" for typed, count in unknown.items())
     warn(
         ngettext(
             "{n} row had a product not in the list ({products}): counted as {other}.",

@@ -27,7 +27,7 @@ from logistics.cli.output import (
     warn,
 )
 from logistics.domain.round_status import RoundStatus
-from logistics.i18n import N_, _, is_chinese, ngettext
+from logistics.i18n import N_, _, is_chinese, listing, ngettext
 
 NAME = "round"
 ORDER = 31
@@ -46,7 +46,7 @@ def _kg(value) -> str:
 
 def _names(names: list[str]) -> str:
     """Names in a sentence: "a, b" in English, "a、b" in Chinese."""
-    return ("、" if is_chinese() else ", ").join(name.strip() for name in names)
+    return listing(name.strip() for name in names)
 
 
 def _n(value) -> str:
