@@ -9,18 +9,23 @@ models, numpy and OR-Tools, imported before the command as `hub plan` imports th
 the day), ``solve`` (the waves: building each problem and the solver's own search),
 ``solver`` (the search alone, as the plan reports it), ``store``, ``summary`` and
 ``render`` (the terminal tables), ``total``. The interpreter's own start-up is not in
-it: `python -c pass` measures that (plan_day.py does).
+it, nor its exit: plan_day.py measures those.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 import time
 
 BEGAN = time.perf_counter()
+
+from logistics.cli.start import COLLECT_EVERY  # noqa: E402  (a few lines, no libraries)
+
+gc.set_threshold(*COLLECT_EVERY)  # as `hub` does before it imports anything
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,3 +1,3 @@
-from logistics.cli.main import main
+from logistics.cli.start import main
 
 main()

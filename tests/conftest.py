@@ -7,6 +7,7 @@ template, as SQLite tests get their own copy of a migrated file.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -301,3 +302,15 @@ def chinese():
 
     i18n.use("zh")
     yield
+
+
+@pytest.fixture
+def started_round(sample_network, make_parcel, hub):
+    """One started round of VAN1 through GD05 and GD06; returns its number."""
+    make_parcel("registered", station="GD05", weight_g=2000)
+    make_parcel("registered", station="GD06", weight_g=1000)
+    planned = hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--json")
+    assert planned.exit_code == 0, planned.output
+    round_no = json.loads(planned.output)["rounds"][0]["round_no"]
+    assert hub("round", "start", round_no).exit_code == 0
+    return round_no

@@ -373,7 +373,9 @@ def test_a_manifest_close_killed_leaves_it_open_or_closed_never_between(
         wait_until(lambda: wal_size(database_url) > 0, proc, "the flush of the close")
     else:
         wait_until(lambda: pg_writer_active(database_url), proc, "the write transaction")
-        time.sleep(random.Random().uniform(0.0, 1.0))
+        # The close writes for a few tenths of a second after its first row (one UPDATE
+        # per chunk), and `hub` no longer lingers at exit: the kill lands inside it.
+        time.sleep(random.Random().uniform(0.0, 0.15))
     kill(proc)
     wait_for_pg_backends_to_go(database_url)
 

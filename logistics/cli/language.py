@@ -55,22 +55,23 @@ def split_language(args: Sequence[str]) -> tuple[str | None, list[str]]:
     return chosen, rest
 
 
-def _db_option(args: Sequence[str]) -> str | None:
+def _option(args: Sequence[str], name: str, variable: str) -> str | None:
+    """The value of `hub`'s own option ``name`` (`--db x` or `--db=x`), else the
+    environment ``variable``: read before Typer parses the command line."""
     for index, item in enumerate(args):
-        if item == "--db" and index + 1 < len(args):
+        if item == name and index + 1 < len(args):
             return args[index + 1]
-        if item.startswith("--db="):
+        if item.startswith(f"{name}="):
             return item.split("=", 1)[1]
-    return os.environ.get("HUB_DATABASE_URL")
+    return os.environ.get(variable)
+
+
+def _db_option(args: Sequence[str]) -> str | None:
+    return _option(args, "--db", "HUB_DATABASE_URL")
 
 
 def _hub_option(args: Sequence[str]) -> str | None:
-    for index, item in enumerate(args):
-        if item == "--hub" and index + 1 < len(args):
-            return args[index + 1]
-        if item.startswith("--hub="):
-            return item.split("=", 1)[1]
-    return os.environ.get("HUB_HUB")
+    return _option(args, "--hub", "HUB_HUB")
 
 
 def hub_setting(db_option: str | None, hub_code: str | None = None) -> str | None:
@@ -207,13 +208,14 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, message in (
         (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
         (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+        (r"Missing command\.", N_("Missing command: which one? `hub --help` lists them.")),
         (r"Did you mean (?P<names>.+)\?", N_("Did you mean {names}?")),
         (r"\(Possible options: (?P<names>.+)\)", N_("(Possible options: {names})")),
         (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
         (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
         (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
         (
-            r"Got unexpected extra arguments? \((?P<args>.*)\)",
+            r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)",
             N_("Got unexpected extra arguments ({args})"),
         ),
         (r"Option (?P<name>'\S+') requires an argument\.", N_("Option {name} needs a value.")),
@@ -249,6 +251,9 @@ def translate_framework_sentence(text: str) -> str:
     """A click/Typer error sentence in the chosen language, part by part."""
     if not i18n.is_chinese():
         return text
+    whole = _translate_part(text)  # a sentence with its own brackets, e.g. extra words
+    if whole != text:
+        return whole
     parts = re.split(r"(?<=[.?)])\s+|\s+(?=\()", text)
     return " ".join(_translate_part(part) for part in parts)
 
@@ -261,6 +266,8 @@ def _translate_part(part: str) -> str:
                 key: translate_framework_sentence(value) if key == "reason" else value
                 for key, value in found.groupdict().items()
             }
+            if "names" in values:  # click joins them with ", "
+                values["names"] = i18n.listing(values["names"].split(", "))
             return _(message).format(**values)
     return part
 
@@ -323,6 +330,7 @@ def _set_titles(rich_utils) -> None:
     translated_error._hub = True
     rich_utils.rich_format_error = translated_error
     _keep_example_indents(rich_utils)
+    _fold_long_words(rich_utils)
 
 
 def _keep_example_indents(rich_utils) -> None:
@@ -336,6 +344,21 @@ def _keep_example_indents(rich_utils) -> None:
         return make_rich_text(text="\n" + text, **options)
 
     rich_utils._make_rich_text = indented
+
+
+def _fold_long_words(rich_utils) -> None:
+    """A Chinese sentence has no spaces to wrap at, so a cell of the options or commands
+    table, too narrow for it at 80 columns, cut it with "…" and the rest of the help was
+    lost; folding breaks it between characters instead, as Chinese is written."""
+    make_rich_text = rich_utils._make_rich_text
+
+    def folded(**options):
+        text = make_rich_text(**options)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    rich_utils._make_rich_text = folded
 
 
 class _RichUtilsHook(importlib.abc.MetaPathFinder):

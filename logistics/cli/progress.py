@@ -20,6 +20,27 @@ from logistics.cli.output import console
 Progress = Callable[[int, int | None], None]
 
 
+def bars(*, transient: bool = True, time_left: bool = False):
+    """The hub's rich progress display, as every long step shows it: what, a bar, done
+    of all, and the time taken (or, with ``time_left``, the time still to go)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as Display
+
+    return Display(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn() if time_left else TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+    )
+
+
 @contextmanager
 def progress_bar(
     description: str, *, shown: bool = True, at_least: int = 2000
@@ -30,14 +51,7 @@ def progress_bar(
     if not shown or not console.is_terminal:
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeElapsedColumn,
-    )
-
-    bar: Progress | None = None
+    bar = None
     task = None
 
     def report(done: int, total: int | None) -> None:
@@ -45,14 +59,7 @@ def progress_bar(
         if bar is None:
             if total is not None and total < at_least:
                 return
-            bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            )
+            bar = bars()
             bar.start()
             task = bar.add_task(escape(description), total=total)
         bar.update(task, completed=done, total=total)

@@ -122,7 +122,7 @@ _YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 def _not_a_date(text: str) -> str:
     return _(
         "'{value}' is not a date: expected YYYY-MM-DD (e.g. 2026-11-23), 2026年11月23日, "
-        "11月23日, today or yesterday (今天, 昨天)."
+        "11月23日, today, yesterday or tomorrow (今天, 昨天, 明天)."
     ).format(value=text)
 
 

@@ -286,39 +286,19 @@ def _widths(weights: list[int], columns: Sequence[TableColumn], width: float) ->
 
 def day_chart(days: Sequence[dict[str, Any]], width: float, height: float) -> Drawing:
     """Stacked bars of outbound and inbound parcels by day of the month."""
-    drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 36, 28
-    chart.width, chart.height = width - 48, height - 56
-    chart.data = [
-        [row["outbound"] for row in days],
-        [row["inbound"] for row in days],
-    ]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.categoryNames = [f"{row['date'].day}" for row in days]
-    chart.categoryAxis.labels.fontName = SANS
-    chart.categoryAxis.labels.fontSize = 6
-    chart.valueAxis.labels.fontName = SANS
-    chart.valueAxis.labels.fontSize = 6
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = "{:,.0f}".format
-    chart.bars[0].fillColor = OUTBOUND_COLOUR
-    chart.bars[1].fillColor = INBOUND_COLOUR
-    chart.bars.strokeWidth = 0
-    chart.barSpacing = 0.5
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 40, height - 8
-    legend.fontName = SANS
-    legend.fontSize = 7
-    legend.columnMaximum = 1
-    legend.alignment = "right"
-    legend.dx = legend.dy = 6
     names = (_("outbound"), _("inbound"))
-    legend.fontName = _font_for(*names)
-    legend.colorNamePairs = [(OUTBOUND_COLOUR, names[0]), (INBOUND_COLOUR, names[1])]
-    drawing.add(legend)
-    return drawing
+    return _bar_chart(
+        width,
+        height,
+        [[row["outbound"] for row in days], [row["inbound"] for row in days]],
+        [f"{row['date'].day}" for row in days],
+        list(zip((OUTBOUND_COLOUR, INBOUND_COLOUR), names, strict=True)),
+        stacked=True,
+        frame=(36, 28, 48, 56),
+        category_size=6,
+        spacing=0.5,
+        legend_at=(40, 8),
+    )
 
 
 def share_chart(couriers: Sequence[dict[str, Any]], width: float, height: float) -> Drawing:
@@ -523,38 +503,69 @@ def _story(report: MonthlyReport, width: float) -> list[Any]:
 def hub_chart(hubs: Sequence[dict[str, Any]], months: Sequence[str], width: float,
               height: float) -> Drawing:  # fmt: skip
     """Bars of each hub's parcels: the month, the month before, the same month last year."""
+    shades = (OUTBOUND_COLOUR, colors.HexColor("#9ecae1"), colors.HexColor("#bdbdbd"))
+    return _bar_chart(
+        width,
+        height,
+        [[row[key] for row in hubs] for key in ("parcels", "previous", "last_year")],
+        [row["code"] for row in hubs],
+        list(zip(shades, months, strict=True)),
+        frame=(44, 20, 56, 44),
+        category_size=7,
+        spacing=1,
+        legend_at=(48, 6),
+        legend_step=60,
+    )
+
+
+def _bar_chart(
+    width: float,
+    height: float,
+    series: list[list[int]],
+    categories: list[str],
+    legend: list[tuple[Any, str]],
+    *,
+    frame: tuple[float, float, float, float],
+    category_size: float,
+    spacing: float,
+    legend_at: tuple[float, float],
+    stacked: bool = False,
+    legend_step: float | None = None,
+) -> Drawing:
+    """The reports' bar charts: one colour per series, counts with thousands separated,
+    the legend on top. ``frame`` is the chart's x, y and the width and height left out;
+    ``legend_at`` the legend's x and its distance below the top."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 44, 20
-    chart.width, chart.height = width - 56, height - 44
-    chart.data = [
-        [row["parcels"] for row in hubs],
-        [row["previous"] for row in hubs],
-        [row["last_year"] for row in hubs],
-    ]
-    chart.categoryAxis.categoryNames = [row["code"] for row in hubs]
+    x, y, spare_width, spare_height = frame
+    chart.x, chart.y = x, y
+    chart.width, chart.height = width - spare_width, height - spare_height
+    chart.data = series
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = categories
     chart.categoryAxis.labels.fontName = SANS
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = category_size
     chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.labels.fontSize = 6
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = "{:,.0f}".format
-    shades = (OUTBOUND_COLOUR, colors.HexColor("#9ecae1"), colors.HexColor("#bdbdbd"))
-    for k, shade in enumerate(shades):
+    for k, (shade, _name) in enumerate(legend):
         chart.bars[k].fillColor = shade
     chart.bars.strokeWidth = 0
-    chart.barSpacing = 1
+    chart.barSpacing = spacing
     drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 48, height - 6
-    legend.fontName = _font_for(*months)
-    legend.fontSize = 7
-    legend.columnMaximum = 1
-    legend.alignment = "right"
-    legend.dx = legend.dy = 6
-    legend.deltax = 60
-    legend.colorNamePairs = list(zip(shades, months, strict=True))
-    drawing.add(legend)
+    key = Legend()
+    key.x, key.y = legend_at[0], height - legend_at[1]
+    key.fontName = _font_for(*(name for _shade, name in legend))
+    key.fontSize = 7
+    key.columnMaximum = 1
+    key.alignment = "right"
+    key.dx = key.dy = 6
+    if legend_step is not None:
+        key.deltax = legend_step
+    key.colorNamePairs = legend
+    drawing.add(key)
     return drawing
 
 

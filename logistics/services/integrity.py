@@ -199,8 +199,7 @@ def _parcels_and_events(session: Session) -> list[str]:
         .where(Parcel.id.is_(None))
         .order_by(ParcelEvent.id)
     )
-    rows = session.execute(orphans.limit(SHOWN + 1)).all()
-    total = _count(session, orphans) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, orphans)
     problems += _listed(
         rows,
         total,
@@ -233,8 +232,7 @@ def _event_chains(session: Session) -> list[str]:
         .where(ordered.c.from_status.is_distinct_from(ordered.c.previous))
         .order_by(ordered.c.id)
     )
-    rows = session.execute(broken.limit(SHOWN + 1)).all()
-    total = _count(session, broken) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, broken)
     return _listed(
         rows,
         total,
@@ -264,8 +262,7 @@ def _states(session: Session) -> list[str]:
         )
         .order_by(Parcel.parcel_no)
     )
-    rows = session.execute(strange.limit(SHOWN + 1)).all()
-    total = _count(session, strange) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, strange)
     problems += _listed(
         rows,
         total,
@@ -283,8 +280,7 @@ def _states(session: Session) -> list[str]:
         )
         .order_by(Parcel.parcel_no)
     )
-    rows = session.execute(held_wrong.limit(SHOWN + 1)).all()
-    total = _count(session, held_wrong) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, held_wrong)
     problems += _listed(
         rows,
         total,
@@ -318,8 +314,7 @@ def _manifests(session: Session) -> list[str]:
         )
         .order_by(Parcel.parcel_no)
     )
-    rows = session.execute(off.limit(SHOWN + 1)).all()
-    total = _count(session, off) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, off)
     problems += _listed(
         rows,
         total,
@@ -351,8 +346,7 @@ def _manifests(session: Session) -> list[str]:
         )
         .order_by(Manifest.manifest_no, Parcel.parcel_no)
     )
-    rows = session.execute(wrong_members.limit(SHOWN + 1)).all()
-    total = _count(session, wrong_members) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, wrong_members)
     problems += _listed(
         rows,
         total,
@@ -376,8 +370,7 @@ def _manifests(session: Session) -> list[str]:
         )
         .order_by(Manifest.manifest_no)
     )
-    rows = session.execute(unstamped.limit(SHOWN + 1)).all()
-    total = _count(session, unstamped) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, unstamped)
     problems += _listed(
         rows,
         total,
@@ -397,6 +390,13 @@ def _first_by_parcel_no(session: Session, query) -> tuple[list, int]:
     for minutes on 172,000 parcels), where without them it joins by hashing in a second."""
     rows = session.execute(query).all()
     return sorted(rows, key=lambda row: row.parcel_no)[: SHOWN + 1], len(rows)
+
+
+def _first(session: Session, query) -> tuple[list, int]:
+    """The first findings of ``query`` (one more than are shown, so ``_listed`` can say
+    how many more) and how many there are, counted only when there are more."""
+    rows = session.execute(query.limit(SHOWN + 1)).all()
+    return rows, _count(session, query) if len(rows) > SHOWN else len(rows)
 
 
 def _count(session: Session, query) -> int:
@@ -419,8 +419,7 @@ def _event_times(session: Session) -> list[str]:
         .where(ordered.c.at < ordered.c.earlier)
         .order_by(ordered.c.id)
     )
-    rows = session.execute(backwards.limit(SHOWN + 1)).all()
-    total = _count(session, backwards) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, backwards)
     return _listed(
         rows,
         total,
@@ -450,8 +449,7 @@ def _exports_recorded(session: Session) -> list[str]:
         .where(~recorded)
         .order_by(ManifestExport.id)
     )
-    rows = session.execute(missing.limit(SHOWN + 1)).all()
-    total = _count(session, missing) if len(rows) > SHOWN else len(rows)
+    rows, total = _first(session, missing)
     return _listed(
         rows,
         total,

@@ -189,3 +189,20 @@ def test_template_then_overdue(ready, tmp_path):
     assert target.read_text(encoding="utf-8-sig").startswith("station*,order_ref")
     result = ready("parcel", "overdue")
     assert result.exit_code == 0 and "No parcel is waiting" in result.output
+
+
+def test_a_list_cut_at_its_limit_says_more_match_and_keeps_json_whole(hub, make_parcel):
+    for _ in range(4):
+        make_parcel("registered", station="GD05")
+    cut = hub("parcel", "list", "--limit", "3")
+    assert cut.exit_code == 0
+    assert "Only the first 3 parcels are listed; more match: --limit 0 lists them all." in " ".join(
+        cut.output.split()
+    )
+    assert len(json.loads(hub("parcel", "list", "--limit", "3", "--json").stdout)) == 3
+    assert cut.output.rstrip().endswith("--limit 0 lists them all.")  # after the rows
+    negative = hub("parcel", "list", "--limit", "-1")
+    assert negative.exit_code == 2 and "--limit" in negative.output
+    whole = hub("parcel", "list", "--limit", "4")
+    assert "Only the first" not in whole.output
+    assert len(json.loads(hub("parcel", "list", "--limit", "0", "--json").stdout)) == 4

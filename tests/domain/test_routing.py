@@ -243,6 +243,29 @@ def test_ruin_and_recreate_repairs_a_deliberately_bad_start():
     assert found is not None and found.ObjectiveValue() <= better.cost()
 
 
+def test_visits_with_opening_hours_are_also_put_back_by_their_hours():
+    # Six stops, each open for a different stretch of the morning: besides SISR's four
+    # orders, the loop puts them back narrowest window first, earliest opening first or
+    # latest closing first.
+    hours = [(8, 9), (7, 12), (10, 11), (9, 16), (7, 8), (11, 15)]
+    points = [[0, 0]] + [[i + 1, 0] for i in range(6)]
+    stops = [
+        Stop(f"S{i}", delivery_g=KG, delivery_parcels=1, opens_s=a * H, closes_s=b * H)
+        for i, (a, b) in enumerate(hours)
+    ]
+    model, _ = _model_and_first_plan(problem(points, stops, [van()]))
+    plan = Plan(model, [[]])
+    assert plan.timed
+    visits = list(range(1, 7))
+    narrowest = sorted(visits, key=lambda k: plan._late[k] - plan._open[k])
+    earliest = sorted(visits, key=lambda k: plan._open[k])
+    latest_closing = sorted(visits, key=lambda k: -plan._late[k])
+    rng = random.Random(4)
+    seen = {tuple(lns._order(list(visits), plan, rng, windows=True)) for _ in range(400)}
+    assert {tuple(narrowest), tuple(earliest), tuple(latest_closing)} <= seen
+    assert all(sorted(order) == visits for order in seen)
+
+
 def test_ruin_removes_strings_of_neighbouring_rounds_and_never_the_hub():
     rng = np.random.default_rng(5)
     points = rng.uniform(-10, 10, size=(41, 2))

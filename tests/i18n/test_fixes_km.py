@@ -31,18 +31,6 @@ def _dead_url() -> str:
     return f"osrm+http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def started(sample_network, make_parcel, hub):
-    """One started round of VAN1 through GD05 and GD06; returns its number."""
-    make_parcel("registered", station="GD05", weight_g=2000)
-    make_parcel("registered", station="GD06", weight_g=1000)
-    planned = hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--json")
-    assert planned.exit_code == 0, planned.output
-    round_no = json.loads(planned.output)["rounds"][0]["round_no"]
-    assert hub("round", "start", round_no).exit_code == 0
-    return round_no
-
-
 def _planned_km(hub, round_no) -> float:
     return float(json.loads(hub("round", "show", round_no, "--json").output)["km"])
 
@@ -126,7 +114,7 @@ def test_the_waiting_stations_are_joined_with_the_chinese_mark(chinese):
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_the_kept_rounds_are_joined_with_the_chinese_mark(started, make_parcel, hub):
+def test_the_kept_rounds_are_joined_with_the_chinese_mark(started_round, make_parcel, hub):
     make_parcel("registered", station="GD12", weight_g=2000)
     planned = hub("plan", "--time-limit", "0.3", "--vans", "VAN2", "--json")
     second = [r["round_no"] for r in json.loads(planned.output)["rounds"]]
@@ -134,7 +122,7 @@ def test_the_kept_rounds_are_joined_with_the_chinese_mark(started, make_parcel, 
     result = hub("plan", "--time-limit", "0.3", "--vans", "VAN1,VAN2")
     assert result.exit_code == 0, result.output
     text = "".join(result.output.split())
-    assert started in text and second[0] in text
+    assert started_round in text and second[0] in text
     assert "返回）、R-" in text and "返回）,R-" not in text
 
 
@@ -168,16 +156,16 @@ def test_the_glossary_names_both():
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_zero_and_minus_km_give_one_sentence(started, hub):
-    minus = said(hub("round", "finish", started, "--km", "-5"))
-    zero = said(hub("round", "finish", started, "--km", "0"))
+def test_zero_and_minus_km_give_one_sentence(started_round, hub):
+    minus = said(hub("round", "finish", started_round, "--km", "-5"))
+    zero = said(hub("round", "finish", started_round, "--km", "0"))
     assert minus.replace("--km -5", "--km X") == zero.replace("--km 0", "--km X")
     assert "0 或以上" not in minus
 
 
-def test_hub_round_km_names_the_km_it_was_given(started, hub):
-    assert hub("round", "finish", started).exit_code == 0
-    result = hub("round", "km", started, "--", "-3")
+def test_hub_round_km_names_the_km_it_was_given(started_round, hub):
+    assert hub("round", "finish", started_round).exit_code == 0
+    result = hub("round", "km", started_round, "--", "-3")
     assert result.exit_code != 0
     assert "KM -3" in said(result) and "--km" not in said(result)
 
@@ -185,20 +173,20 @@ def test_hub_round_km_names_the_km_it_was_given(started, hub):
 # ------------------------------------------------------------ 4. a finished round's km
 
 
-def test_a_second_finish_says_the_km_recorded(started, hub):
-    assert hub("round", "finish", started, "--km", "48.5").exit_code == 0
-    again = hub("round", "finish", started, "--km", "48.5")
+def test_a_second_finish_says_the_km_recorded(started_round, hub):
+    assert hub("round", "finish", started_round, "--km", "48.5").exit_code == 0
+    again = hub("round", "finish", started_round, "--km", "48.5")
     assert again.exit_code != 0
     assert (
-        f"Round {started} is already finished with 48.5 km recorded: "
-        f"`hub round km {started} KM` corrects it." in said(again)
+        f"Round {started_round} is already finished with 48.5 km recorded: "
+        f"`hub round km {started_round} KM` corrects it." in said(again)
     )
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_a_second_finish_says_the_km_recorded_in_chinese(started, hub):
-    assert hub("round", "finish", started, "--km", "48.5").exit_code == 0
-    again = said(hub("round", "finish", started, "--km", "48.5"))
+def test_a_second_finish_says_the_km_recorded_in_chinese(started_round, hub):
+    assert hub("round", "finish", started_round, "--km", "48.5").exit_code == 0
+    again = said(hub("round", "finish", started_round, "--km", "48.5"))
     assert "48.5" in again and "hub round km" in again
     assert "登记实际行驶里程" not in again
 
@@ -206,23 +194,23 @@ def test_a_second_finish_says_the_km_recorded_in_chinese(started, hub):
 # ------------------------------------------------------------ 5. a distance left out
 
 
-def test_a_distance_the_learning_leaves_out_is_said_when_recorded(started, hub):
-    assert hub("round", "finish", started).exit_code == 0
-    planned = _planned_km(hub, started)
+def test_a_distance_the_learning_leaves_out_is_said_when_recorded(started_round, hub):
+    assert hub("round", "finish", started_round).exit_code == 0
+    planned = _planned_km(hub, started_round)
     typed = f"{planned * 9.8:.1f}"
-    result = hub("round", "km", started, typed)
+    result = hub("round", "km", started_round, typed)
     assert result.exit_code == 0, result.output
     text = said(result)
     assert f"{float(typed):.1f} km is 9.8 times the planned {planned:.1f} km" in text
     assert "recorded, but not used to learn road factors" in text
-    assert f"`hub round km {started} KM` corrects it" in text
-    fine = hub("round", "km", started, f"{planned * 1.1:.1f}")
+    assert f"`hub round km {started_round} KM` corrects it" in text
+    fine = hub("round", "km", started_round, f"{planned * 1.1:.1f}")
     assert "not used to learn" not in said(fine)
 
 
-def test_a_finish_under_the_straight_line_says_so(started, hub):
-    planned = _planned_km(hub, started)
-    result = hub("round", "finish", started, "--km", f"{planned * 0.3:.1f}")
+def test_a_finish_under_the_straight_line_says_so(started_round, hub):
+    planned = _planned_km(hub, started_round)
+    result = hub("round", "finish", started_round, "--km", f"{planned * 0.3:.1f}")
     assert result.exit_code == 0, result.output
     text = said(result)
     assert "less than the straight line between its stops" in text
@@ -230,9 +218,9 @@ def test_a_finish_under_the_straight_line_says_so(started, hub):
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_a_distance_left_out_in_chinese(started, hub):
-    planned = _planned_km(hub, started)
-    result = hub("round", "finish", started, "--km", f"{planned * 9.8:.1f}")
+def test_a_distance_left_out_in_chinese(started_round, hub):
+    planned = _planned_km(hub, started_round)
+    result = hub("round", "finish", started_round, "--km", f"{planned * 9.8:.1f}")
     assert result.exit_code == 0, result.output
     text = said(result)
     assert "not used" not in text and "道路系数" in text and "9.8" in text
@@ -242,27 +230,31 @@ def test_a_distance_left_out_in_chinese(started, hub):
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_km_typed_with_units_and_full_width_digits(started, hub):
-    result = hub("round", "finish", started, "--km", "48.5公里")
+def test_km_typed_with_units_and_full_width_digits(started_round, hub):
+    result = hub("round", "finish", started_round, "--km", "48.5公里")
     assert result.exit_code == 0, result.output
-    assert float(json.loads(hub("round", "show", started, "--json").output)["driven_km"]) == 48.5
-    again = hub("round", "km", started, "５１")
+    assert (
+        float(json.loads(hub("round", "show", started_round, "--json").output)["driven_km"]) == 48.5
+    )
+    again = hub("round", "km", started_round, "５１")
     assert again.exit_code == 0, again.output
-    assert float(json.loads(hub("round", "show", started, "--json").output)["driven_km"]) == 51
+    assert (
+        float(json.loads(hub("round", "show", started_round, "--json").output)["driven_km"]) == 51
+    )
     odometer = hub(
-        "round", "km", started, "--odometer-out", "12,034.5", "--odometer-in", "12083.0 km"
+        "round", "km", started_round, "--odometer-out", "12,034.5", "--odometer-in", "12083.0 km"
     )
     assert odometer.exit_code == 0, odometer.output
 
 
 @pytest.mark.usefixtures("chinese_terminal")
-def test_a_decimal_comma_is_refused_echoing_it(started, hub):
-    result = hub("round", "finish", started, "--km", "48,5")
+def test_a_decimal_comma_is_refused_echoing_it(started_round, hub):
+    result = hub("round", "finish", started_round, "--km", "48,5")
     assert result.exit_code != 0
     text = said(result)
     assert "48,5" in text and "48.5" in text
     assert "应为数字" not in text and "Traceback" not in result.output
-    assert json.loads(hub("round", "show", started, "--json").output)["status"] == "started"
+    assert json.loads(hub("round", "show", started_round, "--json").output)["status"] == "started"
 
 
 # ------------------------------------------------------------ 7. a stray space

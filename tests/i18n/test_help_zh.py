@@ -47,6 +47,9 @@ def test_every_help_page_in_chinese_fits_80_columns_and_has_no_english_frame(run
             assert word not in result.output, (path, word)
         too_wide = [line for line in result.output.splitlines() if _cells(line) > 80]
         assert too_wide == [], (path, too_wide)
+        # A Chinese sentence has no spaces to wrap at: it is folded, never cut with "…"
+        # (a help text's own "……" is Chinese punctuation).
+        assert re.search("(?<!…)…(?!…)", result.output) is None, (path, result.output)
 
 
 def test_a_help_page_in_chinese_reads_the_command_in_chinese(runner):
@@ -61,6 +64,27 @@ def test_a_flag_shows_no_value_in_help(runner):
     result = runner.invoke(app, ["db", "backup", "--help"])
     assert re.search(r"--force\s+<bool>", result.output) is None
     assert "--force" in result.output
+
+
+def test_an_extra_word_is_refused_in_chinese(runner):
+    # click 8.2 and later write "argument(s)"; the sentence stayed English.
+    result = runner.invoke(app, ["--lang", "zh", "round", "list", "extra"])
+    assert result.exit_code == 2
+    assert "多出了无法识别的参数（extra）" in result.output
+    assert "unexpected" not in result.output
+
+
+def test_a_command_line_without_a_command_says_so_in_chinese(runner, tmp_path):
+    result = runner.invoke(app, ["--lang", "zh", "--db", str(tmp_path / "plan"), "--hub", "X"])
+    assert result.exit_code == 2
+    assert "缺少命令" in result.output and "Missing command" not in result.output
+
+
+def test_near_options_are_offered_as_near_and_joined_the_chinese_way(runner):
+    result = runner.invoke(app, ["--lang", "zh", "plan", "--van", "VAN1"])
+    assert result.exit_code == 2
+    assert "相近的选项：" in result.output and "可用的选项" not in result.output
+    assert "--vans" in result.output and ", --" not in result.output
 
 
 def test_usage_errors_in_chinese(runner):

@@ -271,16 +271,48 @@ def test_planning_today_moves_parcels_off_tomorrows_plan_and_says_so(sample_netw
     session.expire_all()
     today_ids = {r.id for r in day_rounds(session, today)}
     assert all(session.get(Parcel, p.id).round_id in today_ids for p in made)
-    # Tomorrow's stops no longer count the parcels that left.
-    later = [r.id for r in day_rounds(session, tomorrow)]
-    stops = session.exec(select(RoundStop).where(RoundStop.round_id.in_(later))).all()
-    assert sum(s.pickup_parcels + s.drop_parcels for s in stops) == 0
+    # Tomorrow's rounds gave every parcel up: no empty round is left to drive.
+    assert day_rounds(session, tomorrow) == []
 
     # Planning tomorrow again leaves today's plan alone.
     again = planning.plan_day(session, tomorrow, time_limit=0.3)
     assert again.parcels_served == 0 and again.outbound_waiting + again.inbound_waiting == 0
     session.expire_all()
     assert all(session.get(Parcel, p.id).round_id in today_ids for p in made)
+
+
+def test_only_the_parcels_todays_plan_takes_leave_tomorrows_plan(sample_network, make_parcel):
+    # Found by a dispatcher: tomorrow's plan held a station today's re-plan could not
+    # serve; every re-plan said its parcels moved, yet they stayed on tomorrow's round.
+    session = sample_network
+    stays = [make_parcel("registered", station="GD05") for _ in range(3)]
+    moves = [make_parcel("registered", station="GD06") for _ in range(2)]
+    today = local_today(TZ)
+    tomorrow = today + timedelta(days=1)
+    ahead = planning.plan_day(session, tomorrow, time_limit=0.3)
+    assert ahead.parcels_served == 5
+    session.expire_all()
+    tomorrows = {p.id: session.get(Parcel, p.id).round_id for p in stays + moves}
+    assert None not in tomorrows.values()
+
+    gd05 = session.exec(select(Station).where(Station.code == "GD05")).one()
+    gd05.opens, gd05.closes = time(7, 0), time(7, 5)  # today no van gets there in time
+    session.add(gd05)
+    session.commit()
+    now = planning.plan_day(session, today, time_limit=0.3)
+    assert [(m.from_date, m.parcels) for m in now.moved] == [(tomorrow, 2)]
+    assert [c.station for c in now.carried_over] == ["GD05"]
+    session.expire_all()
+    assert all(session.get(Parcel, p.id).round_id == tomorrows[p.id] for p in stays)
+    left = day_rounds(session, tomorrow)
+    stops = session.exec(
+        select(RoundStop).where(RoundStop.round_id.in_([r.id for r in left]))
+    ).all()
+    assert {s.station_id for s in stops} == {gd05.id}  # GD06's stop went with its parcels
+    assert sum(s.pickup_parcels for s in stops) == 3
+
+    again = planning.plan_day(session, today, time_limit=0.3)
+    assert again.moved == ()  # nothing moves when nothing more is taken
 
 
 def test_a_past_days_plan_never_driven_gives_its_parcels_up(sample_network, make_parcel):

@@ -151,18 +151,11 @@ def _let_go(url: str, named: str | None) -> None:
 
 def _run(url: str, papers_folder: Path, operator: str, seed: int, month: bool, force: bool):
     """Run the day with progress bars and write its printouts; (the day, the files)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
+    from logistics.cli.progress import bars
     from logistics.io.demo_papers import write_papers
     from logistics.services.demo import run_day
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
+    with bars(transient=False) as bar:
         tasks: dict[str, int] = {}
 
         def progress(step: str, finished: int, total: int) -> None:

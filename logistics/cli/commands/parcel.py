@@ -23,6 +23,7 @@ from logistics.cli.output import (
     counted,
     done,
     err_console,
+    error,
     print_json,
     render_record,
     render_rows,
@@ -436,16 +437,9 @@ def _with_progress(work, file: Path):
         size = 0
     if size < 256 * 1024 or not console.is_terminal:
         return work(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from logistics.cli.progress import bars
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with bars() as bar:
         task = bar.add_task(escape(_("Reading {file}").format(file=file.name)), total=None)
 
         def progress(done_rows: int, total: int | None) -> None:
@@ -492,7 +486,7 @@ def list_(
     ] = None,
     since: Annotated[str | None, typer.Option(help="Registered on or after this day.")] = None,
     until: Annotated[str | None, typer.Option(help="Registered on or before this day.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 1000,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many (0: all).")] = 1000,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     encoding: EncodingOption = "utf-8",
@@ -517,22 +511,29 @@ def list_(
             day=day,
             since=first,
             until=last,
-            limit=limit or None,
+            limit=limit + 1 if limit else None,  # one more tells whether more exist
         )
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"))
+    cut = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if cut else rows
     if as_json:
         print_json(rows)
-        return
-    if as_csv:
+    elif as_csv:
         _print_csv(CSV_COLUMNS, rows, encoding)
-        return
-    render_rows(
-        rows,
-        _columns(COLUMNS),
-        title=_("Parcels ({n})").format(n=f"{len(rows):,}"),
-        empty=_("No parcels match."),
-    )
+    else:
+        render_rows(
+            rows,
+            _columns(COLUMNS),
+            title=_("Parcels ({n})").format(n=f"{len(rows):,}"),
+            empty=_("No parcels match."),
+        )
+    if cut:  # after the rows, where the screen ends; on standard error, so JSON stays whole
+        error(
+            _("Only the first {n} parcels are listed; more match: --limit 0 lists them all.")
+            .format(n=f"{limit:,}"),
+            style="yellow",
+        )  # fmt: skip
 
 
 @app.command()

@@ -27,7 +27,11 @@ def plan(
     ctx: typer.Context,
     day: Annotated[
         str | None,
-        typer.Option("--date", metavar="D", help="Hub-local day: YYYY-MM-DD, today, yesterday."),
+        typer.Option(
+            "--date",
+            metavar="D",
+            help="Hub-local day: YYYY-MM-DD, 12月2日, today, yesterday, tomorrow.",
+        ),
     ] = None,
     time_limit: Annotated[
         float | None,
@@ -82,6 +86,14 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --map file if it exists.")
     ] = False,
+    replan: Annotated[
+        bool,
+        typer.Option(
+            "--replan",
+            help="After the plan, ask what to change and plan again at once, without "
+            "starting hub again (Enter: plan again; q: stop).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the day's collection rounds and store them (replacing an unstarted plan).
@@ -109,6 +121,7 @@ def plan(
       hub plan --roads osrm+http://10.0.0.5:5000
       hub plan --map day.html
       hub plan --json
+      hub plan --replan    # then type --vans VAN1,VAN3, or Enter, or q
     """
     from logistics.services import planning
 
@@ -116,6 +129,11 @@ def plan(
     if map_file is None and (map_tiles is not None or force):
         raise typer.BadParameter(
             _("--map-tiles and --force are for the map: add --map FILE."), param_hint="--map"
+        )
+    if replan and as_json:
+        raise typer.BadParameter(
+            _("--replan shows each plan on the terminal: leave out --json."),
+            param_hint="--replan",
         )
     if map_file is not None:
         from logistics.io import files
@@ -161,6 +179,10 @@ def plan(
     show_plan(summary)
     if map_file is not None:
         write_map(day_map, map_file, tiles, force=force)
+    if replan:
+        from logistics.cli.replan import replan_until_done
+
+        replan_until_done(ctx)
 
 
 PLAN_HEADERS = (

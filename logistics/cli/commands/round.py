@@ -662,7 +662,11 @@ def map_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="HTML file to write.")],
     day: Annotated[
         str | None,
-        typer.Option("--date", metavar="D", help="Hub-local day: YYYY-MM-DD, today, yesterday."),
+        typer.Option(
+            "--date",
+            metavar="D",
+            help="Hub-local day: YYYY-MM-DD, 12月2日, today, yesterday, tomorrow.",
+        ),
     ] = None,
     tiles: Annotated[
         str,

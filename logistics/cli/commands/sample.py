@@ -78,8 +78,7 @@ def generate(
       hub sample generate --peak double11 --today --date 2026-11-11
       hub sample generate --county --days 400   # after hub init --sample county
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
+    from logistics.cli.progress import bars
     from logistics.services import sample
 
     first = dates.day(start)
@@ -89,13 +88,7 @@ def generate(
         return
     with (
         open_session(ctx) as session,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar,
+        bars(time_left=True) as bar,
     ):
         task = bar.add_task(_("Generating days"), total=1 if today else days or 7)
         summary = sample.generate(
@@ -113,19 +106,12 @@ def generate(
 
 def _generate_county(ctx, days, seed, first, today, peak, peak_on) -> None:
     """Each hub in turn, a line of what was made in each (its seed is the given + k)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
+    from logistics.cli.progress import bars
     from logistics.services import sample
 
     with (
         open_session(ctx, any_hub=True) as session,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar,
+        bars(time_left=True) as bar,
     ):
         tasks: dict[str, int] = {}
 

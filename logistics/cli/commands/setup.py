@@ -431,16 +431,9 @@ def _table_bars():
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from logistics.cli.progress import bars
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with bars() as bar:
         tasks: dict[str, int] = {}
 
         def tell(table: str, copied: int, total: int) -> None:

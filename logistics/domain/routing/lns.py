@@ -10,10 +10,12 @@ routing problems", Transportation Science 54(2), 2020):
 1. ruin: remove a few strings of consecutive visits (sometimes with a gap kept inside)
    from rounds that pass near a random visit;
 2. recreate: put the visits back one by one (in a random, biggest-first, farthest-first
-   or nearest-first order), each at its cheapest feasible place over all rounds, skipping
-   each place with a small "blink" probability so equal moves do not always win;
-3. accept by simulated annealing (temperature falling geometrically to the deadline),
-   keep the best plan.
+   or nearest-first order, and on plans with opening hours also narrowest window,
+   earliest opening or latest closing first), each at its cheapest feasible place over
+   all rounds, skipping each place with a small "blink" probability so equal moves do
+   not always win;
+3. accept by simulated annealing (temperature falling geometrically to the deadline,
+   hotter with opening hours), keep the best plan.
 
 Feasibility is the model's own: every load dimension with pickups and drops on one
 round (the van leaves with its stops' inbound parcels), opening hours with service and
@@ -53,8 +55,13 @@ class LnsSettings:
     start_temperature: float = 0.3
     """Annealing temperature at the start, as a share of the mean arc cost of the plan."""
     end_temperature: float = 0.01
+    timed_temperatures: tuple[float, float] = (0.6, 0.02)
+    """Start and end temperatures when visits have opening hours: a window refuses most
+    places, so a plan gets stuck in fewer, deeper valleys and needs more heat to leave."""
     polish_every_s: float = 1.0
     """Least time between two OR-Tools descents from a new best plan (``search``)."""
+    window_orders: bool = True
+    """On timed plans, also put visits back by opening hours (SISR's VRPTW orders)."""
     seed: int = 0
     max_steps: float = math.inf
     """Stop after about this many steps (checked every 16) even before the deadline:
@@ -318,9 +325,18 @@ class Ruin:
         ]
 
 
-def _order(removed: list[int], plan: Plan, rng: random.Random) -> list[int]:
-    """SISR's insertion orders, weighted 4 random : 4 biggest : 2 farthest : 1 nearest."""
-    pick = rng.random() * 11
+def _order(removed: list[int], plan: Plan, rng: random.Random, windows: bool = False) -> list[int]:
+    """SISR's insertion orders, weighted 4 random : 4 biggest : 2 farthest : 1 nearest,
+    and with ``windows`` 2 : 2 : 2 more for the narrowest, earliest-opening and
+    latest-closing opening hours first."""
+    pick = rng.random() * (17 if windows else 11)
+    if pick >= 11:
+        opens, latest = plan._open, plan._late
+        if pick < 13:
+            return sorted(removed, key=lambda k: latest[k] - opens[k])
+        if pick < 15:
+            return sorted(removed, key=lambda k: opens[k])
+        return sorted(removed, key=lambda k: -latest[k])
     if pick < 4:
         rng.shuffle(removed)
         return removed
@@ -346,12 +362,16 @@ def search(model, routes: list[list[int]], deadline: float, settings: LnsSetting
     if not all(plan.feasible) or (plan.penalty[list(plan.unassigned)] < 0).any():
         return routes, 0
     ruin = Ruin(model.distance, settings, rng)
+    windows = settings.window_orders and plan.timed
     current = best = plan.cost()
     best_routes = [list(r) for r in plan.routes]
     arcs = sum(len(r) + 1 for r in plan.routes if r) or 1
     mean_arc = max(1.0, best / arcs)
-    t0 = settings.start_temperature * mean_arc
-    t1 = min(t0, settings.end_temperature * mean_arc)
+    hot, cold = settings.start_temperature, settings.end_temperature
+    if plan.timed:
+        hot, cold = settings.timed_temperatures
+    t0 = hot * mean_arc
+    t1 = min(t0, cold * mean_arc)
     started = _time.perf_counter()
     span = max(deadline - started, 1e-6)
     steps = 0
@@ -384,7 +404,7 @@ def search(model, routes: list[list[int]], deadline: float, settings: LnsSetting
         if not all(plan.feasible[r] for r in saved):  # a matrix without the triangle rule
             _restore(plan, saved, saved_unassigned)
             continue
-        todo = _order(removed + sorted(plan.unassigned), plan, rng)
+        todo = _order(removed + sorted(plan.unassigned), plan, rng, windows)
         plan.unassigned = set()
         for c in todo:
             place = plan.best_place(c, settings.blink_rate, rng)

@@ -14,8 +14,9 @@ Once rounds of the day have started (the afternoon re-plan), they stay: each hol
 van until its planned return and its parcels (``domain.round_status``), so the plan is
 made for the vans as they come back (and not before now) and for the parcels no
 started round carries, and replaces only the planned rounds. A parcel on a later day's
-unstarted plan is planned for this (earlier) day and counted as moved; a later day
-leaves the parcels of an earlier day's plan (from today on) alone.
+unstarted plan is offered to this (earlier) day's plan; those it takes leave their
+round and are counted as moved, and a stop or round left with nothing is deleted. A
+later day leaves the parcels of an earlier day's plan (from today on) alone.
 
 The answer is a :class:`PlanSummary` (``summary``): the rounds in order, the rounds
 kept, the parcels moved from a later day's plan, what is carried over and why.
@@ -81,8 +82,8 @@ def plan_day(
     loaded = load_day(session, day, vans=vans, matrix=matrix, say=say, roads=roads)
     waves = solve_in_waves(loaded, settings or DEFAULT_SETTINGS, total_s, say)
     say(_("Storing the rounds"))
-    planned = store_rounds(session, loaded, waves.rounds)
-    summary = summarise(loaded, waves, planned)
+    planned, moved = store_rounds(session, loaded, waves.rounds)
+    summary = summarise(loaded, waves, planned, moved)
     return replace(summary, notes=(*summary.notes, erased)) if erased else summary
 
 

@@ -29,8 +29,11 @@ _ROUNDS = Round.__table__
 _STOPS = RoundStop.__table__
 
 
-def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> list[PlannedRound]:
-    """Replace the day's unstarted plan by ``loads``; commit once.
+def store_rounds(
+    session: Session, day: PlanningDay, loads: list[RoundLoad]
+) -> tuple[list[PlannedRound], dict[date, int]]:
+    """Replace the day's unstarted plan by ``loads``; commit once. Returns the rounds
+    and how many parcels they took off a later day's plan, by that day.
 
     Rounds, stops and parcels' rounds are written with one Core statement each (the
     rounds' ids come back by RETURNING, in the order sent): a peak day's thirty rounds
@@ -97,10 +100,16 @@ def store_rounds(session: Session, day: PlanningDay, loads: list[RoundLoad]) -> 
             .values(round_id=bindparam("rid")),
             assignments,
         )
-    if day.moved_rounds:
-        _recount_stops(session, day.moved_rounds)
+    moved: dict[date, int] = {}
+    gave_up: set[int] = set()
+    for row in assignments:
+        if (was := day.movable.get(row["pid"])) is not None:
+            gave_up.add(was[0])
+            moved[was[1]] = moved.get(was[1], 0) + 1
+    if gave_up:
+        _recount_stops(session, gave_up)
     session.commit()
-    return planned
+    return planned, moved
 
 
 def _marks(session: Session, day: PlanningDay, ordered: list[RoundLoad]) -> list[tuple[int, int]]:
@@ -122,7 +131,8 @@ def _marks(session: Session, day: PlanningDay, ordered: list[RoundLoad]) -> list
 
 def _recount_stops(session: Session, round_ids: set[int]) -> None:
     """The stops of rounds that gave parcels up count what is still on them: each
-    station's parcels fill its stops in order, up to what each stop had."""
+    station's parcels fill its stops in order, up to what each stop had. A stop left
+    with nothing goes, and a round left with no stop: no van drives out for nothing."""
     session.flush()
     left: dict[tuple[int, int], list[int]] = {}
     rows = session.exec(
@@ -150,7 +160,19 @@ def _recount_stops(session: Session, round_ids: set[int]) -> None:
         q[1] -= stop.pickup_g
         q[2] -= stop.drop_parcels
         q[3] -= stop.drop_g
-        session.add(stop)
+        if stop.pickup_parcels or stop.drop_parcels:
+            session.add(stop)
+        else:
+            session.delete(stop)
+    session.flush()
+    kept = set(
+        session.exec(
+            select(RoundStop.round_id).where(RoundStop.round_id.in_(round_ids))  # type: ignore[attr-defined]
+        )
+    )
+    emptied = [rid for rid in round_ids if rid not in kept]
+    if emptied:
+        session.exec(delete(Round).where(Round.id.in_(emptied)))  # type: ignore[attr-defined]
 
 
 def _drop_old_plan(session: Session, old_ids: list[int]) -> None:

@@ -111,18 +111,23 @@ class Backlog:
                 "{parcels} parcels wait at {n} stations ({stations}).",
                 len(self.stations),
             ).format(parcels=f"{self.parcels:,}", n=len(self.stations), stations=stations)
+        trips = ngettext(
+            "{n} round trip of an average van",
+            "{n} round trips of an average van",
+            self.round_trips,
+        ).format(n=f"{self.round_trips:,}")
         return ngettext(
             "{parcels} parcels wait at {n} station ({stations}): about {hours} more van-hours "
-            "({trips} round trips of an average van) would clear them.",
+            "({trips}) would clear them.",
             "{parcels} parcels wait at {n} stations ({stations}): about {hours} more van-hours "
-            "({trips} round trips of an average van) would clear them.",
+            "({trips}) would clear them.",
             len(self.stations),
         ).format(
             parcels=f"{self.parcels:,}",
             n=len(self.stations),
             stations=stations,
             hours=f"{self.van_hours:,}",
-            trips=f"{self.round_trips:,}",
+            trips=trips,
         )
 
 
@@ -227,7 +232,13 @@ def carried_over(day: PlanningDay, reasons: CarryOverReasons) -> list[CarriedOve
     return out
 
 
-def summarise(day: PlanningDay, waves: Waves, planned: list[PlannedRound]) -> PlanSummary:
+def summarise(
+    day: PlanningDay,
+    waves: Waves,
+    planned: list[PlannedRound],
+    moved: dict[date, int],
+) -> PlanSummary:
+    """What the plan did; ``moved`` counts the parcels it took off a later day's plan."""
     carried = carried_over(day, waves.reasons)
     notes = list(waves.notes)
     if not day.fleet:
@@ -248,7 +259,7 @@ def summarise(day: PlanningDay, waves: Waves, planned: list[PlannedRound]) -> Pl
         replaced_rounds=len(day.old_rounds),
         notes=tuple(notes),
         kept_rounds=tuple(_kept(day)),
-        moved=tuple(MovedParcels(d, n) for d, n in sorted(day.moved.items())),
+        moved=tuple(MovedParcels(d, n) for d, n in sorted(moved.items())),
         backlog=backlog(day, carried),
     )
 

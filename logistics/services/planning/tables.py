@@ -74,8 +74,9 @@ class PlanningDay:
     distances: str
     outbound_waiting: int
     inbound_waiting: int
-    moved: dict[date, int]  # parcels taken off a later day's unstarted plan, by day
-    moved_rounds: set[int]  # the rounds they were on
+    # Parcels on a later day's unstarted plan, which this plan may take: parcel id to
+    # (that round's id, its day). Only those it takes leave their round (store_rounds).
+    movable: dict[int, tuple[int, date]]
     first_round: int  # the number n of the first new round R-{yyyymmdd}-{n}
     van_codes: dict[int, str]  # every van of the hub by id
 
@@ -136,8 +137,7 @@ def load_day(
         distances=distances,
         outbound_waiting=sum(len(w.outbound) for w in work.values()),
         inbound_waiting=sum(len(w.inbound) for w in work.values()),
-        moved=waiting.moved,
-        moved_rounds=waiting.moved_rounds,
+        movable=waiting.movable,
         first_round=1 + max((_round_number(r.round_no) for r in kept_rounds), default=0),
         van_codes={v.id: v.code for v in session.exec(select(Vehicle))},
     )
@@ -213,8 +213,7 @@ def _round_number(round_no: str) -> int:
 class _Waiting:
     work: dict[int, StationWork]
     stations: dict[int, Station]
-    moved: dict[date, int]
-    moved_rounds: set[int]
+    movable: dict[int, tuple[int, date]]
 
 
 def _waiting(session: Session, day: date, today: date, day_end_utc) -> _Waiting:
@@ -238,8 +237,7 @@ def _waiting(session: Session, day: date, today: date, day_end_utc) -> _Waiting:
         Parcel.registered_at < day_end_utc,
     )
     work: dict[int, StationWork] = {}
-    moved: dict[date, int] = {}
-    moved_rounds: set[int] = set()
+    movable: dict[int, tuple[int, date]] = {}
     for pid, no, sid, direction, grams, reg_at, reg_on, round_id in session.exec(query):
         if round_id is not None and round_id in rounds:
             status, round_day = rounds[round_id]
@@ -247,14 +245,13 @@ def _waiting(session: Session, day: date, today: date, day_end_utc) -> _Waiting:
             if claim is Claim.KEEP:
                 continue
             if claim is Claim.MOVE:
-                moved[round_day] = moved.get(round_day, 0) + 1
-                moved_rounds.add(round_id)
+                movable[pid] = (round_id, round_day)
         inbound = direction == Direction.INBOUND
         parcel = WaitingParcel(pid, no, sid, inbound, max(0, grams or 0), reg_at, reg_on)
         work.setdefault(sid, StationWork(sid, stations[sid].code)).add(parcel)
     for slot in work.values():
         slot.sort()
-    return _Waiting(work, stations, moved, moved_rounds)
+    return _Waiting(work, stations, movable)
 
 
 def _matrices(
