@@ -33,6 +33,18 @@ PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
 BACKEND = "postgresql" if PG_URL else "sqlite"
 
 
+@pytest.fixture(autouse=True)
+def _morning_at_the_hub(monkeypatch):
+    """The clock pinned to 07:00 of today at the hub (Asia/Shanghai), before the vans'
+    shifts: a plan of today made later leaves from that hour, and the suite runs at any
+    hour. A test that needs another moment pins its own ``HUB_NOW``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    monkeypatch.setenv("HUB_NOW", f"{today}T07:00:00")
+
+
 def _admin_engine():
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
 

@@ -275,3 +275,39 @@ def test_unknown_van_is_refused(sample_network, make_parcel):
 def test_nothing_waiting_plans_no_rounds(sample_network):
     summary = planning.plan_day(sample_network, time_limit=0.3)
     assert summary.rounds == () and summary.carried_over == () and summary.parcels_served == 0
+
+
+def test_a_plan_of_today_made_at_noon_leaves_from_now_not_from_the_shift_start(
+    sample_network, make_parcel, monkeypatch
+):
+    # A dispatcher who plans at 12:29 cannot send a van out at 07:30 that morning.
+    today = date(2026, 11, 24)
+    monkeypatch.setenv("HUB_NOW", f"{today}T12:29:00")
+    for station in ("GD05", "GD06", "GD09"):
+        make_parcel("registered", station=station)
+    summary = planning.plan_day(sample_network, time_limit=0.3)
+    assert summary.service_date == today and summary.rounds
+    assert min(r.start.time() for r in summary.rounds) >= time(12, 29)
+    assert min(r.start.time() for r in summary.rounds) < time(12, 45)
+
+
+def test_a_plan_of_a_later_day_still_leaves_at_the_shift_start(
+    sample_network, make_parcel, monkeypatch
+):
+    monkeypatch.setenv("HUB_NOW", "2026-11-24T12:29:00")
+    make_parcel("registered", station="GD05")
+    summary = planning.plan_day(sample_network, date(2026, 11, 25), time_limit=0.3)
+    assert min(r.start.time() for r in summary.rounds) < time(9, 0)
+
+
+def test_a_plan_of_today_made_after_every_shift_says_the_day_is_over(
+    sample_network, make_parcel, monkeypatch
+):
+    monkeypatch.setenv("HUB_NOW", "2026-11-24T21:00:00")
+    make_parcel("registered", station="GD05")
+    summary = planning.plan_day(sample_network, time_limit=0.3)
+    assert summary.rounds == ()
+    assert [c.reason for c in summary.carried_over] == [
+        "it is already 21:00 and every van's day is over"
+    ]
+    assert any("hub plan --date tomorrow" in note for note in summary.notes)

@@ -39,6 +39,13 @@ def planned(sample_network, make_parcel):
     return session, summary.rounds[0].round_no, parcels
 
 
+def later_that_morning(session, monkeypatch) -> None:
+    """The van leaves five minutes after the scans made so far (the suite's clock stands
+    at 07:00)."""
+    day = session.exec(select(Round)).first().service_date
+    monkeypatch.setenv("HUB_NOW", f"{day}T07:05:00")
+
+
 def test_list_and_show_give_the_stored_round(planned):
     session, round_no, _ = planned
     rows = rounds.list_rounds(session, read_day("today"))
@@ -128,12 +135,13 @@ def test_missing_parcels_are_planned_again_another_day(planned):
     assert summary.outbound_waiting == 5  # all five were missing: they wait again
 
 
-def test_collect_scans_before_the_start_do_not_count(planned):
+def test_collect_scans_before_the_start_do_not_count(planned, monkeypatch):
     session, round_no, parcels = planned
     first = parcels["GD05"][0]
     scan_codes(session, "collect", [first.parcel_no], operator=OP, station="GD05")
     event = session.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == first.id)).all()
     assert event[-1].action == "collect"
+    later_that_morning(session, monkeypatch)
     rounds.start_round(session, round_no, operator=OP)
     result = round_finish.finish_round(session, round_no, operator=OP)
     gd05 = next(s for s in result.stops if s.station == "GD05")
@@ -239,10 +247,11 @@ def test_finish_reconciles_drops_each_station_confirmed(planned, make_parcel):
     assert kept06["unconfirmed"] == [] and kept06["delivered"] == 1
 
 
-def test_a_drop_scanned_before_the_start_is_not_confirmed(planned):
+def test_a_drop_scanned_before_the_start_is_not_confirmed(planned, monkeypatch):
     session, round_no, parcels = planned
     dropped = parcels["in"][0]
     scan_codes(session, "at-station", [dropped.parcel_no], operator=OP, station="GD06")
+    later_that_morning(session, monkeypatch)
     rounds.start_round(session, round_no, operator=OP)
     result = round_finish.finish_round(session, round_no, operator=OP)
     gd06 = next(s for s in result.stops if s.station == "GD06")

@@ -114,7 +114,18 @@ def solve_in_waves(
         usable = [v for v in day.fleet if left[v.code] > 0 and _has_time(day, v, free_from)]
         if not usable:
             if wave == 1 and not any(_has_time(day, v, free_from) for v in day.fleet):
-                out.reasons.no_van((w.station_id for w in todo), busy=bool(day.fleet))
+                over_at = day.now_s if _day_over(day) else None
+                out.reasons.no_van(
+                    (w.station_id for w in todo), busy=bool(day.fleet), over_at=over_at
+                )
+                if over_at is not None:
+                    out.notes.append(
+                        _(
+                            "It is already {now}: every van's day of {date} is over, so no "
+                            "round can leave; plan tomorrow's rounds with `hub plan --date "
+                            "tomorrow`"
+                        ).format(now=clock(over_at), date=day.service_date)
+                    )
             break
         room = _room(day, todo, usable, free_from)
         steps = wave_share(todo, usable, left, peak, room)
@@ -147,6 +158,14 @@ def solve_in_waves(
             break
     _explain(day, out.reasons, free_from, left, peak)
     return out
+
+
+def _day_over(day: PlanningDay) -> bool:
+    """Now is past every van's shift end or the hub's last return (a plan of today)."""
+    if day.now_s is None or not day.fleet:
+        return False
+    ends = (min(day.latest_return_s, seconds_of_day(v.shift_end)) for v in day.fleet)
+    return all(day.now_s >= end for end in ends)
 
 
 def _has_time(day: PlanningDay, van: Vehicle, free_from: dict[str, int]) -> bool:

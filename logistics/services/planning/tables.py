@@ -64,6 +64,7 @@ class PlanningDay:
     kept_rounds: list[Round]  # the day's started and finished rounds, which stay
     fleet: list[Vehicle]
     free_from: dict[str, int]  # van code: seconds of day it can leave on a new round
+    now_s: int | None  # seconds of day now, when the plan is of today
     rounds_made: dict[str, int]  # van code: its started and finished rounds of the day
     latest_return_s: int
     stations: dict[int, Station]
@@ -107,6 +108,7 @@ def load_day(
         vans = [code for code in vans.split(",") if code.strip()]
 
     say(_("Reading the parcels waiting on {date}").format(date=service_date))
+    now_s = _now_s(service_date, tz)
     old_rounds, kept_rounds = _rounds_of_day(session, service_date)
     fleet = _vans(session, hub, vans)
     latest_return = _latest_return_s(session, hub, fleet)
@@ -126,7 +128,8 @@ def load_day(
         old_rounds=old_rounds,
         kept_rounds=kept_rounds,
         fleet=fleet,
-        free_from=_free_from(fleet, kept_rounds, service_date, tz),
+        free_from=_free_from(fleet, kept_rounds, service_date, tz, now_s),
+        now_s=now_s,
         rounds_made={v.code: sum(r.vehicle_id == v.id for r in kept_rounds) for v in fleet},
         latest_return_s=latest_return,
         stations=stations,
@@ -182,16 +185,20 @@ def _rounds_of_day(session: Session, day: date) -> tuple[list[Round], list[Round
     return replaced, kept
 
 
+def _now_s(day: date, tz: ZoneInfo) -> int | None:
+    """Now in seconds of ``day`` when ``day`` is the hub's today, else None."""
+    now = to_local(utcnow(), tz).replace(tzinfo=None)
+    if now.date() != day:
+        return None
+    return int((now - datetime.combine(day, time.min)).total_seconds())
+
+
 def _free_from(
-    fleet: Sequence[Vehicle], kept: Sequence[Round], day: date, tz: ZoneInfo
+    fleet: Sequence[Vehicle], kept: Sequence[Round], day: date, tz: ZoneInfo, now_s: int | None
 ) -> dict[str, int]:
-    """Each van's first moment free for a new round of the day, in seconds of day; once
-    rounds of today are under way, no new round leaves before now."""
+    """Each van's first moment free for a new round of the day, in seconds of day; a plan
+    of today made after a van's shift start leaves from now, not earlier that morning."""
     midnight = datetime.combine(day, time.min)
-    now_s = 0
-    if kept and day == local_today(tz):
-        now = to_local(utcnow(), tz).replace(tzinfo=None)
-        now_s = int((now - midnight).total_seconds())
     back: dict[int, list[int]] = {}
     for r in kept:
         moment = round_status.van_back(r.status, r.planned_end, r.finished_at)
@@ -199,7 +206,7 @@ def _free_from(
             local = to_local(moment, tz).replace(tzinfo=None)
             back.setdefault(r.vehicle_id, []).append(int((local - midnight).total_seconds()))
     return {
-        v.code: waves.free_from_s(seconds_of_day(v.shift_start), back.get(v.id, ()), now_s)
+        v.code: waves.free_from_s(seconds_of_day(v.shift_start), back.get(v.id, ()), now_s or 0)
         for v in fleet
     }
 
