@@ -155,6 +155,35 @@ def choose_for(args: Sequence[str]) -> list[str]:
 # ------------------------------------------------------------------ the command tree
 
 
+# What a value is, in an operator's words rather than Python's (``<str>``, ``<float>``);
+# None shows nothing: the help beside the option says what text to type.
+_VALUE_WORDS = {
+    "str": None,
+    "list[str]": None,
+    "Path": N_("FILE"),
+    "list[Path]": N_("FILE"),
+    "int": N_("N"),
+    "float": N_("NUMBER"),
+}
+
+
+def _plain_value(param) -> None:
+    """An argument shows as ROUND_REF, and a value as FILE, N or NUMBER (文件, 整数,
+    数字), not as a programmer's type."""
+    if param.param_type_name == "argument" and not param.metavar:
+        param.metavar = param.name.upper()
+    bare = getattr(param, "bare_type", None)
+    if param.metavar and param.param_type_name == "option" or bare is None:
+        return
+    kind = bare()
+    if kind not in _VALUE_WORDS:
+        return
+    word = _VALUE_WORDS[kind]
+    if param.param_type_name == "argument" and kind in ("Path", "list[Path]"):
+        word = None  # the argument's own name (FILE, OUT) says it
+    param.display_type_rich = lambda ctx: _(word) if word else None
+
+
 def localise(command, lang_option=None) -> None:
     """Translate a built click command tree in place: help pages, option help, panels.
 
@@ -169,6 +198,8 @@ def localise(command, lang_option=None) -> None:
     for param in command.params:
         if getattr(param, "is_flag", False) and not getattr(param, "metavar", None):
             param.metavar = ""  # a flag takes no value: "--json <bool>" misled people
+        if not getattr(param, "is_flag", False):
+            _plain_value(param)
         if getattr(param, "help", None):
             param.help = _(param.help)
         if isinstance(getattr(param, "show_default", None), str):

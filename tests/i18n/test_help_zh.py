@@ -66,6 +66,19 @@ def test_a_flag_shows_no_value_in_help(runner):
     assert "--force" in result.output
 
 
+def test_values_show_in_an_operators_words_not_a_programmers_types(runner):
+    for path in _command_paths():
+        result = runner.invoke(app, ["--lang", "zh", *path, "--help"])
+        jargon = re.findall(r"<(?:str|int|float|path|list\[\w+\])[^>]*>", result.output)
+        assert jargon == [], (path, jargon)
+        assert "{round_ref}" not in result.output and "{file}" not in result.output, path
+    page = runner.invoke(app, ["--lang", "zh", "round", "show", "--help"]).output
+    assert "hub round show [OPTIONS] {ROUND_REF}" in page
+    assert re.search(r"ROUND_REF\s+趟次号", page)
+    page = runner.invoke(app, ["--lang", "zh", "station", "add", "--help"]).output
+    assert re.search(r"--lat\s+数字\s+纬度", page) and re.search(r"--households\s+整数", page)
+
+
 def test_an_extra_word_is_refused_in_chinese(runner):
     # click 8.2 and later write "argument(s)"; the sentence stayed English.
     result = runner.invoke(app, ["--lang", "zh", "round", "list", "extra"])
