@@ -315,6 +315,33 @@ def test_only_the_parcels_todays_plan_takes_leave_tomorrows_plan(sample_network,
     assert again.moved == ()  # nothing moves when nothing more is taken
 
 
+def test_a_later_days_round_that_gave_up_its_first_stop_is_numbered_again(
+    sample_network, make_parcel
+):
+    # A driver's sheet of tomorrow read "stop 2" with no stop 1 after today's plan took
+    # the first station's parcels.
+    session = sample_network
+    for station in ("GD05", "GD06"):
+        make_parcel("registered", station=station)
+    today = local_today(TZ)
+    tomorrow = today + timedelta(days=1)
+    ahead = planning.plan_day(session, tomorrow, time_limit=0.3, vans=["VAN1"])
+    assert [len(r.stops) for r in ahead.rounds] == [2]
+    first, second = (s.station for s in ahead.rounds[0].stops)
+    later = session.exec(select(Station).where(Station.code == second)).one()
+    later.opens, later.closes = time(7, 0), time(7, 5)  # today no van gets there in time
+    session.add(later)
+    session.commit()
+
+    now = planning.plan_day(session, today, time_limit=0.3, vans=["VAN1"])
+    assert [(m.from_date, m.parcels) for m in now.moved] == [(tomorrow, 1)]
+    session.expire_all()
+    (left,) = day_rounds(session, tomorrow)
+    stops = session.exec(select(RoundStop).where(RoundStop.round_id == left.id)).all()
+    assert [(s.seq, s.station_id) for s in stops] == [(1, later.id)]
+    assert first != second
+
+
 def test_a_past_days_plan_never_driven_gives_its_parcels_up(sample_network, make_parcel):
     session = sample_network
     parcel = make_parcel("registered", station="GD05")

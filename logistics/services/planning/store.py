@@ -165,6 +165,7 @@ def _recount_stops(session: Session, round_ids: set[int]) -> None:
         else:
             session.delete(stop)
     session.flush()
+    _number_stops_again(session, round_ids)
     kept = set(
         session.exec(
             select(RoundStop.round_id).where(RoundStop.round_id.in_(round_ids))  # type: ignore[attr-defined]
@@ -173,6 +174,24 @@ def _recount_stops(session: Session, round_ids: set[int]) -> None:
     emptied = [rid for rid in round_ids if rid not in kept]
     if emptied:
         session.exec(delete(Round).where(Round.id.in_(emptied)))  # type: ignore[attr-defined]
+
+
+def _number_stops_again(session: Session, round_ids: set[int]) -> None:
+    """Stops left on a round are numbered 1, 2, ... again in their driving order, so a
+    driver's sheet never starts at stop 2. Each stop moves to a number no other stop
+    still holds (``seq`` is unique in a round), one flush at a time."""
+    stops = session.exec(
+        select(RoundStop)
+        .where(RoundStop.round_id.in_(round_ids))  # type: ignore[attr-defined]
+        .order_by(RoundStop.round_id, RoundStop.seq)
+    ).all()
+    number: dict[int, int] = {}
+    for stop in stops:
+        number[stop.round_id] = number.get(stop.round_id, 0) + 1
+        if stop.seq != number[stop.round_id]:
+            stop.seq = number[stop.round_id]
+            session.add(stop)
+            session.flush()
 
 
 def _drop_old_plan(session: Session, old_ids: list[int]) -> None:
