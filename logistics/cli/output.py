@@ -28,6 +28,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from logistics.cli import line_breaks
 from logistics.domain.text import REFUSED, visible
 from logistics.domain.units import kg_text, yuan_text
 from logistics.i18n import _, listing, ngettext
@@ -60,6 +61,7 @@ class SafeConsole(Console):
         super().print(*objects, soft_wrap=soft_wrap, **options)
 
 
+line_breaks.install()  # Chinese lines break between characters, not inside GD25
 console = SafeConsole(highlight=False)
 err_console = SafeConsole(stderr=True, highlight=False)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import shlex
 import sys
+import unicodedata
 
 from typer import Context, Exit
 
 from logistics.cli.language import translate_framework_sentence
-from logistics.cli.output import console, error
-from logistics.errors import HubError
+from logistics.cli.output import console, error, warn
+from logistics.errors import DatabaseNotReady, HubError
 from logistics.i18n import _
 
 #: Words that end `--replan`, besides the end of input.
@@ -24,8 +25,11 @@ NOT_AT_THE_QUESTION = ("--replan", "--json", "--lang")
 #: on, not kept for the next plans (Enter would refuse the map file written just now).
 ONCE = ("map_file", "map_tiles", "force")
 
+#: What a dispatcher may type again before the options: the whole command line.
+COMMAND_AGAIN = (("hub", "plan"), ("plan",))
 
-def replan_until_done(ctx: Context) -> None:
+
+def replan_until_done(ctx: Context, *, plan_first: bool = False) -> None:
     """Ask what to change and plan again in this same process, until q: a dispatcher
     re-planning at the dock waits for the search, not for `hub` to start again (its
     libraries alone take most of a second to load on a small hub computer).
@@ -33,12 +37,28 @@ def replan_until_done(ctx: Context) -> None:
     Options typed are added to the command line's (a later one wins) and kept for the
     next plans, which the question shows; an empty line plans again as before. A wrong
     option or value is said and asked again, and Ctrl-C during a plan comes back to the
-    question: the plan last shown is the one stored."""
+    question: the plan last shown is the one stored. A line is read in NFKC, as a Chinese
+    input method types it too (full-width letters, digits, commas and spaces as ASCII), and
+    the command typed again before the options (`hub plan --vans VAN1`) is left out.
+
+    ``plan_first``: make the command line's plan first; a mistake in it (an unknown van)
+    is said and the question asked, so the dispatcher can type what was meant."""
     from logistics.cli.main import is_cli_framework
 
     _line_editing()
     defaults = {option.name: option.default for option in ctx.command.params}
     params = {**ctx.params, "replan": False}
+    drew_map = params.get("map_file")  # the map the plan last shown drew, if any
+    if plan_first:
+        try:
+            ctx.invoke(ctx.command.callback, **params)
+        except DatabaseNotReady:
+            raise  # no answer at the question can make the database
+        except HubError as problem:
+            error(str(problem))
+            drew_map = None
+    # the map options are for the line they are typed on (the file exists now)
+    params = {**params, **{name: defaults[name] for name in ONCE}}
     while True:
         shown = _in_effect(ctx, params)
         if shown:
@@ -54,10 +74,11 @@ def replan_until_done(ctx: Context) -> None:
             console.print()
             error(_("Stopped; the plan shown last is the one stored."), style="yellow")
             raise Exit(130) from None
+        line = unicodedata.normalize("NFKC", line)
         if line.strip().lower() in REPLAN_STOP:
             return
         try:
-            typed = shlex.split(line)
+            typed = _without_the_command(shlex.split(line))
             refused = [word for word in typed if word.split("=")[0] in NOT_AT_THE_QUESTION]
             if refused:
                 error(
@@ -69,7 +90,9 @@ def replan_until_done(ctx: Context) -> None:
             attempt = {**params, **_typed_options(ctx, typed)}
             ctx.invoke(ctx.command.callback, **attempt)
         except ValueError:  # shlex: a quotation mark or a backslash left open
-            error(_("A quotation mark or a backslash on that line is not closed; type it again."))
+            error(
+                _("The quotation marks or backslashes on that line do not pair up; type it again.")
+            )
             continue
         except HubError as problem:
             error(str(problem))
@@ -84,7 +107,24 @@ def replan_until_done(ctx: Context) -> None:
             if hasattr(problem, "format_message"):
                 error(translate_framework_sentence(problem.format_message()))
             continue  # --help typed: the page was shown
+        if drew_map is not None and attempt.get("map_file") is None:
+            warn(
+                _(
+                    "The map {file} shows the plan before this one: add --map again to draw "
+                    "this one."
+                ).format(file=drew_map)
+            )
+        drew_map = attempt.get("map_file")
         params = {**attempt, **{name: defaults[name] for name in ONCE}}
+
+
+def _without_the_command(typed: list[str]) -> list[str]:
+    """The words typed at the question without `hub plan` (or `plan`) before them: the
+    whole command typed again is read as its options."""
+    for command in COMMAND_AGAIN:
+        if tuple(word.lower() for word in typed[: len(command)]) == command:
+            return typed[len(command) :]
+    return typed
 
 
 def _typed_options(ctx: Context, typed: list[str]) -> dict:

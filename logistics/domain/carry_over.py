@@ -43,10 +43,6 @@ def no_van_back(latest_return_s: int) -> str:
     )
 
 
-def day_over(now_s: int) -> str:
-    return _("it is already {now} and every van's day is over").format(now=clock(now_s))
-
-
 def day_full(latest_return_s: int) -> str:
     return _(
         "a van could serve it, but the vans' time until the {time} return went to other "
@@ -64,16 +60,16 @@ def day_full_until_closing(closes: str) -> str:
 def most_rounds(rounds: int, peak: bool = False) -> str:
     if peak:
         return ngettext(
-            "every van that could still serve it already makes {n} round today: on a day "
+            "every van that could still serve it already makes {n} round that day: on a day "
             "with more work than the vans can carry, the plan stops at {n} round a van",
-            "every van that could still serve it already makes {n} rounds today: on a day "
+            "every van that could still serve it already makes {n} rounds that day: on a day "
             "with more work than the vans can carry, the plan stops at {n} rounds a van",
             rounds,
         ).format(n=rounds)
     return ngettext(
-        "every van that could serve it already makes {n} round today, the most a van "
+        "every van that could serve it already makes {n} round that day, the most a van "
         "makes in a day",
-        "every van that could serve it already makes {n} rounds today, the most a van "
+        "every van that could serve it already makes {n} rounds that day, the most a van "
         "makes in a day",
         rounds,
     ).format(n=rounds)
@@ -117,16 +113,10 @@ class CarryOverReasons:
         self._most_rounds: dict[int, tuple[int, bool]] = {}
         self._ran_out: dict[int, str] = {}
 
-    def no_van(
-        self, station_ids: Iterable[int], *, busy: bool = False, over_at: int | None = None
-    ) -> None:
-        """No van can go out at all for these stations: none is active, (``busy``) every
-        van is on the road until the return, or (``over_at``, now) every van's day is
-        over."""
-        if over_at is not None:
-            reason = day_over(over_at)
-        else:
-            reason = no_van_back(self.latest_return_s) if busy else _(NO_VAN)
+    def no_van(self, station_ids: Iterable[int], *, busy: bool = False) -> None:
+        """No van can go out at all for these stations: none is active, or (``busy``)
+        every van is on the road until the return."""
+        reason = no_van_back(self.latest_return_s) if busy else _(NO_VAN)
         for sid in station_ids:
             self._no_van[sid] = reason
 

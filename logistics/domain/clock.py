@@ -35,7 +35,15 @@ def utcnow() -> datetime:
     """Now, as naive UTC (what the database stores)."""
     pinned = os.environ.get("HUB_NOW")
     if pinned:
-        moment = datetime.fromisoformat(pinned)
+        try:
+            moment = datetime.fromisoformat(pinned)
+        except ValueError:  # not ISO, or a field out of range (hour 25, month 13)
+            raise InvalidInput(
+                _(
+                    "HUB_NOW is '{value}', not a moment: expected the hub's local date and "
+                    "time as 2026-12-02T07:30."
+                ).format(value=pinned)
+            ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(os.environ.get("HUB_TIMEZONE")))
         return moment.astimezone(UTC).replace(tzinfo=None)

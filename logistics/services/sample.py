@@ -146,6 +146,13 @@ def generate(
                     "leave --start out to make the peak day itself."
                 ).format(day=first, first=week.first, last=week.first + timedelta(week.length - 1))
             )
+        if first > clock.local_today(tz):  # its parcels would be registered now, not on it
+            raise InvalidInput(
+                _(
+                    "--today makes the parcels waiting now: --date or --start can be today "
+                    "or an earlier day, not {day}."
+                ).format(day=first)
+            )
     elif week is not None:
         first, count, mode = given or week.first, days or week.length, HISTORY
     else:

@@ -48,7 +48,7 @@ def test_mistakes_at_the_question_are_said_and_asked_again(hub, day):
     out = result.output
     assert "No such option: --vanz" in out
     assert "Invalid value for '--time-limit'" in out
-    assert "quotation mark or a backslash on that line is not closed" in out
+    assert "The quotation marks or backslashes on that line do not pair up; type it again." in out
     assert "Got unexpected extra argument" in out and "extra" in out
     assert "NOPE" in out  # the service's own sentence about the unknown van
     assert "Usage: hub plan" in out  # --help shows the page and asks again
@@ -158,3 +158,60 @@ def test_ctrl_c_at_the_question_stops_with_130_and_during_a_plan_asks_again(hub,
     assert "Stopped; the plan shown last is the one stored." in out
     stored = json.loads(hub("round", "list", "--json").output)
     assert len(summaries(result.output)) == 1 and stored  # the first plan stays
+
+
+def test_full_width_letters_typed_with_a_chinese_input_method_are_read_as_ascii(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="－－ｖａｎｓ　ＶＡＮ１，ＶＡＮ３\nｑ\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "unexpected" not in out and "No such option" not in out
+    assert len(summaries(out)) == 2  # the full-width line planned again
+    assert out.count("Enter to plan again, q to stop") == 2  # the full-width q stopped
+    stored = json.loads(hub("round", "list", "--json").output)
+    assert stored and {r["van"] for r in stored} <= {"VAN1", "VAN3"}
+
+
+def test_the_whole_command_typed_again_at_the_question_is_read_as_its_options(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="hub plan --vans VAN1\nplan --vans VAN2\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "unexpected" not in out
+    assert len(summaries(out)) == 3
+    stored = json.loads(hub("round", "list", "--json").output)
+    assert {r["van"] for r in stored} == {"VAN2"}
+
+
+def test_an_unknown_van_on_the_first_plan_is_said_and_the_question_asked(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan", "--vans", "VAN9",
+        input="--vans VAN1\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "There is no van with code 'VAN9'" in out
+    assert out.count("Enter to plan again, q to stop") == 2
+    assert len(summaries(out)) == 1  # the plan with --vans VAN1
+    stored = json.loads(hub("round", "list", "--json").output)
+    assert {r["van"] for r in stored} == {"VAN1"}
+
+
+def test_enter_after_a_map_says_the_map_shows_the_plan_before(hub, day, tmp_path):
+    first, second = tmp_path / "day.html", tmp_path / "noon.html"
+    result = hub(
+        "plan", "--time-limit", "0.3", "--map", first, "--replan",
+        input=f"\n--map {second}\n\n\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "already exists" not in out  # Enter after the command line's map plans again
+    assert len(summaries(result.output)) == 5
+    said = "shows the plan before this one: add --map again to draw this one."
+    assert out.count(said) == 2  # after the Enter following each map, not after the last
+    assert f"The map {first} {said}" in out and f"The map {second} {said}" in out
+    assert first.exists() and second.exists()

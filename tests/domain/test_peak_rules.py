@@ -32,7 +32,7 @@ def test_the_reasons_say_what_stopped_the_plan():
     reasons.closed(2, 11 * 3600)
     reasons.plan_ended(3)
     assert reasons.of(1) == (
-        "every van that could still serve it already makes 12 rounds today: on a day with "
+        "every van that could still serve it already makes 12 rounds that day: on a day with "
         "more work than the vans can carry, the plan stops at 12 rounds a van"
     )
     assert reasons.of(2) == (

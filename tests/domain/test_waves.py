@@ -68,7 +68,8 @@ def test_the_reason_is_the_rule_not_the_wave():
     assert reasons.of(2) == "opening hours 05:00-06:00 cannot be reached"
     reasons.most_rounds([6], 4)
     assert reasons.of(6) == (
-        "every van that could serve it already makes 4 rounds today, the most a van makes in a day"
+        "every van that could serve it already makes 4 rounds that day, the most a van makes "
+        "in a day"
     )
     assert reasons.of(4) == (
         "a van could serve it, but the vans' time until the 15:30 return went to other "

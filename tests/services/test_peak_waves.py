@@ -105,7 +105,7 @@ def test_what_waits_says_truly_why(small_peak):
     day_full = carry_over.day_full(seconds_of_day(time(15, 30)))
     assert set(reasons) <= set(STATIONS)
     for station, reason in reasons.items():
-        assert "rounds today" not in reason, (station, reason)  # no van sat out a cap
+        assert "rounds that day" not in reason, (station, reason)  # no van sat out a cap
         if station == SHORT_HOURS:
             assert reason == carry_over.day_full_until_closing("11:00"), reason
         else:
@@ -126,4 +126,4 @@ def test_a_van_that_made_four_rounds_of_a_peak_day_goes_out_again(small_peak, mo
     assert len(again.kept_rounds) == MAX_WAVES
     assert again.rounds and all(r.start >= back for r in again.rounds)
     assert MAX_WAVES + len(again.rounds) <= PEAK_MAX_WAVES
-    assert "rounds today" not in " ".join(c.reason for c in again.carried_over)
+    assert "rounds that day" not in " ".join(c.reason for c in again.carried_over)

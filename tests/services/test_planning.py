@@ -300,14 +300,47 @@ def test_a_plan_of_a_later_day_still_leaves_at_the_shift_start(
     assert min(r.start.time() for r in summary.rounds) < time(9, 0)
 
 
-def test_a_plan_of_today_made_after_every_shift_says_the_day_is_over(
+@pytest.mark.parametrize(
+    ("now", "words"),
+    [
+        ("21:00", "It is already 21:00: no van can leave today and be back by 15:30"),
+        # VAN1 works until 17:00, but every van must be back by the 15:30 return.
+        ("15:45", "It is already 15:45: no van can leave today and be back by 15:30"),
+    ],
+)
+def test_a_plan_of_today_after_the_last_return_is_refused_and_changes_nothing(
+    sample_network, make_parcel, monkeypatch, now, words
+):
+    monkeypatch.setenv("HUB_NOW", "2026-11-24T07:00:00")
+    make_parcel("registered", station="GD05")
+    morning = planning.plan_day(sample_network, time_limit=0.3)
+    assert morning.rounds
+    monkeypatch.setenv("HUB_NOW", f"2026-11-24T{now}:00")
+    with pytest.raises(InvalidInput) as caught:
+        planning.plan_day(sample_network, time_limit=0.3)
+    assert words in str(caught.value) and "hub plan --date tomorrow" in str(caught.value)
+    sample_network.expire_all()
+    assert [r.round_no for r in rounds_of(sample_network, date(2026, 11, 24))] == [
+        r.round_no for r in morning.rounds
+    ]  # the morning's unstarted plan is not replaced by nothing
+
+
+def test_a_past_day_is_refused(sample_network, make_parcel, monkeypatch):
+    monkeypatch.setenv("HUB_NOW", "2026-11-24T07:00:00")
+    make_parcel("registered", station="GD05")
+    with pytest.raises(InvalidInput, match="2026-11-23 is past"):
+        planning.plan_day(sample_network, "yesterday", time_limit=0.3)
+    assert sample_network.exec(select(Round)).first() is None
+
+
+def test_a_day_far_ahead_is_planned_with_a_note_to_check_the_date(
     sample_network, make_parcel, monkeypatch
 ):
-    monkeypatch.setenv("HUB_NOW", "2026-11-24T21:00:00")
+    monkeypatch.setenv("HUB_NOW", "2026-12-02T07:00:00")
     make_parcel("registered", station="GD05")
-    summary = planning.plan_day(sample_network, time_limit=0.3)
-    assert summary.rounds == ()
-    assert [c.reason for c in summary.carried_over] == [
-        "it is already 21:00 and every van's day is over"
-    ]
-    assert any("hub plan --date tomorrow" in note for note in summary.notes)
+    summary = planning.plan_day(sample_network, date(2027, 1, 5), time_limit=0.3)
+    assert summary.parcels_served == 1
+    ahead = "2027-01-05 is 34 days ahead; if that is a typo"
+    assert any(n.startswith(ahead) for n in summary.notes)
+    soon = planning.plan_day(sample_network, date(2026, 12, 8), time_limit=0.3)
+    assert not any("ahead" in n for n in soon.notes)

@@ -223,7 +223,7 @@ def test_a_started_round_counts_toward_the_vans_rounds_of_the_day(hub, make_parc
     i18n.use("en")
     assert result.exit_code == 0, result.output
     out = "".join(result.output.split())
-    assert "每辆能去的车辆今天都已出车4趟次，这是一辆车一天的上限" in out
+    assert "每辆能去的车辆当天都已出车4趟次，这是一辆车一天的上限" in out
     assert "R-20261202-4" in out and "R-20261202-5" not in out  # R-1 and three more
 
 

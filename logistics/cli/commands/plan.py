@@ -135,6 +135,11 @@ def plan(
             _("--replan shows each plan on the terminal: leave out --json."),
             param_hint="--replan",
         )
+    if replan:  # the first plan, then the question; a mistake in it is said, then asked
+        from logistics.cli.replan import replan_until_done
+
+        replan_until_done(ctx, plan_first=True)
+        return
     if map_file is not None:
         from logistics.io import files
         from logistics.io.day_map import MapTiles
@@ -179,10 +184,6 @@ def plan(
     show_plan(summary)
     if map_file is not None:
         write_map(day_map, map_file, tiles, force=force)
-    if replan:
-        from logistics.cli.replan import replan_until_done
-
-        replan_until_done(ctx)
 
 
 PLAN_HEADERS = (

@@ -48,7 +48,8 @@ def generate(
         typer.Option(
             "--date",
             metavar="D",
-            help="The peak day of --peak (default: 11 November; with --today, today).",
+            help="The peak day of --peak (default: 11 November; with --today, today); "
+            "with --today alone, the day of the work (default: today).",
         ),
     ] = None,
     county: Annotated[
@@ -83,6 +84,14 @@ def generate(
 
     first = dates.day(start)
     peak_on = dates.day(peak_day)
+    if today and peak is None and peak_on is not None:
+        # without --peak, --date is the day --today makes (as --start is)
+        if first is not None and first != peak_on:
+            raise typer.BadParameter(
+                _("--start and --date both give the day of --today: give one of them."),
+                param_hint="--date",
+            )
+        first, peak_on = peak_on, None
     if county:
         _generate_county(ctx, days, seed, first, today, peak, peak_on)
         return

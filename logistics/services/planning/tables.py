@@ -19,6 +19,8 @@ speed unless the road server gave driving times.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -42,7 +44,7 @@ from logistics.domain.clock import (
 from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.round_loads import StationWork, WaitingParcel
 from logistics.domain.round_status import Claim, RoundAction, RoundStatus
-from logistics.domain.routing import seconds_of_day
+from logistics.domain.routing import clock, seconds_of_day
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _, ngettext
 from logistics.io.road_table import read_matrix
@@ -64,7 +66,6 @@ class PlanningDay:
     kept_rounds: list[Round]  # the day's started and finished rounds, which stay
     fleet: list[Vehicle]
     free_from: dict[str, int]  # van code: seconds of day it can leave on a new round
-    now_s: int | None  # seconds of day now, when the plan is of today
     rounds_made: dict[str, int]  # van code: its started and finished rounds of the day
     latest_return_s: int
     stations: dict[int, Station]
@@ -105,13 +106,14 @@ def load_day(
     tz = zone(hub.timezone)
     service_date = parse_day(day, tz)
     if isinstance(vans, str):
-        vans = [code for code in vans.split(",") if code.strip()]
+        vans = [vans]  # split in _vans, which reads the codes as typed
 
     say(_("Reading the parcels waiting on {date}").format(date=service_date))
     now_s = _now_s(service_date, tz)
     old_rounds, kept_rounds = _rounds_of_day(session, service_date)
     fleet = _vans(session, hub, vans)
     latest_return = _latest_return_s(session, hub, fleet)
+    _refuse_a_day_gone(service_date, local_today(tz), fleet, latest_return, now_s)
     day_end = day_bounds_utc(service_date, tz)[1]
     waiting = _waiting(session, service_date, local_today(tz), day_end)
     work, stations = waiting.work, waiting.stations
@@ -129,7 +131,6 @@ def load_day(
         kept_rounds=kept_rounds,
         fleet=fleet,
         free_from=_free_from(fleet, kept_rounds, service_date, tz, now_s),
-        now_s=now_s,
         rounds_made={v.code: sum(r.vehicle_id == v.id for r in kept_rounds) for v in fleet},
         latest_return_s=latest_return,
         stations=stations,
@@ -147,17 +148,26 @@ def load_day(
 
 
 def _vans(session: Session, hub: Hub, codes: Sequence[str] | None) -> list[Vehicle]:
+    """The vans of the plan, their codes as a Chinese input method types them too: read
+    in NFKC (full-width letters, digits and commas as ASCII), split at commas, the
+    ideographic comma and spaces. None, `all` or 全部: every active van."""
+    codes = [
+        code
+        for typed in codes or ()
+        for code in re.split(r"[,、\s]+", unicodedata.normalize("NFKC", typed))
+        if code
+    ]
     rows = list(session.exec(select(Vehicle).where(Vehicle.hub_id == hub.id).order_by(Vehicle.id)))
-    if not codes:
+    if not codes or (len(codes) == 1 and codes[0].casefold() in ("all", "全部")):
         return [v for v in rows if v.active]
     by_code = {v.code.upper(): v for v in rows}
     chosen = []
     for code in codes:
-        van = by_code.get(code.strip().upper())
+        van = by_code.get(code.upper())
         if van is None:
             raise NotFound(
                 _("There is no van with code '{code}': `hub vehicle list` shows them.").format(
-                    code=code.strip()
+                    code=code
                 )
             )
         if not van.active:
@@ -183,6 +193,30 @@ def _rounds_of_day(session: Session, day: date) -> tuple[list[Round], list[Round
     replaced = [r for r in rounds if round_status.allows(r.status, RoundAction.REPLAN)]
     kept = [r for r in rounds if not round_status.allows(r.status, RoundAction.REPLAN)]
     return replaced, kept
+
+
+def _refuse_a_day_gone(
+    day: date, today: date, fleet: Sequence[Vehicle], latest_return_s: int, now_s: int | None
+) -> None:
+    """A past day, or today once no van can leave and be back in time, has no rounds
+    left to plan: say so before anything of the day's plan is touched."""
+    if day < today:
+        raise InvalidInput(
+            _(
+                "{date} is past: rounds are planned for today or a later day "
+                "(`hub plan` plans today, `hub plan --date tomorrow` tomorrow)."
+            ).format(date=day)
+        )
+    if now_s is None or not fleet:
+        return
+    back_by = max(min(latest_return_s, seconds_of_day(v.shift_end)) for v in fleet)
+    if now_s >= back_by:
+        raise InvalidInput(
+            _(
+                "It is already {now}: no van can leave today and be back by {time}; plan "
+                "tomorrow's rounds with `hub plan --date tomorrow`."
+            ).format(now=clock(now_s), time=clock(back_by))
+        )
 
 
 def _now_s(day: date, tz: ZoneInfo) -> int | None:

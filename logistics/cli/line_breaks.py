@@ -1,0 +1,67 @@
+"""Where a line of Chinese may break on the terminal.
+
+rich breaks lines only at spaces, and a Chinese sentence has none: it was cut at the
+last column wherever that fell, inside a station code ("GD\\n25"), a round number or a
+time, and a line could start with "、" or "。". Here each Chinese character is a word
+of its own, a run of Latin letters, digits and signs (GD25, R-20261202-10, 09:01,
+--time-limit) stays whole, closing punctuation (、，。：）) stays with what it closes and
+opening punctuation (（「) with what it opens, as Chinese typesetting does.
+
+:func:`install` puts :func:`words` in place of rich's own splitting of a line into
+words (``rich._wrap.words``, which ``divide_line`` calls for every wrapped text: help
+pages, messages, table cells). Text of ASCII only is split as rich splits it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+_LATIN_WORD = re.compile(r"\s*\S+\s*")  # rich's own words
+
+#: Never at the end of a line: they open what follows.
+OPENING = frozenset("（([「『【《〈“‘")
+#: Never at the start of a line: they close what comes before.
+CLOSING = frozenset("、，。：；！？）)]」』】》〉”’…%,.:;!?")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) for each word of ``text``, a word carrying the spaces after
+    it (and any at the very start), as rich's splitting does."""
+    if text.isascii():
+        for match in _LATIN_WORD.finditer(text):
+            yield match.start(), match.end(), match.group(0)
+        return
+    n = len(text)
+    i = 0
+    while i < n:
+        start = i
+        while i < n and text[i].isspace():
+            i += 1
+        while i < n and text[i] in OPENING:
+            i += 1
+        if i < n and _wide(text[i]):
+            i += 1  # one Chinese character (or a closing mark at the start of a text)
+        else:
+            while i < n and not text[i].isspace() and not _wide(text[i]):
+                i += 1
+        while i < n and text[i] in CLOSING:
+            i += 1
+        while i < n and text[i].isspace():
+            i += 1
+        if i == start:  # cannot happen, but never loop forever on a line
+            i += 1
+        yield start, i, text[start:i]
+
+
+def install() -> None:
+    """Make rich wrap lines with :func:`words` (harmless again)."""
+    from rich import _wrap
+
+    if hasattr(_wrap, "words"):
+        _wrap.words = words
