@@ -45,7 +45,9 @@ def plan(
     vans: Annotated[
         str | None,
         typer.Option(
-            "--vans", metavar="VAN1,VAN2", help="Only these vans (codes, comma-separated)."
+            "--vans",
+            metavar="VAN1,VAN2",
+            help="Only these vans (codes, comma-separated); all: every van again.",
         ),
     ] = None,
     matrix: Annotated[
