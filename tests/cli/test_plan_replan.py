@@ -20,6 +20,11 @@ def day(make_parcel):
     make_parcel("arrived_hub", station="GD06", weight_g=800)
 
 
+def stored_vans(hub) -> set[str]:
+    """The vans of the rounds stored now: those of the plan shown last."""
+    return {r["van"] for r in json.loads(hub("round", "list", "--json").output)}
+
+
 def summaries(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("Plan for ")]
 
@@ -34,8 +39,7 @@ def test_each_line_plans_again_and_the_last_plan_is_the_one_stored(hub, day):
     assert len(plans) == 4  # the first, then three answers to the question
     assert result.output.count("Enter to plan again, q to stop") == 4
     assert ", 1 vans," in plans[1] and ", 1 vans," in plans[2]  # Enter kept --vans VAN1
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert stored and {r["van"] for r in stored} <= {"VAN2", "VAN3"}
+    assert set() < stored_vans(hub) <= {"VAN2", "VAN3"}
     assert "5 of 5 parcels served" in plans[3]
 
 
@@ -54,8 +58,7 @@ def test_mistakes_at_the_question_are_said_and_asked_again(hub, day):
     assert "Usage: hub plan" in out  # --help shows the page and asks again
     assert len(summaries(out)) == 1  # nothing planned again, the first plan stays
     assert out.count("Enter to plan again, q to stop") == 7  # the end of input stops it
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert {r["van"] for r in stored} == {"VAN1"}
+    assert stored_vans(hub) == {"VAN1"}
 
 
 def test_replan_is_for_the_terminal_not_for_json(hub, day):
@@ -156,8 +159,7 @@ def test_ctrl_c_at_the_question_stops_with_130_and_during_a_plan_asks_again(hub,
     out = " ".join(result.output.split())
     assert "Interrupted; the plan shown before stays stored." in out
     assert "Stopped; the plan shown last is the one stored." in out
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert len(summaries(result.output)) == 1 and stored  # the first plan stays
+    assert len(summaries(result.output)) == 1 and stored_vans(hub)  # the first plan stays
 
 
 def test_full_width_letters_typed_with_a_chinese_input_method_are_read_as_ascii(hub, day):
@@ -170,8 +172,7 @@ def test_full_width_letters_typed_with_a_chinese_input_method_are_read_as_ascii(
     assert "unexpected" not in out and "No such option" not in out
     assert len(summaries(out)) == 2  # the full-width line planned again
     assert out.count("Enter to plan again, q to stop") == 2  # the full-width q stopped
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert stored and {r["van"] for r in stored} <= {"VAN1", "VAN3"}
+    assert set() < stored_vans(hub) <= {"VAN1", "VAN3"}
 
 
 def test_the_whole_command_typed_again_at_the_question_is_read_as_its_options(hub, day):
@@ -183,8 +184,7 @@ def test_the_whole_command_typed_again_at_the_question_is_read_as_its_options(hu
     out = result.output
     assert "unexpected" not in out
     assert len(summaries(out)) == 3
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert {r["van"] for r in stored} == {"VAN2"}
+    assert stored_vans(hub) == {"VAN2"}
 
 
 def test_an_unknown_van_on_the_first_plan_is_said_and_the_question_asked(hub, day):
@@ -197,8 +197,7 @@ def test_an_unknown_van_on_the_first_plan_is_said_and_the_question_asked(hub, da
     assert "There is no van with code 'VAN9'" in out
     assert out.count("Enter to plan again, q to stop") == 2
     assert len(summaries(out)) == 1  # the plan with --vans VAN1
-    stored = json.loads(hub("round", "list", "--json").output)
-    assert {r["van"] for r in stored} == {"VAN1"}
+    assert stored_vans(hub) == {"VAN1"}
 
 
 def test_enter_after_a_map_says_the_map_shows_the_plan_before(hub, day, tmp_path):

@@ -138,12 +138,7 @@ def solve_in_waves(
         if not plan.rounds:
             break
         loads = _whole_parcels(day, plan, usable, wave, out.reasons, offer.pieces)
-        moved = sum(day.work[v.station_id].take(v) for load in loads for v in load.visits)
-        for load in loads:
-            free_from[load.van] = wave_rules.back_at_hub_s(load.return_s)
-            left[load.van] -= 1
-        out.rounds.extend(loads)
-        if not moved:
+        if not _take(day, out, loads, free_from, left):
             break
     out.solve_seconds += _last_calls(day, out, free_from, left, every_wave[-1], wave + 1)
     _explain(day, out.reasons, free_from, left, peak)
@@ -186,14 +181,28 @@ def _last_calls(
                 plan = solve(problem, quick)
                 spent += plan.solve_seconds
                 loads = _whole_parcels(day, plan, [van], wave, out.reasons, {})
-                if not sum(day.work[v.station_id].take(v) for load in loads for v in load.visits):
-                    continue
-                for load in loads:
-                    free_from[load.van] = wave_rules.back_at_hub_s(load.return_s)
-                    left[load.van] -= 1
-                out.rounds.extend(loads)
-                taken = True
+                taken = _take(day, out, loads, free_from, left) > 0 or taken
     return spent
+
+
+def _take(
+    day: PlanningDay,
+    out: Waves,
+    loads: list[RoundLoad],
+    free_from: dict[str, int],
+    left: dict[str, int],
+) -> int:
+    """The rounds ``loads`` join the plan: their parcels leave the day's work, each van is
+    free again once back and reloaded, with one round fewer left; the parcels taken (none:
+    no round joins)."""
+    moved = sum(day.work[v.station_id].take(v) for load in loads for v in load.visits)
+    if not moved:
+        return 0
+    for load in loads:
+        free_from[load.van] = wave_rules.back_at_hub_s(load.return_s)
+        left[load.van] -= 1
+    out.rounds.extend(loads)
+    return moved
 
 
 def _has_time(day: PlanningDay, van: Vehicle, free_from: dict[str, int]) -> bool:
