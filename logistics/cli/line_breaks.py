@@ -32,11 +32,47 @@ def _wide(ch: str) -> bool:
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) for each word of ``text``, a word carrying the spaces after
-    it (and any at the very start), as rich's splitting does."""
+    it (and any at the very start), as rich's splitting does. In Chinese text a number
+    keeps its unit ("35 km/h", "0 天", "2,605 件") and a short run of Latin words stays
+    on one line ("`hub plan --date 明天`" breaks only where the run passes ``KEEP``)."""
     if text.isascii():
         for match in _LATIN_WORD.finditer(text):
             yield match.start(), match.end(), match.group(0)
         return
+    pieces = list(_pieces(text))
+    k = 0
+    while k < len(pieces):
+        start, end = pieces[k]
+        while k + 1 < len(pieces) and _keep_together(text, start, end, pieces[k + 1][1]):
+            k += 1
+            end = pieces[k][1]
+        yield start, end, text[start:end]
+        k += 1
+
+
+#: The widest run of Latin words (with a number's unit) kept on one line, in cells.
+KEEP = 20
+_NUMBER = re.compile(r"[-+]?[0-9][0-9,.:/%]*")
+
+
+def _keep_together(text: str, start: int, end: int, after: int) -> bool:
+    """Whether the word text[start:end], ending in a space, keeps the next one (which
+    ends at ``after``) on its line: a number its unit, a Latin word the next Latin word,
+    while the run stays within ``KEEP`` cells."""
+    head = text[start:end]
+    if not head[-1:].isspace() or after - start > KEEP:
+        return False
+    core, following = head.strip().lstrip("".join(OPENING)), text[end]
+    if not core or any(_wide(ch) for ch in core):
+        return False
+    if _wide(following):
+        return bool(_NUMBER.fullmatch(core)) and following not in CLOSING
+    return True
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """Each Chinese character and each run of other signs, with their punctuation and
+    the spaces after them: the places a line may break."""
     n = len(text)
     i = 0
     while i < n:
@@ -56,7 +92,7 @@ def words(text: str) -> Iterator[tuple[int, int, str]]:
             i += 1
         if i == start:  # cannot happen, but never loop forever on a line
             i += 1
-        yield start, i, text[start:i]
+        yield start, i
 
 
 def install() -> None:

@@ -56,3 +56,14 @@ def test_no_code_is_ever_cut_and_no_line_is_too_wide(parts, width):
     assert all(cell_len(line) <= width for line in lines)
     for _, code, _ in parts:
         assert any(code in line for line in lines), (code, lines)
+
+
+def test_a_number_keeps_its_unit_and_a_short_command_stays_whole():
+    sentence = (
+        "顺延：GD26 后河村服务站：待揽收 44 件（100.11 kg），已等 0 天；车速 35 km/h；"
+        "请计划明天的趟次：`hub plan --date 明天`。"
+    )
+    for width in range(24, 81):
+        lines = wrapped(sentence, width)
+        for kept in ("44 件", "100.11 kg", "0 天", "35 km/h", "`hub plan --date"):
+            assert any(kept in line for line in lines), (width, kept, lines)

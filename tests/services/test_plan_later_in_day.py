@@ -4,7 +4,7 @@ a started round past its return is named."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from sqlmodel import select
 
@@ -46,3 +46,25 @@ def test_a_plan_names_a_started_round_past_its_return(sample_network, started_ro
     monkeypatch.setenv("HUB_NOW", f"{today}T07:00:00")
     early = planning.plan_day(session, time_limit=0.3)
     assert not any("past its planned return" in n for n in early.notes)
+
+
+def test_at_three_a_free_van_takes_the_part_of_a_near_station_it_has_time_for(
+    sample_network, make_parcel, monkeypatch
+):
+    # At 15:00 GD01, next to the hub, had 200 parcels: too many to stop for whole and be
+    # back by 15:30, so the free vans stayed at the hub and all 200 waited a day.
+    session = sample_network
+    day = date(2026, 11, 24)
+    monkeypatch.setenv("HUB_NOW", f"{day}T07:00:00")
+    for _ in range(200):
+        make_parcel("registered", station="GD01", weight_g=1000)
+    monkeypatch.setenv("HUB_NOW", f"{day}T15:00:00")
+
+    summary = planning.plan_day(session, time_limit=0.5, vans=["VAN3"])
+
+    (rnd,) = summary.rounds
+    assert rnd.van == "VAN3" and rnd.start.time() >= time(15, 0)
+    assert rnd.end.time() <= time(15, 30)
+    assert 50 <= summary.outbound_served < 200
+    (left,) = summary.carried_over
+    assert left.station == "GD01" and left.outbound_parcels == 200 - summary.outbound_served

@@ -306,6 +306,12 @@ def test_a_plan_of_a_later_day_still_leaves_at_the_shift_start(
         ("21:00", "It is already 21:00: no van can leave today and be back by 15:30"),
         # VAN1 works until 17:00, but every van must be back by the 15:30 return.
         ("15:45", "It is already 15:45: no van can leave today and be back by 15:30"),
+        # Vans could still leave, but none reaches GD05 and is back by 15:30: the plan
+        # would only have replaced the morning's rounds with none.
+        (
+            "15:25",
+            "It is already 15:25: no van can drive to a station with parcels and be back by 15:30",
+        ),
     ],
 )
 def test_a_plan_of_today_after_the_last_return_is_refused_and_changes_nothing(
@@ -344,3 +350,5 @@ def test_a_day_far_ahead_is_planned_with_a_note_to_check_the_date(
     assert any(n.startswith(ahead) for n in summary.notes)
     soon = planning.plan_day(sample_network, date(2026, 12, 8), time_limit=0.3)
     assert not any("ahead" in n for n in soon.notes)
+    empty = planning.plan_day(sample_network, date(2027, 1, 6), time_limit=0.3)
+    assert empty.parcels_served == 0 and not any("ahead" in n for n in empty.notes)

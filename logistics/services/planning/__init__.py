@@ -87,7 +87,8 @@ def plan_day(
     say(_("Storing the rounds"))
     planned, moved = store_rounds(session, loaded, waves.rounds)
     summary = summarise(loaded, waves, planned, moved)
-    notes = (far_ahead(loaded.service_date, loaded.tz), overdue(loaded), erased)
+    ahead = far_ahead(loaded.service_date, loaded.tz) if summary.parcels_served else None
+    notes = (ahead, overdue(loaded), erased)
     notes = tuple(n for n in notes if n)
     return replace(summary, notes=(*summary.notes, *notes)) if notes else summary
 

@@ -175,14 +175,42 @@ def _last_calls(
                 if attempt in tried:
                     continue
                 tried.add(attempt)
-                problem = build_problem(day, [slot], [van], free_from, wave)
+                problem, pieces = build_problem(day, [slot], [van], free_from, wave), {}
                 if cannot_serve(problem) is not None:
-                    continue
+                    piece = _piece_in_time(day, slot, van, free_from)
+                    if piece is None:
+                        continue
+                    node = day.node_of[slot.station_id]
+                    problem = _problem(day, [_stop(day, piece)], [node], [van], free_from, wave)
+                    pieces = {slot.code: piece}
+                    if cannot_serve(problem) is not None:
+                        continue
                 plan = solve(problem, quick)
                 spent += plan.solve_seconds
-                loads = _whole_parcels(day, plan, [van], wave, out.reasons, {})
+                loads = _whole_parcels(day, plan, [van], wave, out.reasons, pieces)
                 taken = _take(day, out, loads, free_from, left) > 0 or taken
     return spent
+
+
+def _piece_in_time(
+    day: PlanningDay, slot: StationWork, van: Vehicle, free_from: dict[str, int]
+) -> StationWork | None:
+    """The oldest of the station's work that ``van``, free from when it is free, has the
+    time to stop for and still be back by its return (late in the day a van can take
+    part of a station it has no time to serve whole); None when not even one parcel."""
+    node = day.node_of[slot.station_id]
+    station = day.stations[slot.station_id]
+    end = min(day.latest_return_s, seconds_of_day(van.shift_end))
+    trip = int(day.seconds[0, node] + day.seconds[node, 0]) + 60  # a minute to spare
+    spare = end - free_from[van.code] - trip - max(0, station.service_minutes or 0) * 60
+    fits = spare // SERVICE_PER_PARCEL_S
+    if fits < 1:
+        return None
+    outbound = _oldest_within(slot.outbound, (min(fits, van.capacity_parcels), van.capacity_g))
+    room = min(fits - len(outbound), van.capacity_parcels)
+    inbound = _oldest_within(slot.inbound, (room, van.capacity_g))
+    piece = StationWork(slot.station_id, slot.code, outbound, inbound)
+    return None if piece.empty else piece
 
 
 def _take(

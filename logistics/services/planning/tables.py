@@ -123,6 +123,9 @@ def load_day(
     metres, seconds, distances = _matrices(
         session, hub, with_work, stations.values(), matrix, roads=roads, day=service_date
     )
+    free_from = _free_from(fleet, kept_rounds, service_date, tz, now_s)
+    if now_s is not None:
+        _refuse_no_trip_left(fleet, free_from, latest_return, with_work, seconds, now_s)
     return PlanningDay(
         hub=hub,
         tz=tz,
@@ -130,7 +133,7 @@ def load_day(
         old_rounds=old_rounds,
         kept_rounds=kept_rounds,
         fleet=fleet,
-        free_from=_free_from(fleet, kept_rounds, service_date, tz, now_s),
+        free_from=free_from,
         rounds_made={v.code: sum(r.vehicle_id == v.id for r in kept_rounds) for v in fleet},
         latest_return_s=latest_return,
         stations=stations,
@@ -217,6 +220,35 @@ def _refuse_a_day_gone(
                 "tomorrow's rounds with `hub plan --date tomorrow`."
             ).format(now=clock(now_s), time=clock(back_by))
         )
+
+
+def _refuse_no_trip_left(
+    fleet: Sequence[Vehicle],
+    free_from: dict[str, int],
+    latest_return_s: int,
+    with_work: Sequence[Station],
+    seconds: np.ndarray,
+    now_s: int,
+) -> None:
+    """Refuse a plan of today when no van, free from when it is free, can drive to any
+    station with work, stop there and be back by its return: such a plan would only
+    replace the day's unstarted rounds with none (found at 15:25, a 15:30 return)."""
+    if not with_work or not fleet:
+        return
+    shortest = min(
+        int(seconds[0, k + 1] + seconds[k + 1, 0]) + station.service_minutes * 60
+        for k, station in enumerate(with_work)
+    )
+    ends = {v.code: min(latest_return_s, seconds_of_day(v.shift_end)) for v in fleet}
+    if any(free_from[v.code] + shortest <= ends[v.code] for v in fleet):
+        return
+    raise InvalidInput(
+        _(
+            "It is already {now}: no van can drive to a station with parcels and be back "
+            "by {time}; the plan of today stays as it is; plan tomorrow's rounds with "
+            "`hub plan --date tomorrow`."
+        ).format(now=clock(now_s), time=clock(max(ends.values())))
+    )
 
 
 def _now_s(day: date, tz: ZoneInfo) -> int | None:
