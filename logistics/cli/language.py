@@ -167,11 +167,25 @@ _VALUE_WORDS = {
 }
 
 
+# The values the commands name themselves (metavar="D"), in the reader's language.
+_NAMED_VALUES = {
+    "D": N_("DATE"),
+    "S": N_("SECONDS"),
+    "KM": N_("KM"),
+    "ID": N_("ID"),
+    "C": N_("COURIER"),
+    "CODE": N_("CODE"),
+    "FILE": N_("FILE"),
+}
+
+
 def _plain_value(param) -> None:
-    """An argument shows as ROUND_REF, and a value as FILE, N or NUMBER (文件, 整数,
-    数字), not as a programmer's type."""
+    """An argument shows as ROUND_REF, and a value as DATE, FILE, N or NUMBER (日期,
+    文件, 整数, 数字), not as a programmer's type."""
     if param.param_type_name == "argument" and not param.metavar:
         param.metavar = param.name.upper()
+    if param.metavar in _NAMED_VALUES:
+        param.metavar = _(_NAMED_VALUES[param.metavar])
     bare = getattr(param, "bare_type", None)
     if param.metavar and param.param_type_name == "option" or bare is None:
         return

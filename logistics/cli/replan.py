@@ -18,8 +18,12 @@ from logistics.i18n import _
 REPLAN_STOP = ("q", "quit", "exit", "退出", "结束")
 
 #: What a typed line may not change: how the plan is shown and the language are chosen
-#: when `hub` starts, and a question inside the question would need two q's to leave.
-NOT_AT_THE_QUESTION = ("--replan", "--json", "--lang")
+#: when `hub` starts.
+NOT_AT_THE_QUESTION = ("--json", "--lang")
+
+#: Words left out of a typed line: the question is already re-planning (the whole
+#: command line typed again, `hub plan --replan --vans VAN2`, brings it).
+ALREADY_SO = ("--replan",)
 
 #: Options that write something once (the web map): used for the line they are typed
 #: on, not kept for the next plans (Enter would refuse the map file written just now).
@@ -39,7 +43,8 @@ def replan_until_done(ctx: Context, *, plan_first: bool = False) -> None:
     option or value is said and asked again, and Ctrl-C during a plan comes back to the
     question: the plan last shown is the one stored. A line is read in NFKC, as a Chinese
     input method types it too (full-width letters, digits, commas and spaces as ASCII), and
-    the command typed again before the options (`hub plan --vans VAN1`) is left out.
+    the command typed again before the options (`hub plan --vans VAN1`) is left out, with
+    a --replan on it; words and no option (`VAN1`) are said to be typed as options.
 
     ``plan_first``: make the command line's plan first; a mistake in it (an unknown van)
     is said and the question asked, so the dispatcher can type what was meant."""
@@ -78,7 +83,9 @@ def replan_until_done(ctx: Context, *, plan_first: bool = False) -> None:
         if line.strip().lower() in REPLAN_STOP:
             return
         try:
-            typed = _without_the_command(shlex.split(line))
+            typed = [
+                word for word in _without_the_command(shlex.split(line)) if word not in ALREADY_SO
+            ]
             refused = [word for word in typed if word.split("=")[0] in NOT_AT_THE_QUESTION]
             if refused:
                 error(
@@ -86,6 +93,9 @@ def replan_until_done(ctx: Context, *, plan_first: bool = False) -> None:
                         option=refused[0].split("=")[0]
                     )
                 )
+                continue
+            if typed and not any(word.startswith("-") for word in typed):
+                error(_("Type options as on the command line, e.g. --vans VAN1."))
                 continue
             attempt = {**params, **_typed_options(ctx, typed)}
             ctx.invoke(ctx.command.callback, **attempt)
@@ -139,7 +149,8 @@ def _typed_options(ctx: Context, typed: list[str]) -> dict:
 
 
 def _in_effect(ctx: Context, params: dict) -> str:
-    """The options the next plan uses that are not the command's defaults, as typed."""
+    """The options the next plan uses that are not the command's defaults, as typed (a
+    value in quotes only when it has a space: `--vans VAN1、VAN4`, `--vans 'VAN1 VAN4'`)."""
     shown = []
     for option in ctx.command.params:
         name = option.name
@@ -148,7 +159,10 @@ def _in_effect(ctx: Context, params: dict) -> str:
         value = params[name]
         if value is None or value == option.default or value is False:
             continue
-        shown.append(f"{option.opts[0]} {shlex.quote(str(value))}")
+        text = str(value)
+        if not text or any(character.isspace() for character in text):
+            text = shlex.quote(text)
+        shown.append(f"{option.opts[0]} {text}")
     return " ".join(shown)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +33,24 @@ def zone(name: str | None) -> ZoneInfo:
         ) from None
 
 
+#: How far this process's clock runs ahead of the machine's (``running_from``), or None.
+_RUNNING_AHEAD: timedelta | None = None
+
+
+@contextmanager
+def running_from(local: datetime, tz: ZoneInfo) -> Iterator[None]:
+    """Within the block, the clock runs on from the hub's wall time ``local``: the demo
+    replays a day from its morning at whatever hour it is run (at 16:00 the vans' day is
+    over and a plan of today is refused). ``HUB_NOW``, when set, still pins the clock."""
+    global _RUNNING_AHEAD
+    before = _RUNNING_AHEAD
+    _RUNNING_AHEAD = to_utc(local, tz) - datetime.now(UTC).replace(tzinfo=None)
+    try:
+        yield
+    finally:
+        _RUNNING_AHEAD = before
+
+
 def utcnow() -> datetime:
     """Now, as naive UTC (what the database stores)."""
     pinned = os.environ.get("HUB_NOW")
@@ -47,7 +67,8 @@ def utcnow() -> datetime:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(os.environ.get("HUB_TIMEZONE")))
         return moment.astimezone(UTC).replace(tzinfo=None)
-    return datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return now if _RUNNING_AHEAD is None else now + _RUNNING_AHEAD
 
 
 def to_local(moment_utc: datetime, tz: ZoneInfo) -> datetime:

@@ -106,6 +106,25 @@ def apply(
     )
 
 
+def check_scan(status: RoundStatus | str, *, round_no: str) -> None:
+    """A scan is noted on a round only while its van is on the road (started); else
+    RuleBroken with the sentence that says why not."""
+    status = RoundStatus(status)
+    if status is RoundStatus.PLANNED:
+        raise RuleBroken(
+            _(
+                "Round {round} has not started: a scan is noted only on a round on the road "
+                "(`hub round start {round}` as the van leaves)."
+            ).format(round=round_no)
+        )
+    if status is RoundStatus.FINISHED:
+        raise RuleBroken(
+            _(
+                "Round {round} is already finished: a scan is noted only on a round on the road."
+            ).format(round=round_no)
+        )
+
+
 # ---------------------------------------------------------------- what a round holds
 
 

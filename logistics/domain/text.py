@@ -123,6 +123,16 @@ def normalize(text: Any, field: str | None = None) -> str:
     return text
 
 
+def typed_code(text: Any) -> str:
+    """A code a person typed (a station, a round), as the hub stores it: NFKC (a Chinese
+    input method's full-width ``ｇｄ０２`` is ``gd02``), without surrounding spaces, in
+    upper case. Every lookup of a typed code goes through it."""
+    text = "" if text is None else str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip().upper()
+
+
 def _shown(text: str) -> str:
     """A value quoted in a sentence: made visible, and shortened past 40 characters."""
     text = text if len(text) <= 40 else text[:40] + "…"

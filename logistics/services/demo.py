@@ -15,12 +15,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from logistics import db
-from logistics.domain.clock import local_today, month_bounds, zone
+from logistics.domain.clock import local_today, month_bounds, running_from, zone
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.errors import RuleBroken
 from logistics.i18n import N_, _
@@ -46,6 +46,10 @@ Progress = Callable[[str, int, int], None]
 catalog key); whoever shows it translates it with ``_()``."""
 
 GENERATING_TODAY = N_("Generating today's parcels")
+
+#: The hour the demo's day starts at, whatever the hour it is run at: before the vans'
+#: shifts, so the whole day is planned and driven (at 16:00 a plan of today is refused).
+DEMO_MORNING = time(6, 30)
 PLANNING = N_("Planning the rounds")
 DRIVING = N_("Driving the rounds")
 ARRIVING = N_("Scanning arrivals at the hub")
@@ -104,25 +108,31 @@ def run_day(
     with db.session_scope(url) as session:
         tz = zone(network.current_hub(session).timezone)
         day = local_today(tz)
-        tick(GENERATING_TODAY, 0, 1)
-        generated = sample.generate(session, 1, seed, start=day, today=True)
-        tick(GENERATING_TODAY, 1, 1)
+        with running_from(datetime.combine(day, DEMO_MORNING), tz):
+            return _the_day(session, url, day, operator, seed, tick, with_month)
 
-        tick(PLANNING, 0, 1)
-        plan = planning.plan_day(session, day)
-        tick(PLANNING, 1, 1)
-        result = DemoDay(db.describe(url), day, generated, plan)
 
-        _drive_rounds(session, url, result, operator=operator, seed=seed, tick=tick)
-        _arrive_at_hub(session, url, result, operator=operator, tick=tick)
+def _the_day(session, url, day, operator, seed, tick, with_month) -> DemoDay:
+    """The day itself, from the morning's parcels to the manifests handed over."""
+    tick(GENERATING_TODAY, 0, 1)
+    generated = sample.generate(session, 1, seed, start=day, today=True)
+    tick(GENERATING_TODAY, 1, 1)
 
-        tick(ASSIGNING, 0, 1)
-        result.assignment = assignment.assign_day(session, day, operator=operator)
-        tick(ASSIGNING, 1, 1)
+    tick(PLANNING, 0, 1)
+    plan = planning.plan_day(session, day)
+    tick(PLANNING, 1, 1)
+    result = DemoDay(db.describe(url), day, generated, plan)
 
-        _manifests(session, result, operator=operator, tick=tick)
-        if with_month:
-            _month(session, result, seed=seed, tick=tick)
+    _drive_rounds(session, url, result, operator=operator, seed=seed, tick=tick)
+    _arrive_at_hub(session, url, result, operator=operator, tick=tick)
+
+    tick(ASSIGNING, 0, 1)
+    result.assignment = assignment.assign_day(session, day, operator=operator)
+    tick(ASSIGNING, 1, 1)
+
+    _manifests(session, result, operator=operator, tick=tick)
+    if with_month:
+        _month(session, result, seed=seed, tick=tick)
     return result
 
 

@@ -19,6 +19,7 @@ from logistics.domain import network as rules
 from logistics.domain.clock import zone
 from logistics.domain.courier_names import courier_key
 from logistics.domain.parcel_status import Direction, Status
+from logistics.domain.text import typed_code
 from logistics.domain.units import kg, province_name
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _
@@ -137,7 +138,8 @@ def add_station(session: Session, values: Mapping[str, str]) -> Station:
 
 
 def station_by_code(session: Session, code: str) -> Station:
-    station = session.exec(select(Station).where(Station.code == code.strip().upper())).first()
+    """The station a person's typed code names (full-width or lower case alike)."""
+    station = session.exec(select(Station).where(Station.code == typed_code(code))).first()
     if station is None:
         raise NotFound(
             _("There is no station with code '{code}': `hub station list` shows them.").format(

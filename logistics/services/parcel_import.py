@@ -54,6 +54,7 @@ from logistics.domain.parcel_rows import (
     row_checker,
 )
 from logistics.domain.parcel_status import Direction
+from logistics.domain.text import typed_code
 from logistics.errors import ImportRejected, InvalidInput, RuleBroken
 from logistics.i18n import _, ngettext
 from logistics.io.files import check_target
@@ -177,7 +178,7 @@ def import_parcels(
     network = load_network(session)
     default_station = None
     if station:
-        default_station = station.strip().upper()
+        default_station = typed_code(station)
         if default_station not in network.rules.stations:
             raise InvalidInput(
                 _(

@@ -1,7 +1,8 @@
 """Collection rounds after planning: list, show, the driver's sheet, start and finish.
 
 * **start**: the round becomes ``started`` (its day can no longer be re-planned); the
-  inbound parcels it carries get a ``dispatch`` step (out for delivery). A van drives
+  inbound parcels it carries get a ``dispatch`` step (out for delivery). A round is
+  started on its service day (the hub's today), never a day early or late. A van drives
   one round at a time, so a round whose van is still on another one is refused.
 * On the way the driver scans what each station hands over: ``hub scan collect
   --station CODE --round ROUND``.
@@ -25,47 +26,23 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from logistics.domain import road_factors, round_status
-from logistics.domain.clock import Day, parse_day, to_local, utcnow, zone
+from logistics.domain.clock import Day, local_today, parse_day, to_local, utcnow, zone
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.road_time import hours
 from logistics.domain.round_status import RoundAction, RoundStatus
 from logistics.domain.units import kg, km
-from logistics.errors import NotFound, RuleBroken
+from logistics.errors import RuleBroken
 from logistics.i18n import _
 from logistics.io.pdf.round_sheet import RoundSheetDocument, RoundStopLine, write_round_sheet_pdf
 from logistics.models import Parcel, Round, RoundStop, Station, Vehicle
 from logistics.services.network import current_hub
 from logistics.services.parcel_events import record_step
+from logistics.services.round_lookup import get_round
 
 if TYPE_CHECKING:
     from logistics.services.round_finish import FinishResult as FinishResult
     from logistics.services.round_finish import StopReconciliation as StopReconciliation
     from logistics.services.round_finish import finish_round as finish_round
-
-
-# the largest id a database integer holds; a longer number names no round
-MAX_ID = 2**31 - 1
-
-
-def get_round(session: Session, ref: str | int, *, for_update: bool = False) -> Round:
-    """The round a number (R-20261123-1) or an id names."""
-    text = str(ref).strip()
-    query = select(Round)
-    if text.isdigit() and int(text) <= MAX_ID:
-        query = query.where(Round.id == int(text))
-    else:
-        query = query.where(Round.round_no == text.upper())
-    if for_update:
-        query = query.with_for_update()
-    found = session.exec(query).first()
-    if found is None:
-        raise NotFound(
-            _(
-                "There is no round '{text}': expected a round number such as R-20261123-1 "
-                "(`hub round list` shows them)."
-            ).format(text=text)
-        )
-    return found
 
 
 def _hm(moment: datetime | None, tz) -> str | None:
@@ -281,6 +258,14 @@ def start_round(session: Session, ref: str | int, *, operator: str) -> StartResu
     van = session.get(Vehicle, rnd.vehicle_id)
     van_code = van.code if van else "?"
     started = round_status.apply(rnd.status, RoundAction.START, round_no=rnd.round_no)
+    today = local_today(zone(hub.timezone))
+    if rnd.service_date != today:
+        raise RuleBroken(
+            _(
+                "Round {round} is for {date}, and today is {today}: a round is started on "
+                "its own day, as its van leaves."
+            ).format(round=rnd.round_no, date=rnd.service_date, today=today)
+        )
     busy = session.exec(
         select(Round).where(
             Round.vehicle_id == rnd.vehicle_id,

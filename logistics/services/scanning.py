@@ -39,14 +39,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from logistics.db import BUSY_SENTENCE, is_busy
-from logistics.domain import parcel_status, pickup_codes
+from logistics.domain import parcel_status, pickup_codes, round_status
 from logistics.domain.parcel_ids import classify_code
 from logistics.domain.parcel_status import Action, Direction, Status
 from logistics.domain.verdicts import ScanVerdict
 from logistics.errors import HubError, InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _
-from logistics.models import Station, scope
-from logistics.services.network import current_hub
+from logistics.models import RoundStop, Station, scope
+from logistics.services.network import current_hub, station_by_code
 from logistics.services.parcel_events import (
     ParcelState,
     find_parcel,
@@ -56,6 +56,7 @@ from logistics.services.parcel_events import (
     lock_parcel_state,
     write_step,
 )
+from logistics.services.round_lookup import get_round
 
 # Kept for callers that import them from here (benchmarks/scan_session.py).
 DONE, ALREADY, REFUSED = ScanVerdict.DONE, ScanVerdict.ALREADY, ScanVerdict.REFUSED
@@ -106,6 +107,14 @@ class ScanSession:
         # own transaction (begun by its first statement, committed before the answer).
         self._connection = self.engine.connect()
         self._session = Session(self._connection, expire_on_commit=False)
+        try:
+            self._open()
+        except BaseException:
+            self.close()  # refused before any scan: nothing is kept open
+            raise
+
+    def _open(self) -> None:
+        """The hub, the station and the round of the session, read and checked once."""
         with self._session.begin():
             session = self._session
             scope.enter(session, self.hub)
@@ -113,21 +122,36 @@ class ScanSession:
             self._hub_code, self._hub_id = hub.code, hub.id
             self._station_codes = dict(session.exec(select(Station.id, Station.code)).all())
             if self.station:
-                code = self.station.strip().upper()
-                found = session.exec(select(Station).where(Station.code == code)).first()
-                if found is None:
-                    raise NotFound(
-                        _(
-                            "There is no station with code '{station}': "
-                            "`hub station list` shows them."
-                        ).format(station=self.station)
-                    )
+                found = station_by_code(session, self.station)
                 self.station, self._station_id = found.code, found.id
             elif self.action is Action.COLLECT:
                 raise InvalidInput(
                     _("A collection scan needs --station CODE: the station the van is at.")
                 )
+            if self.round_ref is not None:
+                self.round_ref = self._round_on_the_road(session)
         self._session.expunge_all()
+
+    def _round_on_the_road(self, session: Session) -> str:
+        """The number of the round the scans are noted on, checked before any scan: it
+        exists, it is started (not planned, not finished) and, for a scan at a station,
+        it stops there. A scan noted on another round would count on none at its finish."""
+        rnd = get_round(session, self.round_ref)
+        round_status.check_scan(rnd.status, round_no=rnd.round_no)
+        if self._station_id is not None and self.action in STATION_ACTIONS:
+            stop = session.exec(
+                select(RoundStop.id).where(
+                    RoundStop.round_id == rnd.id, RoundStop.station_id == self._station_id
+                )
+            ).first()
+            if stop is None:
+                raise RuleBroken(
+                    _(
+                        "Round {round} does not stop at station {station}: scan with the "
+                        "round whose van is there (`hub round show {round}` lists its stops)."
+                    ).format(round=rnd.round_no, station=self.station)
+                )
+        return rnd.round_no
 
     def close(self) -> None:
         """Give the connection back (a scan session dropped without closing gives it back

@@ -54,3 +54,32 @@ def test_demo_refuses_a_folder_with_an_earlier_demos_papers_before_it_starts(hub
     assert "add --force" in said
     assert "A day at the hub" not in said  # refused before any work
     assert (tmp_path / "labels.pdf").read_bytes() == b"%PDF-1.4 an earlier demo"
+
+
+def test_the_demo_run_late_in_the_afternoon_still_plays_a_whole_day(
+    hub, database_url, tmp_path, monkeypatch
+):
+    # Run at 16:00 on the real clock, the demo's plan of today was refused ("no van can
+    # leave today and be back by 15:30"): the demo replays its day from the morning.
+    from datetime import UTC, datetime
+
+    from logistics.domain import clock
+
+    late = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai
+    began = datetime.now(UTC)
+
+    class AtFourInTheAfternoon(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return late + (datetime.now(UTC) - began)
+
+    monkeypatch.delenv("HUB_NOW")
+    monkeypatch.setattr(clock, "datetime", AtFourInTheAfternoon)
+    result = hub("--db", database_url, "demo", "--folder", str(tmp_path), "--no-month")
+    assert result.exit_code == 0, result.output
+    with db.session_scope(database_url, write=False) as session:
+        rounds = session.exec(select(Round)).all()
+        assert rounds and {r.status for r in rounds} == {"finished"}
+        assert all(r.service_date.isoformat() == "2026-12-02" for r in rounds)
+        started = min(clock.to_local(r.started_at, clock.zone(None)) for r in rounds)
+        assert started.hour < 9  # the morning of the demo's day, not 16:00

@@ -11,6 +11,7 @@ import pytest
 from logistics import i18n
 from logistics.services import planning
 from logistics.services.planning.summary import Backlog
+from tests.support import said
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def test_each_line_plans_again_and_the_last_plan_is_the_one_stored(hub, day):
 def test_mistakes_at_the_question_are_said_and_asked_again(hub, day):
     result = hub(
         "plan", "--time-limit", "0.3", "--vans", "VAN1", "--replan",
-        input="--vanz VAN2\n--time-limit soon\n--vans \"VAN2\nextra\n--vans NOPE\n--help\n",
+        input="--vanz VAN2\n--time-limit soon\n--vans \"VAN2\n--vans VAN2 extra\n--vans NOPE\n"
+        "--help\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.output
@@ -64,7 +66,7 @@ def test_mistakes_at_the_question_are_said_and_asked_again(hub, day):
 def test_replan_is_for_the_terminal_not_for_json(hub, day):
     result = hub("plan", "--replan", "--json")
     assert result.exit_code == 2
-    assert "leave out --json" in result.output
+    assert "leave out --json" in said(result)  # in the error box, wrapped at its width
     assert json.loads(hub("round", "list", "--json").output) == []
 
 
@@ -73,7 +75,7 @@ def test_the_question_and_its_refusals_in_chinese(hub, day, monkeypatch):
     try:
         result = hub(
             "--lang", "zh", "plan", "--time-limit", "0.3", "--replan",
-            input="--vanz X\nextra\n\"x\n退出\n",
+            input="--vanz X\n--vans VAN1 extra\n\"x\n退出\n",
         )  # fmt: skip
     finally:
         i18n.use("en")
@@ -118,11 +120,11 @@ def test_the_question_refuses_what_hub_chooses_at_start_and_does_not_keep_the_ma
     page = tmp_path / "day.html"
     result = hub(
         "plan", "--time-limit", "0.3", "--replan",
-        input=f"--replan\n--json\n--lang=zh\n--vans VAN1 --map {page}\n\nq\n",
+        input=f"--json\n--lang=zh\n--vans VAN1 --map {page}\n\nq\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    for option in ("--replan", "--json", "--lang"):
+    for option in ("--json", "--lang"):
         assert f"{option} is chosen when hub starts, not at this question." in out
     assert page.exists()
     assert "already exists" not in out  # Enter planned again without writing the map
@@ -214,3 +216,52 @@ def test_enter_after_a_map_says_the_map_shows_the_plan_before(hub, day, tmp_path
     assert out.count(said) == 2  # after the Enter following each map, not after the last
     assert f"The map {first} {said}" in out and f"The map {second} {said}" in out
     assert first.exists() and second.exists()
+
+
+def test_replan_typed_again_on_the_line_is_left_out_and_the_rest_planned(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="hub plan --replan --vans VAN2\n--replan\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "is chosen when hub starts" not in out
+    assert len(summaries(result.output)) == 3  # both lines planned again
+    assert stored_vans(hub) == {"VAN2"}
+    assert "Options now: --time-limit 0.3 --vans VAN2" in out
+
+
+def test_json_and_lang_are_still_refused_beside_a_replan_typed_again(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="--replan --json\nhub plan --replan --lang zh --vans VAN2\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "--json is chosen when hub starts, not at this question." in out
+    assert "--lang is chosen when hub starts, not at this question." in out
+    assert len(summaries(result.output)) == 1  # neither line planned again
+    assert not out.lstrip().startswith("{")
+
+
+def test_bare_words_without_an_option_are_told_to_be_typed_as_options(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="VAN1\nhub plan VAN1 VAN3\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert out.count("Type options as on the command line, e.g. --vans VAN1.") == 2
+    assert "unexpected extra argument" not in out
+    assert len(summaries(result.output)) == 1  # nothing planned again
+
+
+def test_options_now_shows_the_values_as_typed_without_shell_quotes(hub, day):
+    result = hub(
+        "plan", "--time-limit", "0.3", "--replan",
+        input="--vans VAN1、VAN4\n--vans 'VAN1 VAN3'\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.output.splitlines() if line.startswith("Options now:")]
+    assert shown[1] == "Options now: --time-limit 0.3 --vans VAN1、VAN4"
+    assert shown[2] == "Options now: --time-limit 0.3 --vans 'VAN1 VAN3'"  # a space is quoted

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support import said
+
 
 def hub_today():
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the test clock's day
@@ -45,6 +47,6 @@ def test_today_with_a_date_after_today_is_refused_naming_both_options(hub, sampl
 def test_today_with_a_date_and_a_different_start_is_refused(hub, sample_network):
     result = hub("sample", "generate", "--today", "--date", "昨天", "--start", "今天")
     assert result.exit_code == 2
-    out = " ".join(result.output.split())
+    out = said(result)  # in the error box, wrapped at its width
     assert "--start and --date both give the day of --today: give one of them." in out
     assert "Generated" not in out

@@ -93,9 +93,14 @@ def test_finish_reconciles_missing_and_extra_per_stop(planned, make_parcel):
     codes = [gd05[0].parcel_no, gd05[1].parcel_no, late.parcel_no]
     results = scan_codes(session, "collect", codes, operator=OP, station="GD05", round_ref=round_no)
     assert all(r.accepted for r in results)
-    # A scan at GD06 noted for another round is not this round's business.
+    # A scan at GD06 noted for another van's round is not this round's business.
     other = make_parcel("registered", station="GD06")
-    scan_codes(session, "collect", [other.parcel_no], operator=OP, station="GD06", round_ref="R-1")
+    second = planning.plan_day(session, time_limit=0.3, vans=["VAN2"]).rounds[0].round_no
+    rounds.start_round(session, second, operator=OP)
+    (scanned,) = scan_codes(
+        session, "collect", [other.parcel_no], operator=OP, station="GD06", round_ref=second
+    )
+    assert scanned.accepted, scanned.message
 
     result = round_finish.finish_round(session, round_no, operator=OP)
 

@@ -26,17 +26,17 @@ def events_of(session, parcel):
         ).all()
 
 
-def test_collect_then_repeat_then_refuse(make_parcel, sample_network):
-    parcel = make_parcel("registered", station="GD03")
-    scan = scanner(sample_network, "collect", station="GD03", round_ref="R7")
+def test_collect_then_repeat_then_refuse(make_parcel, sample_network, started_round):
+    parcel = make_parcel("registered", station="GD05")
+    scan = scanner(sample_network, "collect", station="GD05", round_ref=started_round)
     first = scan.scan(parcel.parcel_no.lower())
     assert (first.verdict, first.status) == (ScanVerdict.DONE, "collected")
     last = events_of(sample_network, parcel)[-1]
     assert (last.action, last.place, last.operator, last.note) == (
         "collect",
-        "GD03",
+        "GD05",
         "bob",
-        "round R7",
+        f"round {started_round}",
     )
     again = scan.scan(parcel.parcel_no)
     assert again.verdict == ScanVerdict.ALREADY and "nothing changed" in again.message

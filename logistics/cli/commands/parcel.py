@@ -30,6 +30,7 @@ from logistics.cli.output import (
     warn,
 )
 from logistics.domain.parcel_status import Direction, Status
+from logistics.domain.text import typed_code
 from logistics.domain.units import kg_text
 from logistics.i18n import N_, _, listing, ngettext
 
@@ -691,7 +692,7 @@ def pickups(
             force=force,
             private=True,
         )
-    code = station.strip().upper()
+    code = typed_code(station)
     if as_json:
         print_json(rows)
     else:

@@ -125,7 +125,7 @@ def load_day(
     )
     free_from = _free_from(fleet, kept_rounds, service_date, tz, now_s)
     if now_s is not None:
-        _refuse_no_trip_left(fleet, free_from, latest_return, with_work, seconds, now_s)
+        _refuse_no_trip_left(fleet, latest_return, with_work, seconds, now_s)
     return PlanningDay(
         hub=hub,
         tz=tz,
@@ -224,15 +224,15 @@ def _refuse_a_day_gone(
 
 def _refuse_no_trip_left(
     fleet: Sequence[Vehicle],
-    free_from: dict[str, int],
     latest_return_s: int,
     with_work: Sequence[Station],
     seconds: np.ndarray,
     now_s: int,
 ) -> None:
-    """Refuse a plan of today when no van, free from when it is free, can drive to any
+    """Refuse a plan of today when the hour leaves no van the time to drive to any
     station with work, stop there and be back by its return: such a plan would only
-    replace the day's unstarted rounds with none (found at 15:25, a 15:30 return)."""
+    replace the day's unstarted rounds with none (found at 15:25, a 15:30 return). Vans
+    out on started rounds are not this: the plan says they are not back in time."""
     if not with_work or not fleet:
         return
     shortest = min(
@@ -240,7 +240,7 @@ def _refuse_no_trip_left(
         for k, station in enumerate(with_work)
     )
     ends = {v.code: min(latest_return_s, seconds_of_day(v.shift_end)) for v in fleet}
-    if any(free_from[v.code] + shortest <= ends[v.code] for v in fleet):
+    if any(max(seconds_of_day(v.shift_start), now_s) + shortest <= ends[v.code] for v in fleet):
         return
     raise InvalidInput(
         _(
