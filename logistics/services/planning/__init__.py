@@ -31,15 +31,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from logistics.domain import round_status
 from logistics.domain.carry_over import CAPACITY_TRIM as CAPACITY_TRIM_REASON
-from logistics.domain.clock import Day, local_today, to_local, utcnow
-from logistics.domain.round_status import RoundStatus
+from logistics.domain.clock import Day
 from logistics.domain.routing import DEFAULT_SETTINGS, SearchSettings
 from logistics.domain.waves import DAY_TIME_LIMIT_S, MAX_WAVES, RELOAD_MINUTES, day_time_limit
-from logistics.i18n import _, listing, ngettext
+from logistics.i18n import _
 from logistics.io.road_table import read_matrix
 from logistics.services import personal_data
+from logistics.services.planning.notes import far_ahead, overdue
 from logistics.services.planning.problem import SERVICE_PER_PARCEL_S, solve_in_waves
 from logistics.services.planning.store import store_rounds
 from logistics.services.planning.summary import (
@@ -52,7 +51,7 @@ from logistics.services.planning.summary import (
     PlanSummary,
     summarise,
 )
-from logistics.services.planning.tables import PlanningDay, load_day
+from logistics.services.planning.tables import load_day
 
 ProgressCallback = Callable[[str], None]
 
@@ -91,50 +90,6 @@ def plan_day(
     notes = (ahead, overdue(loaded), erased)
     notes = tuple(n for n in notes if n)
     return replace(summary, notes=(*summary.notes, *notes)) if notes else summary
-
-
-def overdue(day: PlanningDay) -> str | None:
-    """A note naming the started rounds past their planned return: the plan takes their
-    vans as back on time, which only the driver's `hub round finish` makes true."""
-    now = utcnow()
-    late = [
-        r
-        for r in day.kept_rounds
-        if round_status.holds_van(RoundStatus(r.status)) and r.planned_end < now
-    ]
-    if not late:
-        return None
-    return ngettext(
-        "round {rounds} is past its planned return and not finished: the plan counts its "
-        "van back on time; record the return with `hub round finish`",
-        "rounds {rounds} are past their planned return and not finished: the plan counts "
-        "their vans back on time; record each return with `hub round finish`",
-        len(late),
-    ).format(
-        rounds=listing(
-            f"{r.round_no} ({day.van_codes.get(r.vehicle_id, '?')}, "
-            f"{to_local(r.planned_end, day.tz):%H:%M})"
-            for r in late
-        )
-    )
-
-
-#: A plan this many days ahead or more is said to be far ahead (a mistyped year or month).
-FAR_AHEAD_DAYS = 7
-
-
-def far_ahead(day: date, tz) -> str | None:
-    """A note when ``day`` is far ahead: the parcels waiting now go on its rounds."""
-    ahead = (day - local_today(tz)).days
-    if ahead < FAR_AHEAD_DAYS:
-        return None
-    return ngettext(
-        "{date} is {n} day ahead; if that is a typo, plan the right day: the parcels "
-        "waiting now stay on this plan's rounds until a nearer day's plan takes them",
-        "{date} is {n} days ahead; if that is a typo, plan the right day: the parcels "
-        "waiting now stay on this plan's rounds until a nearer day's plan takes them",
-        ahead,
-    ).format(date=day, n=f"{ahead:,}")
 
 
 def _quiet(_message: str) -> None:
