@@ -26,16 +26,23 @@ def stored_vans(hub) -> set[str]:
     return {r["van"] for r in json.loads(hub("round", "list", "--json").output)}
 
 
+def answered(hub, answers: str, *args: str):
+    """`hub ARGS` with ``answers`` typed at its questions; it must end well. The result,
+    and its output on one line (sentences wrap at the terminal's width)."""
+    result = hub(*args, input=answers)
+    assert result.exit_code == 0, result.output
+    return result, " ".join(result.output.split())
+
+
 def summaries(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("Plan for ")]
 
 
 def test_each_line_plans_again_and_the_last_plan_is_the_one_stored(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "--vans VAN1\n\n--vans VAN2,VAN3\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="--vans VAN1\n\n--vans VAN2,VAN3\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     plans = summaries(result.output)
     assert len(plans) == 4  # the first, then three answers to the question
     assert result.output.count("Enter to plan again, q to stop") == 4
@@ -45,12 +52,11 @@ def test_each_line_plans_again_and_the_last_plan_is_the_one_stored(hub, day):
 
 
 def test_mistakes_at_the_question_are_said_and_asked_again(hub, day):
-    result = hub(
-        "plan", "--time-limit", "0.3", "--vans", "VAN1", "--replan",
-        input="--vanz VAN2\n--time-limit soon\n--vans \"VAN2\n--vans VAN2 extra\n--vans NOPE\n"
+    result, out = answered(
+        hub, "--vanz VAN2\n--time-limit soon\n--vans \"VAN2\n--vans VAN2 extra\n--vans NOPE\n"
         "--help\n",
+        "plan", "--time-limit", "0.3", "--vans", "VAN1", "--replan",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     out = result.output
     assert "No such option: --vanz" in out
     assert "Invalid value for '--time-limit'" in out
@@ -118,12 +124,10 @@ def test_the_question_refuses_what_hub_chooses_at_start_and_does_not_keep_the_ma
     hub, day, tmp_path
 ):
     page = tmp_path / "day.html"
-    result = hub(
+    result, out = answered(
+        hub, f"--json\n--lang=zh\n--vans VAN1 --map {page}\n\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input=f"--json\n--lang=zh\n--vans VAN1 --map {page}\n\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
     for option in ("--json", "--lang"):
         assert f"{option} is chosen when hub starts, not at this question." in out
     assert page.exists()
@@ -165,11 +169,10 @@ def test_ctrl_c_at_the_question_stops_with_130_and_during_a_plan_asks_again(hub,
 
 
 def test_full_width_letters_typed_with_a_chinese_input_method_are_read_as_ascii(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "－－ｖａｎｓ　ＶＡＮ１，ＶＡＮ３\nｑ\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="－－ｖａｎｓ　ＶＡＮ１，ＶＡＮ３\nｑ\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     out = result.output
     assert "unexpected" not in out and "No such option" not in out
     assert len(summaries(out)) == 2  # the full-width line planned again
@@ -178,11 +181,10 @@ def test_full_width_letters_typed_with_a_chinese_input_method_are_read_as_ascii(
 
 
 def test_the_whole_command_typed_again_at_the_question_is_read_as_its_options(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "hub plan --vans VAN1\nplan --vans VAN2\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="hub plan --vans VAN1\nplan --vans VAN2\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     out = result.output
     assert "unexpected" not in out
     assert len(summaries(out)) == 3
@@ -190,11 +192,10 @@ def test_the_whole_command_typed_again_at_the_question_is_read_as_its_options(hu
 
 
 def test_an_unknown_van_on_the_first_plan_is_said_and_the_question_asked(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "--vans VAN1\nq\n",
         "plan", "--time-limit", "0.3", "--replan", "--vans", "VAN9",
-        input="--vans VAN1\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     out = result.output
     assert "There is no van with code 'VAN9'" in out
     assert out.count("Enter to plan again, q to stop") == 2
@@ -204,12 +205,10 @@ def test_an_unknown_van_on_the_first_plan_is_said_and_the_question_asked(hub, da
 
 def test_enter_after_a_map_says_the_map_shows_the_plan_before(hub, day, tmp_path):
     first, second = tmp_path / "day.html", tmp_path / "noon.html"
-    result = hub(
+    result, out = answered(
+        hub, f"\n--map {second}\n\n\nq\n",
         "plan", "--time-limit", "0.3", "--map", first, "--replan",
-        input=f"\n--map {second}\n\n\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
     assert "already exists" not in out  # Enter after the command line's map plans again
     assert len(summaries(result.output)) == 5
     said = "shows the plan before this one: add --map again to draw this one."
@@ -219,12 +218,10 @@ def test_enter_after_a_map_says_the_map_shows_the_plan_before(hub, day, tmp_path
 
 
 def test_replan_typed_again_on_the_line_is_left_out_and_the_rest_planned(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "hub plan --replan --vans VAN2\n--replan\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="hub plan --replan --vans VAN2\n--replan\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
     assert "is chosen when hub starts" not in out
     assert len(summaries(result.output)) == 3  # both lines planned again
     assert stored_vans(hub) == {"VAN2"}
@@ -232,12 +229,10 @@ def test_replan_typed_again_on_the_line_is_left_out_and_the_rest_planned(hub, da
 
 
 def test_json_and_lang_are_still_refused_beside_a_replan_typed_again(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "--replan --json\nhub plan --replan --lang zh --vans VAN2\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="--replan --json\nhub plan --replan --lang zh --vans VAN2\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
     assert "--json is chosen when hub starts, not at this question." in out
     assert "--lang is chosen when hub starts, not at this question." in out
     assert len(summaries(result.output)) == 1  # neither line planned again
@@ -245,23 +240,20 @@ def test_json_and_lang_are_still_refused_beside_a_replan_typed_again(hub, day):
 
 
 def test_bare_words_without_an_option_are_told_to_be_typed_as_options(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "VAN1\nhub plan VAN1 VAN3\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="VAN1\nhub plan VAN1 VAN3\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
     assert out.count("Type options as on the command line, e.g. --vans VAN1.") == 2
     assert "unexpected extra argument" not in out
     assert len(summaries(result.output)) == 1  # nothing planned again
 
 
 def test_options_now_shows_the_values_as_typed_without_shell_quotes(hub, day):
-    result = hub(
+    result, out = answered(
+        hub, "--vans VAN1、VAN4\n--vans 'VAN1 VAN3'\nq\n",
         "plan", "--time-limit", "0.3", "--replan",
-        input="--vans VAN1、VAN4\n--vans 'VAN1 VAN3'\nq\n",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
     shown = [line for line in result.output.splitlines() if line.startswith("Options now:")]
     assert shown[1] == "Options now: --time-limit 0.3 --vans VAN1、VAN4"
     assert shown[2] == "Options now: --time-limit 0.3 --vans 'VAN1 VAN3'"  # a space is quoted

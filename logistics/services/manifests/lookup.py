@@ -17,6 +17,7 @@ from logistics.domain.verdicts import LoadOutcome
 from logistics.errors import NotFound
 from logistics.i18n import _
 from logistics.models import Manifest, ManifestLoadScan, Parcel, Station
+from logistics.services.by_number import by_number_or_id
 
 
 def manifest_no_for(courier_code: str, day: date, n: int) -> str:
@@ -24,21 +25,10 @@ def manifest_no_for(courier_code: str, day: date, n: int) -> str:
     return f"M-{courier_code}-{day:%Y%m%d}-{n}"
 
 
-# the largest id a database integer holds; a longer number names no manifest
-MAX_ID = 2**31 - 1
-
-
 def get_manifest(session: Session, ref: str | int, *, for_update: bool = False) -> Manifest:
-    """The manifest a number (``M-ZTO-20261123-1``, any case) or database id names."""
-    text = str(ref).strip().upper()
-    query = select(Manifest)
-    if text.isdigit() and int(text) <= MAX_ID:
-        query = query.where(Manifest.id == int(text))
-    else:
-        query = query.where(Manifest.manifest_no == text)
-    if for_update:
-        query = query.with_for_update()
-    manifest = session.exec(query).first()
+    """The manifest a number (``M-ZTO-20261123-1``, any case, full-width too) or database
+    id names."""
+    manifest = by_number_or_id(session, Manifest, Manifest.manifest_no, ref, for_update=for_update)
     if manifest is None:
         raise NotFound(
             _(
