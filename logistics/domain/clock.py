@@ -144,7 +144,7 @@ _RELATIVE = {
 # 日 is written, 号 is said (and typed): 12月2号.
 _YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_MD = re.compile(r"(\d{1,2})\s*(?:月\s*(\d{1,2})\s*[日号]?|[-/]\s*(\d{1,2}))")
 _YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 
 
@@ -157,7 +157,8 @@ def _not_a_date(text: str) -> str:
 
 def read_day(text: str | None) -> Day:
     """A typed day: 2026-12-02, 2026/12/02, 2026-12-2, 20261202, 2026年12月2日, 12月2日,
-    12月2号, today / yesterday / tomorrow, 今天 / 昨天 / 明天. Empty means today."""
+    12月2号, 12/2 and 12-02 (month first), today / yesterday / tomorrow, 今天 / 昨天 /
+    明天. Empty means today."""
     typed = "" if text is None else str(text)
     key = unicodedata.normalize("NFKC", typed).strip().lower()
     if not key:
@@ -171,7 +172,7 @@ def read_day(text: str | None) -> Day:
             return Day(fixed=date(year, month, day), typed=typed)
         found = _MD.fullmatch(key)
         if found:
-            month, day = (int(part) for part in found.groups())
+            month, day = (int(part) for part in found.groups() if part is not None)
             date(2000, month, day)  # a valid month and day in a leap year
             return Day(month_day=(month, day), typed=typed)
     except ValueError:

@@ -128,6 +128,18 @@ def test_a_day_of_the_month_takes_hao_like_ri(typed):
     assert read_day(typed).month_day == (12, 2)
 
 
+@pytest.mark.parametrize("typed", ["12/3", "12-03", "12/03", "１２／３"])
+def test_a_month_and_day_typed_with_a_slash_or_dash_is_taken(typed):
+    # A trial's dispatcher typed --date 12/3 for 3 December and was refused.
+    assert read_day(typed).month_day == (12, 3)
+
+
+@pytest.mark.parametrize("typed", ["13/3", "2/30", "12/", "1203"])
+def test_a_month_and_day_that_is_no_date_is_refused(typed):
+    with pytest.raises(InvalidInput, match="is not a date"):
+        read_day(typed)
+
+
 def test_a_full_date_takes_hao_too():
     assert read_day("2026年12月2号").fixed == date(2026, 12, 2)
 
