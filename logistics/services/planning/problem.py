@@ -58,7 +58,7 @@ from logistics.domain.routing import (
 from logistics.domain.routing.problem import DAY_S
 from logistics.i18n import _
 from logistics.models import Vehicle
-from logistics.services.planning.tables import PlanningDay
+from logistics.services.planning.tables import PlanningDay, due_back_s
 
 SERVICE_PER_PARCEL_S = 8
 """Seconds at a station for each parcel picked up or dropped (scan and hand over)."""
@@ -200,7 +200,7 @@ def _piece_in_time(
     part of a station it has no time to serve whole); None when not even one parcel."""
     node = day.node_of[slot.station_id]
     station = day.stations[slot.station_id]
-    end = min(day.latest_return_s, seconds_of_day(van.shift_end))
+    end = due_back_s(van, day.latest_return_s)
     trip = int(day.seconds[0, node] + day.seconds[node, 0]) + 60  # a minute to spare
     spare = end - free_from[van.code] - trip - max(0, station.service_minutes or 0) * 60
     fits = spare // SERVICE_PER_PARCEL_S
@@ -235,7 +235,7 @@ def _take(
 
 def _has_time(day: PlanningDay, van: Vehicle, free_from: dict[str, int]) -> bool:
     """Whether ``van`` can still leave before the return and the end of its shift."""
-    return free_from[van.code] < min(day.latest_return_s, seconds_of_day(van.shift_end))
+    return free_from[van.code] < due_back_s(van, day.latest_return_s)
 
 
 def _explain(
@@ -349,7 +349,7 @@ def _room(
     )
     out = {}
     for v in vans:
-        due = min(day.latest_return_s, seconds_of_day(v.shift_end))
+        due = due_back_s(v, day.latest_return_s)
         out[v.code] = max(1, (due - free_from[v.code] - shortest) // SERVICE_PER_PARCEL_S)
     return out
 
@@ -426,9 +426,7 @@ def _offer(
     if steps is None:
         return _Offer(build_problem(day, todo, vans, free_from, wave))
     soonest = min(free_from[v.code] for v in vans)
-    most_time = max(
-        min(day.latest_return_s, seconds_of_day(v.shift_end)) - free_from[v.code] for v in vans
-    )
+    most_time = max(due_back_s(v, day.latest_return_s) - free_from[v.code] for v in vans)
     ranked = []
     for slot in todo:
         station = day.stations[slot.station_id]

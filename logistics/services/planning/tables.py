@@ -20,7 +20,6 @@ speed unless the road server gave driving times.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -45,6 +44,7 @@ from logistics.domain.parcel_status import Direction, Status
 from logistics.domain.round_loads import StationWork, WaitingParcel
 from logistics.domain.round_status import Claim, RoundAction, RoundStatus
 from logistics.domain.routing import clock, seconds_of_day
+from logistics.domain.text import typed_code
 from logistics.errors import InvalidInput, NotFound, RuleBroken
 from logistics.i18n import _, ngettext
 from logistics.io.road_table import read_matrix
@@ -151,22 +151,22 @@ def load_day(
 
 
 def _vans(session: Session, hub: Hub, codes: Sequence[str] | None) -> list[Vehicle]:
-    """The vans of the plan, their codes as a Chinese input method types them too: read
-    in NFKC (full-width letters, digits and commas as ASCII), split at commas, the
-    ideographic comma and spaces. None, `all` or 全部: every active van."""
+    """The vans of the plan, their codes as a Chinese input method types them too
+    (``typed_code``), split at commas (full-width too), the ideographic comma and
+    spaces. None, `all` or 全部: every active van."""
     codes = [
-        code
+        typed_code(code)
         for typed in codes or ()
-        for code in re.split(r"[,、\s]+", unicodedata.normalize("NFKC", typed))
-        if code
+        for code in re.split(r"[,，、\s]+", typed)
+        if code.strip()
     ]
     rows = list(session.exec(select(Vehicle).where(Vehicle.hub_id == hub.id).order_by(Vehicle.id)))
-    if not codes or (len(codes) == 1 and codes[0].casefold() in ("all", "全部")):
+    if not codes or codes in (["ALL"], ["全部"]):
         return [v for v in rows if v.active]
     by_code = {v.code.upper(): v for v in rows}
     chosen = []
     for code in codes:
-        van = by_code.get(code.upper())
+        van = by_code.get(code)
         if van is None:
             raise NotFound(
                 _("There is no van with code '{code}': `hub vehicle list` shows them.").format(
@@ -198,6 +198,12 @@ def _rounds_of_day(session: Session, day: date) -> tuple[list[Round], list[Round
     return replaced, kept
 
 
+def due_back_s(van: Vehicle, latest_return_s: int) -> int:
+    """When ``van`` must be back at the hub, in seconds of day: by the hub's return (the
+    couriers' cut-off) and by the end of its shift, whichever comes first."""
+    return min(latest_return_s, seconds_of_day(van.shift_end))
+
+
 def _refuse_a_day_gone(
     day: date, today: date, fleet: Sequence[Vehicle], latest_return_s: int, now_s: int | None
 ) -> None:
@@ -212,7 +218,7 @@ def _refuse_a_day_gone(
         )
     if now_s is None or not fleet:
         return
-    back_by = max(min(latest_return_s, seconds_of_day(v.shift_end)) for v in fleet)
+    back_by = max(due_back_s(v, latest_return_s) for v in fleet)
     if now_s >= back_by:
         raise InvalidInput(
             _(
@@ -239,7 +245,7 @@ def _refuse_no_trip_left(
         int(seconds[0, k + 1] + seconds[k + 1, 0]) + station.service_minutes * 60
         for k, station in enumerate(with_work)
     )
-    ends = {v.code: min(latest_return_s, seconds_of_day(v.shift_end)) for v in fleet}
+    ends = {v.code: due_back_s(v, latest_return_s) for v in fleet}
     if any(max(seconds_of_day(v.shift_start), now_s) + shortest <= ends[v.code] for v in fleet):
         return
     raise InvalidInput(
