@@ -20,7 +20,9 @@ less the interpreter and those steps (the process ending). Then a `hub plan --re
 process answered with Enter ``REPLANS`` times: what one more plan costs when the
 dispatcher re-plans without starting `hub` again. Beside them the interpreter
 with the libraries the command needs imported alone (SQLModel, numpy, OR-Tools, Typer,
-rich): that floor no change to the hub's own code removes.
+rich): that floor no change to the hub's own code removes. Last, the same `hub plan`
+with a standby process running (`hub standby start`: the libraries stay imported and
+each command runs in a fork of it), which is how a dock machine removes that floor.
 
 Every `hub` process here keeps its compiled bytecode in a folder of the run
 (``PYTHONPYCACHEPREFIX``), as an installed hub has it: without it (this machine sets
@@ -173,6 +175,7 @@ def measure(
     )
     steps["replan"] = (with_replans - min(times)) / REPLANS
     steps["replan_outside_solver"] = steps["replan"] - float(plan["solve_seconds"])
+    steps.update(standby(env, day, folder, runs))
     # What the dispatcher waits for beyond the search: the whole process, start to exit.
     steps["outside_solver"] = min(times) - float(plan["solve_seconds"])
     steps["exit"] = max(0.0, min(times) - steps["interpreter"] - steps["total"])
@@ -189,6 +192,37 @@ def measure(
         "plan": plan,
         "steps": steps,
     }
+
+
+def standby(env: dict[str, str], day: date, folder: Path, runs: int) -> dict[str, float]:
+    """`hub plan --json` processes of the `hub` command while `hub standby` runs: the best
+    whole process, and the best of each run's wall time less its own solver seconds."""
+    hub = shutil.which("hub", path=str(Path(sys.executable).parent)) or "hub"
+    env = dict(env, HUB_STANDBY_SOCKET=str(folder / "standby.sock"))
+    subprocess.run([hub, "standby", "start"], env=env, capture_output=True, check=True)
+    try:
+        wholes, outside = [], []
+        for _ in range(max(2, runs)):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [hub, "plan", "--date", day.isoformat(), "--json"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            wholes.append(time.perf_counter() - began)
+            outside.append(wholes[-1] - float(json.loads(done.stdout)["solve_seconds"]))
+    finally:
+        subprocess.run([hub, "standby", "stop"], env=env, capture_output=True)
+    return {"standby": min(wholes), "standby_outside_solver": min(outside)}
+
+
+def standby_text(steps: dict[str, float]) -> str:
+    return (
+        f"with `hub standby` running: best {steps['standby']:.2f} s a `hub plan` process, "
+        f"{steps['standby_outside_solver']:.2f} s of it outside the solver"
+    )
 
 
 STEPS = ("imports", "cli", "load", "solve", "store", "summary", "render", "exit")
@@ -238,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(steps_text(m["steps"]))
     print(replan_text(m["steps"]))
+    print(standby_text(m["steps"]))
     print(f"carried over: {len(carried)} stations")
     for item in carried:
         print(

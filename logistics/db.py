@@ -52,7 +52,16 @@ SCHEMA_HEAD = "0011"
 #: PostgreSQL's code for "permission denied".
 INSUFFICIENT_PRIVILEGE = "42501"
 DEFAULT_URL = "sqlite:///hub.db"
-BUSY_TIMEOUT_MS = int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000"))
+
+
+def busy_timeout_ms() -> int:
+    """How long a command waits for another's write (HUB_BUSY_TIMEOUT_MS, 5 s); read when
+    a database is opened, as the standby process imports this module before any command."""
+    try:
+        return max(0, int(os.environ.get("HUB_BUSY_TIMEOUT_MS", "5000")))
+    except ValueError:
+        return 5000
+
 
 BUSY_SENTENCE = N_(
     "The database is busy: another operator's command is writing to it; try again in a moment."
@@ -125,7 +134,7 @@ def make_engine(url: str) -> Engine:
             path = sqlite_path(url)
             if path is not None:
                 files.protect(path, with_companions=True)
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000})
             _configure_sqlite(engine)
         else:
             # Wait for a row another operator holds as long as SQLite would, then say busy.
@@ -134,7 +143,7 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(
                 url,
                 pool_pre_ping=True,
-                connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS} -c jit=off"},
+                connect_args={"options": f"-c lock_timeout={busy_timeout_ms()} -c jit=off"},
             )
     except (NoSuchModuleError, ArgumentError):
         raise InvalidInput(_bad_url(url)) from None
@@ -156,7 +165,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -418,7 +427,7 @@ def backup(url: str, target: Path, *, force: bool = False) -> int:
     check_ready(url)
 
     def fill(temporary: Path) -> None:
-        with sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000) as live:
+        with sqlite3.connect(source, timeout=busy_timeout_ms() / 1000) as live:
             with sqlite3.connect(temporary) as copy:
                 live.backup(copy)
             copy.close()
@@ -564,7 +573,7 @@ def _reading(path: Path, *, tidy: bool = True) -> Iterator[sqlite3.Connection]:
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     present = {companion for companion in companions if companion.exists()}
     connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000
     )
     try:
         yield connection

@@ -29,7 +29,12 @@ def _text(node: ast.AST) -> str | None:
 
 
 def _is_command(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A Typer command or callback: its parameters are typed as Typer options."""
+    """A Typer command or callback: decorated as one (``@app.command()``), or its
+    parameters are typed as Typer options (commands registered by ``register``)."""
+    for decorator in node.decorator_list:
+        called = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if getattr(called, "attr", None) in ("command", "callback"):
+            return True
     for arg in node.args.args + node.args.kwonlyargs:
         annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
         if "typer." in annotation or "Annotated" in annotation:

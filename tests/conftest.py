@@ -22,6 +22,8 @@ os.environ.setdefault("HUB_OPERATOR", "tester")
 os.environ.pop("HUB_DATABASE_URL", None)
 os.environ.pop("HUB_NOW", None)
 os.environ.pop("HUB_LANG", None)
+# A developer's own `hub standby` process never runs the suite's commands.
+os.environ["HUB_STANDBY"] = "off"
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402

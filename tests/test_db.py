@@ -79,7 +79,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(database_url):
     with db.make_engine(database_url).connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.busy_timeout_ms()
 
 
 @pytest.mark.sqlite_only

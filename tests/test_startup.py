@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 
-from logistics.cli.main import command_word
+from logistics.cli.command_line import command_word
 
 HEAVY = ("ortools", "reportlab", "alembic", "openpyxl")
 

@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from logistics import __version__
 from logistics.cli import commands
+from logistics.cli.command_line import command_word
 from logistics.cli.context import HubContext
 from logistics.cli.help_text import flowing
 from logistics.cli.language import LANG_HELP
@@ -264,25 +265,6 @@ def _flow_help(typer_app: typer.Typer) -> None:
 
 _register_commands()
 _flow_help(app)
-
-#: Options of `hub` itself that take a value: the word after them is not a command.
-ROOT_VALUE_OPTIONS = ("--db", "--operator", "--hub", "--lang")
-
-
-def command_word(args: list[str]) -> str | None:
-    """The command a command line names (`plan` in `hub --hub GAODU plan --date today`),
-    or None when it names none or asks for `hub`'s own help or version."""
-    after_option = False
-    for item in args:
-        if after_option:
-            after_option = False
-        elif item in ROOT_VALUE_OPTIONS:
-            after_option = True
-        elif item in ("-h", "--help", "--version"):
-            return None
-        elif not item.startswith("-"):
-            return item
-    return None
 
 
 def build_only(word: str | None) -> None:

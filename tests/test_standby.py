@@ -1,0 +1,184 @@
+"""`hub standby`: a command run by the standby process answers as one run on its own
+(output, exit status, language, folder, input), Ctrl-C and a killed `hub` reach the
+command, and the standby process refuses a folder others can open."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from logistics.cli import standby_server
+
+HUB = Path(sys.executable).parent / "hub"
+
+pytestmark = [
+    pytest.mark.skipif(not HUB.exists(), reason="the `hub` console command is not installed"),
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system"),
+]
+
+
+def _hub(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(HUB), *args], env=env, capture_output=True, text=True, timeout=120, **options
+    )
+
+
+@pytest.fixture
+def standby(database_url):
+    # A short folder: a socket's path has at most 107 bytes.
+    folder = Path(tempfile.mkdtemp(prefix="hub-sb-"))
+    env = {
+        **os.environ,
+        "HUB_STANDBY": "",
+        "HUB_STANDBY_SOCKET": str(folder / "standby.sock"),
+        "HUB_DATABASE_URL": database_url,
+        "HUB_LANG": "en",
+        "COLUMNS": "100",
+    }
+    started = _hub(env, "standby", "start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert "Standing by" in started.stdout
+    yield env
+    _hub(env, "standby", "stop")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _served(env: dict) -> int:
+    status = json.loads(_hub(env, "standby", "status", "--json").stdout)
+    assert status["running"] is True
+    return status["served"]
+
+
+def test_a_command_through_the_standby_process_answers_as_one_run_alone(standby, sample_network):
+    sample_network.commit()
+    alone = _hub({**standby, "HUB_STANDBY": "off"}, "station", "list", "--json")
+    through = _hub(standby, "station", "list", "--json")
+    assert _served(standby) == 1
+    assert through.returncode == alone.returncode == 0
+    assert through.stdout == alone.stdout
+    assert len(json.loads(through.stdout)) == 30
+
+    # The caller's language, not the one the standby process started with.
+    chinese = _hub({**standby, "HUB_LANG": "zh"}, "station", "list")
+    assert chinese.returncode == 0 and "服务站" in chinese.stdout
+
+    # A refusal keeps its sentence and its exit status.
+    missing = _hub(standby, "round", "show", "R-20991231-99")
+    missing_alone = _hub({**standby, "HUB_STANDBY": "off"}, "round", "show", "R-20991231-99")
+    assert missing.returncode == missing_alone.returncode != 0
+    assert missing.stderr == missing_alone.stderr and "R-20991231-99" in missing.stderr
+    assert _served(standby) == 3
+
+
+def test_a_command_works_in_the_callers_folder(standby, tmp_path):
+    env = {key: value for key, value in standby.items() if key != "HUB_DATABASE_URL"}
+    made = _hub(env, "init", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert (tmp_path / "hub.db").exists()  # hub.db "in this folder": the caller's
+    assert _served(standby) == 1
+
+
+def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
+    sample_network.commit()
+    scan = subprocess.Popen(
+        [str(HUB), "scan", "arrive", "-"],
+        env=standby,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    scan.stdin.write("NOSUCHPARCEL1\n")
+    scan.stdin.flush()
+    assert "NOSUCHPARCEL1" in scan.stdout.readline()  # the command read the caller's input
+    scan.send_signal(signal.SIGINT)
+    out, err = scan.communicate(timeout=30)
+    assert scan.returncode == 130, out + err
+
+    # A `hub` killed outright takes its command with it, as a command run alone goes.
+    server = json.loads(_hub(standby, "standby", "status", "--json").stdout)["pid"]
+    scan = subprocess.Popen(
+        [str(HUB), "scan", "arrive", "-"],
+        env=standby,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    scan.stdin.write("NOSUCHPARCEL2\n")
+    scan.stdin.flush()
+    assert "NOSUCHPARCEL2" in scan.stdout.readline()
+    assert _children(server)
+    scan.kill()
+    scan.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while _children(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _children(server) == [], "the command went on after its `hub` was killed"
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_start_twice_status_and_stop_say_what_runs(standby):
+    again = _hub(standby, "standby", "start")
+    assert again.returncode == 0 and "Already standing by" in again.stdout
+    status = _hub(standby, "standby", "status")
+    assert "Standing by since" in status.stdout
+    stopped = _hub(standby, "standby", "stop")
+    assert "Stopped the standby process" in stopped.stdout
+    assert not Path(standby["HUB_STANDBY_SOCKET"]).exists()
+    after = json.loads(_hub(standby, "standby", "status", "--json").stdout)
+    assert after["running"] is False
+    # With none running, commands run on their own as before.
+    assert _hub(standby, "--version").returncode == 0
+    assert "nothing to stop" in _hub(standby, "standby", "stop").stdout
+
+
+def test_a_folder_others_can_open_is_refused(tmp_path):
+    folder = tmp_path / "open"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    env = {**os.environ, "HUB_STANDBY": "", "HUB_LANG": "en"}
+    env["HUB_STANDBY_SOCKET"] = str(folder / "standby.sock")
+    refused = _hub(env, "standby", "start")
+    assert refused.returncode != 0
+    assert "is not yours alone" in refused.stderr
+    assert not (folder / "standby.sock").exists()
+
+
+def test_a_changed_module_file_makes_the_standby_process_step_aside(tmp_path, monkeypatch):
+    module = tmp_path / "hub_standby_probe.py"
+    module.write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import hub_standby_probe  # noqa: F401
+
+    try:
+        known = standby_server.fingerprint()
+        assert str(module) in known
+        assert standby_server.is_current(known)
+        module.write_text("VALUE = 22\n")  # the hub or a library upgraded in place
+        assert not standby_server.is_current(known)
+    finally:
+        sys.modules.pop("hub_standby_probe", None)
