@@ -10,6 +10,7 @@ client and must roll back whatever the client did not commit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -122,9 +123,17 @@ def wait_until(condition, proc: subprocess.Popen, what: str, *, poll: float = 0.
 
 
 def kill(proc: subprocess.Popen) -> bytes:
-    """SIGKILL the process; returns what it had written to stdout before dying."""
+    """SIGKILL the process; returns what it had written to stdout before dying and the
+    test has not read yet. Read through ``proc.stdout`` itself: a ``readline()`` before
+    may have buffered more lines than it returned, which ``communicate()`` (reading the
+    pipe underneath) would never see: three answered scans went missing that way."""
     proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate(timeout=30)
+    proc.wait(timeout=30)
+    out = proc.stdout.read() if proc.stdout else b""
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream:
+            with contextlib.suppress(OSError):
+                stream.close()
     assert proc.returncode == -signal.SIGKILL, "hub finished before it could be killed"
     return out
 
