@@ -5,7 +5,9 @@ plain sentence naming what was wrong and what is expected. The CLI prints that
 sentence (never a traceback) and exits non-zero.
 """
 
-from logistics.i18n import _, ngettext
+import errno
+
+from logistics.i18n import N_, _, ngettext
 
 
 class HubError(Exception):
@@ -61,3 +63,24 @@ class ImportRejected(InvalidInput):
         ).format(file=source, n=f"{self.rows:,}")
         tail = [_("... and {n} more.").format(n=f"{more:,}")] if more else []
         super().__init__("\n".join([head, *lines, *tail]))
+
+
+# What went wrong with a file, by errno: the system's English words, lower case, are
+# the catalog's keys (other reasons are shown as the system words them).
+OS_REASONS = {
+    errno.ENOENT: N_("no such file or directory"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("is a directory"),
+    errno.ENOTDIR: N_("not a directory"),
+    errno.ENOSPC: N_("no space left on device"),
+    errno.EEXIST: N_("file exists"),
+    errno.EROFS: N_("read-only file system"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """What went wrong with a file, in the reader's language where the catalog knows it."""
+    reason = (error.strerror or type(error).__name__).lower()
+    known = OS_REASONS.get(error.errno) if error.errno is not None else None
+    return _(known) if known is not None and known == reason else reason

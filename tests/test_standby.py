@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -78,6 +79,27 @@ def test_a_command_through_the_standby_process_answers_as_one_run_alone(standby,
     assert missing.stderr == missing_alone.stderr and "R-20991231-99" in missing.stderr
     assert _served(standby) == 3
 
+    # Help and usage name the command typed, not the standby process's module.
+    usage = _hub(standby, "plan", "--vnas", "VAN1")
+    assert usage.returncode == 2 and "hub plan" in usage.stderr
+    assert "python -m" not in usage.stderr + _hub(standby, "plan", "--help").stdout
+
+
+def test_the_standby_process_keeps_no_folder_and_says_its_start_as_a_time(standby):
+    status = json.loads(_hub(standby, "standby", "status", "--json").stdout)
+    assert os.readlink(f"/proc/{status['pid']}/cwd") == "/"  # never holds a mount busy
+    assert time.strftime("%Y-%m-%d") in status["since"]
+
+
+def test_every_terminal_of_a_login_finds_the_same_standby_process(monkeypatch):
+    monkeypatch.delenv("HUB_STANDBY_SOCKET", raising=False)
+    from logistics.cli.standby_client import socket_path
+
+    first = socket_path()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/tmp/elsewhere")
+    monkeypatch.setenv("TMPDIR", "/var/tmp")
+    assert socket_path() == first
+
 
 def test_a_command_works_in_the_callers_folder(standby, tmp_path):
     env = {key: value for key, value in standby.items() if key != "HUB_DATABASE_URL"}
@@ -101,8 +123,36 @@ def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
     scan.stdin.flush()
     assert "NOSUCHPARCEL1" in scan.stdout.readline()  # the command read the caller's input
     scan.send_signal(signal.SIGINT)
-    out, err = scan.communicate(timeout=30)
-    assert scan.returncode == 130, out + err
+    scan.wait(timeout=30)  # standard input still open: Ctrl-C alone ends the session
+    out, err = scan.stdout.read(), scan.stderr.read()
+    # As alone: the session's summary, exit 1 as a scan was refused.
+    assert "1 scanned" in out and scan.returncode == 1, (scan.returncode, out, err)
+
+    # Ctrl-Z stops the command with its `hub`, which then reads nothing typed at the
+    # shell; fg (SIGCONT) lets both go on.
+    scan = subprocess.Popen(
+        [str(HUB), "scan", "arrive", "-"],
+        env=standby,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    scan.stdin.write("NOSUCHPARCEL3\n")
+    scan.stdin.flush()
+    assert "NOSUCHPARCEL3" in scan.stdout.readline()
+    scan.send_signal(signal.SIGTSTP)
+    time.sleep(0.5)
+    scan.stdin.write("NOSUCHPARCEL4\n")
+    scan.stdin.flush()
+    ready, _w, _x = select.select([scan.stdout], [], [], 1.5)
+    assert not ready, "the command read on while its `hub` was stopped"
+    scan.send_signal(signal.SIGCONT)
+    assert "NOSUCHPARCEL4" in scan.stdout.readline()
+    scan.send_signal(signal.SIGINT)
+    scan.wait(timeout=30)
+    out = scan.stdout.read()
+    assert "2 scanned" in out and scan.returncode == 1, (scan.returncode, out)
 
     # A `hub` killed outright takes its command with it, as a command run alone goes.
     server = json.loads(_hub(standby, "standby", "status", "--json").stdout)["pid"]

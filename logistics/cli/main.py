@@ -7,7 +7,6 @@ import heavy services inside their functions, so `hub scan` starts fast.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import inspect
 import os
@@ -26,8 +25,8 @@ from logistics.cli.context import HubContext
 from logistics.cli.help_text import flowing
 from logistics.cli.language import LANG_HELP
 from logistics.cli.output import err_console, error
-from logistics.errors import HubError
-from logistics.i18n import N_, _
+from logistics.errors import HubError, os_reason
+from logistics.i18n import _
 
 #: The largest whole number either database stores (a BIGINT; SQLite's INTEGER).
 DATABASE_INT_MAX = 2**63 - 1
@@ -143,7 +142,7 @@ def _sentence_for(error: Exception, ctx=None) -> str:
         ).format(limit=f"{DATABASE_INT_MAX:,}")
     if isinstance(error, OSError) and error.filename:
         return _("Cannot use {file}: {reason}.").format(
-            file=error.filename, reason=_os_reason(error)
+            file=error.filename, reason=os_reason(error)
         )
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if detail:
@@ -155,26 +154,6 @@ def _sentence_for(error: Exception, ctx=None) -> str:
         "Unexpected error ({kind}); the command stopped here. "
         "Run again with HUB_DEBUG=1 to see the details."
     ).format(kind=type(error).__name__)
-
-
-# What went wrong with a file, by errno: the system's English words, lower case, are
-# the catalog's keys (other reasons are shown as the system words them).
-_OS_REASONS = {
-    errno.ENOENT: N_("no such file or directory"),
-    errno.EACCES: N_("permission denied"),
-    errno.EPERM: N_("operation not permitted"),
-    errno.EISDIR: N_("is a directory"),
-    errno.ENOTDIR: N_("not a directory"),
-    errno.ENOSPC: N_("no space left on device"),
-    errno.EEXIST: N_("file exists"),
-    errno.EROFS: N_("read-only file system"),
-}
-
-
-def _os_reason(error: OSError) -> str:
-    reason = (error.strerror or type(error).__name__).lower()
-    known = _OS_REASONS.get(error.errno) if error.errno is not None else None
-    return _(known) if known is not None and known == reason else reason
 
 
 app = typer.Typer(

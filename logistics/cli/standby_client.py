@@ -36,8 +36,9 @@ def socket_path() -> str:
     named = os.environ.get("HUB_STANDBY_SOCKET")
     if named:
         return named
-    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    return os.path.join(base, f"hub-standby-{os.getuid()}", "standby.sock")
+    # Not under XDG_RUNTIME_DIR or TMPDIR: every terminal of the login, whatever its
+    # environment, must find the same one.
+    return f"/tmp/hub-standby-{os.getuid()}/standby.sock"
 
 
 def pack(message: dict) -> bytes:
@@ -120,8 +121,20 @@ def hand_over(argv: list[str]) -> int | None:
         else:
             pending.append(signum)
 
+    def stop_both(_signum, _frame):
+        # Ctrl-Z: the command stops with this process (it would otherwise go on reading
+        # the terminal under the shell), and goes on with it at fg or bg.
+        if child:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child[0], signal.SIGSTOP)
+        os.kill(os.getpid(), signal.SIGSTOP)
+        if child:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child[0], signal.SIGCONT)
+
     # Signals that arrive before the command's process is known wait for it.
     previous = {signum: signal.signal(signum, pass_on) for signum in PASSED_ON}
+    previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, stop_both)
     try:
         with sock:
             return _run(sock, argv, child, pending)
@@ -150,8 +163,8 @@ def _run(sock: socket.socket, argv: list[str], child: list[int], pending: list[i
         return None
     if not started or "pid" not in started:
         if started and started.get("stale"):  # the hub was upgraded: run here
-            _say(N_("The hub was updated, so the standby process stopped: "
-                    "`hub standby start` starts it again."))  # fmt: skip
+            _say(N_("The hub or one of its libraries was updated, so the standby process "
+                    "stopped: `hub standby start` starts it again."))  # fmt: skip
         return None
     child.append(started["pid"])
     for signum in pending:

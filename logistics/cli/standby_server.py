@@ -31,6 +31,8 @@ import struct
 import sys
 import threading
 import time
+import types
+from datetime import datetime
 from importlib import import_module
 
 from logistics.cli.standby_client import pack, read_message
@@ -139,10 +141,13 @@ def _peer_is_me(conn: socket.socket) -> bool:
 def serve(path: str, ready=None) -> None:
     """Answer commands on ``path`` until asked to stop or the code changes; ``ready()`` is
     called once the socket listens."""
+    path = os.path.abspath(path)
     missing = preload()
     known = fingerprint()
     listener = listen(path)
-    state = {"pid": os.getpid(), "since": time.time(), "served": 0, "missing": missing}
+    os.chdir("/")  # each command takes its caller's folder; this one holds none busy
+    since = datetime.now().astimezone().isoformat(timespec="seconds")
+    state = {"pid": os.getpid(), "since": since, "served": 0, "missing": missing}
     # Runners are reaped by the system; each runner waits for its own command.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -262,6 +267,11 @@ def _command(conn: socket.socket, fds: list[int], request: dict) -> None:
     sys.stdout = _stream(1, "w", streams[1])
     sys.stderr = _stream(2, "w", streams[2])
     sys.argv = list(request["run"])
+    # Click names the program after __main__'s package when it has one: this process
+    # was started as `python -m logistics.cli.standby_server`, the caller as `hub`.
+    caller = types.ModuleType("__main__")
+    caller.__file__ = sys.argv[0]
+    sys.modules["__main__"] = caller
     code = 0
     try:
         os.chdir(request["cwd"])
@@ -319,9 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         print(str(refused), flush=True)
         return 1
     except OSError as failed:  # a path too long for a socket, a folder not writable
+        from logistics.errors import os_reason
+
         print(
             i18n._("The standby process cannot listen on {path}: {reason}.").format(
-                path=path, reason=failed.strerror or failed
+                path=path, reason=os_reason(failed)
             ),
             flush=True,
         )

@@ -491,3 +491,26 @@ def test_a_search_cut_short_before_its_first_solution_still_plans_the_day():
     assert plan.rounds and plan.objective > 0
     assert "first solution finished after the limit" in plan.status
     check_plan(p, plan)
+
+
+def _untimed(points_km, kgs, vans_kg):
+    """Drop-only stops with no hours and vans with no shift: a plain capacitated problem."""
+    big = 10**9
+    stops = [
+        Stop(f"S{i}", delivery_g=kg * KG, delivery_parcels=1, opens_s=0, closes_s=big, service_s=0)
+        for i, kg in enumerate(kgs)
+    ]
+    vans = [van(f"V{k}", kg=kg, start=0, end=big) for k, kg in enumerate(vans_kg)]
+    metres, seconds = matrices(points_km)
+    return RoutingProblem(Depot("HUB", 0, big), stops, vans, metres, 0 * seconds)
+
+
+def test_the_fewest_rounds_are_the_loads_over_the_biggest_van():
+    points = [[0, 0]] + [[i + 1, 0] for i in range(5)]
+    model, _ = _model_and_first_plan(_untimed(points, [30, 30, 30, 30, 5], [60, 40, 40]))
+    plan = Plan(model, [[1, 2], [3], [4, 5]])
+    assert not plan.timed
+    assert lns.fewest_rounds(plan) == 3  # 125 kg over vans of at most 60 kg
+    assert lns._smallest_round(plan.routes, 3, set()) == []  # no round too many
+    assert lns._smallest_round(plan.routes, 2, set()) == [3]
+    assert lns._smallest_round(plan.routes, 2, {3}) == []

@@ -26,17 +26,18 @@ START_WAIT_S = 60
 
 
 def _since(state: dict) -> str:
-    return datetime.fromtimestamp(state["since"]).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(state["since"]).strftime("%Y-%m-%d %H:%M")
 
 
 @app.command()
 def start() -> None:
     """Start the standby process for your login on this machine.
 
-    Every `hub` command after it starts in about 0.1 s instead of half a second or more:
-    a re-plan at the dock waits for the search alone. It runs until `hub standby stop`,
-    the machine restarts, or the hub is upgraded (the next command then runs on its own
-    and says so). HUB_STANDBY=off runs one command without it.
+    Every `hub` command after it skips loading the hub's libraries, half a second or more
+    of each start: a re-plan at the dock waits for little more than the search. It runs
+    until `hub standby stop`, the machine restarts, or the hub is upgraded (the next
+    command then runs on its own and says so). HUB_STANDBY=off runs one command without
+    it.
 
     Example:
       hub standby start
