@@ -144,7 +144,7 @@ def test_unknown_codes_and_actions_are_refused_in_chinese(ready):
     assert wrong.exit_code == 1
     assert "“teleport”不是扫描操作" in wrong.output and "collect、arrive" in wrong.output
     no_station = ready("--lang", "zh", "scan", "collect", "X")
-    assert "揽收扫描需要 --station CODE" in no_station.output
+    assert "揽收扫描需要 --station 编码" in no_station.output  # as its help shows the value
 
 
 def test_scan_help_in_chinese(ready):

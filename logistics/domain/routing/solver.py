@@ -20,6 +20,17 @@ How it searches (OR-Tools 9.15):
   best rounds end with one more descent, which also reads them back into OR-Tools. A
   second worker starts only when a core is idle (``idle_cores_only``).
 
+Latest, 2026-12-02 (stop 14), a quiet machine, 10 s, one core each (ours 9.7-9.8 CPU s,
+PyVRP 9.9-10.0): with 1.3-1.4x more ruin-and-recreate steps per CPU second (``lns.py``)
+and a whole round removed in 5 % of the steps of plans without hours: A-n32-k5 0.00,
+E-n51-k5 0.00, E-n76-k10 0.72, X-n101-k25 0.27, X-n200-k36 0.99, C101 0.00, C201 0.00,
+R101 0.00, R201 0.58, RC101 0.71 %: mean 0.33 % against PyVRP's 0.35 % (PyVRP 2.00 % on
+X-n200-k36 with 37 rounds); held out (``--random 3``) 0.22 % against 0.26 %. Alone, more
+runs: X-n200-k36 0.90-1.51 % with 36 rounds, 2.56 % in the one run of twelve that kept 37
+(without the round removal one of seven, 2.25 %; with it at 20 %, one of eight, 2.19 %);
+RC101 0.00-1.08 %, X-n101-k25 0.86-1.24 %. Making room after a removed round (strings near what found no
+place, twice) kept 36 rounds in eight of eight but raised the mean to 1.5 %: left out.
+
 Measured 2026-12-02 at 10 s, one core each (``vrp_quality.py``, best-known values from
 ``benchmarks/best_known.csv``; annealing then from 0.3 of the mean arc; load average
 3.3 falling to 1.9 on the 2 cores, ours 6.5-9.8 CPU s, PyVRP 0.14 6.4-10.0 CPU s):
