@@ -111,17 +111,7 @@ def test_a_command_works_in_the_callers_folder(standby, tmp_path):
 
 def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
     sample_network.commit()
-    scan = subprocess.Popen(
-        [str(HUB), "scan", "arrive", "-"],
-        env=standby,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    scan.stdin.write("NOSUCHPARCEL1\n")
-    scan.stdin.flush()
-    assert "NOSUCHPARCEL1" in scan.stdout.readline()  # the command read the caller's input
+    scan = _scan_answering(standby, "NOSUCHPARCEL1")  # the command reads the caller's input
     scan.send_signal(signal.SIGINT)
     scan.wait(timeout=30)  # standard input still open: Ctrl-C alone ends the session
     out, err = scan.stdout.read(), scan.stderr.read()
@@ -130,17 +120,7 @@ def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
 
     # Ctrl-Z stops the command with its `hub`, which then reads nothing typed at the
     # shell; fg (SIGCONT) lets both go on.
-    scan = subprocess.Popen(
-        [str(HUB), "scan", "arrive", "-"],
-        env=standby,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    scan.stdin.write("NOSUCHPARCEL3\n")
-    scan.stdin.flush()
-    assert "NOSUCHPARCEL3" in scan.stdout.readline()
+    scan = _scan_answering(standby, "NOSUCHPARCEL3")
     scan.send_signal(signal.SIGTSTP)
     time.sleep(0.5)
     scan.stdin.write("NOSUCHPARCEL4\n")
@@ -156,17 +136,7 @@ def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
 
     # A `hub` killed outright takes its command with it, as a command run alone goes.
     server = json.loads(_hub(standby, "standby", "status", "--json").stdout)["pid"]
-    scan = subprocess.Popen(
-        [str(HUB), "scan", "arrive", "-"],
-        env=standby,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    scan.stdin.write("NOSUCHPARCEL2\n")
-    scan.stdin.flush()
-    assert "NOSUCHPARCEL2" in scan.stdout.readline()
+    scan = _scan_answering(standby, "NOSUCHPARCEL2")
     assert _children(server)
     scan.kill()
     scan.wait(timeout=30)
@@ -174,6 +144,22 @@ def test_ctrl_c_and_a_killed_hub_reach_the_command(standby, sample_network):
     while _children(server) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _children(server) == [], "the command went on after its `hub` was killed"
+
+
+def _scan_answering(env: dict, code: str) -> subprocess.Popen:
+    """A `hub scan arrive -` session through the standby process, once it answered ``code``."""
+    scan = subprocess.Popen(
+        [str(HUB), "scan", "arrive", "-"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    scan.stdin.write(f"{code}\n")
+    scan.stdin.flush()
+    assert code in scan.stdout.readline()
+    return scan
 
 
 def _children(pid: int) -> list[int]:

@@ -231,14 +231,8 @@ class Plan:
         self.base[r, : m + 1] = legs
         self.base[r, m + 1 :] = -OUT
         ok = self._schedule(r, seq) if self.timed else True
-        for slack, size, capacity in self._rooms:
-            room = capacity[r] - sum([size[x] for x in seq])
-            slack[r] = room
-            if room < 0:
-                ok = False
-        if self._peaks and not self._peak_loads(r, seq):
-            ok = False
-        self.feasible[r] = ok
+        rooms = [capacity[r] - sum([size[x] for x in seq]) for _, size, capacity in self._rooms]
+        self._settle(r, seq, ok, rooms)
 
     def insert(self, c: int, r: int, k: int) -> None:
         """Put c at place k of round r: the same arrays as ``update`` gives, for less."""
@@ -262,12 +256,15 @@ class Plan:
         self.base[r, k : k + 2] = [into, out]  # (an empty round's fixed cost goes)
         self.route_cost[r] += into + out - price * d[p][n] + (self._fixed[r] if m == 1 else 0)
         ok = self._schedule(r, route) if self.timed else True
-        for slack, size, _ in self._rooms:
-            room = int(slack[r]) - size[c]
+        self._settle(r, route, ok, [int(slack[r]) - size[c] for slack, size, _ in self._rooms])
+
+    def _settle(self, r: int, seq: list[int], ok: bool, rooms: list[int]) -> None:
+        """Round r's room left in each load (``rooms``) and whether it keeps every rule."""
+        for (slack, _size, _capacity), room in zip(self._rooms, rooms, strict=True):
             slack[r] = room
             if room < 0:
                 ok = False
-        if self._peaks and not self._peak_loads(r, route):
+        if self._peaks and not self._peak_loads(r, seq):
             ok = False
         self.feasible[r] = ok
 
