@@ -76,6 +76,7 @@ OS_REASONS = {
     errno.ENOSPC: N_("no space left on device"),
     errno.EEXIST: N_("file exists"),
     errno.EROFS: N_("read-only file system"),
+    errno.ENAMETOOLONG: N_("file name too long"),
 }
 
 

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -218,3 +219,81 @@ def test_a_changed_module_file_makes_the_standby_process_step_aside(tmp_path, mo
         assert not standby_server.is_current(known)
     finally:
         sys.modules.pop("hub_standby_probe", None)
+
+
+def test_a_hub_ended_by_a_signal_ends_as_one_run_alone(standby, sample_network):
+    sample_network.commit()
+    scan = _scan_answering(standby, "NOSUCHPARCEL5")
+    scan.send_signal(signal.SIGTERM)
+    scan.communicate(timeout=30)
+    assert scan.returncode == -signal.SIGTERM  # the shell says "Terminated", not "Exit 143"
+
+
+# A job-control shell on a pseudo-terminal: runs `hub scan arrive -` as a background job
+# (its own process group, not the terminal's foreground), types a code, then brings the
+# job to the foreground (fg). Prints what the terminal showed before and after fg, and
+# whether the job was stopped while in the background.
+JOB_SHELL = textwrap.dedent(
+    """
+    import fcntl, json, os, select, signal, sys, termios, time
+
+    hub, env = sys.argv[1], dict(os.environ)
+    master, slave = os.openpty()
+
+    def shown(seconds, until=None):
+        text, end = b"", time.monotonic() + seconds
+        while time.monotonic() < end and (until is None or until not in text):
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    text += os.read(master, 4096)
+                except OSError:
+                    break
+        return text.decode("utf-8", "replace")
+
+    shell = os.fork()
+    if shell == 0:
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        job = os.fork()
+        if job == 0:
+            os.setpgid(0, 0)
+            for fd in (0, 1, 2):
+                os.dup2(slave, fd)
+            os.execve(hub, [hub, "scan", "arrive", "-"], env)
+        os.setpgid(job, job)
+        stopped, end = False, time.monotonic() + 5
+        while time.monotonic() < end and not stopped:
+            done, status = os.waitpid(job, os.WUNTRACED | os.WNOHANG)
+            stopped = bool(done) and os.WIFSTOPPED(status)
+            time.sleep(0.05)
+        time.sleep(4.0)  # the code typed meanwhile (at 2.5 s) must stay unread
+        os.tcsetpgrp(slave, job)
+        os.killpg(job, signal.SIGCONT)
+        time.sleep(3)
+        os.killpg(job, signal.SIGKILL)
+        os._exit(0 if stopped else 3)
+    time.sleep(2.5)
+    os.write(master, b"NOSUCHPARCEL6\\n")
+    before = shown(1.0)
+    after = shown(8.0, until=b"refused")
+    _, status = os.waitpid(shell, 0)
+    print(json.dumps([before, after, os.waitstatus_to_exitcode(status)]))
+    """
+)
+
+
+def test_a_background_job_does_not_read_the_keyboard(standby, sample_network):
+    sample_network.commit()
+    shell = subprocess.run(
+        [sys.executable, "-c", JOB_SHELL, str(HUB)],
+        env=standby,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    before, after, shell_status = json.loads(shell.stdout)
+    assert "refused" not in before, "a background job read what was typed at the shell"
+    assert shell_status == 0, "the background job was not stopped when it read"
+    assert "refused" in after and "NOSUCHPARCEL6" in after  # fg: the job reads it

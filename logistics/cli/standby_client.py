@@ -21,6 +21,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 from logistics.i18n import N_
 
@@ -123,11 +124,12 @@ def hand_over(argv: list[str]) -> int | None:
 
     def stop_both(_signum, _frame):
         # Ctrl-Z: the command stops with this process (it would otherwise go on reading
-        # the terminal under the shell), and goes on with it at fg or bg.
+        # the terminal under the shell), and goes on with it at fg.
         if child:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child[0], signal.SIGSTOP)
         os.kill(os.getpid(), signal.SIGSTOP)
+        until_foreground()
         if child:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child[0], signal.SIGCONT)
@@ -135,12 +137,31 @@ def hand_over(argv: list[str]) -> int | None:
     # Signals that arrive before the command's process is known wait for it.
     previous = {signum: signal.signal(signum, pass_on) for signum in PASSED_ON}
     previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, stop_both)
+    until_foreground()
     try:
         with sock:
             return _run(sock, argv, child, pending)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def in_background() -> bool:
+    """Whether the terminal this command reads (its standard input) is another job's:
+    the command is a background job (`hub scan &`, or Ctrl-Z then bg)."""
+    try:
+        return os.isatty(0) and os.tcgetpgrp(0) != os.getpgrp()
+    except OSError:
+        return False
+
+
+def until_foreground() -> None:
+    """Stop as a background job that reads its terminal is stopped ("Stopped (tty
+    input)"), until fg: the command, run by another process, could not be stopped by the
+    terminal itself and would read what is typed at the shell."""
+    while in_background():
+        os.kill(os.getpid(), signal.SIGTTIN)
+        time.sleep(0.05)  # a job without its shell ignores SIGTTIN: no busy loop
 
 
 def _run(sock: socket.socket, argv: list[str], child: list[int], pending: list[int]):
@@ -176,6 +197,9 @@ def _run(sock: socket.socket, argv: list[str], child: list[int], pending: list[i
     if not ended:
         _say(N_("The standby process stopped before the command ended; run it again."))
         return 1
+    if ended.get("signal"):  # ended as a command run alone ends: "Terminated", not 143
+        signal.signal(ended["signal"], signal.SIG_DFL)
+        os.kill(os.getpid(), ended["signal"])
     return int(ended["exit"])
 
 

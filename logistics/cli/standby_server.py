@@ -213,15 +213,15 @@ def _runner(conn: socket.socket, fds: list[int], request: dict) -> None:
         for fd in fds:
             os.close(fd)
         conn.sendall(pack({"pid": pid}))
-        status = _wait(conn, pid)
-        conn.sendall(pack({"exit": status}))
+        conn.sendall(pack(_wait(conn, pid)))
     except BaseException:  # noqa: BLE001  (the caller sees the end of the connection)
         pass
     os._exit(0)
 
 
-def _wait(conn: socket.socket, pid: int) -> int:
-    """The command's exit status; when the caller goes away first, the command goes too."""
+def _wait(conn: socket.socket, pid: int) -> dict:
+    """How the command ended (``exit`` status, and the ``signal`` that ended it if one
+    did); when the caller goes away first, the command goes too."""
     try:
         handle = os.pidfd_open(pid)
     except (AttributeError, OSError):
@@ -232,7 +232,7 @@ def _wait(conn: socket.socket, pid: int) -> int:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             code = os.waitstatus_to_exitcode(status)
-            return code if code >= 0 else 128 - code
+            return {"exit": code} if code >= 0 else {"exit": 128 - code, "signal": -code}
         if conn in readable and not conn.recv(1):
             os.kill(pid, signal.SIGKILL)
             watched = [handle] if handle is not None else []

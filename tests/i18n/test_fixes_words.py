@@ -200,3 +200,11 @@ def test_the_chinese_template_speaks_the_glossary_and_old_headers_still_import(
         assert "1 件" in said(imported)
     listed = said(hub("parcel", "list", "--courier", "中通"))
     assert "包裹（2 件）" in listed
+
+
+def test_a_file_name_too_long_is_said_in_chinese(hub, sample_network, tmp_path):
+    # The tester's 300-letter file name got the system's English inside a Chinese sentence.
+    sample_network.commit()
+    result = hub("plan", "--map", str(tmp_path / ("a" * 300 + ".html")))
+    assert result.exit_code != 0
+    assert "文件名太长" in said(result) and "too long" not in said(result)

@@ -28,8 +28,9 @@ R101 0.00, R201 0.58, RC101 0.71 %: mean 0.33 % against PyVRP's 0.35 % (PyVRP 2.
 X-n200-k36 with 37 rounds); held out (``--random 3``) 0.22 % against 0.26 %. Alone, more
 runs: X-n200-k36 0.90-1.51 % with 36 rounds, 2.56 % in the one run of twelve that kept 37
 (without the round removal one of seven, 2.25 %; with it at 20 %, one of eight, 2.19 %);
-RC101 0.00-1.08 %, X-n101-k25 0.86-1.24 %. Making room after a removed round (strings near what found no
-place, twice) kept 36 rounds in eight of eight but raised the mean to 1.5 %: left out.
+RC101 0.00-1.08 %, X-n101-k25 0.86-1.24 %. Making room after a removed round (strings
+near what found no place, twice) kept 36 rounds in eight of eight but raised the mean to
+1.5 %: left out.
 
 Measured 2026-12-02 at 10 s, one core each (``vrp_quality.py``, best-known values from
 ``benchmarks/best_known.csv``; annealing then from 0.3 of the mean arc; load average
