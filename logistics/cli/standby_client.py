@@ -94,7 +94,8 @@ def ask(request: dict, path: str | None = None) -> dict | None:
 def wanted(argv: list[str]) -> bool:
     """Whether this command line goes to the standby process: not with HUB_STANDBY=off,
     not `hub standby ...` itself, and only from the `hub` command (``python -m
-    logistics`` would be named after the standby process in help and usage lines)."""
+    logistics`` is named in help and usage lines after its module, which a forked
+    command does not have)."""
     if os.environ.get("HUB_STANDBY", "").strip().lower() in OFF:
         return False
     if not argv or argv[0].endswith(".py"):
