@@ -29,8 +29,12 @@ X-n200-k36 with 37 rounds); held out (``--random 3``) 0.22 % against 0.26 %. Alo
 runs: X-n200-k36 0.90-1.51 % with 36 rounds, 2.56 % in the one run of twelve that kept 37
 (without the round removal one of seven, 2.25 %; with it at 20 %, one of eight, 2.19 %);
 RC101 0.00-1.08 %, X-n101-k25 0.86-1.24 %. Making room after a removed round (strings
-near what found no place, twice) kept 36 rounds in eight of eight but raised the mean to
-1.5 %: left out.
+near what found no place, twice) kept 36 rounds in eight of eight, then 37 in one of
+twelve, and raised the mean to 1.5 %; the three shortest rounds instead of the shortest,
+37 in three of twelve; a charge per round (3 or 10 mean arcs) for the first 30-50 % of
+the time, then no new round once at the load bound: 36 in 42 of 43 runs alone, but the
+whole table worse (mean 0.49-0.55 % against PyVRP's 0.35 %, E-n76-k10 1.57 and 2.29 %,
+a generated CVRP held at 74 rounds where 76 were better). All left out.
 
 Measured 2026-12-02 at 10 s, one core each (``vrp_quality.py``, best-known values from
 ``benchmarks/best_known.csv``; annealing then from 0.3 of the mean arc; load average
