@@ -9,6 +9,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -286,14 +287,34 @@ JOB_SHELL = textwrap.dedent(
 
 def test_a_background_job_does_not_read_the_keyboard(standby, sample_network):
     sample_network.commit()
-    shell = subprocess.run(
+    shell = subprocess.Popen(
         [sys.executable, "-c", JOB_SHELL, str(HUB)],
         env=standby,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
     )
-    before, after, shell_status = json.loads(shell.stdout)
+    time.sleep(1.5)
+    # Meanwhile the stopped job holds up no other command.
+    other = subprocess.run(
+        [str(HUB), "station", "list", "--json"], env=standby, capture_output=True, timeout=20
+    )
+    assert other.returncode == 0
+    out, _err = shell.communicate(timeout=60)
+    before, after, shell_status = json.loads(out)
     assert "refused" not in before, "a background job read what was typed at the shell"
     assert shell_status == 0, "the background job was not stopped when it read"
     assert "refused" in after and "NOSUCHPARCEL6" in after  # fg: the job reads it
+
+
+def test_a_caller_that_sends_nothing_holds_up_no_other_command(standby):
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.connect(standby["HUB_STANDBY_SOCKET"])  # and then nothing, as a hung `hub`
+    try:
+        done = subprocess.run(
+            [str(HUB), "--version"], env=standby, capture_output=True, text=True, timeout=30
+        )
+        assert done.returncode == 0 and done.stdout.startswith("hub ")
+        assert _served(standby) == 1  # by the standby process, once the silent one was let go
+    finally:
+        silent.close()

@@ -110,6 +110,7 @@ def hand_over(argv: list[str]) -> int | None:
     when there is no standby process or it cannot take the command (then it runs here)."""
     if not wanted(argv):
         return None
+    until_foreground()  # before connecting: a stopped caller must not hold the socket
     sock = connect()
     if sock is None:
         return None
@@ -138,7 +139,6 @@ def hand_over(argv: list[str]) -> int | None:
     # Signals that arrive before the command's process is known wait for it.
     previous = {signum: signal.signal(signum, pass_on) for signum in PASSED_ON}
     previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, stop_both)
-    until_foreground()
     try:
         with sock:
             return _run(sock, argv, child, pending)
@@ -168,10 +168,14 @@ def until_foreground() -> None:
 def _run(sock: socket.socket, argv: list[str], child: list[int], pending: list[int]):
     umask = os.umask(0o022)
     os.umask(umask)
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the folder was removed: the command says so when run here
+        return None
     request = {
         "run": argv,
         "env": dict(os.environ),
-        "cwd": os.getcwd(),
+        "cwd": cwd,
         "umask": umask,
         "streams": [
             [stream.encoding, stream.errors] if stream is not None else None

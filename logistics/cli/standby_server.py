@@ -170,14 +170,19 @@ def serve(path: str, ready=None) -> None:
             os.unlink(path)
 
 
+#: Seconds a caller has to send its command line: one that stops or hangs before it
+#: has (Ctrl-Z at that instant) must not hold up every other command.
+REQUEST_WAIT_S = 5.0
+
+
 def _answer(conn, listener, known, state) -> bool:
     """Answer one connection; False when the standby process should stop."""
+    fds: list[int] = []
     try:
+        conn.settimeout(REQUEST_WAIT_S)
         first, fds, _flags, _address = socket.recv_fds(conn, 1 << 16, 3)
         request = read_message(conn, first)
-    except (OSError, ValueError):
-        return True
-    try:
+        conn.settimeout(None)
         if request is None:
             return True
         if "run" not in request:
@@ -196,7 +201,7 @@ def _answer(conn, listener, known, state) -> bool:
             listener.close()
             _runner(conn, fds, request)  # never returns
         return True
-    except OSError:
+    except (OSError, ValueError):  # a caller gone, late, or not speaking the protocol
         return True
     finally:
         for fd in fds:
