@@ -318,3 +318,15 @@ def test_a_caller_that_sends_nothing_holds_up_no_other_command(standby):
         assert _served(standby) == 1  # by the standby process, once the silent one was let go
     finally:
         silent.close()
+
+
+def test_two_messages_arriving_together_are_both_read():
+    # A quick command: the runner's "pid" and "exit" reach `hub` in one read.
+    from logistics.cli.standby_client import pack, read_message
+
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.settimeout(5)  # a lost second message would otherwise wait for ever
+        theirs.sendall(pack({"pid": 7}) + pack({"exit": 0}))
+        assert read_message(ours) == {"pid": 7}
+        assert read_message(ours) == {"exit": 0}

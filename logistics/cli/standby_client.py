@@ -48,21 +48,22 @@ def pack(message: dict) -> bytes:
 
 
 def read_message(sock: socket.socket, first: bytes = b"") -> dict | None:
-    """The next message on ``sock`` (``first``: bytes already read), None at its end."""
+    """The next message on ``sock`` (``first``: its bytes already read), None at its end.
+    Reads no byte past it: the runner's "pid" and "exit" may arrive in one packet."""
     data = first
     while len(data) < HEADER.size:
-        chunk = sock.recv(65536)
+        chunk = sock.recv(HEADER.size - len(data))
         if not chunk:
             return None
         data += chunk
     (size,) = HEADER.unpack_from(data)
-    data = data[HEADER.size :]
-    while len(data) < size:
-        chunk = sock.recv(max(65536, size - len(data)))
+    body = data[HEADER.size :]
+    while len(body) < size:
+        chunk = sock.recv(size - len(body))
         if not chunk:
             return None
-        data += chunk
-    return json.loads(data[:size])
+        body += chunk
+    return json.loads(body)
 
 
 def connect(path: str | None = None) -> socket.socket | None:
