@@ -127,11 +127,10 @@ class Plan:
         self.n = self.dist.shape[0] - 1
         self.vans = len(model.vans)
         self.price = np.array([v.cost_per_km_fen or 1 for v in model.vans], dtype=np.int64)
-        self.fixed = np.array([v.fixed_cost_fen * 1000 for v in model.vans], dtype=np.int64)
         self.priced = bool((self.price != 1).any())
-        self._price, self._fixed = self.price.tolist(), self.fixed.tolist()
+        self._price = self.price.tolist()
+        self._fixed = [v.fixed_cost_fen * 1000 for v in model.vans]
         self.price_col = self.price[:, None]
-        self.fixed_any = bool(self.fixed.any())
         self.penalty = np.asarray(model.penalty, dtype=np.int64)
         self._penalty = self.penalty.tolist()
         self.timed = model.time is not None
