@@ -226,7 +226,7 @@ def test_a_hub_ended_by_a_signal_ends_as_one_run_alone(standby, sample_network):
     sample_network.commit()
     scan = _scan_answering(standby, "NOSUCHPARCEL5")
     scan.send_signal(signal.SIGTERM)
-    scan.communicate(timeout=30)
+    scan.wait(timeout=30)  # standard input still open: the signal alone ends it
     assert scan.returncode == -signal.SIGTERM  # the shell says "Terminated", not "Exit 143"
 
 
