@@ -26,12 +26,17 @@ PEOPLE = ("sender_name", "sender_phone", "recipient_name", "recipient_phone", "a
 
 @pytest.fixture
 def township(sample_network):
-    """Two days of parcels 200 days ago (an old month) and one day 10 days ago."""
+    """Two days of parcels 200 days ago (an old month) and one day 30 days ago.
+
+    The recent day is far enough back that all its events (a parcel not picked up goes
+    back after the station's retention days, up to a week and more) are over five days
+    old, whatever the day the suite runs on.
+    """
     session = sample_network
     today = local_today(zone(current_hub(session).timezone))
     old = today - timedelta(days=200)
     sample.generate(session, 2, 5, start=old.replace(day=10), parcels_per_day=80)
-    sample.generate(session, 1, 6, start=today - timedelta(days=10), parcels_per_day=80)
+    sample.generate(session, 1, 6, start=today - timedelta(days=30), parcels_per_day=80)
     return session, f"{old:%Y-%m}"
 
 
