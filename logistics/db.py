@@ -259,8 +259,9 @@ def _first_line(error: Exception) -> str:
     return message.strip().splitlines()[0].rstrip(".")
 
 
-#: What a PostgreSQL server or the network says when a database cannot be opened, in
-#: the person's words (libpq's own are English); other messages are shown as they come.
+#: What a PostgreSQL server, the network or SQLite says when a database cannot be
+#: opened, in the person's words (libpq's and SQLite's own are English); other messages
+#: are shown as they come.
 _SERVER_REASONS = [
     (re.compile(r"Connection refused"), N_("no server answers at that address and port")),
     (
@@ -277,6 +278,13 @@ _SERVER_REASONS = [
         N_("the password of {0} is not right"),
     ),
     (re.compile(r"timeout expired|timed out"), N_("the server did not answer in time")),
+    (
+        re.compile(r"unable to open database file"),
+        N_(
+            "SQLite cannot open that file: it must be a file, not a folder, that this login "
+            "may read and write, in a folder it may write"
+        ),
+    ),
 ]
 
 

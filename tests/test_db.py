@@ -159,8 +159,22 @@ def test_backup_of_postgresql_points_to_pg_dump(database_url, tmp_path):
             'FATAL:  password authentication failed for user "wang"',
             "the password of wang is not right",
         ),
+        (
+            "(sqlite3.OperationalError) unable to open database file",
+            "SQLite cannot open that file: it must be a file, not a folder, that this login "
+            "may read and write, in a folder it may write",
+        ),
     ],
 )
 def test_a_database_that_cannot_be_opened_is_said_in_the_persons_words(server_said, sentence):
     # libpq's English reached Chinese sentences as it was (a user trial)
     assert db._first_line(RuntimeError(server_said)) == sentence
+
+
+@pytest.mark.usefixtures("_english_after")
+def test_a_folder_given_as_the_database_is_one_chinese_sentence(hub, tmp_path: Path):
+    # SQLite's own "unable to open database file" reached a Chinese sentence (a user trial)
+    said = hub("--db", str(tmp_path), "round", "list", "--lang", "zh")
+    assert said.exit_code == 1
+    assert "unable to open" not in said.output and "Traceback" not in said.output
+    assert f"无法打开数据库 sqlite:///{tmp_path}：SQLite 无法打开这个文件" in said.output
