@@ -300,7 +300,11 @@ def translate_framework_sentence(text: str) -> str:
     if whole != text:
         return whole
     parts = re.split(r"(?<=[.?)])\s+|\s+(?=\()", text)
-    return " ".join(_translate_part(part) for part in parts)
+    said = ""
+    for part in map(_translate_part, parts):
+        # Chinese puts no space after its own full stop, question mark or bracket.
+        said += part if not said or said.endswith(("。", "？", "）", "：")) else " " + part
+    return said
 
 
 def _translate_part(part: str) -> str:
@@ -363,19 +367,33 @@ def _set_titles(rich_utils) -> None:
 
     def translated_error(error) -> None:
         error.message = translate_framework_sentence(error.message)
-        if i18n.is_chinese():
-            format_message = error.format_message
+        format_message = error.format_message
+        purpose = _missing_argument_purpose(error)
 
-            def translated_format_message() -> str:
-                return translate_framework_sentence(format_message())
+        def translated_format_message() -> str:
+            said = translate_framework_sentence(format_message())
+            joint = "" if i18n.is_chinese() else " "
+            return f"{said}{joint}{purpose}" if purpose else said
 
-            error.format_message = translated_format_message
+        error.format_message = translated_format_message
         return format_error(error)
 
     translated_error._hub = True
     rich_utils.rich_format_error = translated_error
     _keep_example_indents(rich_utils)
     _fold_long_words(rich_utils)
+
+
+def _missing_argument_purpose(error) -> str:
+    """What a missing argument is for (its help, already in the chosen language), so the
+    operator need not open the help page to learn what to type: click names only
+    ``'ACTION'``."""
+    from typer._click.exceptions import MissingParameter
+
+    if not isinstance(error, MissingParameter):
+        return ""
+    help_text = getattr(error.param, "help", None) or ""
+    return " ".join(help_text.split())
 
 
 def _keep_example_indents(rich_utils) -> None:

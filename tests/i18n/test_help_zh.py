@@ -139,3 +139,28 @@ def test_a_wrong_number_in_an_option_is_said_in_chinese(runner):
     assert result.exit_code == 2
     assert "应为整数" in result.output
     assert "Input should be" not in result.output
+
+
+def _panel_text(output: str) -> str:
+    """The error panel's words without its frame and the line breaks of 80 columns."""
+    return re.sub(r"[\s│╭╮╰╯─]", "", output)
+
+
+def test_a_near_command_follows_the_chinese_full_stop_without_a_space(runner):
+    # "没有这个命令：'lst'。 您是不是要输入 'list'？": a space after 。 (a user trial)
+    result = runner.invoke(app, ["--lang", "zh", "round", "lst"])
+    assert result.exit_code == 2
+    assert "'lst'。您是不是要输入" in result.output
+    english = runner.invoke(app, ["round", "lst"])
+    assert "No such command 'lst'. Did you mean 'list'?" in english.output
+
+
+def test_a_missing_argument_says_what_it_is_for(runner):
+    # "缺少参数 'ACTION'。" alone sent the operator to the help page (a user trial)
+    result = runner.invoke(app, ["--lang", "zh", "scan"])
+    assert result.exit_code == 2
+    said = _panel_text(result.output)
+    assert "缺少参数'ACTION'。对包裹做什么操作：collect（揽收）" in said, said
+    english = runner.invoke(app, ["scan"])
+    assert "Missing argument 'ACTION'." in english.output
+    assert "collect" in english.output.split("Missing argument")[1]
