@@ -86,6 +86,9 @@ class Column:
     first (ties: the rightmost first); 0 never. --csv and --json always have them all."""
     no_wrap: bool | None = None
     """Never break a cell across lines; None: only for an id column (:data:`ID_KEYS`)."""
+    called: str | None = None
+    """What the left-out sentence calls the column where its header alone would not say
+    (a bare "kg" beside "Pick up"); the header by default. Shown translated."""
 
     @property
     def keeps_whole(self) -> bool:
@@ -95,6 +98,11 @@ class Column:
     def title(self) -> str:
         """The header in the chosen language."""
         return _(self.header)
+
+    @property
+    def name(self) -> str:
+        """What the column is called when it is named alone, in the chosen language."""
+        return _(self.called) if self.called else self.title.strip()
 
 
 def plain(value: Any) -> Any:
@@ -171,6 +179,41 @@ def render_rows(
     cells = [[_cell(column, row.get(column.key)) for column in columns] for row in rows]
     titles = [column.title for column in columns]
     keep = _columns_that_fit(columns, cells, console.width, titles)
+    # Columns that never break can still be too wide together (a phone's 60 columns):
+    # the terminal would cut the rightmost off unnamed, so they go and are named.
+    while len(keep) > 1 and _least_width(columns, titles, cells, keep) > console.width:
+        keep.pop()
+    console.print(_table(title, columns, titles, cells, keep))
+    if len(keep) < len(columns):
+        left_out = listing(columns[k].name for k in range(len(columns)) if k not in keep)
+        sentence = _(
+            "Left out to fit the terminal: {columns} "
+            "(a wider window, --csv or --json show every column)."
+        ).format(columns=left_out)
+        console.print(f"[dim]{escape(sentence)}[/dim]")
+
+
+def _least_width(
+    columns: Sequence[Column], titles: Sequence[str], cells: list[list[Text]], keep: list[int]
+) -> int:
+    """The narrowest the table can be drawn with nothing cut: a column that never breaks
+    takes its widest cell or header, one that folds a Chinese character (two cells)."""
+    widths = [
+        max([cell_len(titles[k])] + [row[k].cell_len for row in cells])
+        if columns[k].keeps_whole
+        else 2
+        for k in keep
+    ]
+    return sum(width + 3 for width in widths) + 1  # padding and rules
+
+
+def _table(
+    title: str | None,
+    columns: Sequence[Column],
+    titles: Sequence[str],
+    cells: list[list[Text]],
+    keep: Sequence[int],
+) -> Table:
     table = Table(title=_(title) if title else title, title_justify="left")
     for k in keep:
         # fold, not "…": what still does not fit wraps onto another line instead of
@@ -184,14 +227,7 @@ def render_rows(
         )
     for row in cells:
         table.add_row(*(row[k] for k in keep))
-    console.print(table)
-    if len(keep) < len(columns):
-        left_out = listing(titles[k].strip() for k in range(len(columns)) if k not in keep)
-        sentence = _(
-            "Left out to fit the terminal: {columns} "
-            "(a wider window, --csv or --json show every column)."
-        ).format(columns=left_out)
-        console.print(f"[dim]{escape(sentence)}[/dim]")
+    return table
 
 
 def _csv_cell(value: Any) -> Any:

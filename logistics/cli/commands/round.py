@@ -54,9 +54,11 @@ def _n(value) -> str:
     return f"{value:,}"
 
 
-def _figure(key: str, header: str, format=_n, leave_out: int = 0) -> Column:
+def _figure(
+    key: str, header: str, format=_n, leave_out: int = 0, called: str | None = None
+) -> Column:
     """A column of counts or figures: right-aligned and never broken across lines."""
-    return Column(key, header, "right", format, leave_out=leave_out, no_wrap=True)
+    return Column(key, header, "right", format, leave_out=leave_out, no_wrap=True, called=called)
 
 
 def _whole(key: str, header: str, leave_out: int = 0) -> Column:
@@ -77,9 +79,9 @@ COLUMNS = [
     _whole("end", N_("Back"), leave_out=2),
     _figure("stops", N_("Stops")),
     _figure("pickup_parcels", N_("Pick up")),
-    _figure("pickup_kg", "kg", _kg, leave_out=3),
+    _figure("pickup_kg", "kg", _kg, leave_out=3, called=N_("pick-up kg")),
     _figure("drop_parcels", N_("Drop")),
-    _figure("drop_kg", "kg ", _kg, leave_out=3),
+    _figure("drop_kg", "kg ", _kg, leave_out=3, called=N_("drop kg")),
     _figure("km", "km"),
     Column("started_at", N_("Started"), leave_out=5),
     Column("finished_at", N_("Finished"), leave_out=5),
@@ -94,9 +96,9 @@ STOP_COLUMNS = [
     _whole("depart", N_("Depart"), leave_out=4),
     _figure("km_from_previous", "km", leave_out=3),
     _figure("pickup_parcels", N_("Pick up")),
-    _figure("pickup_kg", "kg", _kg, leave_out=2),
+    _figure("pickup_kg", "kg", _kg, leave_out=2, called=N_("pick-up kg")),
     _figure("drop_parcels", N_("Drop")),
-    _figure("drop_kg", "kg ", _kg, leave_out=2),
+    _figure("drop_kg", "kg ", _kg, leave_out=2, called=N_("drop kg")),
     _figure("collected_parcels", N_("Collected")),
     _figure("missing_parcels", N_("Missing")),
     _figure("extra_parcels", N_("Extra")),
