@@ -200,3 +200,43 @@ def test_integrity_findings_in_chinese(make_parcel, session, chinese):
 def test_not_a_scan_action_lists_codes_in_english():
     error = parcel_status.not_a_scan_action("fly")
     assert str(error).startswith("'fly' is not a scan action: expected one of collect, arrive,")
+
+
+def _terminal(monkeypatch, width: int):
+    """The scan's console as an operator's terminal of ``width`` columns."""
+    import io
+
+    from rich.console import Console
+
+    from logistics.cli.commands import scan
+
+    screen = io.StringIO()
+    terminal = Console(width=width, file=screen, force_terminal=True, color_system=None)
+    monkeypatch.setattr(scan, "console", terminal)
+    return screen
+
+
+def test_a_long_answer_in_an_80_column_terminal_hangs_under_its_sentence(ready, monkeypatch):
+    monkeypatch.setenv("HUB_LANG", "zh")
+    # The terminal broke long answers at column 80 and the rest started under 拒绝,
+    # so the verdict column no longer stood out (a user trial).
+    first = ids(ready)[0]
+    screen = _terminal(monkeypatch, 80)
+    result = ready("scan", "collect", "--station", "GD05", first, "P20990101-99999")
+    assert result.exit_code == 1
+    lines = screen.getvalue().splitlines()
+    answers = [line for line in lines if not line.startswith("共扫描")]
+    assert len(answers) > 2, lines  # both refusals are longer than a line
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    for line in answers:
+        assert line.startswith(("拒绝", " " * 9)), lines
+    said = "".join(line.strip() for line in answers)
+    assert "不属于 GD05" in said and "P20990101-99999" in said
+
+
+def test_answers_into_a_pipe_stay_one_line_each(ready, monkeypatch):
+    monkeypatch.setenv("HUB_LANG", "zh")
+    first = ids(ready)[0]
+    result = ready("scan", "collect", "--station", "GD05", first, "P20990101-99999")
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("拒绝") and lines[1].startswith("拒绝")

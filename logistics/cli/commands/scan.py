@@ -101,11 +101,11 @@ def scan(
             done=done, already=already, refused=refused
         )
         gap = "" if tally.startswith("（") else " "  # a full-width bracket brings its space
-        out.print(
-            f"[{colour}]{word}[/{colour}] {_escape(result.message)}{gap}"
-            f"[dim]{_escape(tally)}[/dim]",
-            soft_wrap=True,
-        )
+        sentence = f"{_escape(result.message)}{gap}[dim]{_escape(tally)}[/dim]"
+        if out.is_terminal:
+            out.print(_hanging(f"[{colour}]{word}[/{colour}]", sentence))
+        else:  # a script reads one line per scan
+            out.print(f"[{colour}]{word}[/{colour}] {sentence}", soft_wrap=True)
         out.file.flush()
         if result.verdict is ScanVerdict.REFUSED:
             reader.bell()
@@ -125,6 +125,18 @@ def scan(
     out.print(f"[{colour}]{_escape(summary)}[/{colour}]")
     if refused:
         raise typer.Exit(1)
+
+
+def _hanging(word: str, sentence: str):
+    """The verdict, then the sentence broken under itself: what the terminal would carry
+    onto the next line would start under 拒绝 and hide where the next answer begins."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(word, sentence)
+    return grid
 
 
 def _counts(tally) -> tuple[int, int, int]:
