@@ -205,4 +205,6 @@ def test_a_list_cut_at_its_limit_says_more_match_and_keeps_json_whole(hub, make_
     assert negative.exit_code == 2 and "--limit" in negative.output
     whole = hub("parcel", "list", "--limit", "4")
     assert "Only the first" not in whole.output
+    one = " ".join(hub("parcel", "list", "--limit", "1").output.split())
+    assert "Only the first parcel is listed; more match: --limit 0 lists them all." in one
     assert len(json.loads(hub("parcel", "list", "--limit", "0", "--json").stdout)) == 4

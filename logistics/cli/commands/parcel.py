@@ -531,10 +531,13 @@ def list_(
         )
     if cut:  # after the rows, where the screen ends; on standard error, so JSON stays whole
         error(
-            _("Only the first {n} parcels are listed; more match: --limit 0 lists them all.")
-            .format(n=f"{limit:,}"),
+            ngettext(
+                "Only the first parcel is listed; more match: --limit 0 lists them all.",
+                "Only the first {n} parcels are listed; more match: --limit 0 lists them all.",
+                limit,
+            ).format(n=f"{limit:,}"),
             style="yellow",
-        )  # fmt: skip
+        )
 
 
 @app.command()
