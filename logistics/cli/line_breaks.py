@@ -95,9 +95,31 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
         yield start, i
 
 
+def least_cells(text: str) -> int:
+    """The narrowest ``text`` wraps to: its widest word (a code, figure or time stays
+    whole, a Chinese character is a word of its own)."""
+    from rich.cells import cell_len
+
+    return max(
+        (cell_len(word.strip()) for line in text.splitlines() for *_, word in words(line)),
+        default=0,
+    )
+
+
 def install() -> None:
-    """Make rich wrap lines with :func:`words` (harmless again)."""
+    """Make rich wrap lines with :func:`words` (harmless again), and measure text by
+    them: a table squeezing its columns to fit the terminal thought "件数上限" could not
+    get narrower than eight cells, and cut the table at the edge instead."""
     from rich import _wrap
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.text import Text
 
     if hasattr(_wrap, "words"):
         _wrap.words = words
+
+    def measure(self: Text, console, options) -> Measurement:
+        widest = max((cell_len(line) for line in self.plain.splitlines()), default=0)
+        return Measurement(least_cells(self.plain) or widest, widest)
+
+    Text.__rich_measure__ = measure  # type: ignore[method-assign]

@@ -193,18 +193,47 @@ def render_rows(
         console.print(f"[dim]{escape(sentence)}[/dim]")
 
 
+_FOLDED = 4
+"""The narrowest a column of Chinese gets: two characters a line."""
+
+
+def _least(text: str) -> int:
+    """The narrowest a cell or header can be without breaking a code, time or figure;
+    Chinese breaks between characters, two a line at least."""
+    return max(line_breaks.least_cells(text), 0 if text.isascii() else _FOLDED)
+
+
+def _column_least(column: Column, title: str, cells: list[list[Text]], k: int) -> int:
+    if column.keeps_whole:
+        return max([cell_len(title)] + [row[k].cell_len for row in cells])
+    return max([_least(title)] + [_least(row[k].plain) for row in cells])
+
+
 def _least_width(
     columns: Sequence[Column], titles: Sequence[str], cells: list[list[Text]], keep: list[int]
 ) -> int:
-    """The narrowest the table can be drawn with nothing cut: a column that never breaks
-    takes its widest cell or header, one that folds a Chinese character (two cells)."""
-    widths = [
-        max([cell_len(titles[k])] + [row[k].cell_len for row in cells])
-        if columns[k].keeps_whole
-        else 2
-        for k in keep
-    ]
+    """The narrowest the table can be drawn with nothing cut or broken inside a word."""
+    widths = [_column_least(columns[k], titles[k], cells, k) for k in keep]
     return sum(width + 3 for width in widths) + 1  # padding and rules
+
+
+def _squeezed(
+    columns: Sequence[Column], titles: Sequence[str], cells: list[list[Text]], keep: list[int]
+) -> dict[int, int]:
+    """Column widths that fit the terminal, none below its least, or {} when the table
+    fits as it is. rich's own squeezing takes from the widest column whatever its
+    content, breaking a shift such as 07:30-17:00, and then cuts the table at the edge."""
+    room = console.width - 3 * len(keep) - 1
+    widths = {k: max([cell_len(titles[k])] + [row[k].cell_len for row in cells]) for k in keep}
+    if sum(widths.values()) <= room:
+        return {}
+    least = {k: _column_least(columns[k], titles[k], cells, k) for k in keep}
+    while sum(widths.values()) > room:
+        k = max(keep, key=lambda k: widths[k] - least[k])
+        if widths[k] <= least[k]:
+            break
+        widths[k] -= 1
+    return widths
 
 
 def _table(
@@ -215,6 +244,7 @@ def _table(
     keep: Sequence[int],
 ) -> Table:
     table = Table(title=_(title) if title else title, title_justify="left")
+    widths = _squeezed(columns, titles, cells, keep)
     for k in keep:
         # fold, not "…": what still does not fit wraps onto another line instead of
         # hiding the id or number an operator is looking for; an id is never broken
@@ -223,7 +253,8 @@ def _table(
             justify=columns[k].justify,  # type: ignore[arg-type]
             overflow="fold",
             no_wrap=columns[k].keeps_whole,
-            min_width=_id_width(k, cells) if columns[k].keeps_whole else None,
+            min_width=_column_least(columns[k], titles[k], cells, k) or None,
+            width=widths.get(k),
         )
     for row in cells:
         table.add_row(*(row[k] for k in keep))
@@ -234,11 +265,6 @@ def _csv_cell(value: Any) -> Any:
     """A --csv cell: text made visible (a spreadsheet or a terminal gets no control)."""
     value = plain(value)
     return visible(value) if isinstance(value, str) else value
-
-
-def _id_width(k: int, cells: list[list[Text]]) -> int | None:
-    """The width of the longest id in column ``k`` (the column never gets narrower)."""
-    return max((row[k].cell_len for row in cells), default=0) or None
 
 
 def _columns_that_fit(

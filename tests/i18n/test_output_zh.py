@@ -4,6 +4,7 @@ never broken), counts, the refusals of imports and parsers, and the last-resort 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -188,3 +189,67 @@ def test_left_out_weights_are_named_for_what_they_weigh(monkeypatch, chinese):
     note = shown(monkeypatch, 60, _round_rows(), ROUND_COLUMNS).partition("未显示：")[2]
     note = note.replace("\n", "")
     assert "揽收重量（kg）" in note and "派送重量（kg）" in note, note
+
+
+VANS = [
+    {
+        "code": f"VAN{k}",
+        "plate": f"晋E·A{k}234",
+        "capacity_kg": 1200.0,
+        "capacity_parcels": 150,
+        "shift": "07:30-17:00",
+        "cost_per_km_fen": 120,
+        "fixed_cost_fen": 15000,
+        "active": True,
+    }
+    for k in range(1, 6)
+]
+PARCELS = [
+    {
+        "parcel_no": f"P20261203-0037{k}",
+        "tracking_no": "349329193063817",
+        "direction_label": "进港",
+        "station": "GD25",
+        "status_label": "已进港",
+        "courier": "YUNDA",
+        "recipient": "张三丰",
+        "recipient_phone": "138****5678",
+        "province_name": "山西",
+        "weight_g": 220,
+        "category_label": "农产品",
+        "registered": "2026-12-03 08:00",
+    }
+    for k in range(3)
+]
+
+
+@pytest.mark.parametrize("width", [60, 50])
+@pytest.mark.parametrize("listing", ["vehicle", "parcel"])
+def test_a_narrow_terminal_breaks_no_code_plate_time_or_figure(
+    monkeypatch, chinese, listing, width
+):
+    # At 60 columns `hub vehicle list` showed 晋 / E·A12 / 34, 1,20 / 0.00, 07:3 / 0-17 and
+    # `hub parcel list` GD2 / 5, YU / ND / A with no column left out (a user trial).
+    from logistics.cli.commands import parcel, vehicle
+
+    columns, rows = {
+        "vehicle": (vehicle.translated(vehicle.COLUMNS), VANS),
+        "parcel": (parcel._columns(parcel.COLUMNS), PARCELS),
+    }[listing]
+    text = shown(monkeypatch, width, rows, columns)
+    table, _, note = text.partition("终端太窄，未显示：")
+    note = note.replace("\n", "")
+    assert all(Text(line).cell_len <= width for line in text.splitlines()), text
+    shown_cells = 0
+    for column in columns:
+        if column.name in note:
+            continue
+        for row in rows:
+            cell = output._cell(column, row.get(column.key)).plain
+            for word in re.findall(r"[!-~·]+", cell):  # codes, figures, times whole
+                assert word in table, (column.key, word, text)
+            shown_cells += 1
+    assert shown_cells >= 3 * len(rows), text
+    assert note, text  # what did not fit is named
+    if listing == "vehicle":  # a plate is read as one: 晋E·A1234, not 晋 over E·A1234
+        assert all(row["plate"] in table for row in rows), text

@@ -25,7 +25,7 @@ app = typer.Typer(help="The hub's vans: list, add, import.", no_args_is_help=Tru
 
 COLUMNS = [
     Column("code", N_("Van")),
-    Column("plate", N_("Plate")),
+    Column("plate", N_("Plate"), no_wrap=True),
     Column("capacity_kg", N_("Capacity kg"), "right", figure),
     Column("capacity_parcels", N_("Capacity parcels"), "right"),
     Column("shift", N_("Shift")),
