@@ -132,6 +132,7 @@ def test_list_and_show_json_carry_status_labels(hub, closed_zto, monkeypatch):
     table = hub("manifest", "show", number("ZTO")).output
     assert "已封单" in table and "装车核对" in table and "运单号" in table
     assert "closed" not in table and "Load check" not in table
+    assert "（ZTO）" in table and " (ZTO)" not in table  # Chinese brackets in Chinese
 
 
 def test_english_list_and_json_keep_their_words(hub, closed_zto):
@@ -139,6 +140,7 @@ def test_english_list_and_json_keep_their_words(hub, closed_zto):
     assert {row["status_label"] for row in listed} == {"closed", "open"}
     table = hub("manifest", "show", number("ZTO")).output
     assert "Load check" in table and "0 of 3 loaded, 0 refused scans" in table
+    assert " (ZTO)" in table
 
 
 # ------------------------------------------------------------------ an 80-column terminal

@@ -29,7 +29,7 @@ def said(result) -> str:
 def test_station_list_headers_and_title_in_chinese(ready):
     result = ready("--lang", "zh", "station", "list")
     assert result.exit_code == 0, result.output
-    for word in ("服务站", "代码", "站长", "待揽收"):
+    for word in ("服务站", "编码", "站长", "待揽收"):
         assert word in result.output
     for word in ("Stations", "Keeper", "Waiting", "Phone"):
         assert word not in result.output

@@ -150,7 +150,7 @@ def test_xlsx_in_chinese_names_its_sheets_and_headers_in_chinese(hub, october, t
     assert book.sheetnames == ["合计", "服务站", "快递公司", "每日", "目的省份", "品类", "服务情况"]
     assert book.properties.title.endswith("2026-10 月报")
     stations = list(book["服务站"].iter_rows(values_only=True))
-    assert stations[0][:4] == ("排名", "代码", "服务站", "寄出")
+    assert stations[0][:4] == ("排名", "编码", "服务站", "寄出")
     assert stations[0][7] == "2026-09 件数"
     assert stations[1][:3] == (1, "GD01", "高都村服务站")
     days = list(book["每日"].iter_rows(values_only=True))

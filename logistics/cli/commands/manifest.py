@@ -245,7 +245,9 @@ def show(ctx: typer.Context, manifest: ManifestArg, as_json: JsonOption = False)
         print_json(record)
         return
     summary = dict(record)
-    summary["courier"] = f"{record['courier_name']} ({record['courier']})"
+    summary["courier"] = _("{name} ({code})").format(
+        name=record["courier_name"], code=record["courier"]
+    )
     summary["status"] = record["status_label"]
     summary["weight_kg"] = f"{record['weight_kg']:,}"  # already units.kg
     if record["status"] != ManifestStatus.OPEN:
