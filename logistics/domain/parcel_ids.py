@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from logistics.domain.text import visible
 from logistics.domain.tracking_numbers import normalize_tracking_no
 from logistics.errors import InvalidInput, RuleBroken
 from logistics.i18n import _
@@ -155,8 +156,9 @@ def classify_code(text: str) -> ScannedCode:
     number = normalize_tracking_no(code)
     if not _PRINTABLE_CODE.fullmatch(number):
         # A barcode carries printable ASCII; anything else is a misread or a scanner
-        # typing in the wrong keyboard layout.
-        shown = number[:40].encode("ascii", "backslashreplace").decode("ascii")
+        # typing in the wrong keyboard layout. Shown as typed (to be found on the label),
+        # only what cannot be seen escaped.
+        shown = visible(str(text).strip()[:40])
         raise InvalidInput(
             _(
                 "'{code}' is not a code: expected a hub parcel id or a tracking number "

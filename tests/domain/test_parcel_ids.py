@@ -73,6 +73,20 @@ def test_classify_scanned_codes():
         classify_code("  ")
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("到件", "'到件'"),  # a scanner in the wrong input mode: shown as read, not \u5230
+        ("P20261203-00408,P20261203-00549", "'P20261203-00408,P20261203-00549'"),  # as typed
+        ("AB\x1bC", "'AB\\x1bC'"),  # what cannot be seen is still shown as an escape
+    ],
+)
+def test_a_code_that_is_no_code_is_shown_as_the_operator_typed_it(typed, shown):
+    with pytest.raises(InvalidInput) as refused:
+        classify_code(typed)
+    assert str(refused.value).startswith(f"{shown} is not a code"), str(refused.value)
+
+
 @given(st.dates(min_value=dt.date(2000, 1, 1)), st.integers(1, 99_999))
 def test_round_trip(day, seq):
     text = format_parcel_no(day, seq)
