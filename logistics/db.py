@@ -212,6 +212,8 @@ def check_ready(url: str) -> Engine:
                 "(`hub init --sample` loads the sample township), or pass --db."
             ).format(path=path)
         )
+    if path is not None:
+        _check_sqlite_file(path, url)
     engine = make_engine(url)
     try:
         version = schema_version(engine)
@@ -220,12 +222,7 @@ def check_ready(url: str) -> Engine:
             raise DatabaseNotReady(damaged_sentence(url, error)) from None
         raise DatabaseNotReady(_cannot_open(url, error)) from None
     if version is None:
-        raise DatabaseNotReady(
-            _(
-                "The database {database} is not initialised: run `hub init` "
-                "(`hub init --sample` loads the sample township)."
-            ).format(database=describe(url))
-        )
+        raise DatabaseNotReady(_(NOT_INITIALISED).format(database=describe(url)))
     if version != SCHEMA_HEAD:
         raise SchemaOutdated(
             _(
@@ -234,6 +231,35 @@ def check_ready(url: str) -> Engine:
             ).format(database=describe(url), version=version, head=SCHEMA_HEAD)
         )
     return engine
+
+
+NOT_INITIALISED = N_(
+    "The database {database} is not initialised: run `hub init` "
+    "(`hub init --sample` loads the sample township)."
+)
+
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_file(path: Path, url: str) -> None:
+    """Refuse, before SQLite opens it, a file that is no database: SQLite would write its
+    header and journal files into an empty one, and call a text file "not a database",
+    which read as a damaged hub database to be restored over it."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except OSError:
+        return  # SQLite's own opening says why, in the person's words
+    if not head:
+        raise DatabaseNotReady(_(NOT_INITIALISED).format(database=describe(url)))
+    if head != SQLITE_HEADER:
+        raise DatabaseNotReady(
+            _(
+                "{path} is not a hub database (it is no SQLite file): check --db or "
+                "HUB_DATABASE_URL."
+            ).format(path=path)
+        )
 
 
 def check_ready_or_old(url: str) -> None:

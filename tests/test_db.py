@@ -178,3 +178,32 @@ def test_a_folder_given_as_the_database_is_one_chinese_sentence(hub, tmp_path: P
     assert said.exit_code == 1
     assert "unable to open" not in said.output and "Traceback" not in said.output
     assert f"无法打开数据库 sqlite:///{tmp_path}：SQLite 无法打开这个文件" in said.output
+
+
+@pytest.mark.usefixtures("_english_after")
+def test_a_text_file_given_as_the_database_is_no_database_not_a_damaged_one(
+    hub, tmp_path: Path
+):
+    # "数据库 … 已损坏（file is not a database）：`hub db restore` 可恢复备份" for notes.txt,
+    # and the restore it advised put a database in place of the text file (a user trial)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("明天 8 点装车\n", encoding="utf-8")
+    said = hub("--db", str(notes), "parcel", "list", "--lang", "zh")
+    assert said.exit_code == 1
+    flat = "".join(said.output.split())
+    assert f"{notes}不是hub数据库" in flat, said.output
+    assert "损坏" not in flat and "restore" not in flat and "file is not" not in flat
+    assert notes.read_text(encoding="utf-8") == "明天 8 点装车\n"
+
+
+def test_an_empty_file_given_as_the_database_is_left_empty(hub, tmp_path: Path):
+    # A listing on a 0-byte file wrote a SQLite header and -wal/-shm files (a user trial)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    said = hub("--db", str(empty), "parcel", "list")
+    assert said.exit_code == 1
+    assert f"The database sqlite:///{empty} is not initialised: run `hub init`" in " ".join(
+        said.output.split()
+    )
+    assert empty.stat().st_size == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("empty.db-")]
