@@ -151,6 +151,9 @@ def test_a_near_command_follows_the_chinese_full_stop_without_a_space(runner):
     result = runner.invoke(app, ["--lang", "zh", "round", "lst"])
     assert result.exit_code == 2
     assert "'lst'。您是不是要输入" in result.output
+    option = runner.invoke(app, ["--lang", "zh", "parcel", "list", "--limt", "3"])
+    assert "没有这个选项：--limt（相近的选项" in _panel_text(option.output)
+    assert "--limt （" not in option.output
     english = runner.invoke(app, ["round", "lst"])
     assert "No such command 'lst'. Did you mean 'list'?" in english.output
 
@@ -164,3 +167,17 @@ def test_a_missing_argument_says_what_it_is_for(runner):
     english = runner.invoke(app, ["scan"])
     assert "Missing argument 'ACTION'." in english.output
     assert "collect" in english.output.split("Missing argument")[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["parcel", "list", "--limit", "-1"], "'--limit'的值不对：应不小于0。"),
+        (["db", "backup", "."], "'TARGET'的值不对：'.'是一个文件夹，这里要一个文件。"),
+    ],
+)
+def test_the_frameworks_checks_of_values_are_said_in_chinese(runner, args, said):
+    # "Input should be greater than or equal to 0", "file 'adir' is a directory." (a user trial)
+    result = runner.invoke(app, ["--lang", "zh", *args])
+    assert result.exit_code == 2
+    assert said in _panel_text(result.output), result.output
