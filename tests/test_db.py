@@ -181,9 +181,7 @@ def test_a_folder_given_as_the_database_is_one_chinese_sentence(hub, tmp_path: P
 
 
 @pytest.mark.usefixtures("_english_after")
-def test_a_text_file_given_as_the_database_is_no_database_not_a_damaged_one(
-    hub, tmp_path: Path
-):
+def test_a_text_file_given_as_the_database_is_no_database_not_a_damaged_one(hub, tmp_path: Path):
     # "数据库 … 已损坏（file is not a database）：`hub db restore` 可恢复备份" for notes.txt,
     # and the restore it advised put a database in place of the text file (a user trial)
     notes = tmp_path / "notes.txt"

@@ -4,6 +4,7 @@ person at the dock reads, with the English unchanged."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from rich.cells import cell_len
@@ -240,3 +241,17 @@ def test_answers_into_a_pipe_stay_one_line_each(ready, monkeypatch):
     result = ready("scan", "collect", "--station", "GD05", first, "P20990101-99999")
     lines = result.output.splitlines()
     assert len(lines) == 3 and lines[0].startswith("拒绝") and lines[1].startswith("拒绝")
+
+
+def test_the_running_tally_is_never_broken_across_lines(ready, monkeypatch):
+    # "…或先登记这件包裹。（完" over "成 0，已做过 0，拒绝 1）" (a user trial)
+    monkeypatch.setenv("HUB_LANG", "zh")
+    first = ids(ready)[0]
+    for width in (80, 72, 66):
+        screen = _terminal(monkeypatch, width)
+        ready("scan", "collect", "--station", "GD05", first, "P20990101-99999", first)
+        lines = screen.getvalue().splitlines()
+        tallies = [line for line in lines if "已做过" in line and "）" in line]
+        assert len(tallies) == 3, lines
+        for line in tallies:
+            assert re.search(r"（完成 \d+，已做过 \d+，拒绝 \d+）$", line.rstrip()), (width, lines)

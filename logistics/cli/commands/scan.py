@@ -101,11 +101,13 @@ def scan(
             done=done, already=already, refused=refused
         )
         gap = "" if tally.startswith("（") else " "  # a full-width bracket brings its space
-        sentence = f"{_escape(result.message)}{gap}[dim]{_escape(tally)}[/dim]"
+        if out.is_terminal and not _fits_after(out, result.message, gap + tally, out.width - 9):
+            gap = "\n"  # the tally whole on a line of its own, never split
+        said = f"{_escape(result.message)}{gap}[dim]{_escape(tally)}[/dim]"
         if out.is_terminal:
-            out.print(_hanging(f"[{colour}]{word}[/{colour}]", sentence))
+            out.print(_hanging(f"[{colour}]{word}[/{colour}]", said))
         else:  # a script reads one line per scan
-            out.print(f"[{colour}]{word}[/{colour}] {sentence}", soft_wrap=True)
+            out.print(f"[{colour}]{word}[/{colour}] {said}", soft_wrap=True)
         out.file.flush()
         if result.verdict is ScanVerdict.REFUSED:
             reader.bell()
@@ -125,6 +127,14 @@ def scan(
     out.print(f"[{colour}]{_escape(summary)}[/{colour}]")
     if refused:
         raise typer.Exit(1)
+
+
+def _fits_after(out, message: str, tail: str, width: int) -> bool:
+    """Whether ``tail`` fits on the last line ``message`` wraps to in ``width`` cells."""
+    from rich.text import Text
+
+    last = Text(message).wrap(out, width)[-1]
+    return last.cell_len + cell_len(tail) <= width
 
 
 def _hanging(word: str, sentence: str):
