@@ -196,7 +196,7 @@ def test_a_list_cut_at_its_limit_says_more_match_and_keeps_json_whole(hub, make_
         make_parcel("registered", station="GD05")
     cut = hub("parcel", "list", "--limit", "3")
     assert cut.exit_code == 0
-    assert "Only the first 3 parcels are listed; more match: --limit 0 lists them all." in " ".join(
+    assert "Only the newest 3 parcels are listed; more match: --limit 0 lists them all." in " ".join(
         cut.output.split()
     )
     assert len(json.loads(hub("parcel", "list", "--limit", "3", "--json").stdout)) == 3
@@ -204,7 +204,7 @@ def test_a_list_cut_at_its_limit_says_more_match_and_keeps_json_whole(hub, make_
     negative = hub("parcel", "list", "--limit", "-1")
     assert negative.exit_code == 2 and "--limit" in negative.output
     whole = hub("parcel", "list", "--limit", "4")
-    assert "Only the first" not in whole.output
+    assert "Only the newest" not in whole.output
     one = " ".join(hub("parcel", "list", "--limit", "1").output.split())
-    assert "Only the first parcel is listed; more match: --limit 0 lists them all." in one
+    assert "Only the newest parcel is listed; more match: --limit 0 lists them all." in one
     assert len(json.loads(hub("parcel", "list", "--limit", "0", "--json").stdout)) == 4

@@ -532,8 +532,8 @@ def list_(
     if cut:  # after the rows, where the screen ends; on standard error, so JSON stays whole
         error(
             ngettext(
-                "Only the first parcel is listed; more match: --limit 0 lists them all.",
-                "Only the first {n} parcels are listed; more match: --limit 0 lists them all.",
+                "Only the newest parcel is listed; more match: --limit 0 lists them all.",
+                "Only the newest {n} parcels are listed; more match: --limit 0 lists them all.",
                 limit,
             ).format(n=f"{limit:,}"),
             style="yellow",
