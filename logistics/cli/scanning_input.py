@@ -6,6 +6,9 @@
   is given no code at all (``hub manifest load M-...``) passes ``default_stdin=True``.
 * When standard input is read from a terminal, a prompt says so on standard error (a
   pipe or a file gets none, and standard output stays the answers only).
+* Typed at a terminal, ``q`` or ``退出`` ends the scanning as Ctrl-D does, and a line
+  that starts with ``hub`` is taken for the next command typed too soon: it is said to
+  be no code and not scanned. From a pipe or a file every line is a code.
 * A refused scan rings the terminal's bell (``\\a``), written only to a terminal (standard
   error, else standard output), never into a pipe or a file, unless ``--quiet``: a driver
   at a dock looks at the parcel, not at the screen.
@@ -13,7 +16,7 @@
 Kept free of heavy imports: ``hub scan`` uses it on every start.
 
     reader = ScanInput(codes, default_stdin=True, quiet=quiet)
-    reader.prompt(_("Scan the parcels; Ctrl-D ends."))
+    reader.prompt(_("Scan the parcels; Ctrl-D or q ends."))
     for code in reader:
         ...
         if refused:
@@ -28,6 +31,8 @@ from typing import IO
 
 STDIN = "-"
 BELL = "\a"
+#: Typed at a terminal, these end the scanning as Ctrl-D does (no code looks like them).
+END_WORDS = frozenset({"q", "quit", "exit", "退出", "结束"})
 
 
 def terminal() -> IO[str] | None:
@@ -116,4 +121,25 @@ class ScanInput:
         return True
 
     def __iter__(self) -> Iterator[str]:
-        return iter_codes(self.codes, default_stdin=self.default_stdin)
+        codes = iter_codes(self.codes, default_stdin=self.default_stdin)
+        if not (self.reads_stdin and stdin_is_terminal()):
+            return codes
+        return self._typed(codes)
+
+    def _typed(self, codes: Iterator[str]) -> Iterator[str]:
+        from logistics.i18n import _
+
+        for code in codes:
+            if code.lower() in END_WORDS:
+                return
+            if code.split()[0].lower() == "hub":
+                sys.stderr.write(
+                    _(
+                        "'{line}' is a command, not a label: scanning goes on; Ctrl-D or q "
+                        "ends it, then type the command."
+                    ).format(line=code)
+                    + "\n"
+                )
+                sys.stderr.flush()
+                continue
+            yield code

@@ -196,8 +196,9 @@ def test_a_list_cut_at_its_limit_says_more_match_and_keeps_json_whole(hub, make_
         make_parcel("registered", station="GD05")
     cut = hub("parcel", "list", "--limit", "3")
     assert cut.exit_code == 0
-    assert "Only the newest 3 parcels are listed; more match: --limit 0 lists them all." in " ".join(
-        cut.output.split()
+    assert (
+        "Only the newest 3 parcels are listed; more match: --limit 0 lists them all."
+        in " ".join(cut.output.split())
     )
     assert len(json.loads(hub("parcel", "list", "--limit", "3", "--json").stdout)) == 3
     assert cut.output.rstrip().endswith("--limit 0 lists them all.")  # after the rows

@@ -108,5 +108,5 @@ def test_the_prompt_goes_to_a_person_at_a_terminal_only(ready, monkeypatch):
     monkeypatch.setattr(scanning_input, "stdin_is_terminal", lambda: True)
     typed = ready("scan", "hold", "-", input=f"{code}\n")
     assert typed.exit_code == 0
-    assert "Scan the labels one by one; Ctrl-D ends." in typed.stderr
+    assert "Scan the labels one by one; Ctrl-D or q ends." in typed.stderr
     assert "Ctrl-D" not in typed.stdout  # the answers stay answers only

@@ -255,3 +255,31 @@ def test_the_running_tally_is_never_broken_across_lines(ready, monkeypatch):
         assert len(tallies) == 3, lines
         for line in tallies:
             assert re.search(r"（完成 \d+，已做过 \d+，拒绝 \d+）$", line.rstrip()), (width, lines)
+
+
+def test_a_command_typed_into_a_scan_session_is_not_taken_as_a_code(ready, monkeypatch):
+    # After `hub scan arrive` with no codes the operator typed the next commands into it:
+    # "拒绝 没有中心编号或运单号为 HUBSCANARRIVE 的包裹" (a user trial)
+    from logistics.cli import scanning_input
+
+    monkeypatch.setenv("HUB_LANG", "zh")
+    monkeypatch.setattr(scanning_input, "stdin_is_terminal", lambda: True)
+    first, second = ids(ready)
+    typed = f"hub round list\n{first}\n退出\n{second}\n"
+    result = ready("scan", "collect", "--station", "GD03", input=typed)
+    assert result.exit_code == 0, result.output
+    flat = "".join(result.output.split())
+    assert "“hubroundlist”是一条命令，不是面单" in flat, result.output
+    assert "HUBROUNDLIST" not in flat
+    assert "共扫描1件：完成1" in flat  # 退出 ended the session: the second was not scanned
+    listed = {
+        p["parcel_no"]: p["status"] for p in json.loads(ready("parcel", "list", "--json").output)
+    }
+    assert listed == {first: "collected", second: "registered"}
+
+
+def test_a_piped_list_of_codes_is_read_as_codes_to_its_end(ready, monkeypatch):
+    first, second = ids(ready)
+    result = ready("scan", "collect", "--station", "GD03", input=f"{first}\nq\n{second}\n")
+    assert result.exit_code == 1  # "q" from a file is a code like any other, and refused
+    assert "3 scanned: 2 done, 0 already done, 1 refused." in result.output

@@ -448,7 +448,7 @@ def load(
             )
         )
         console.file.flush()
-        reader.prompt(_("Scan the parcels, one per line; Ctrl-D ends."))
+        reader.prompt(_("Scan the parcels, one per line; Ctrl-D or q ends."))
 
         def answer(code: str) -> None:
             result = check.scan(code)

@@ -112,7 +112,7 @@ def scan(
         if result.verdict is ScanVerdict.REFUSED:
             reader.bell()
 
-    reader.prompt(_("Scan the labels one by one; Ctrl-D ends."))
+    reader.prompt(_("Scan the labels one by one; Ctrl-D or q ends."))
     try:
         for code in reader:
             answer(code)
