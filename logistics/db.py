@@ -206,6 +206,13 @@ def check_ready(url: str) -> Engine:
     """The engine of an initialised, current database, or a sentence saying what to do."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise DatabaseNotReady(
+                _("There can be no database at {path}: {file} is a file, not a folder.").format(
+                    path=path, file=blocking
+                )
+            )
         raise DatabaseNotReady(
             _(
                 "There is no hub database at {path}: run `hub init` to create one "

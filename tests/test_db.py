@@ -205,3 +205,13 @@ def test_an_empty_file_given_as_the_database_is_left_empty(hub, tmp_path: Path):
     )
     assert empty.stat().st_size == 0
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("empty.db-")]
+
+
+def test_a_database_inside_a_file_is_refused_with_the_reason(hub, tmp_path: Path):
+    # `--db hub.db/x` advised `hub init`, which then failed: "hub.db 文件已存在" (a user trial)
+    (tmp_path / "a.db").write_bytes(b"")
+    said = hub("--db", str(tmp_path / "a.db" / "x"), "parcel", "list")
+    assert said.exit_code == 1
+    flat = " ".join(said.output.split())
+    assert f"{tmp_path / 'a.db'} is a file, not a folder" in flat, said.output
+    assert "hub init" not in flat
