@@ -242,6 +242,11 @@ class ScanSession:
         code: str,
     ) -> ScanResult:
         label = parcel.parcel_no
+        # The step first: "an inbound parcel cannot be collected" says the real mistake
+        # where "it belongs to another station" would send the keeper looking for it.
+        outcome = parcel_status.apply(
+            parcel.direction, parcel.status, self.action, parcel.held_from, label=label
+        )
         if (
             self._station_id is not None
             and self.action in STATION_ACTIONS
@@ -254,9 +259,6 @@ class ScanSession:
                     "it cannot be {action} here."
                 ).format(parcel=label, other=other, station=self.station, action=self.action.phrase)
             )
-        outcome = parcel_status.apply(
-            parcel.direction, parcel.status, self.action, parcel.held_from, label=label
-        )
         if not outcome.changed:
             transaction.rollback()
             return ScanResult(

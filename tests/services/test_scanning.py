@@ -63,6 +63,24 @@ def test_collect_needs_a_station_and_checks_it(make_parcel, sample_network):
     assert result.verdict == ScanVerdict.REFUSED and "belongs to station GD01" in result.message
 
 
+def test_an_inbound_parcel_scanned_for_collection_is_refused_for_what_it_is(
+    make_parcel, sample_network
+):
+    # "属于服务站 GD25，不属于 GD05" for an inbound parcel at the hub: the station was
+    # not the mistake, collecting an inbound parcel was (a user trial)
+    parcel = make_parcel("arrived_hub", station="GD25")
+    result = scanner(sample_network, "collect", station="GD05").scan(parcel.parcel_no)
+    assert result.verdict == ScanVerdict.REFUSED
+    assert "is an inbound parcel arrived at the hub, so it cannot be collected" in (
+        result.message
+    )
+    # an outbound parcel already collected elsewhere still names its station
+    other = make_parcel("collected", station="GD01")
+    elsewhere = scanner(sample_network, "collect", station="GD02").scan(other.parcel_no)
+    assert elsewhere.verdict == ScanVerdict.REFUSED
+    assert "belongs to station GD01" in elsewhere.message
+
+
 def test_hold_and_release(make_parcel, sample_network):
     parcel = make_parcel("at_hub")
     assert scanner(sample_network, "hold").scan(parcel.parcel_no).status == "held"
