@@ -166,6 +166,8 @@ def test_manifest_text_shows_chinese_names_pages_and_totals(tmp_path):
     ):
         assert name in text
     assert "M-ZTO-20261123-1" in text
+    # Chinese names take Chinese brackets around their codes
+    assert "青山镇快递物流集散中心（QS01）" in text and "中通快递（ZTO）" in text
     assert "欧阳**" in text and "1******1234" in text  # masked recipients, as given
     for number in (1, 2, 3):
         assert f"Page {number} of 3" in pages[number - 1]

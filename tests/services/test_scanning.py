@@ -71,9 +71,7 @@ def test_an_inbound_parcel_scanned_for_collection_is_refused_for_what_it_is(
     parcel = make_parcel("arrived_hub", station="GD25")
     result = scanner(sample_network, "collect", station="GD05").scan(parcel.parcel_no)
     assert result.verdict == ScanVerdict.REFUSED
-    assert "is an inbound parcel arrived at the hub, so it cannot be collected" in (
-        result.message
-    )
+    assert "is an inbound parcel arrived at the hub, so it cannot be collected" in (result.message)
     # an outbound parcel already collected elsewhere still names its station
     other = make_parcel("collected", station="GD01")
     elsewhere = scanner(sample_network, "collect", station="GD02").scan(other.parcel_no)

@@ -31,7 +31,7 @@ from logistics.domain.manifest_status import ManifestStatus
 from logistics.domain.units import kg_text
 from logistics.domain.verdicts import LoadOutcome
 from logistics.errors import InvalidInput
-from logistics.i18n import N_, _, ngettext
+from logistics.i18n import N_, _, listing, ngettext
 
 NAME = "manifest"
 ORDER = 50
@@ -457,7 +457,7 @@ def load(
             state = check.progress
             missing = len(state.missing)
             if missing:
-                shown = ", ".join(state.missing[:SHOW_MISSING])
+                shown = listing(state.missing[:SHOW_MISSING])
                 more = "…" if missing > SHOW_MISSING else ""
                 tail = _("({loaded}/{expected} loaded, {missing} missing: {codes})").format(
                     loaded=state.loaded,

@@ -203,7 +203,7 @@ def _label(canv, label: ParcelLabel, issued_at: datetime) -> None:
     # Details
     origin = label.origin_station
     if label.origin_station_code:
-        origin = f"{origin} ({label.origin_station_code})"
+        origin = f"{origin}（{label.origin_station_code}）"
     rows = [
         ("收件人 Recipient", label.recipient, 13),
         ("重量 Weight", f"{kg_text(label.weight_g)} kg", 13),

@@ -265,7 +265,7 @@ def _status_label(status: ManifestStatus | str) -> str:
 
 def _header(canv, doc: ManifestDocument, page: int, pages: int, parcels: int, total: int) -> None:
     top = PAGE_H - MARGIN
-    hub = f"{doc.hub_name} ({doc.hub_code})" if doc.hub_code else doc.hub_name
+    hub = f"{doc.hub_name}（{doc.hub_code}）" if doc.hub_code else doc.hub_name
     draw_text(canv, MARGIN, top - 5 * mm, hub, 11, max_width=110 * mm)
     draw_text(canv, MARGIN, top - 13 * mm, "揽收交接清单", 18)
     draw_text(canv, MARGIN + 50 * mm, top - 13 * mm, "Pickup manifest", 12, latin=SANS_BOLD)
@@ -285,7 +285,7 @@ def _header(canv, doc: ManifestDocument, page: int, pages: int, parcels: int, to
     draw_text(canv, bx, top - 18.5 * mm, doc.manifest_no, 11, latin=MONO, align="right")
 
     fields = (
-        ("快递公司 Courier", f"{doc.courier_name} ({doc.courier_code})"),
+        ("快递公司 Courier", f"{doc.courier_name}（{doc.courier_code}）"),
         ("日期 Date", doc.service_date.isoformat()),
         ("截单时间 Cut-off", doc.cutoff.strftime("%H:%M")),
         ("状态 Status", _status_label(doc.status)),

@@ -270,7 +270,7 @@ def render_round_sheet(doc: RoundSheetDocument, out: Output) -> int:
 
 def _header(canv, doc: RoundSheetDocument, page: int, pages: int) -> None:
     top = PAGE_H - MARGIN
-    hub = f"{doc.hub_name} ({doc.hub_code})" if doc.hub_code else doc.hub_name
+    hub = f"{doc.hub_name}（{doc.hub_code}）" if doc.hub_code else doc.hub_name
     draw_text(canv, MARGIN, top - 5 * mm, hub, 11, max_width=110 * mm)
     used = draw_text(canv, MARGIN, top - 13 * mm, "趟次单", 18)
     draw_text(canv, MARGIN + used + 4 * mm, top - 13 * mm, "Round sheet", 12, latin=SANS_BOLD)

@@ -68,7 +68,9 @@ class _OnManifest:
 
     @property
     def name(self) -> str:
-        return f"{self.parcel_no} ({self.tracking_no})" if self.tracking_no else self.parcel_no
+        if not self.tracking_no:
+            return self.parcel_no
+        return _("{name} ({code})").format(name=self.parcel_no, code=self.tracking_no)
 
 
 class LoadCheck:
