@@ -75,6 +75,11 @@ def resolve_url(url: str | None = None) -> str:
     """
     url = url or os.environ.get("HUB_DATABASE_URL") or DEFAULT_URL
     if "://" not in url:
+        if url.endswith(("/", os.sep)):  # Path() would drop the slash and make a file
+            raise InvalidInput(
+                _("--db {path} names a folder: give the database file in it, e.g. {path}hub.db.")
+                .format(path=url)
+            )  # fmt: skip
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     try:
         parsed = make_url(url)
@@ -206,13 +211,7 @@ def check_ready(url: str) -> Engine:
     """The engine of an initialised, current database, or a sentence saying what to do."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-        if blocking is not None:
-            raise DatabaseNotReady(
-                _("There can be no database at {path}: {file} is a file, not a folder.").format(
-                    path=path, file=blocking
-                )
-            )
+        _check_folders(path)
         raise DatabaseNotReady(
             _(
                 "There is no hub database at {path}: run `hub init` to create one "
@@ -247,6 +246,17 @@ NOT_INITIALISED = N_(
 
 #: The first bytes of every SQLite database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_folders(path: Path) -> None:
+    """Refuse a database path inside a file (``hub.db/x``): one sentence, not "file exists"."""
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise DatabaseNotReady(
+            _("There can be no database at {path}: {file} is a file, not a folder.").format(
+                path=path, file=blocking
+            )
+        )
 
 
 def _check_sqlite_file(path: Path, url: str) -> None:
@@ -385,6 +395,9 @@ def upgrade(url: str) -> tuple[str | None, str]:
 
     path = sqlite_path(url)
     if path is not None:
+        _check_folders(path)
+        if path.is_file() and path.stat().st_size > 0:
+            _check_sqlite_file(path, url)  # a text file is no damaged database
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(path)
     engine = make_engine(url)
@@ -408,9 +421,13 @@ def upgrade(url: str) -> tuple[str | None, str]:
 
 def _create_private(path: Path) -> None:
     """A new SQLite file readable by its owner only; SQLite gives its -wal, -shm and
-    -journal files the database file's mode. An existing file is left as it is."""
-    with suppress(FileExistsError):
+    -journal files the database file's mode. An existing database is left as it is; an
+    empty file about to become one is made private too."""
+    try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.is_file() and path.stat().st_size == 0:
+            path.chmod(0o600)
 
 
 @contextmanager
@@ -451,8 +468,37 @@ def _check_foreign_keys(connection) -> None:
         )
 
 
-def backup(url: str, target: Path, *, force: bool = False) -> int:
-    """A consistent copy of a SQLite database, taken while others may be writing; bytes written.
+def backup_file(given: str | Path) -> Path:
+    """The backup's file: ``given``, or in the folder it names (an existing folder, or a
+    name ending in /) a file named by the hub's local time, ``hub-2026-12-03-0715.db``
+    (``-2``, ``-3`` ... for another within the minute), so a daily ``hub db backup
+    backups/`` keeps every copy."""
+    text = os.fspath(given)
+    folder = Path(text)
+    if not (text.endswith(("/", os.sep)) or folder.is_dir()):
+        return folder
+    if not folder.is_dir():
+        raise InvalidInput(
+            _(
+                "The folder {folder} does not exist: create it first, or give the backup's "
+                "file name (e.g. backups/hub-2026-12-03.db)."
+            ).format(folder=text)
+        )
+    from logistics.domain import clock
+
+    now = clock.to_local(clock.utcnow(), clock.zone(os.environ.get("HUB_TIMEZONE")))
+    stem = f"hub-{now:%Y-%m-%d-%H%M}"
+    named = folder / f"{stem}.db"
+    count = 1
+    while named.exists():
+        count += 1
+        named = folder / f"{stem}-{count}.db"
+    return named
+
+
+def backup(url: str, target: str | Path, *, force: bool = False) -> Path:
+    """A consistent copy of a SQLite database, taken while others may be writing, into
+    ``target`` (see :func:`backup_file`); the file written.
 
     The copy holds personal data, so it is readable by its owner only; an existing
     file is replaced only with ``force``.
@@ -466,6 +512,7 @@ def backup(url: str, target: Path, *, force: bool = False) -> int:
             )
         )
     check_ready(url)
+    target = backup_file(target)
 
     def fill(temporary: Path) -> None:
         with sqlite3.connect(source, timeout=busy_timeout_ms() / 1000) as live:
@@ -474,7 +521,7 @@ def backup(url: str, target: Path, *, force: bool = False) -> int:
             copy.close()
         live.close()
 
-    return files.write_file(target, fill, force=force, private=True).stat().st_size
+    return files.write_file(target, fill, force=force, private=True)
 
 
 # ------------------------------------------------------------------------------ restore

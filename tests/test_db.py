@@ -114,8 +114,8 @@ def test_backup_with_force_replaces_the_file_and_only_its_owner_may_read_it(
     target = tmp_path / "b.db"
     target.write_text("yesterday's")
     target.chmod(0o644)
-    size = db.backup(database_url, target, force=True)
-    assert size == target.stat().st_size > 0
+    written = db.backup(database_url, target, force=True)
+    assert written == target and target.stat().st_size > 0
     assert target.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT COUNT(*) FROM station").fetchone()[0] == 30
@@ -215,3 +215,58 @@ def test_a_database_inside_a_file_is_refused_with_the_reason(hub, tmp_path: Path
     flat = " ".join(said.output.split())
     assert f"{tmp_path / 'a.db'} is a file, not a folder" in flat, said.output
     assert "hub init" not in flat
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.usefixtures("sample_network")
+def test_a_backup_into_a_folder_gets_a_dated_name_there(hub, tmp_path: Path, monkeypatch):
+    # `hub db backup backups/` wrote a FILE named backups, and the README's
+    # `hub db backup backups/hub-….db` then failed (a user trial)
+    monkeypatch.setenv("HUB_NOW", "2026-12-03 07:15")
+    folder = tmp_path / "backups"
+    missing = hub("db", "backup", f"{folder}/")
+    assert missing.exit_code == 1
+    assert f"The folder {folder}/ does not exist" in " ".join(missing.output.split())
+    assert not folder.exists()
+
+    folder.mkdir()
+    for given in (f"{folder}/", str(folder)):
+        done = hub("db", "backup", given)
+        assert done.exit_code == 0, done.output
+    made = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert made == ["hub-2026-12-03-0715-2.db", "hub-2026-12-03-0715.db"], made
+    assert db.inspect_backup(tmp_path / "backups" / made[1]).counts["stations"] == 30
+
+
+@pytest.mark.parametrize("given", ["newhub/", "a/b/"])
+def test_a_database_path_ending_in_a_slash_names_a_folder_and_is_refused(given, tmp_path):
+    # `hub --db newhub/ init` made a FILE named newhub (a user trial)
+    with pytest.raises(InvalidInput, match=f"--db {given} names a folder"):
+        db.resolve_url(given)
+    assert db.resolve_url("newhub").endswith("/newhub")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.usefixtures("_english_after")
+def test_init_on_a_text_file_or_inside_a_file_says_what_is_wrong(hub, tmp_path: Path):
+    # init called a text file a damaged database ("file is not a database", restore it)
+    # and said "hub.db: file exists" for hub.db/x, where the other commands were right
+    notes = tmp_path / "notes.txt"
+    notes.write_text("明天 8 点装车\n", encoding="utf-8")
+    text = hub("--db", str(notes), "init", "--lang", "zh")
+    assert text.exit_code == 1
+    flat = "".join(text.output.split())
+    assert f"{notes}不是hub数据库" in flat and "损坏" not in flat, text.output
+    assert notes.read_text(encoding="utf-8") == "明天 8 点装车\n"
+    inside = hub("--db", str(notes / "x"), "init")
+    assert inside.exit_code == 1
+    assert f"{notes} is a file, not a folder" in " ".join(inside.output.split())
+
+
+@pytest.mark.sqlite_only
+def test_init_on_an_empty_file_makes_it_readable_by_its_owner_only(hub, tmp_path: Path):
+    empty = tmp_path / "empty.db"
+    empty.touch(mode=0o644)
+    empty.chmod(0o644)
+    assert hub("--db", str(empty), "init").exit_code == 0
+    assert empty.stat().st_mode & 0o777 == 0o600  # it holds names and phones from now on

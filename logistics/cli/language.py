@@ -281,32 +281,6 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"Input should be greater than or equal to (?P<n>\S+?)\.?",
             N_("expected {n} or more."),
         ),
-        (r"Input should be greater than (?P<n>\S+?)\.?", N_("expected more than {n}.")),
-        (
-            r"Input should be less than or equal to (?P<n>\S+?)\.?",
-            N_("expected {n} or less."),
-        ),
-        (r"Input should be less than (?P<n>\S+?)\.?", N_("expected less than {n}.")),
-        (
-            r"(?:[Ff]ile|[Dd]irectory|[Pp]ath) (?P<path>'.*') is a directory\.",
-            N_("{path} is a folder; a file is needed here."),
-        ),
-        (
-            r"(?:[Ff]ile|[Dd]irectory|[Pp]ath) (?P<path>'.*') is a file\.",
-            N_("{path} is a file; a folder is needed here."),
-        ),
-        (
-            r"(?:[Ff]ile|[Dd]irectory|[Pp]ath) (?P<path>'.*') does not exist\.",
-            N_("{path} does not exist."),
-        ),
-        (
-            r"(?:[Ff]ile|[Dd]irectory|[Pp]ath) (?P<path>'.*') is not readable\.",
-            N_("{path} cannot be read (no permission)."),
-        ),
-        (
-            r"(?:[Ff]ile|[Dd]irectory|[Pp]ath) (?P<path>'.*') is not writable\.",
-            N_("{path} cannot be written (no permission)."),
-        ),
         (r"Input should be a valid integer(?:, .*)?", N_("expected a whole number.")),
         (r"Input should be a valid number(?:, .*)?", N_("expected a number.")),
         (r"Input should be a valid boolean(?:, .*)?", N_("expected yes or no.")),

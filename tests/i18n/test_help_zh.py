@@ -169,15 +169,8 @@ def test_a_missing_argument_says_what_it_is_for(runner):
     assert "collect" in english.output.split("Missing argument")[1]
 
 
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
-        (["parcel", "list", "--limit", "-1"], "'--limit'的值不对：应不小于0。"),
-        (["db", "backup", "."], "'TARGET'的值不对：'.'是一个文件夹，这里要一个文件。"),
-    ],
-)
-def test_the_frameworks_checks_of_values_are_said_in_chinese(runner, args, said):
-    # "Input should be greater than or equal to 0", "file 'adir' is a directory." (a user trial)
-    result = runner.invoke(app, ["--lang", "zh", *args])
+def test_the_frameworks_check_of_a_range_is_said_in_chinese(runner):
+    # "Input should be greater than or equal to 0" (a user trial)
+    result = runner.invoke(app, ["--lang", "zh", "parcel", "list", "--limit", "-1"])
     assert result.exit_code == 2
-    assert said in _panel_text(result.output), result.output
+    assert "'--limit'的值不对：应不小于0。" in _panel_text(result.output), result.output

@@ -182,20 +182,28 @@ def upgrade(ctx: typer.Context) -> None:
 @app.command()
 def backup(
     ctx: typer.Context,
-    target: Annotated[Path, typer.Argument(help="The new backup file.", dir_okay=False)],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="The new backup file, or a folder to put it in (backups/)."
+        ),
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """Write a consistent copy of a SQLite database, even while others are scanning.
 
-    The copy holds names and phone numbers, so only its owner may read it.
+    The copy holds names and phone numbers, so only its owner may read it. Into a folder
+    the copy is named by the time: backups/hub-2026-11-23-0715.db.
 
-    Example:
+    Examples:
       hub db backup backups/hub-2026-11-23.db
+      hub db backup backups/
     """
     from logistics import db
 
-    size = db.backup(hub_context(ctx).url, target, force=force)
-    done(_("Backed up to {file} ({size} MiB).").format(file=target, size=f"{size / 1_048_576:.1f}"))
+    written = db.backup(hub_context(ctx).url, target, force=force)
+    size = written.stat().st_size
+    done(_("Backed up to {file} ({size} MiB).").format(file=written, size=f"{size / 1_048_576:.1f}"))
 
 
 @app.command()
