@@ -18,7 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-_LATIN_WORD = re.compile(r"\s*\S+\s*")  # rich's own words
+# rich's own words, but a date with its time is one: 2026-12-03 06:30 is read as one
+_LATIN_WORD = re.compile(r"\s*(?:\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?(?!\S)|\S+)\s*")
 
 #: Never at the end of a line: they open what follows.
 OPENING = frozenset("（([「『【《〈“‘")
@@ -39,7 +40,7 @@ def words(text: str) -> Iterator[tuple[int, int, str]]:
         for match in _LATIN_WORD.finditer(text):
             yield match.start(), match.end(), match.group(0)
         return
-    pieces = list(_pieces(text))
+    pieces = _short_runs(text, list(_pieces(text)))
     k = 0
     while k < len(pieces):
         start, end = pieces[k]
@@ -68,6 +69,43 @@ def _keep_together(text: str, start: int, end: int, after: int) -> bool:
     if _wide(following):
         return bool(_NUMBER.fullmatch(core)) and following not in CLOSING
     return True
+
+
+#: A run of up to this many Chinese characters stays on one line: a word such as 服务站,
+#: 快递公司, 已进港 or 青海 is read as one, and broken it reads as two.
+SHORT_RUN = 4
+
+
+def _short_runs(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces, with each run of at most :data:`SHORT_RUN` Chinese characters (between
+    punctuation, spaces or Latin signs) made one piece."""
+    merged: list[tuple[int, int]] = []
+    k = 0
+    while k < len(pieces):
+        j = k
+        while (
+            j + 1 < len(pieces)
+            and _bare_character(text, *pieces[j])
+            and _starts_character(text, pieces[j + 1][0])
+        ):
+            j += 1
+        if 0 < j - k < SHORT_RUN:
+            merged.append((pieces[k][0], pieces[j][1]))
+        else:
+            merged.extend(pieces[k : j + 1])
+        k = j + 1
+    return merged
+
+
+def _bare_character(text: str, start: int, end: int) -> bool:
+    """The piece ends in a Chinese character with nothing after it (no mark, no space)."""
+    last = text[end - 1]
+    return _wide(last) and last not in CLOSING and last not in OPENING
+
+
+def _starts_character(text: str, start: int) -> bool:
+    first = text[start]
+    return _wide(first) and first not in CLOSING and first not in OPENING
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:

@@ -193,14 +193,16 @@ def render_rows(
         console.print(f"[dim]{escape(sentence)}[/dim]")
 
 
-_FOLDED = 4
-"""The narrowest a column of Chinese gets: two characters a line."""
+_FOLDED = 8
+"""The narrowest a column of Chinese gets: four characters a line (a station's name in
+two or three lines, not in six)."""
 
 
 def _least(text: str) -> int:
     """The narrowest a cell or header can be without breaking a code, time or figure;
     Chinese breaks between characters, two a line at least."""
-    return max(line_breaks.least_cells(text), 0 if text.isascii() else _FOLDED)
+    folded = 0 if text.isascii() else min(cell_len(text), _FOLDED)
+    return max(line_breaks.least_cells(text), folded)
 
 
 def _column_least(column: Column, title: str, cells: list[list[Text]], k: int) -> int:

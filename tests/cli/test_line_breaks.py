@@ -67,3 +67,26 @@ def test_a_number_keeps_its_unit_and_a_short_command_stays_whole():
         lines = wrapped(sentence, width)
         for kept in ("44 件", "100.11 kg", "0 天", "35 km/h", "`hub plan --date"):
             assert any(kept in line for line in lines), (width, kept, lines)
+
+
+def test_a_short_chinese_word_stays_whole():
+    # "西藏、青/海", "已进/港", "快递公/司" in narrow tables (a user trial)
+    provinces = "西藏、青海、宁夏、新疆、内蒙古、黑龙江、西藏、青海、宁夏、新疆"
+    for width in range(8, 40):
+        lines = wrapped(provinces, width)
+        said = [part for line in lines for part in line.strip().split("、") if part]
+        assert sorted(said) == sorted(provinces.split("、")), (width, lines)
+    assert wrapped("已进港", 6) == ["已进港"]
+    assert wrapped("快递公司", 8) == ["快递公司"]
+
+
+def test_a_long_chinese_run_still_breaks_between_characters():
+    lines = wrapped("没有中心编号或运单号为这个编号的包裹", 10)
+    assert all(cell_len(line) <= 10 for line in lines) and len(lines) == 4
+
+
+def test_a_date_and_time_stay_on_one_line():
+    # the timeline of `hub parcel show` broke 2026-12-03 / 06:30 at 80 columns
+    lines = [line.rstrip() for line in wrapped("2026-12-03 06:30 collected", 17)]
+    assert lines == ["2026-12-03 06:30", "collected"]
+    assert line_breaks.least_cells("2026-12-03 06:30:15") == 19
