@@ -26,6 +26,7 @@ Kept free of heavy imports: ``hub scan`` uses it on every start.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import IO
 
@@ -130,16 +131,19 @@ class ScanInput:
         from logistics.i18n import _
 
         for code in codes:
-            if code.lower() in END_WORDS:
+            plain = unicodedata.normalize("NFKC", code).lower()  # ｑ from a Chinese IME
+            if plain in END_WORDS:
                 return
-            if code.split()[0].lower() == "hub":
-                sys.stderr.write(
+            if plain.split()[0] == "hub":
+                from logistics.cli.output import err_console
+
+                err_console.print(
                     _(
                         "'{line}' is a command, not a label: scanning goes on; Ctrl-D or q "
                         "ends it, then type the command."
-                    ).format(line=code)
-                    + "\n"
+                    ).format(line=code),
+                    style="yellow",
+                    markup=False,
                 )
-                sys.stderr.flush()
                 continue
             yield code

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from logistics.domain import parcel_status, pickup_codes
 from logistics.domain.clock import utcnow
 from logistics.domain.parcel_status import Action, Outcome, Status
+from logistics.domain.text import visible
 from logistics.errors import NotFound, RuleBroken
 from logistics.i18n import _
 from logistics.models import Parcel, ParcelEvent, Station, scope
@@ -330,13 +331,16 @@ _LOCK_STATE = (
 )
 
 
-def lock_parcel_state(connection: Connection, code: str, hub_id: int) -> ParcelState:
+def lock_parcel_state(
+    connection: Connection, code: str, hub_id: int, *, typed: str | None = None
+) -> ParcelState:
     """``find_parcel(..., for_update=True)`` on a bare connection, for the scan session's
-    thousand scans a second (the ORM's per-row bookkeeping is most of a scan's time)."""
+    thousand scans a second (the ORM's per-row bookkeeping is most of a scan's time).
+    ``typed``: the code as scanned, named when no parcel has it."""
     code = code.strip().upper()
     row = connection.execute(_LOCK_STATE, {"code": code, "hub": hub_id}).first()
     if row is None:
-        raise _no_parcel(code)
+        raise _no_parcel(code if typed is None else visible(typed))
     return ParcelState(*row)
 
 

@@ -195,7 +195,7 @@ class ScanSession:
                 if pickup is not None:
                     result = self._scan_pickup_code(str(pickup))
                 else:
-                    result = self._scan(classify_code(code).value)
+                    result = self._scan(classify_code(code).value, typed=code)
             except HubError as error:
                 result = ScanResult(code, ScanVerdict.REFUSED, str(error))
             except OperationalError as error:
@@ -206,13 +206,13 @@ class ScanSession:
         self.tally[result.verdict] += 1
         return result
 
-    def _scan(self, code: str) -> ScanResult:
+    def _scan(self, code: str, *, typed: str | None = None) -> ScanResult:
         # The common scan runs on the bare connection (Core statements, no ORM objects):
         # the ORM's bookkeeping was most of a scan's time.
         connection = self._connection
         with connection.begin() as transaction:  # rolled back on any exception
             try:
-                parcel = lock_parcel_state(connection, code, self._hub_id)
+                parcel = lock_parcel_state(connection, code, self._hub_id, typed=typed)
             except NotFound:
                 if self.action is not Action.ARRIVE_INBOUND:
                     raise

@@ -265,13 +265,13 @@ def test_a_command_typed_into_a_scan_session_is_not_taken_as_a_code(ready, monke
     monkeypatch.setenv("HUB_LANG", "zh")
     monkeypatch.setattr(scanning_input, "stdin_is_terminal", lambda: True)
     first, second = ids(ready)
-    typed = f"hub round list\n{first}\n退出\n{second}\n"
+    typed = f"hub round list\n{first}\nｑ\n{second}\n"  # ｑ: a Chinese input method's q
     result = ready("scan", "collect", "--station", "GD03", input=typed)
     assert result.exit_code == 0, result.output
     flat = "".join(result.output.split())
     assert "“hubroundlist”是一条命令，不是面单" in flat, result.output
     assert "HUBROUNDLIST" not in flat
-    assert "共扫描1件：完成1" in flat  # 退出 ended the session: the second was not scanned
+    assert "共扫描1件：完成1" in flat  # ｑ ended the session: the second was not scanned
     listed = {
         p["parcel_no"]: p["status"] for p in json.loads(ready("parcel", "list", "--json").output)
     }

@@ -79,6 +79,16 @@ def test_an_inbound_parcel_scanned_for_collection_is_refused_for_what_it_is(
     assert "belongs to station GD01" in elsewhere.message
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("ls", "'ls'"), ("cd ..", "'cd ..'"), ("ｑ1", "'ｑ1'")]
+)
+def test_an_unknown_code_is_named_as_typed(sample_network, typed, shown):
+    # "没有中心编号或运单号为 CD.. 的包裹" for `cd ..` (a user trial)
+    result = scanner(sample_network, "arrive").scan(typed)
+    assert result.verdict == ScanVerdict.REFUSED
+    assert f"No parcel has the hub id or tracking number {shown}" in result.message, result
+
+
 def test_hold_and_release(make_parcel, sample_network):
     parcel = make_parcel("at_hub")
     assert scanner(sample_network, "hold").scan(parcel.parcel_no).status == "held"

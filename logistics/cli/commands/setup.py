@@ -203,7 +203,9 @@ def backup(
 
     written = db.backup(hub_context(ctx).url, target, force=force)
     size = written.stat().st_size
-    done(_("Backed up to {file} ({size} MiB).").format(file=written, size=f"{size / 1_048_576:.1f}"))
+    done(
+        _("Backed up to {file} ({size} MiB).").format(file=written, size=f"{size / 1_048_576:.1f}")
+    )
 
 
 @app.command()
