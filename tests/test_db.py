@@ -189,7 +189,7 @@ def test_a_text_file_given_as_the_database_is_no_database_not_a_damaged_one(hub,
     said = hub("--db", str(notes), "parcel", "list", "--lang", "zh")
     assert said.exit_code == 1
     flat = "".join(said.output.split())
-    assert f"{notes}不是hub数据库" in flat, said.output
+    assert f"{notes}不是分拨中心数据库" in flat, said.output
     assert "损坏" not in flat and "restore" not in flat and "file is not" not in flat
     assert notes.read_text(encoding="utf-8") == "明天 8 点装车\n"
 
@@ -256,7 +256,7 @@ def test_init_on_a_text_file_or_inside_a_file_says_what_is_wrong(hub, tmp_path: 
     text = hub("--db", str(notes), "init", "--lang", "zh")
     assert text.exit_code == 1
     flat = "".join(text.output.split())
-    assert f"{notes}不是hub数据库" in flat and "损坏" not in flat, text.output
+    assert f"{notes}不是分拨中心数据库" in flat and "损坏" not in flat, text.output
     assert notes.read_text(encoding="utf-8") == "明天 8 点装车\n"
     inside = hub("--db", str(notes / "x"), "init")
     assert inside.exit_code == 1
