@@ -247,6 +247,9 @@ _FRAMEWORK_TITLES = {
     "DEPRECATED_STRING": N_("(deprecated) "),
 }
 
+#: The words of click's usage line, said in the chosen language.
+_USAGE_PARTS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+
 # click's error sentences by their English form, and the catalog sentence for each.
 _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), message)
@@ -317,13 +320,20 @@ def _translate_part(part: str) -> str:
         found = pattern.fullmatch(part)
         if found:
             values = {
-                key: translate_framework_sentence(value) if key == "reason" else value
+                key: translate_framework_sentence(value) if key == "reason" else _quoted(value)
                 for key, value in found.groupdict().items()
             }
             if "names" in values:  # click joins them with ", "
-                values["names"] = i18n.listing(values["names"].split(", "))
+                values["names"] = i18n.listing(_quoted(n) for n in found["names"].split(", "))
             return _(message).format(**values)
     return part
+
+
+def _quoted(value: str) -> str:
+    """click's 'name' in Chinese quotation marks: “name”."""
+    if len(value) > 1 and value[0] == value[-1] == "'":
+        return f"“{value[1:-1]}”"
+    return value
 
 
 _patched = False
@@ -347,6 +357,8 @@ def _put_framework_words() -> None:
     write_usage = formatting.HelpFormatter.write_usage
 
     def translated_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for part in _USAGE_PARTS:
+            args = args.replace(part, _(part))
         write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = translated_usage

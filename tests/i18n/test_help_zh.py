@@ -73,7 +73,7 @@ def test_values_show_in_an_operators_words_not_a_programmers_types(runner):
         assert jargon == [], (path, jargon)
         assert "{round_ref}" not in result.output and "{file}" not in result.output, path
     page = runner.invoke(app, ["--lang", "zh", "round", "show", "--help"]).output
-    assert "hub round show [OPTIONS] {ROUND_REF}" in page
+    assert "hub round show [选项] {ROUND_REF}" in page
     assert re.search(r"ROUND_REF\s+趟次号", page)
     page = runner.invoke(app, ["--lang", "zh", "station", "add", "--help"]).output
     assert re.search(r"--lat\s+数字\s+纬度", page) and re.search(r"--households\s+整数", page)
@@ -150,7 +150,7 @@ def test_a_near_command_follows_the_chinese_full_stop_without_a_space(runner):
     # "没有这个命令：'lst'。 您是不是要输入 'list'？": a space after 。 (a user trial)
     result = runner.invoke(app, ["--lang", "zh", "round", "lst"])
     assert result.exit_code == 2
-    assert "'lst'。您是不是要输入" in result.output
+    assert "没有这个命令：“lst”。您是不是要输入“list”？" in result.output
     option = runner.invoke(app, ["--lang", "zh", "parcel", "list", "--limt", "3"])
     assert "没有这个选项：--limt（相近的选项" in _panel_text(option.output)
     assert "--limt （" not in option.output
@@ -163,7 +163,7 @@ def test_a_missing_argument_says_what_it_is_for(runner):
     result = runner.invoke(app, ["--lang", "zh", "scan"])
     assert result.exit_code == 2
     said = _panel_text(result.output)
-    assert "缺少参数'ACTION'。对包裹做什么操作：collect（揽收）" in said, said
+    assert "缺少参数“ACTION”。对包裹做什么操作：collect（揽收）" in said, said
     english = runner.invoke(app, ["scan"])
     assert "Missing argument 'ACTION'." in english.output
     assert "collect" in english.output.split("Missing argument")[1]
@@ -173,4 +173,15 @@ def test_the_frameworks_check_of_a_range_is_said_in_chinese(runner):
     # "Input should be greater than or equal to 0" (a user trial)
     result = runner.invoke(app, ["--lang", "zh", "parcel", "list", "--limit", "-1"])
     assert result.exit_code == 2
-    assert "'--limit'的值不对：应不小于0。" in _panel_text(result.output), result.output
+    assert "“--limit”的值不对：应不小于0。" in _panel_text(result.output), result.output
+
+
+def test_a_usage_line_in_chinese_names_its_parts_in_chinese(runner):
+    # "用法：hub round [OPTIONS] COMMAND [ARGS]..." and "输入 'hub round -h' 查看帮助。"
+    # in an otherwise Chinese error (a user trial)
+    result = runner.invoke(app, ["--lang", "zh", "round", "lst"])
+    assert "用法：hub round [选项] 命令 [参数]..." in result.output, result.output
+    assert "输入“hub round -h”查看帮助。" in result.output
+    assert "OPTIONS" not in result.output and "'" not in result.output
+    english = runner.invoke(app, ["round", "lst"])
+    assert "Usage: hub round [OPTIONS] COMMAND [ARGS]..." in english.output
