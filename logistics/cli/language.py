@@ -176,6 +176,7 @@ _NAMED_VALUES = {
     "C": N_("COURIER"),
     "CODE": N_("CODE"),
     "FILE": N_("FILE"),
+    "FOLDER": N_("FOLDER"),
 }
 
 

@@ -185,3 +185,11 @@ def test_a_usage_line_in_chinese_names_its_parts_in_chinese(runner):
     assert "OPTIONS" not in result.output and "'" not in result.output
     english = runner.invoke(app, ["round", "lst"])
     assert "Usage: hub round [OPTIONS] COMMAND [ARGS]..." in english.output
+
+
+def test_an_option_taking_a_folder_says_folder(runner):
+    # `hub demo --help` showed --folder 文件 (a user trial)
+    page = runner.invoke(app, ["--lang", "zh", "demo", "--help"]).output
+    assert re.search(r"--folder\s+文件夹\s", page), page
+    page = runner.invoke(app, ["--lang", "zh", "report", "monthly", "--help"]).output
+    assert re.search(r"--csv\s+文件夹\s", page), page

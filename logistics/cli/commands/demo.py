@@ -21,7 +21,8 @@ def demo(
     folder: Annotated[
         Path | None,
         typer.Option(
-            help="Where to keep the printouts (default: they go with the temporary folder)."
+            metavar="FOLDER",
+            help="Where to keep the printouts (default: they go with the temporary folder).",
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the day's parcels.")] = 2026,

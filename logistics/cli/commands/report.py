@@ -45,7 +45,10 @@ def monthly(
     ] = None,
     as_json: JsonOption = False,
     csv_dir: Annotated[
-        Path | None, typer.Option("--csv", help="Write one CSV file per table into this folder.")
+        Path | None,
+        typer.Option(
+            "--csv", metavar="FOLDER", help="Write one CSV file per table into this folder."
+        ),
     ] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Write a workbook, one sheet per table.")
