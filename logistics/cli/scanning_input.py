@@ -121,6 +121,13 @@ class ScanInput:
         self.rings += 1
         return True
 
+    def interrupted(self) -> None:
+        """After Ctrl-C the terminal shows ^C where the cursor is: what follows (the
+        summary) starts on a line of its own."""
+        if sys.stdout.isatty():
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+
     def __iter__(self) -> Iterator[str]:
         codes = iter_codes(self.codes, default_stdin=self.default_stdin)
         if not (self.reads_stdin and stdin_is_terminal()):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 
 import pytest
 
@@ -110,3 +112,44 @@ def test_the_prompt_goes_to_a_person_at_a_terminal_only(ready, monkeypatch):
     assert typed.exit_code == 0
     assert "Scan the labels one by one; Ctrl-D or q ends." in typed.stderr
     assert "Ctrl-D" not in typed.stdout  # the answers stay answers only
+
+
+@pytest.mark.sqlite_only
+def test_ctrl_c_at_the_terminal_puts_the_summary_on_a_line_of_its_own(ready, database_url):
+    # "^C共扫描 1 件：…": the summary followed the terminal's ^C on its line (a user trial)
+    import os
+    import pty
+    import select
+    import signal
+    import sys
+    import time
+
+    first = ids(ready)[0]
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_LANG": "en"}
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: hub on the pseudo-terminal
+        os.execve(sys.executable, [sys.executable, "-m", "logistics", "scan", "arrive"], env)
+
+    def shown(seconds: float, until: bytes) -> bytes:
+        text, end = b"", time.monotonic() + seconds
+        while time.monotonic() < end and until not in text:
+            if select.select([terminal], [], [], 0.05)[0]:
+                try:
+                    text += os.read(terminal, 4096)
+                except OSError:
+                    break
+        return text
+
+    try:
+        assert b"Ctrl-D" in shown(60, b"Ctrl-D")
+        os.write(terminal, f"{first}\n".encode())
+        assert b"refused)" in shown(30, b"refused)")
+        os.write(terminal, b"\x03")  # Ctrl-C, as the terminal sends it
+        said = shown(30, b"scanned:").decode("utf-8", "replace")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", said).replace("\r", "").splitlines()
+    summary = next(line for line in lines if "scanned:" in line)
+    assert summary.startswith("1 scanned: 1 done"), said

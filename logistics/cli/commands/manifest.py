@@ -479,7 +479,7 @@ def load(
             for code in reader:
                 answer(code)
         except KeyboardInterrupt:
-            pass  # every answered scan is already saved
+            reader.interrupted()  # every answered scan is already saved
         progress = check.progress
         tally = check.tally
     summary = _(

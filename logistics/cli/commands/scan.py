@@ -117,7 +117,7 @@ def scan(
         for code in reader:
             answer(code)
     except KeyboardInterrupt:
-        pass  # every answered scan is already saved; fall through to the summary
+        reader.interrupted()  # every answered scan is already saved: on to the summary
     done, already, refused = _counts(session.tally)
     colour = "red" if refused else "green"
     summary = _("{total} scanned: {done} done, {already} already done, {refused} refused.")
