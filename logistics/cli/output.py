@@ -178,75 +178,12 @@ def render_rows(
         return
     cells = [[_cell(column, row.get(column.key)) for column in columns] for row in rows]
     titles = [column.title for column in columns]
-    keep = _columns_that_fit(columns, cells, console.width, titles)
-    # Columns that never break can still be too wide together (a phone's 60 columns):
-    # the terminal would cut the rightmost off unnamed, so they go and are named.
-    while len(keep) > 1 and _least_width(columns, titles, cells, keep) > console.width:
-        keep.pop()
-    console.print(_table(title, columns, titles, cells, keep))
-    if len(keep) < len(columns):
-        left_out = listing(columns[k].name for k in range(len(columns)) if k not in keep)
-        sentence = _(
-            "Left out to fit the terminal: {columns} "
-            "(a wider window, --csv or --json show every column)."
-        ).format(columns=left_out)
-        console.print(f"[dim]{escape(sentence)}[/dim]")
-
-
-_FOLDED = 8
-"""The narrowest a column of Chinese gets: four characters a line (a station's name in
-two or three lines, not in six)."""
-
-
-def _least(text: str) -> int:
-    """The narrowest a cell or header can be without breaking a code, time or figure;
-    Chinese breaks between characters, two a line at least."""
-    folded = 0 if text.isascii() else min(cell_len(text), _FOLDED)
-    return max(line_breaks.least_cells(text), folded)
-
-
-def _column_least(column: Column, title: str, cells: list[list[Text]], k: int) -> int:
-    if column.keeps_whole:
-        return max([cell_len(title)] + [row[k].cell_len for row in cells])
-    return max([_least(title)] + [_least(row[k].plain) for row in cells])
-
-
-def _least_width(
-    columns: Sequence[Column], titles: Sequence[str], cells: list[list[Text]], keep: list[int]
-) -> int:
-    """The narrowest the table can be drawn with nothing cut or broken inside a word."""
-    widths = [_column_least(columns[k], titles[k], cells, k) for k in keep]
-    return sum(width + 3 for width in widths) + 1  # padding and rules
-
-
-def _squeezed(
-    columns: Sequence[Column], titles: Sequence[str], cells: list[list[Text]], keep: list[int]
-) -> dict[int, int]:
-    """Column widths that fit the terminal, none below its least, or {} when the table
-    fits as it is. rich's own squeezing takes from the widest column whatever its
-    content, breaking a shift such as 07:30-17:00, and then cuts the table at the edge."""
-    room = console.width - 3 * len(keep) - 1
-    widths = {k: max([cell_len(titles[k])] + [row[k].cell_len for row in cells]) for k in keep}
-    if sum(widths.values()) <= room:
-        return {}
-    least = {k: _column_least(columns[k], titles[k], cells, k) for k in keep}
-    while sum(widths.values()) > room:
-        k = max(keep, key=lambda k: widths[k] - least[k])
-        if widths[k] <= least[k]:
-            break
-        widths[k] -= 1
-    return widths
-
-
-def _table(
-    title: str | None,
-    columns: Sequence[Column],
-    titles: Sequence[str],
-    cells: list[list[Text]],
-    keep: Sequence[int],
-) -> Table:
+    natural = [
+        max([cell_len(titles[k])] + [row[k].cell_len for row in cells]) for k in range(len(columns))
+    ]
+    least = [_column_least(columns[k], titles[k], cells, k) for k in range(len(columns))]
+    keep, widths = fit(_columns_that_fit(columns, cells, console.width, titles), natural, least)
     table = Table(title=_(title) if title else title, title_justify="left")
-    widths = _squeezed(columns, titles, cells, keep)
     for k in keep:
         # fold, not "…": what still does not fit wraps onto another line instead of
         # hiding the id or number an operator is looking for; an id is never broken
@@ -255,12 +192,66 @@ def _table(
             justify=columns[k].justify,  # type: ignore[arg-type]
             overflow="fold",
             no_wrap=columns[k].keeps_whole,
-            min_width=_column_least(columns[k], titles[k], cells, k) or None,
+            min_width=least[k] or None,
             width=widths.get(k),
         )
     for row in cells:
         table.add_row(*(row[k] for k in keep))
-    return table
+    console.print(table)
+    say_left_out([columns[k].name for k in range(len(columns)) if k not in keep])
+
+
+def say_left_out(names: Sequence[str]) -> None:
+    """The one sentence naming the columns a narrow terminal left out (none: nothing)."""
+    if names:
+        sentence = _(
+            "Left out to fit the terminal: {columns} "
+            "(a wider window, --csv or --json show every column)."
+        ).format(columns=listing(names))
+        console.print(f"[dim]{escape(sentence)}[/dim]")
+
+
+_FOLDED = 8
+"""The narrowest a column of Chinese gets: four characters a line (a station's name in
+two or three lines, not in six)."""
+
+
+def least_cells(text: str) -> int:
+    """The narrowest a cell or header can be without breaking a code, time or figure;
+    Chinese breaks between words, four characters a line at the narrowest."""
+    folded = 0 if text.isascii() else min(cell_len(text), _FOLDED)
+    return max(line_breaks.least_cells(text), folded)
+
+
+def _column_least(column: Column, title: str, cells: list[list[Text]], k: int) -> int:
+    if column.keeps_whole:
+        return max([cell_len(title)] + [row[k].cell_len for row in cells])
+    return max([least_cells(title)] + [least_cells(row[k].plain) for row in cells])
+
+
+def fit(
+    keep: Sequence[int], natural: Sequence[int], least: Sequence[int], width: int | None = None
+) -> tuple[list[int], dict[int, int]]:
+    """The columns a table of ``width`` cells (the terminal's) shows, and their widths
+    ({} when it fits as it is). Columns whose ``least`` does not fit together go from
+    the right (a phone's 60 columns: the terminal would cut them off unnamed); the rest
+    are squeezed column by column, none below its least: rich's own squeezing takes
+    from the widest column whatever it holds, breaking 07:30-17:00 or drawing a name
+    column 0 wide."""
+    width = console.width if width is None else width
+    keep = list(keep)
+    while len(keep) > 1 and sum(least[k] + 3 for k in keep) + 1 > width:
+        keep.pop()
+    room = width - 3 * len(keep) - 1
+    if sum(natural[k] for k in keep) <= room:
+        return keep, {}
+    widths = {k: natural[k] for k in keep}
+    while sum(widths.values()) > room:
+        k = max(keep, key=lambda k: widths[k] - least[k])
+        if widths[k] <= least[k]:
+            break
+        widths[k] -= 1
+    return keep, widths
 
 
 def _csv_cell(value: Any) -> Any:

@@ -123,3 +123,21 @@ def test_plan_takes_a_day_as_people_write_it(hub, day):
     assert result.exit_code == 0, result.output
     listed = json.loads(hub("round", "list", "--date", "today", "--json").output)
     assert [r["round_no"] for r in listed] == [json.loads(result.output)["rounds"][0]["round_no"]]
+
+
+@pytest.mark.parametrize("width", [60, 50])
+def test_a_plan_in_a_phone_width_terminal_keeps_the_stations(hub, day, monkeypatch, width):
+    # At 60 columns every round's 服务站 column was drawn 0 wide: the dispatcher could not
+    # see which stations a round visits (a user trial)
+    from rich.cells import cell_len
+
+    from logistics.cli import output
+
+    monkeypatch.setattr(output.console, "width", width)
+    result = hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert all(cell_len(line) <= width for line in out.splitlines()), out
+    flat = "".join(out.split())
+    assert "GD05岭上村" in flat and "GD06东坡村" in flat, out  # the station, named
+    assert "终端太窄，未显示：" in flat and flat.count("终端太窄") == 1, out

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from logistics.cli import dates
 from logistics.cli.context import open_session
@@ -201,6 +202,101 @@ PLAN_HEADERS = (
 )
 
 
+#: What a narrow terminal leaves out of the rounds first: the weights, then departures.
+PLAN_LEAVE_OUT = (7, 5, 3)
+#: What the left-out sentence calls a column whose header is a bare unit.
+PLAN_COLUMN_NAMES = {5: N_("pick-up kg"), 7: N_("drop kg")}
+
+
+def _shown_header(header: str) -> str:
+    return header if header in ("#", "kg", "kg ", "km") else _(header)
+
+
+def _round_rows(rnd) -> list[tuple[str, ...]]:
+    """A round's table rows as plain text: one per stop, then the way back."""
+    rows = []
+    for stop in rnd.stops:
+        if stop.parts > 1:
+            name = _("{station} {name} (visit {part}/{parts})").format(
+                station=stop.station, name=stop.station_name, part=stop.part, parts=stop.parts
+            )
+        else:
+            name = f"{stop.station} {stop.station_name}"
+        rows.append(
+            (
+                str(stop.seq),
+                name,
+                f"{stop.arrive:%H:%M}",
+                f"{stop.depart:%H:%M}",
+                _n(stop.pickup_parcels),
+                kg_text(stop.pickup_g),
+                _n(stop.drop_parcels),
+                kg_text(stop.drop_g),
+                _n(stop.km_from_previous),
+            )
+        )
+    rows.append(
+        ("", _("back to the hub"), f"{rnd.end:%H:%M}", "", "", "", "", "", _n(rnd.return_km))
+    )
+    return rows
+
+
+def _show_rounds(rounds) -> None:
+    """Each round's stops, every round with the same columns: in a narrow terminal the
+    weights and departures go first, named once after the last round."""
+    from rich.cells import cell_len
+
+    from logistics.cli.output import fit, least_cells, say_left_out
+
+    titles = [_shown_header(header) for header, _justify in PLAN_HEADERS]
+    tables = [(rnd, _round_rows(rnd)) for rnd in rounds]
+    every = [row for _rnd, rows in tables for row in rows]
+    natural = [
+        max([cell_len(t)] + [cell_len(row[k]) for row in every]) for k, t in enumerate(titles)
+    ]
+    # a time or a figure never breaks across lines; the station's name folds
+    least = [
+        max([least_cells(t)] + [least_cells(row[k]) for row in every]) if k == 1 else natural[k]
+        for k, t in enumerate(titles)
+    ]
+    keep, going = list(range(len(titles))), list(PLAN_LEAVE_OUT)
+    while going and sum(natural[k] + 3 for k in keep) + 1 > console.width:
+        keep.remove(going.pop(0))
+    keep, widths = fit(keep, natural, least)
+    for rnd, rows in tables:
+        table = Table(
+            title=_("{round}  {van}  {start}-{end}  {km} km  ({up} up, {down} down)").format(
+                round=rnd.round_no,
+                van=escape(rnd.van),
+                start=f"{rnd.start:%H:%M}",
+                end=f"{rnd.end:%H:%M}",
+                km=_n(rnd.km),
+                up=_n(rnd.pickup_parcels),
+                down=_n(rnd.drop_parcels),
+            ),
+            title_justify="left",
+        )
+        for k in keep:
+            table.add_column(
+                titles[k],
+                justify=PLAN_HEADERS[k][1],  # type: ignore[arg-type]
+                overflow="fold",
+                no_wrap=k != 1,
+                min_width=least[k],
+                width=widths.get(k),
+            )
+        for row in rows:
+            table.add_row(*(Text(row[k]) for k in keep))
+        console.print(table)
+    say_left_out(
+        [
+            _(PLAN_COLUMN_NAMES[k]) if k in PLAN_COLUMN_NAMES else titles[k]
+            for k in range(len(titles))
+            if k not in keep
+        ]
+    )
+
+
 def show_plan(summary) -> None:
     if summary.kept_rounds:
         kept = listing(
@@ -234,50 +330,7 @@ def show_plan(summary) -> None:
                 date=summary.service_date, n=_n(summary.replaced_rounds)
             )
         )
-    for rnd in summary.rounds:
-        table = Table(
-            title=_("{round}  {van}  {start}-{end}  {km} km  ({up} up, {down} down)").format(
-                round=rnd.round_no,
-                van=escape(rnd.van),
-                start=f"{rnd.start:%H:%M}",
-                end=f"{rnd.end:%H:%M}",
-                km=_n(rnd.km),
-                up=_n(rnd.pickup_parcels),
-                down=_n(rnd.drop_parcels),
-            ),
-            title_justify="left",
-        )
-        for header, justify in PLAN_HEADERS:
-            shown = header if header in ("#", "kg", "kg ", "km") else _(header)
-            # a time or a figure never breaks across lines; the station's name folds
-            table.add_column(
-                shown,
-                justify=justify,  # type: ignore[arg-type]
-                overflow="fold",
-                no_wrap=header != N_("Station"),
-            )
-        for stop in rnd.stops:
-            if stop.parts > 1:
-                name = _("{station} {name} (visit {part}/{parts})").format(
-                    station=stop.station, name=stop.station_name, part=stop.part, parts=stop.parts
-                )
-            else:
-                name = f"{stop.station} {stop.station_name}"
-            table.add_row(
-                str(stop.seq),
-                escape(name),
-                f"{stop.arrive:%H:%M}",
-                f"{stop.depart:%H:%M}",
-                _n(stop.pickup_parcels),
-                kg_text(stop.pickup_g),
-                _n(stop.drop_parcels),
-                kg_text(stop.drop_g),
-                _n(stop.km_from_previous),
-            )
-        table.add_row(
-            "", _("back to the hub"), f"{rnd.end:%H:%M}", "", "", "", "", "", _n(rnd.return_km)
-        )
-        console.print(table)
+    _show_rounds(summary.rounds)
     if not summary.rounds:
         warn(_("No rounds planned for {date}.").format(date=summary.service_date))
     line = _(
