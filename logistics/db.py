@@ -76,6 +76,12 @@ def resolve_url(url: str | None = None) -> str:
     url = url or os.environ.get("HUB_DATABASE_URL") or DEFAULT_URL
     if "://" not in url:
         if url.endswith(("/", os.sep)):  # Path() would drop the slash and make a file
+            if Path(url.rstrip("/" + os.sep)).is_file():
+                raise InvalidInput(
+                    _("--db {path} ends in /, but {file} is a file: leave out the /.").format(
+                        path=url, file=url.rstrip("/" + os.sep)
+                    )
+                )
             raise InvalidInput(
                 _("--db {path} names a folder: give the database file in it, e.g. {path}hub.db.")
                 .format(path=url)
@@ -479,10 +485,9 @@ def backup_file(given: str | Path) -> Path:
         return folder
     if not folder.is_dir():
         raise InvalidInput(
-            _(
-                "The folder {folder} does not exist: create it first, or give the backup's "
-                "file name (e.g. backups/hub-2026-12-03.db)."
-            ).format(folder=text)
+            _("The folder {folder} does not exist: create it first (mkdir {folder}).").format(
+                folder=text
+            )
         )
     from logistics.domain import clock
 

@@ -246,6 +246,13 @@ def test_a_database_path_ending_in_a_slash_names_a_folder_and_is_refused(given, 
     assert db.resolve_url("newhub").endswith("/newhub")
 
 
+def test_a_database_file_given_with_a_slash_is_told_to_drop_it(tmp_path):
+    # `--db hub.db/` was said to be a folder, with the advice hub.db/hub.db (a user trial)
+    (tmp_path / "hub.db").write_bytes(b"")
+    with pytest.raises(InvalidInput, match=r"ends in /, but .*hub.db is a file: leave out the /"):
+        db.resolve_url(f"{tmp_path}/hub.db/")
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.usefixtures("_english_after")
 def test_init_on_a_text_file_or_inside_a_file_says_what_is_wrong(hub, tmp_path: Path):
