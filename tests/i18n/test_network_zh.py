@@ -89,7 +89,7 @@ def test_station_import_row_error_in_chinese_names_file_row_and_field(ready, tmp
     result = ready("--lang", "zh", "station", "import", str(bad))
     assert result.exit_code == 1
     text = said(result)
-    assert "stations.csv 第 3 行：code 'G D' 不是有效编码" in text
+    assert "stations.csv 第 3 行：code “G D”不是有效编码" in text
     assert "stations.csv 第 4 行：GD41 与第 2 行重复" in text
     assert "row 3" not in text and "is not a code" not in text
     listed = json.loads(ready("station", "list", "--json").output)
@@ -115,7 +115,7 @@ def test_station_import_summary_in_chinese(ready, tmp_path):
 def test_unknown_station_in_chinese(ready):
     result = ready("--lang", "zh", "station", "show", "NOPE")
     assert result.exit_code == 1
-    assert "没有编码为 'NOPE' 的服务站" in said(result)
+    assert "没有编码为“NOPE”的服务站" in said(result)
     assert "There is no station" not in result.output
 
 
