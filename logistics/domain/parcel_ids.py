@@ -158,7 +158,8 @@ def classify_code(text: str) -> ScannedCode:
         # A barcode carries printable ASCII; anything else is a misread or a scanner
         # typing in the wrong keyboard layout. Shown as typed (to be found on the label),
         # only what cannot be seen escaped.
-        shown = visible(str(text).strip()[:40])
+        typed = str(text).strip()
+        shown = visible(typed[:40]) + ("…" if len(typed) > 40 else "")
         raise InvalidInput(
             _(
                 "'{code}' is not a code: expected a hub parcel id or a tracking number "

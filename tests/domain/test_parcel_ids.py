@@ -79,6 +79,10 @@ def test_classify_scanned_codes():
         ("到件", "'到件'"),  # a scanner in the wrong input mode: shown as read, not \u5230
         ("P20261203-00408,P20261203-00549", "'P20261203-00408,P20261203-00549'"),  # as typed
         ("AB\x1bC", "'AB\\x1bC'"),  # what cannot be seen is still shown as an escape
+        (  # a long code is cut where it says so
+            "https://m.yto.net.cn/q?no=YT4462162170434&src=scan",
+            "'https://m.yto.net.cn/q?no=YT446216217043…'",
+        ),
     ],
 )
 def test_a_code_that_is_no_code_is_shown_as_the_operator_typed_it(typed, shown):
