@@ -277,3 +277,13 @@ def test_init_on_an_empty_file_makes_it_readable_by_its_owner_only(hub, tmp_path
     empty.chmod(0o644)
     assert hub("--db", str(empty), "init").exit_code == 0
     assert empty.stat().st_mode & 0o777 == 0o600  # it holds names and phones from now on
+
+
+@pytest.mark.sqlite_only
+def test_init_of_another_database_says_the_next_command_with_its_db(hub, tmp_path: Path):
+    # after `hub --db empty.db init` the hint said `hub init --hub-name ...`, which then
+    # worked on ./hub.db instead (a user trial)
+    other = tmp_path / "other.db"
+    said = " ".join(hub("--db", str(other), "init").output.split())
+    assert f"`hub --db {other} init --hub-name NAME --lat LAT --lon LON`" in said, said
+    assert f"`hub --db {other} init --sample`" in said

@@ -56,6 +56,7 @@ def init(
       hub init --hub-name 高都分拨中心 --lat 35.59 --lon 112.97
       hub --db postgresql+psycopg://hub@dbhost/hub init
     """
+    from logistics import db
     from logistics.cli.language import given_option
     from logistics.services.setup import initialise
 
@@ -109,11 +110,16 @@ def init(
             )
         )
     if not result.hub_set_up:
+        # the next command on this same database: with its --db when one was given
+        given = context.db_option
+        if given and "://" in given:
+            given = db.describe(given)  # never a password on the screen
+        command = f"hub --db {given}" if given else "hub"
         warn(
             _(
-                "No hub is set up yet: run `hub init --hub-name NAME --lat LAT --lon LON` "
-                "for your hub, or `hub init --sample` for the sample township."
-            )
+                "No hub is set up yet: run `{hub} init --hub-name NAME --lat LAT --lon LON` "
+                "for your hub, or `{hub} init --sample` for the sample township."
+            ).format(hub=escape(command))
         )
 
 
