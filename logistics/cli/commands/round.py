@@ -21,6 +21,8 @@ from logistics.cli.output import (
     JsonOption,
     console,
     done,
+    fit,
+    least_cells,
     print_json,
     render_record,
     render_rows,
@@ -600,62 +602,47 @@ RECONCILIATION_HEADERS = (
 )
 
 
-def _least(cell: str) -> int:
-    """The narrowest a cell can be without breaking a number, time, code or phone: a line
-    of digits and letters stays whole; a line with Chinese in it breaks between words,
-    and anywhere in the Chinese."""
-    widths = [0]
-    for line in Text.from_markup(cell).plain.splitlines():
-        if line.isascii():
-            widths.append(len(line.strip()))
-        else:
-            widths.extend(len(word) for word in line.split() if word.isascii())
-    return max(widths)
-
-
-def _longest_word(text: str) -> int:
-    """A header's longest English word: a header breaks between words."""
-    return max([0] + [len(word) for word in text.split() if word.isascii()])
+def _least(line: str) -> int:
+    """A sheet's line of digits and letters ("08:00 / 08:16", a phone) stays whole; one
+    with Chinese in it breaks between its words."""
+    return cell_len(line.strip()) if line.isascii() else least_cells(line)
 
 
 def _add_columns(
     table: Table, headers, rows: list[tuple[str, ...]], leave_out: tuple[int, ...] = ()
 ) -> list[str]:
-    """The table's columns in the chosen language, and its ``rows``, no cell narrower
-    than :func:`_least` of it. When the terminal is too narrow for that, the columns
-    ``leave_out`` names (indexes, first to go first) are left out, and the columns
-    without Chinese take just their width; returns the headers left out."""
+    """The table's columns in the chosen language, and its ``rows`` (markup), fitted to
+    the terminal by :func:`output.fit`: when it is too narrow, the columns ``leave_out``
+    names (indexes, first to go first) go before any is squeezed; returns the headers
+    left out."""
     titles = [_said(header) for header, _justify in headers]
-    least = [
-        max([_least(row[k]) for row in rows] + [_longest_word(titles[k])])
-        for k in range(len(headers))
+    lines = [
+        [Text.from_markup(row[k]).plain.splitlines() or [""] for k in range(len(headers))]
+        for row in rows
     ]
     natural = [
-        max([cell_len(titles[k])] + [Text.from_markup(row[k]).cell_len for row in rows])
+        max([cell_len(titles[k])] + [cell_len(line) for row in lines for line in row[k]])
         for k in range(len(headers))
     ]
-    keep = list(range(len(headers)))
-    going = list(leave_out)
-    narrow = sum(n + 3 for n in natural) + 1 > console.width
-    while narrow and going and sum(max(least[k], _FOLDED) + 3 for k in keep) + 1 > console.width:
+    least = [
+        max([least_cells(titles[k])] + [_least(line) for row in lines for line in row[k]])
+        for k in range(len(headers))
+    ]
+    keep, going = list(range(len(headers))), list(leave_out)
+    while going and sum(least[k] + 3 for k in keep) + 1 > console.width:
         keep.remove(going.pop(0))
+    keep, widths = fit(keep, natural, least)
     for k in keep:
-        cells = [Text.from_markup(row[k]).plain for row in rows]
-        plain = all(c.isascii() for c in cells) and any(c.strip() for c in cells)
         table.add_column(
             titles[k],
             justify=headers[k][1],
             overflow="fold",
             min_width=least[k] or None,
-            width=least[k] if narrow and plain else None,
+            width=widths.get(k),
         )
     for row in rows:
         table.add_row(*(row[k] for k in keep))
     return [titles[k] for k in range(len(headers)) if k not in keep]
-
-
-_FOLDED = 4
-"""The narrowest a column of names gets (two Chinese characters a line)."""
 
 
 @app.command("map")
