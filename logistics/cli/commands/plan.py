@@ -6,13 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from logistics.cli import dates
 from logistics.cli.context import open_session
-from logistics.cli.output import JsonOption, console, done, print_json, warn
+from logistics.cli.output import (
+    JsonOption,
+    console,
+    done,
+    fit,
+    least_cells,
+    print_json,
+    say_left_out,
+    warn,
+)
 from logistics.domain.units import kg_text
 from logistics.i18n import N_, _, listing, ngettext
 
@@ -244,10 +254,6 @@ def _round_rows(rnd) -> list[tuple[str, ...]]:
 def _show_rounds(rounds) -> None:
     """Each round's stops, every round with the same columns: in a narrow terminal the
     weights and departures go first, named once after the last round."""
-    from rich.cells import cell_len
-
-    from logistics.cli.output import fit, least_cells, say_left_out
-
     titles = [_shown_header(header) for header, _justify in PLAN_HEADERS]
     tables = [(rnd, _round_rows(rnd)) for rnd in rounds]
     every = [row for _rnd, rows in tables for row in rows]
