@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import tempfile
@@ -76,7 +77,7 @@ def resolve_url(url: str | None = None) -> str:
     url = url or os.environ.get("HUB_DATABASE_URL") or DEFAULT_URL
     if "://" not in url:
         if url.endswith(("/", os.sep)):  # Path() would drop the slash and make a file
-            if Path(url.rstrip("/" + os.sep)).is_file():
+            if Path(url.rstrip("/" + os.sep)).expanduser().is_file():
                 raise InvalidInput(
                     _("--db {path} ends in /, but {file} is a file: leave out the /.").format(
                         path=url, file=url.rstrip("/" + os.sep)
@@ -433,7 +434,8 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         if path.is_file() and path.stat().st_size == 0:
-            path.chmod(0o600)
+            with suppress(PermissionError):  # another login's file: SQLite says the rest
+                path.chmod(0o600)
 
 
 @contextmanager
@@ -483,10 +485,16 @@ def backup_file(given: str | Path) -> Path:
     folder = Path(text)
     if not (text.endswith(("/", os.sep)) or folder.is_dir()):
         return folder
+    if folder.is_file():
+        raise InvalidInput(
+            _("{given} ends in /, but {file} is a file: leave out the /.").format(
+                given=text, file=folder
+            )
+        )
     if not folder.is_dir():
         raise InvalidInput(
-            _("The folder {folder} does not exist: create it first (mkdir {folder}).").format(
-                folder=text
+            _("The folder {folder} does not exist: create it first (mkdir -p {folder}).").format(
+                folder=shlex.quote(text)
             )
         )
     from logistics.domain import clock

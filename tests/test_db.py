@@ -287,3 +287,18 @@ def test_init_of_another_database_says_the_next_command_with_its_db(hub, tmp_pat
     said = " ".join(hub("--db", str(other), "init").output.split())
     assert f"`hub --db {other} init --hub-name NAME --lat LAT --lon LON`" in said, said
     assert f"`hub --db {other} init --sample`" in said
+    # a path with a space or brackets is shown quoted for the shell, and as it is
+    (tmp_path / "my [hub]").mkdir()
+    odd = tmp_path / "my [hub]" / "x.db"
+    said = " ".join(hub("--db", str(odd), "init").output.split())
+    assert f"`hub --db '{odd}' init --sample`" in said, said
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_folder_that_is_a_file_is_told_to_drop_the_slash(hub, tmp_path, monkeypatch):
+    # review: "create it first (mkdir backups/)" for backups/ when backups is a file
+    (tmp_path / "backups").write_text("x")
+    with pytest.raises(InvalidInput, match="is a file"):
+        db.backup_file(f"{tmp_path}/backups/")
+    with pytest.raises(InvalidInput, match=r"mkdir -p "):
+        db.backup_file(f"{tmp_path}/a/b/")

@@ -141,3 +141,28 @@ def test_a_plan_in_a_phone_width_terminal_keeps_the_stations(hub, day, monkeypat
     flat = "".join(out.split())
     assert "GD05岭上村" in flat and "GD06东坡村" in flat, out  # the station, named
     assert "终端太窄，未显示：" in flat and flat.count("终端太窄") == 1, out
+
+
+def test_a_narrow_finish_names_what_it_leaves_out_and_an_empty_plan_names_nothing(
+    hub, day, monkeypatch
+):
+    # review: the reconciliation dropped columns at 60 without a word, and a plan with no
+    # rounds named columns "left out" of tables it never drew
+    from logistics.cli import output
+
+    plan = json.loads(hub("plan", "--time-limit", "0.3", "--vans", "VAN1", "--json").output)
+    round_no = plan["rounds"][0]["round_no"]
+    assert hub("round", "start", round_no).exit_code == 0
+    monkeypatch.setattr(output.console, "width", 50)
+    finished = hub("round", "finish", round_no)
+    assert finished.exit_code == 0, finished.output
+    assert "Left out to fit the terminal:" in " ".join(finished.output.split())
+
+    import io
+
+    from logistics.cli.commands import plan as plan_command
+
+    screen = io.StringIO()
+    monkeypatch.setattr(output.console, "file", screen)
+    plan_command._show_rounds([])
+    assert screen.getvalue() == ""

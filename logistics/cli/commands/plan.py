@@ -254,6 +254,8 @@ def _round_rows(rnd) -> list[tuple[str, ...]]:
 def _show_rounds(rounds) -> None:
     """Each round's stops, every round with the same columns: in a narrow terminal the
     weights and departures go first, named once after the last round."""
+    if not rounds:
+        return
     titles = [_shown_header(header) for header, _justify in PLAN_HEADERS]
     tables = [(rnd, _round_rows(rnd)) for rnd in rounds]
     every = [row for _rnd, rows in tables for row in rows]

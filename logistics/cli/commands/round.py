@@ -26,6 +26,7 @@ from logistics.cli.output import (
     print_json,
     render_record,
     render_rows,
+    say_left_out,
     warn,
 )
 from logistics.domain.round_status import RoundStatus
@@ -442,8 +443,9 @@ def finish(
         )
         for stop in result.stops
     ]
-    _add_columns(table, RECONCILIATION_HEADERS, rows)
+    left_out = _add_columns(table, RECONCILIATION_HEADERS, rows)
     console.print(table)
+    say_left_out(left_out)
     _name_parcels(
         {
             "seq": stop.seq,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -114,12 +115,12 @@ def init(
         given = context.db_option
         if given and "://" in given:
             given = db.describe(given)  # never a password on the screen
-        command = f"hub --db {given}" if given else "hub"
+        command = f"hub --db {shlex.quote(given)}" if given else "hub"
         warn(
             _(
                 "No hub is set up yet: run `{hub} init --hub-name NAME --lat LAT --lon LON` "
                 "for your hub, or `{hub} init --sample` for the sample township."
-            ).format(hub=escape(command))
+            ).format(hub=command)
         )
 
 
