@@ -146,8 +146,8 @@ def least_cells(text: str) -> int:
 
 def install() -> None:
     """Make rich wrap lines with :func:`words` (harmless again), and measure text by
-    them: a table squeezing its columns to fit the terminal thought "件数上限" could not
-    get narrower than eight cells, and cut the table at the edge instead."""
+    them: a table squeezing its columns to fit the terminal thought "岭上村服务站" could not
+    get narrower than twelve cells, and cut the table at the edge instead."""
     from rich import _wrap
     from rich.cells import cell_len
     from rich.measure import Measurement

@@ -83,7 +83,8 @@ class Column:
     format: Callable[[Any], str | Text] | None = None
     leave_out: int = 0
     """In a terminal too narrow for the table, columns are left out by this rank, highest
-    first (ties: the rightmost first); 0 never. --csv and --json always have them all."""
+    first (ties: the rightmost first); 0 not by rank (only when even squeezed the table
+    does not fit, from the right, see :func:`fit`). --csv and --json always have them all."""
     no_wrap: bool | None = None
     """Never break a cell across lines; None: only for an id column (:data:`ID_KEYS`)."""
     called: str | None = None

@@ -95,13 +95,15 @@ def scan(
 
     def answer(code: str) -> None:
         result = session.scan(code)
-        colour, word = _COLOUR[result.verdict], _padded(result.verdict.label, 8)
+        colour, word = _COLOUR[result.verdict], _padded(result.verdict.label, VERDICT_CELLS)
         done, already, refused = _counts(session.tally)
         tally = _("({done} done, {already} already, {refused} refused)").format(
             done=done, already=already, refused=refused
         )
         gap = "" if tally.startswith("（") else " "  # a full-width bracket brings its space
-        if out.is_terminal and not _fits_after(out, result.message, gap + tally, out.width - 9):
+        if out.is_terminal and not _fits_after(
+            out, result.message, gap + tally, out.width - VERDICT_CELLS - 1
+        ):
             gap = "\n"  # the tally whole on a line of its own, never split
         said = f"{_escape(result.message)}{gap}[dim]{_escape(tally)}[/dim]"
         if out.is_terminal:
@@ -135,6 +137,10 @@ def _fits_after(out, message: str, tail: str, width: int) -> bool:
 
     last = Text(message).wrap(out, width)[-1]
     return last.cell_len + cell_len(tail) <= width
+
+
+#: The verdict word's column (完成, 已做过, refused): the sentences line up after it.
+VERDICT_CELLS = 8
 
 
 def _hanging(word: str, sentence: str):
