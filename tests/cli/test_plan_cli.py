@@ -163,6 +163,8 @@ def test_a_narrow_finish_names_what_it_leaves_out_and_an_empty_plan_names_nothin
     from logistics.cli.commands import plan as plan_command
 
     screen = io.StringIO()
-    monkeypatch.setattr(output.console, "file", screen)
+    monkeypatch.setattr(
+        output.console, "_file", screen
+    )  # not "file": undo would pin a stale stream
     plan_command._show_rounds([])
     assert screen.getvalue() == ""
