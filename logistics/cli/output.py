@@ -202,6 +202,15 @@ def render_rows(
     say_left_out([columns[k].name for k in range(len(columns)) if k not in keep])
 
 
+#: Units and marks a header shows as they are, in both languages ("kg " is the second kg).
+UNITS = ("#", "kg", "kg ", "km")
+
+
+def header_said(header: str) -> str:
+    """A header in the chosen language; units and marks stay as they are."""
+    return header if header in UNITS else _(header)
+
+
 def say_left_out(names: Sequence[str]) -> None:
     """The one sentence naming the columns a narrow terminal left out (none: nothing)."""
     if names:
@@ -231,16 +240,24 @@ def _column_least(column: Column, title: str, cells: list[list[Text]], k: int) -
 
 
 def fit(
-    keep: Sequence[int], natural: Sequence[int], least: Sequence[int], width: int | None = None
+    keep: Sequence[int],
+    natural: Sequence[int],
+    least: Sequence[int],
+    width: int | None = None,
+    *,
+    going: Sequence[int] = (),
 ) -> tuple[list[int], dict[int, int]]:
     """The columns a table of ``width`` cells (the terminal's) shows, and their widths
-    ({} when it fits as it is). Columns whose ``least`` does not fit together go from
+    ({} when it fits as it is). The columns ``going`` names go first, in that order,
+    while the table does not fit as it is. Columns whose ``least`` does not fit go from
     the right (a phone's 60 columns: the terminal would cut them off unnamed); the rest
     are squeezed column by column, none below its least: rich's own squeezing takes
     from the widest column whatever it holds, breaking 07:30-17:00 or drawing a name
     column 0 wide."""
     width = console.width if width is None else width
-    keep = list(keep)
+    keep, going = list(keep), [k for k in going if k in keep]
+    while going and sum(natural[k] + 3 for k in keep) + 1 > width:
+        keep.remove(going.pop(0))
     while len(keep) > 1 and sum(least[k] + 3 for k in keep) + 1 > width:
         keep.pop()
     room = width - 3 * len(keep) - 1

@@ -18,6 +18,7 @@ from logistics.cli.output import (
     console,
     done,
     fit,
+    header_said,
     least_cells,
     print_json,
     say_left_out,
@@ -218,10 +219,6 @@ PLAN_LEAVE_OUT = (7, 5, 3)
 PLAN_COLUMN_NAMES = {5: N_("pick-up kg"), 7: N_("drop kg")}
 
 
-def _shown_header(header: str) -> str:
-    return header if header in ("#", "kg", "kg ", "km") else _(header)
-
-
 def _round_rows(rnd) -> list[tuple[str, ...]]:
     """A round's table rows as plain text: one per stop, then the way back."""
     rows = []
@@ -256,7 +253,7 @@ def _show_rounds(rounds) -> None:
     weights and departures go first, named once after the last round."""
     if not rounds:
         return
-    titles = [_shown_header(header) for header, _justify in PLAN_HEADERS]
+    titles = [header_said(header) for header, _justify in PLAN_HEADERS]
     tables = [(rnd, _round_rows(rnd)) for rnd in rounds]
     every = [row for _rnd, rows in tables for row in rows]
     natural = [
@@ -267,10 +264,7 @@ def _show_rounds(rounds) -> None:
         max([least_cells(t)] + [least_cells(row[k]) for row in every]) if k == 1 else natural[k]
         for k, t in enumerate(titles)
     ]
-    keep, going = list(range(len(titles))), list(PLAN_LEAVE_OUT)
-    while going and sum(natural[k] + 3 for k in keep) + 1 > console.width:
-        keep.remove(going.pop(0))
-    keep, widths = fit(keep, natural, least)
+    keep, widths = fit(range(len(titles)), natural, least, going=PLAN_LEAVE_OUT)
     for rnd, rows in tables:
         table = Table(
             title=_("{round}  {van}  {start}-{end}  {km} km  ({up} up, {down} down)").format(

@@ -22,6 +22,7 @@ from logistics.cli.output import (
     console,
     done,
     fit,
+    header_said,
     least_cells,
     print_json,
     render_record,
@@ -108,17 +109,9 @@ STOP_COLUMNS = [
 ]
 
 
-_UNITS = ("#", "kg", "kg ", "km")
-
-
-def _said(header: str) -> str:
-    """A header in the chosen language; units and marks stay as they are."""
-    return header if header in _UNITS else _(header)
-
-
 def _shown(columns: list[Column]) -> list[Column]:
     """The columns with their headers in the chosen language."""
-    return [replace(c, header=_said(c.header)) for c in columns]
+    return [replace(c, header=header_said(c.header)) for c in columns]
 
 
 def _with_labels(row: dict, columns: list[Column]) -> dict:
@@ -617,7 +610,7 @@ def _add_columns(
     the terminal by :func:`output.fit`: when it is too narrow, the columns ``leave_out``
     names (indexes, first to go first) go before any is squeezed; returns the headers
     left out."""
-    titles = [_said(header) for header, _justify in headers]
+    titles = [header_said(header) for header, _justify in headers]
     lines = [
         [Text.from_markup(row[k]).plain.splitlines() or [""] for k in range(len(headers))]
         for row in rows
